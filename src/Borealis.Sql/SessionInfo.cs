@@ -1,0 +1,8 @@
+namespace Borealis.Sql;
+
+/// <summary>Who a session is, fixed at connect time.</summary>
+/// <param name="ConnectionId">The id shown by SHOW PROCESSLIST and CONNECTION_ID().</param>
+/// <param name="User">The authenticated user name.</param>
+/// <param name="Host">The client's address as MySQL shows it (e.g. "127.0.0.1:53412").</param>
+/// <param name="Database">The schema named in the handshake, or null.</param>
+public sealed record SessionInfo(uint ConnectionId, string User, string Host, string? Database = null);
