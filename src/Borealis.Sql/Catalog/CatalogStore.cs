@@ -261,6 +261,9 @@ internal static class CatalogStore
         return list;
     }
 
-    public static string IndexDdl(string tableSqliteName, IndexInfo index) =>
-        $"CREATE {(index.Unique ? "UNIQUE " : "")}INDEX {SqliteUtil.Quote(tableSqliteName + "/" + index.Name)} ON {SqliteUtil.Quote(tableSqliteName)} ({string.Join(", ", index.Columns.Select(SqliteUtil.Quote))})";
+    public static string IndexDdl(string tableSqliteName, IndexInfo index)
+    {
+        index.SqliteName = $"{tableSqliteName}/{index.Name}/{Guid.NewGuid().ToString("N")[..8]}";
+        return $"CREATE {(index.Unique ? "UNIQUE " : "")}INDEX {SqliteUtil.Quote(index.SqliteName)} ON {SqliteUtil.Quote(tableSqliteName)} ({string.Join(", ", index.Columns.Select(SqliteUtil.Quote))})";
+    }
 }

@@ -10,4 +10,7 @@ internal sealed class IndexInfo
     public bool Unique { get; set; }
 
     public List<string> Columns { get; set; } = [];
+
+    /// <summary>The SQLite index name (unique in the database, independent of later table renames).</summary>
+    public string SqliteName { get; set; } = "";
 }

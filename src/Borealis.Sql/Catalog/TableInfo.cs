@@ -50,7 +50,7 @@ internal sealed class TableInfo
     {
         var t = (TableInfo)MemberwiseClone();
         t.Columns = Columns.Select(c => c.Clone()).ToList();
-        t.Indexes = Indexes.Select(i => new IndexInfo { Name = i.Name, Primary = i.Primary, Unique = i.Unique, Columns = [.. i.Columns] }).ToList();
+        t.Indexes = Indexes.Select(i => new IndexInfo { Name = i.Name, Primary = i.Primary, Unique = i.Unique, Columns = [.. i.Columns], SqliteName = i.SqliteName }).ToList();
         return t;
     }
 }

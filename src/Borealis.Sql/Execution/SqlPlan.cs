@@ -31,6 +31,12 @@ internal sealed class SqlPlan
 
     public InsertMode Mode { get; init; }
 
+    /// <summary>Result columns, once known without looking at data.</summary>
+    public IReadOnlyList<Results.ColumnDefinition>? Columns { get; set; }
+
+    /// <summary>The default schema the statement was translated under.</summary>
+    public string? Database { get; init; }
+
     /// <summary>UPDATE: report "Rows matched / Changed" (uses the __bx_set tracker).</summary>
     public bool TracksChanges { get; init; }
 }
