@@ -260,7 +260,9 @@ internal sealed partial class SqlSession
         }
         if (c.AutoIncrement && !(c.IsInteger || c.DataType is "float" or "double"))
             throw new MySqlErrorException(MySqlErrorCode.WrongFieldSpec, $"Incorrect column specifier for column '{c.Name}'");
-        switch (spec.Default)
+        var defaultExpr = spec.Default is Expr.Unary { Op: "-", Operand: Expr.Literal { Value: not null } negated }
+            ? negated with { Value = Negate(negated.Value) } : spec.Default;
+        switch (defaultExpr)
         {
             case null:
                 // MySQL's implicit DEFAULT NULL for nullable columns.

@@ -447,9 +447,20 @@ internal sealed partial class SqlSession : ISqlSession
         await _connection.WaitForDurableAsync(cancellationToken);
     }
 
+    static object? Negate(object? v) => v switch
+    {
+        long l when l != long.MinValue => -l,
+        long l => -(decimal)l,
+        ulong u => u == 9223372036854775808UL ? long.MinValue : -(decimal)u,
+        decimal m => -m,
+        double d => -d,
+        null => null,
+        _ => double.TryParse(Execution.ValueCoercion.ToText(v), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) ? -d : 0L,
+    };
+
     object? ResolveParam(in ParamSource p, object?[] literals, IReadOnlyList<object?>? parameters) => p.Kind switch
     {
-        ParamKind.Literal => literals[p.Index],
+        ParamKind.Literal => p.Negate ? Negate(literals[p.Index]) : literals[p.Index],
         ParamKind.Placeholder => parameters is not null && p.Index < parameters.Count ? parameters[p.Index]
             : throw new MySqlErrorException(MySqlErrorCode.WrongArguments, "Incorrect arguments to mysqld_stmt_execute"),
         ParamKind.UserVariable => _userVariables.GetValueOrDefault(p.Name!),

@@ -67,8 +67,19 @@ public abstract class SqlTestBase : BorealisTest, IAsyncLifetime
         return rows[0][0];
     }
 
-    protected async Task<MySqlErrorException> ErrorAsync(string sql, ISqlSession? session = null) =>
-        await Assert.ThrowsAsync<MySqlErrorException>(() => RunAsync(sql, session));
+    protected async Task<MySqlErrorException> ErrorAsync(string sql, ISqlSession? session = null)
+    {
+        try
+        {
+            await RunAsync(sql, session);
+        }
+        catch (MySqlErrorException ex)
+        {
+            return ex;
+        }
+        Assert.Fail($"No error from: {sql}");
+        return null!;
+    }
 
     protected async Task AssertErrorAsync(MySqlErrorCode code, string sql, ISqlSession? session = null)
     {

@@ -25,5 +25,6 @@ internal enum ParamKind : byte
     AutoIncrement,
 }
 
+/// <param name="Negate">The value is a negated literal (-5 in VALUES).</param>
 /// <param name="Target">When set, the value is coerced in C# to this column's stored form before binding (INSERT values).</param>
-internal readonly record struct ParamSource(ParamKind Kind, int Index = 0, string? Name = null, ColumnInfo? Target = null, bool Global = false);
+internal readonly record struct ParamSource(ParamKind Kind, int Index = 0, string? Name = null, ColumnInfo? Target = null, bool Global = false, bool Negate = false);

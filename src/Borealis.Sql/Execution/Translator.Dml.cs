@@ -95,6 +95,7 @@ internal sealed partial class Translator
                 var saved = _current;
                 _current = list;
                 int aiParam = -1;
+                bool generatedByRowid = aiOmitted;
                 sb.Append(verb).Append(target).Append(columnList).Append(" VALUES (");
                 for (int i = 0; i < columns.Count; i++)
                 {
@@ -109,6 +110,20 @@ internal sealed partial class Translator
                         Param(new ParamSource(ParamKind.AutoIncrement, Target: c), sb);
                         continue;
                     }
+                    if (c == ai && e is Expr.Default or Expr.Literal { Value: null })
+                    {
+                        if (rowidAi)
+                        {
+                            sb.Append("NULL");
+                            generatedByRowid = true;
+                        }
+                        else
+                        {
+                            aiParam = list.Count;
+                            Param(new ParamSource(ParamKind.AutoIncrement, Target: c), sb);
+                        }
+                        continue;
+                    }
                     switch (e)
                     {
                         case Expr.Default:
@@ -121,6 +136,11 @@ internal sealed partial class Translator
                             if (c == ai)
                                 aiParam = list.Count;
                             Param(new ParamSource(ParamKind.Literal, lit.Index, Target: c), sb);
+                            break;
+                        case Expr.Unary { Op: "-", Operand: Expr.Literal { Value: not null } neg }:
+                            if (c == ai)
+                                aiParam = list.Count;
+                            Param(new ParamSource(ParamKind.Literal, neg.Index, Target: c, Negate: true), sb);
                             break;
                         case Expr.Parameter p:
                             if (c == ai)
@@ -143,7 +163,7 @@ internal sealed partial class Translator
                 else
                     interned[sql] = sql;
                 string? replaceSql = mode == InsertMode.Replace ? "INSERT OR REPLACE" + sql["INSERT".Length..] : null;
-                rows.Add(new InsertRow(sql, list, replaceSql, aiParam, aiOmitted));
+                rows.Add(new InsertRow(sql, list, replaceSql, aiParam, generatedByRowid));
             }
         }
         _scopes.RemoveAt(_scopes.Count - 1);

@@ -200,15 +200,6 @@ internal sealed partial class Parser
         if (AcceptOp("-"))
         {
             var operand = ParseUnary();
-            // Fold -literal so that negative numbers stay literals (DEFAULT -1, VALUES (-5)).
-            if (operand is Expr.Literal { Value: long l } lit && l != long.MinValue)
-                return lit with { Value = -l };
-            if (operand is Expr.Literal { Value: double d } dl)
-                return dl with { Value = -d };
-            if (operand is Expr.Literal { Value: decimal m } ml)
-                return ml with { Value = -m };
-            if (operand is Expr.Literal { Value: ulong u } ul && u == 9223372036854775808UL)
-                return ul with { Value = long.MinValue };
             return new Expr.Unary("-", operand);
         }
         if (AcceptOp("+"))
