@@ -288,6 +288,8 @@ internal sealed partial class SqlSession
                 }
                 c.HasDefault = true;
                 c.Default = stored is null ? null : stored is byte[] b ? System.Text.Encoding.UTF8.GetString(b) : ValueCoercion.ToText(stored);
+                if (c.DataType == "decimal" && c.Default is not null)
+                    c.Default = ValueCoercion.NormalizeDecimal(c.Default, c.Length ?? 10, c.Scale ?? 0, out _);
                 break;
             }
             case Expr.Function f when f.Name.ToUpperInvariant() is "CURRENT_TIMESTAMP" or "NOW" or "LOCALTIME" or "LOCALTIMESTAMP":

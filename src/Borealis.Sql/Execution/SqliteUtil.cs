@@ -164,7 +164,13 @@ internal static class SqliteUtil
         if ((rc & 0xff) is raw.SQLITE_BUSY or raw.SQLITE_LOCKED)
             return MySqlErrors.LockWaitTimeout();
         if (message.StartsWith("no such column: ", StringComparison.Ordinal))
-            return MySqlErrors.UnknownColumn(message["no such column: ".Length..], context ?? "field list");
+        {
+            string name = message["no such column: ".Length..];
+            int hint = name.IndexOf(" - ", StringComparison.Ordinal);
+            if (hint > 0)
+                name = name[..hint];
+            return MySqlErrors.UnknownColumn(name.Trim('"'), context ?? "field list");
+        }
         if (message.StartsWith("ambiguous column name: ", StringComparison.Ordinal))
             return MySqlErrors.AmbiguousColumn(message["ambiguous column name: ".Length..], context ?? "field list");
         if (message.StartsWith("no such table: ", StringComparison.Ordinal))

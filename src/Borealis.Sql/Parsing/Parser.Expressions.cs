@@ -361,7 +361,12 @@ internal sealed partial class Parser
                 throw MySqlErrors.NotSupportedYet("MATCH ... AGAINST");
         }
         if (call)
-            return ParseFunction(word);
+        {
+            var function = ParseFunction(word);
+            if (Peek.Is("OVER"))
+                throw MySqlErrors.NotSupportedYet("window functions");
+            return function;
+        }
         if (IsReserved(t.Text))
             throw Error();
         return ParseColumnRef();
