@@ -557,10 +557,15 @@ internal sealed partial class Translator
         };
         sb.Append('(');
         EmitExpr(b.Left, sb);
+        // Two values without a column collation compare case-insensitively, as under utf8mb4_0900_ai_ci.
+        if (b.Op is "=" or "<>" or "<" or "<=" or ">" or ">=" or "<=>" && IsStringValue(b.Left) && IsStringValue(b.Right))
+            sb.Append(" COLLATE NOCASE");
         sb.Append(op);
         EmitExpr(b.Right, sb);
         sb.Append(')');
     }
+
+    static bool IsStringValue(Expr e) => e is Expr.Literal { Value: string } or Expr.Function { Name: "CONCAT" or "LOWER" or "UPPER" or "TRIM" };
 
     void EmitCast(Expr.Cast cast, StringBuilder sb)
     {

@@ -134,7 +134,7 @@ internal static class Lexer
                 i = j;
                 continue;
             }
-            if (char.IsAsciiDigit(ch) || (ch == '.' && i + 1 < n && char.IsAsciiDigit(sql[i + 1]) && !PrecededByIdentifier(tokens)))
+            if (char.IsAsciiDigit(ch) || (ch == '.' && i + 1 < n && char.IsAsciiDigit(sql[i + 1]) && !PrecededByIdentifier(tokens, sql, i)))
             {
                 int j = i;
                 while (j < n && char.IsAsciiDigit(sql[j]))
@@ -264,9 +264,10 @@ internal static class Lexer
         return rest.Length > 80 ? rest[..80] : rest;
     }
 
-    static bool PrecededByIdentifier(List<Token> tokens) =>
-        tokens.Count > 0 && tokens[^1].Kind is TokenKind.Identifier or TokenKind.QuotedIdentifier
-        && tokens[^1].Start + tokens[^1].Text.Length >= 0;
+    /// <summary>True for "t.5" (a qualified name part), false for "SELECT .5".</summary>
+    static bool PrecededByIdentifier(List<Token> tokens, string sql, int i) =>
+        tokens.Count > 0 && i > 0 && !char.IsWhiteSpace(sql[i - 1])
+        && (tokens[^1].Kind == TokenKind.QuotedIdentifier || (tokens[^1].Kind == TokenKind.Identifier && tokens[^1].Start + tokens[^1].Text.Length == i));
 
     static bool IsHexOrBitBody(string sql, int i, bool hex)
     {

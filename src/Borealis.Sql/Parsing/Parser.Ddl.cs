@@ -684,7 +684,9 @@ internal sealed partial class Parser
             if (!AcceptOp("="))
                 ExpectOp(":=");
             Expr value;
-            if (Peek.Kind == TokenKind.Identifier && (PeekAt(1).IsOp(",") || PeekAt(1).Kind == TokenKind.End) && !Peek.Is("NULL")
+            if (Peek.Is("DEFAULT") && (PeekAt(1).IsOp(",") || PeekAt(1).Kind == TokenKind.End))
+                value = Default();
+            else if (Peek.Kind == TokenKind.Identifier && (PeekAt(1).IsOp(",") || PeekAt(1).Kind == TokenKind.End) && !Peek.Is("NULL")
                 && !Peek.Is("TRUE") && !Peek.Is("FALSE"))
                 value = new Expr.Literal(Next().Text, -1);
             else
