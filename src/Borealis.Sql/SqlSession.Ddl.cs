@@ -26,7 +26,7 @@ internal sealed partial class SqlSession
         bool changed;
         try
         {
-            var catalog = CurrentCatalog();
+            var catalog = CurrentCatalog(force: true);
             (affected, changed) = statement switch
             {
                 Statement.CreateDatabase s => CreateDatabase(s, catalog),

@@ -17,6 +17,7 @@ namespace Borealis.Sql;
 internal sealed partial class SqlSession : ISqlSession
 {
     const int MaxCachedStatements = 256;
+    const long CatalogRecheck = 100;
 
     readonly SqlServer _server;
     readonly DatabaseConnection _connection;
@@ -30,6 +31,7 @@ internal sealed partial class SqlSession : ISqlSession
     long _lastInsertId;
     long _rowCount;
     long _foundRows;
+    long _catalogCheckedAt = long.MinValue / 2;
     bool _disposed;
 
     public SqlSession(SqlServer server, SessionInfo info)
@@ -100,8 +102,17 @@ internal sealed partial class SqlSession : ISqlSession
         CurrentDatabase = schema.Name;
     }
 
-    CatalogSnapshot CurrentCatalog()
+    /// <summary>
+    /// The catalog to translate against. DDL in this process installs its catalog at once (shared by all sessions);
+    /// the version stored in the database is re-read at most every <see cref="CatalogRecheck"/> so that DDL committed
+    /// by another process sharing the volume is seen without a read on every statement.
+    /// </summary>
+    CatalogSnapshot CurrentCatalog(bool force = false)
     {
+        long now = Environment.TickCount64;
+        if (!force && now - _catalogCheckedAt < CatalogRecheck)
+            return _server.Catalog;
+        _catalogCheckedAt = now;
         var stmt = GetStatement("SELECT value FROM __bx_meta WHERE key = 'catalog_version'");
         try
         {
