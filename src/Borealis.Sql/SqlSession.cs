@@ -151,7 +151,7 @@ internal sealed partial class SqlSession : ISqlSession
         ArgumentNullException.ThrowIfNull(sql);
         ArgumentNullException.ThrowIfNull(sink);
         Interlocked.Increment(ref _server.Questions);
-        var statements = StatementText.Split(Lexer.Tokenize(sql));
+        var statements = Split(sql);
         if (statements.Count == 0)
             throw MySqlErrors.EmptyQuery();
         if (!allowMultipleStatements && statements.Count > 1)
@@ -164,17 +164,19 @@ internal sealed partial class SqlSession : ISqlSession
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(sql);
-        var statements = StatementText.Split(Lexer.Tokenize(sql));
+        var statements = Split(sql);
         if (statements.Count == 0)
             throw MySqlErrors.EmptyQuery();
         if (statements.Count > 1)
             throw MySqlErrors.Syntax(Lexer.Near(sql, statements[1][0].Start), statements[1][0].Line);
         var tokens = statements[0];
-        var statement = Parser.Parse(sql, tokens, out int parameterCount);
+        Statement statement;
+        int parameterCount;
         IReadOnlyList<ColumnDefinition> columns = [];
         SqlPlan? plan = null;
         try
         {
+            statement = Parser.Parse(sql, tokens, out parameterCount);
             if (statement is Statement.SelectStatement select)
             {
                 var catalog = CurrentCatalog();
@@ -185,6 +187,10 @@ internal sealed partial class SqlSession : ISqlSession
                 if (complete)
                     plan.Columns = columns;
             }
+        }
+        catch (Exception ex) when (ex is not MySqlErrorException and not OperationCanceledException and not ObjectDisposedException)
+        {
+            throw MySqlErrors.Internal(ex.Message);
         }
         finally
         {
@@ -261,6 +267,18 @@ internal sealed partial class SqlSession : ISqlSession
         _connection.Dispose();
     }
 
+    static List<List<Token>> Split(string sql)
+    {
+        try
+        {
+            return StatementText.Split(Lexer.Tokenize(sql));
+        }
+        catch (Exception ex) when (ex is not MySqlErrorException)
+        {
+            throw MySqlErrors.Internal(ex.Message);
+        }
+    }
+
     static bool IsDataStatement(List<Token> tokens) =>
         tokens.Count > 0 && (tokens[0].Is("SELECT") || tokens[0].Is("INSERT") || tokens[0].Is("UPDATE") || tokens[0].Is("DELETE") || tokens[0].Is("REPLACE"));
 
@@ -278,6 +296,21 @@ internal sealed partial class SqlSession : ISqlSession
     }
 
     async ValueTask ExecuteStatementAsync(string sql, List<Token> tokens, IReadOnlyList<object?>? parameters, SqlPreparedStatement? prepared,
+        bool more, IResultSink sink, CancellationToken cancellationToken)
+    {
+        var guarded = new GuardedSink(sink);
+        try
+        {
+            await ExecuteStatementCoreAsync(sql, tokens, parameters, prepared, more, guarded, cancellationToken);
+        }
+        catch (Exception ex) when (!guarded.Failed && ex is not MySqlErrorException and not OperationCanceledException and not ObjectDisposedException)
+        {
+            // A fault of the SQL layer on odd input must not end the session: it becomes ER_UNKNOWN_ERROR.
+            throw MySqlErrors.Internal(ex.Message);
+        }
+    }
+
+    async ValueTask ExecuteStatementCoreAsync(string sql, List<Token> tokens, IReadOnlyList<object?>? parameters, SqlPreparedStatement? prepared,
         bool more, IResultSink sink, CancellationToken cancellationToken)
     {
         CurrentStatement = sql;

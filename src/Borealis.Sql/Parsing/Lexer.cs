@@ -120,6 +120,9 @@ internal static class Lexer
                 if (close < 0)
                     throw MySqlErrors.Syntax(Near(sql, i), line);
                 string body = sql.Substring(i + 2, close - i - 2);
+                bool isHex = ch is 'x' or 'X';
+                if (isHex ? body.Length % 2 != 0 || !body.All(char.IsAsciiHexDigit) : body.Length > 64 || !body.All(c => c is '0' or '1'))
+                    throw MySqlErrors.Syntax(Near(sql, i), line);
                 i = close + 1;
                 tokens.Add(new Token(ch is 'x' or 'X' ? TokenKind.HexString : TokenKind.BitString, body, start, line, literals++));
                 continue;
@@ -130,6 +133,8 @@ internal static class Lexer
                 int j = i + 2;
                 while (j < n && (hex ? char.IsAsciiHexDigit(sql[j]) : sql[j] is '0' or '1'))
                     j++;
+                if (!hex && j - i - 2 > 64)
+                    throw MySqlErrors.Syntax(Near(sql, i), line);
                 tokens.Add(new Token(hex ? TokenKind.HexString : TokenKind.BitString, sql[(i + 2)..j], start, line, literals++));
                 i = j;
                 continue;
