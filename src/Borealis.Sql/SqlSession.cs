@@ -381,7 +381,7 @@ internal sealed partial class SqlSession : ISqlSession
         if (plan is not null)
         {
             plan = WithDatabase(plan);
-            if (key is not null)
+            if (key is not null && plan.Rows.Count <= 100)
             {
                 if (_server.Plans.Count > 10_000)
                     _server.Plans.Clear();

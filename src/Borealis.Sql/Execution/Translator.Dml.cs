@@ -96,6 +96,13 @@ internal sealed partial class Translator
                 _current = list;
                 int aiParam = -1;
                 bool generatedByRowid = aiOmitted;
+                if (columns.Count == 0)
+                {
+                    sb.Append(verb).Append(target).Append(" DEFAULT VALUES");
+                    _current = saved;
+                    rows.Add(new InsertRow(sb.ToString(), list, mode == InsertMode.Replace ? "INSERT OR REPLACE" + sb.ToString()["INSERT".Length..] : null, -1, aiOmitted));
+                    continue;
+                }
                 sb.Append(verb).Append(target).Append(columnList).Append(" VALUES (");
                 for (int i = 0; i < columns.Count; i++)
                 {
