@@ -351,14 +351,23 @@ internal sealed partial class Translator
                 EmitBinary(b, sb);
                 return;
             case Expr.Between bt:
+            {
+                string? convert = TemporalConversion(bt.Value, bt.Low) ?? TemporalConversion(bt.Value, bt.High);
                 sb.Append('(');
                 EmitExpr(bt.Value, sb);
                 sb.Append(bt.Not ? " NOT BETWEEN " : " BETWEEN ");
-                EmitExpr(bt.Low, sb);
+                if (convert is null)
+                    EmitExpr(bt.Low, sb);
+                else
+                    EmitTemporalOperand(bt.Low, convert, sb);
                 sb.Append(" AND ");
-                EmitExpr(bt.High, sb);
+                if (convert is null)
+                    EmitExpr(bt.High, sb);
+                else
+                    EmitTemporalOperand(bt.High, convert, sb);
                 sb.Append(')');
                 return;
+            }
             case Expr.InList il:
                 sb.Append('(');
                 EmitExpr(il.Value, sb);
@@ -555,6 +564,16 @@ internal sealed partial class Translator
             "OR" => " OR ",
             _ => " " + b.Op + " ",
         };
+        if (b.Op is "=" or "<>" or "<" or "<=" or ">" or ">=" or "<=>" && TemporalConversion(b.Left, b.Right) is { } convert)
+        {
+            // DATE/DATETIME columns compare with values as dates ('2024-1-5' = DATE '2024-01-05'), as in MySQL.
+            sb.Append('(');
+            EmitTemporalOperand(b.Left, convert, sb);
+            sb.Append(op);
+            EmitTemporalOperand(b.Right, convert, sb);
+            sb.Append(')');
+            return;
+        }
         sb.Append('(');
         EmitExpr(b.Left, sb);
         // Two values without a column collation compare case-insensitively, as under utf8mb4_0900_ai_ci.
@@ -562,6 +581,31 @@ internal sealed partial class Translator
             sb.Append(" COLLATE NOCASE");
         sb.Append(op);
         EmitExpr(b.Right, sb);
+        sb.Append(')');
+    }
+
+    /// <summary>The conversion function when one side is a DATE/DATETIME/TIMESTAMP column and the other a value.</summary>
+    string? TemporalConversion(Expr left, Expr right)
+    {
+        static bool IsValue(Expr e) => e is Expr.Literal { Value: string or long } or Expr.Parameter or Expr.UserVariable;
+        var column = left is Expr.Column lc && IsValue(right) ? FindColumn(lc) : right is Expr.Column rc && IsValue(left) ? FindColumn(rc) : null;
+        return column?.DataType switch
+        {
+            "date" => "__bx_date",
+            "datetime" or "timestamp" when (column.Length ?? 0) == 0 => "__bx_datetime",
+            _ => null,
+        };
+    }
+
+    void EmitTemporalOperand(Expr e, string convert, StringBuilder sb)
+    {
+        if (e is Expr.Column)
+        {
+            EmitExpr(e, sb);
+            return;
+        }
+        sb.Append(convert).Append('(');
+        EmitExpr(e, sb);
         sb.Append(')');
     }
 
