@@ -64,56 +64,56 @@ internal sealed partial class Translator
         switch (source)
         {
             case TableSource.Table t:
-            {
-                string schema = t.Name.Schema ?? _database ?? throw MySqlErrors.NoDatabaseSelected();
-                string alias = t.Alias ?? t.Name.Name;
-                if (schema.Equals("information_schema", StringComparison.OrdinalIgnoreCase))
                 {
-                    if (!CatalogStore.InformationSchemaTables.TryGetValue(t.Name.Name, out var actual))
-                        throw MySqlErrors.UnknownTableInList(t.Name.Name, "information_schema");
-                    sb.Append("temp.").Append(SqliteUtil.Quote("information_schema/" + actual)).Append(" AS ").Append(SqliteUtil.Quote(alias));
+                    string schema = t.Name.Schema ?? _database ?? throw MySqlErrors.NoDatabaseSelected();
+                    string alias = t.Alias ?? t.Name.Name;
+                    if (schema.Equals("information_schema", StringComparison.OrdinalIgnoreCase))
+                    {
+                        if (!CatalogStore.InformationSchemaTables.TryGetValue(t.Name.Name, out var actual))
+                            throw MySqlErrors.UnknownTableInList(t.Name.Name, "information_schema");
+                        sb.Append("temp.").Append(SqliteUtil.Quote("information_schema/" + actual)).Append(" AS ").Append(SqliteUtil.Quote(alias));
+                        return;
+                    }
+                    var table = ResolveTable(t.Name with { Schema = schema });
+                    AddToScope(alias, table);
+                    sb.Append("main.").Append(SqliteUtil.Quote(table.SqliteName)).Append(" AS ").Append(SqliteUtil.Quote(alias));
                     return;
                 }
-                var table = ResolveTable(t.Name with { Schema = schema });
-                AddToScope(alias, table);
-                sb.Append("main.").Append(SqliteUtil.Quote(table.SqliteName)).Append(" AS ").Append(SqliteUtil.Quote(alias));
-                return;
-            }
             case TableSource.Derived d:
                 sb.Append('(');
                 EmitQuery(d.Query, sb, topLevel: false);
                 sb.Append(") AS ").Append(SqliteUtil.Quote(d.Alias));
                 return;
             case TableSource.Join j:
-            {
-                sb.Append('(');
-                EmitTableSource(j.Left, sb);
-                sb.Append(j.Kind switch
                 {
-                    "CROSS" => " CROSS JOIN ",
-                    "LEFT" => " LEFT JOIN ",
-                    "RIGHT" => " RIGHT JOIN ",
-                    "NATURAL" => " NATURAL JOIN ",
-                    "NATURAL LEFT" => " NATURAL LEFT JOIN ",
-                    _ => " JOIN ",
-                });
-                EmitTableSource(j.Right, sb);
-                if (j.On is not null)
-                {
-                    sb.Append(" ON ");
-                    EmitExpr(j.On, sb);
+                    sb.Append('(');
+                    EmitTableSource(j.Left, sb);
+                    sb.Append(j.Kind switch
+                    {
+                        "CROSS" => " CROSS JOIN ",
+                        "LEFT" => " LEFT JOIN ",
+                        "RIGHT" => " RIGHT JOIN ",
+                        "NATURAL" => " NATURAL JOIN ",
+                        "NATURAL LEFT" => " NATURAL LEFT JOIN ",
+                        _ => " JOIN ",
+                    });
+                    EmitTableSource(j.Right, sb);
+                    if (j.On is not null)
+                    {
+                        sb.Append(" ON ");
+                        EmitExpr(j.On, sb);
+                    }
+                    else if (j.Using is not null)
+                    {
+                        sb.Append(" USING (").Append(string.Join(", ", j.Using.Select(SqliteUtil.Quote))).Append(')');
+                    }
+                    else if (j.Kind == "INNER")
+                    {
+                        sb.Append(" ON 1");
+                    }
+                    sb.Append(')');
+                    return;
                 }
-                else if (j.Using is not null)
-                {
-                    sb.Append(" USING (").Append(string.Join(", ", j.Using.Select(SqliteUtil.Quote))).Append(')');
-                }
-                else if (j.Kind == "INNER")
-                {
-                    sb.Append(" ON 1");
-                }
-                sb.Append(')');
-                return;
-            }
         }
     }
 
@@ -351,23 +351,23 @@ internal sealed partial class Translator
                 EmitBinary(b, sb);
                 return;
             case Expr.Between bt:
-            {
-                string? convert = TemporalConversion(bt.Value, bt.Low) ?? TemporalConversion(bt.Value, bt.High);
-                sb.Append('(');
-                EmitExpr(bt.Value, sb);
-                sb.Append(bt.Not ? " NOT BETWEEN " : " BETWEEN ");
-                if (convert is null)
-                    EmitExpr(bt.Low, sb);
-                else
-                    EmitTemporalOperand(bt.Low, convert, sb);
-                sb.Append(" AND ");
-                if (convert is null)
-                    EmitExpr(bt.High, sb);
-                else
-                    EmitTemporalOperand(bt.High, convert, sb);
-                sb.Append(')');
-                return;
-            }
+                {
+                    string? convert = TemporalConversion(bt.Value, bt.Low) ?? TemporalConversion(bt.Value, bt.High);
+                    sb.Append('(');
+                    EmitExpr(bt.Value, sb);
+                    sb.Append(bt.Not ? " NOT BETWEEN " : " BETWEEN ");
+                    if (convert is null)
+                        EmitExpr(bt.Low, sb);
+                    else
+                        EmitTemporalOperand(bt.Low, convert, sb);
+                    sb.Append(" AND ");
+                    if (convert is null)
+                        EmitExpr(bt.High, sb);
+                    else
+                        EmitTemporalOperand(bt.High, convert, sb);
+                    sb.Append(')');
+                    return;
+                }
             case Expr.InList il:
                 sb.Append('(');
                 EmitExpr(il.Value, sb);
