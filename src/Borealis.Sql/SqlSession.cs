@@ -303,9 +303,16 @@ internal sealed partial class SqlSession : ISqlSession
         {
             await ExecuteStatementCoreAsync(sql, tokens, parameters, prepared, more, guarded, cancellationToken);
         }
-        catch (Exception ex) when (!guarded.Failed && ex is not MySqlErrorException and not OperationCanceledException and not ObjectDisposedException)
+        catch (MySqlErrorException ex)
+        {
+            // SHOW WARNINGS after a failed statement lists the error, as in MySQL.
+            _state.Warnings.Add(new SqlWarning("Error", (int)ex.Code, ex.Message));
+            throw;
+        }
+        catch (Exception ex) when (!guarded.Failed && ex is not OperationCanceledException and not ObjectDisposedException)
         {
             // A fault of the SQL layer on odd input must not end the session: it becomes ER_UNKNOWN_ERROR.
+            _state.Warnings.Add(new SqlWarning("Error", (int)MySqlErrorCode.UnknownError, ex.Message));
             throw MySqlErrors.Internal(ex.Message);
         }
     }

@@ -48,5 +48,10 @@ public sealed class InformationSchemaTests : SqlTestBase
         await OkAsync("DROP TABLE IF EXISTS nope");
         var warnings = await RowsAsync("SHOW WARNINGS");
         Assert.Equal([["Note", "1051", "Unknown table 'demo.nope'"]], warnings);
+        await AssertErrorAsync(Errors.MySqlErrorCode.NoSuchTable, "SELECT * FROM nope");
+        Assert.Equal([["Error", "1146", "Table 'demo.nope' doesn't exist"]], await RowsAsync("SHOW WARNINGS"));
+        await OkAsync("USE information_schema");
+        Assert.Contains(["COLUMNS"], await RowsAsync("SHOW TABLES"));
+        Assert.Equal("course", await ScalarAsync("SELECT TABLE_NAME FROM TABLES WHERE TABLE_SCHEMA = 'demo'"));
     }
 }
