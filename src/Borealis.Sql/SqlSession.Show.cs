@@ -33,6 +33,13 @@ internal sealed partial class SqlSession
                         rows.Add([s.Name]);
                     break;
                 }
+            case "tables" when (show.Schema ?? CurrentDatabase) is string isName && isName.Equals("information_schema", StringComparison.OrdinalIgnoreCase):
+                columns = show.Full
+                    ? [ResultColumns.Text("Tables_in_information_schema"), ResultColumns.Text("Table_type")]
+                    : [ResultColumns.Text("Tables_in_information_schema")];
+                foreach (var name in CatalogStore.InformationSchemaTables.Order(StringComparer.Ordinal))
+                    rows.Add(show.Full ? [name, "SYSTEM VIEW"] : [name]);
+                break;
             case "tables":
                 {
                     string schemaName = show.Schema ?? CurrentDatabase ?? throw MySqlErrors.NoDatabaseSelected();
