@@ -157,10 +157,7 @@ internal sealed partial class SqlSession
                 if (plan.Mode == InsertMode.Upsert && _state.AnySetCall)
                     return (_state.ChangedRows > 0 ? 2UL : 0UL, 0, true);
                 if (changes == 0 && plan.Mode == InsertMode.Ignore)
-                {
-                    _state.Warnings.Add(new SqlWarning("Warning", (int)MySqlErrorCode.DupEntry, "Duplicate entry for a unique key (row ignored)"));
                     return (0, 0, true);
-                }
                 long id = 0;
                 if (changes > 0 && generated)
                     id = raw.sqlite3_last_insert_rowid(_db);
@@ -191,7 +188,19 @@ internal sealed partial class SqlSession
                         raw.sqlite3_reset(replace);
                     }
                 }
-                throw DuplicateEntry(table, message, row, values);
+                var duplicate = DuplicateEntry(table, message, row, values);
+                if (plan.Mode == InsertMode.Ignore)
+                {
+                    _state.Warnings.Add(new SqlWarning("Warning", (int)duplicate.Code, duplicate.Message));
+                    return (0, 0, true);
+                }
+                throw duplicate;
+            }
+            if (plan.Mode == InsertMode.Ignore && extended == raw.SQLITE_CONSTRAINT_NOTNULL && _state.PendingError is null)
+            {
+                var error = SqliteUtil.Translate(_db, rc, null);
+                _state.Warnings.Add(new SqlWarning("Warning", (int)error.Code, error.Message));
+                return (0, 0, false);
             }
             throw SqliteRowSource.Error(rc, _db, _state);
         }

@@ -50,7 +50,8 @@ internal sealed partial class Translator
         }
         string target = "main." + SqliteUtil.Quote(table.SqliteName);
         string columnList = " (" + string.Join(", ", columns.Select(c => SqliteUtil.Quote(c.Name))) + ")";
-        string verb = mode == InsertMode.Ignore ? "INSERT OR IGNORE INTO " : "INSERT INTO ";
+        // INSERT IGNORE runs a plain INSERT and turns a duplicate key into a warning (so the warning names the key).
+        string verb = "INSERT INTO ";
         _scopes.Add([(table.Name, table)]);
         var rows = new List<InsertRow>();
         var interned = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -58,6 +59,8 @@ internal sealed partial class Translator
         {
             if (mode == InsertMode.Replace)
                 verb = "INSERT OR REPLACE INTO ";
+            else if (mode == InsertMode.Ignore)
+                verb = "INSERT OR IGNORE INTO ";
             var sb = new StringBuilder();
             var query = new StringBuilder();
             var saved = _current;
