@@ -279,7 +279,7 @@ internal sealed partial class SqlSession
         if (plan.Kind == PlanKind.Update)
         {
             long changed = _state.ChangedRows;
-            result = new OkResult((ulong)changed, 0, $"Rows matched: {matched}  Changed: {changed}  Warnings: {_state.Warnings.Count}");
+            result = new OkResult((ulong)changed, (ulong)(_state.LastInsertIdOverride ?? 0), $"Rows matched: {matched}  Changed: {changed}  Warnings: {_state.Warnings.Count}");
             _rowCount = changed;
         }
         else

@@ -321,6 +321,7 @@ internal sealed partial class SqlSession : ISqlSession
         bool more, IResultSink sink, CancellationToken cancellationToken)
     {
         CurrentStatement = sql;
+        _state.LastInsertIdOverride = null;
         bool showWarnings = tokens.Count > 1 && tokens[0].Is("SHOW") && (tokens[1].Is("WARNINGS") || tokens[1].Is("ERRORS") || tokens[1].Is("COUNT"));
         if (!showWarnings)
             _state.Warnings.Clear();
@@ -356,6 +357,8 @@ internal sealed partial class SqlSession : ISqlSession
         {
             _connection.EndStatement();
             CurrentStatement = null;
+            if (_state.LastInsertIdOverride is long id)
+                _lastInsertId = id;
         }
     }
 

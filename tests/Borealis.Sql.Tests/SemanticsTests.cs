@@ -228,4 +228,16 @@ public sealed class SemanticsTests : SqlTestBase
         await Session.ExecutePreparedAsync(ps, [new DateTime(2024, 1, 5)], sink, TestToken);
         Assert.Equal("1", sink.Last.Rows[0][0]);
     }
+
+    [Fact]
+    public async Task LastInsertIdWithAnArgumentSetsTheSessionValue()
+    {
+        await OkAsync("CREATE TABLE seq (id INT NOT NULL)");
+        await OkAsync("INSERT INTO seq VALUES (0)");
+        var ok = await OkAsync("UPDATE seq SET id = LAST_INSERT_ID(id + 1)");
+        Assert.Equal(1UL, ok.LastInsertId);
+        Assert.Equal("1", await ScalarAsync("SELECT LAST_INSERT_ID()"));
+        Assert.Equal("42", await ScalarAsync("SELECT LAST_INSERT_ID(42)"));
+        Assert.Equal("42", await ScalarAsync("SELECT LAST_INSERT_ID()"));
+    }
 }

@@ -12,6 +12,9 @@ internal sealed class FunctionState
 
     public List<SqlWarning> Warnings { get; } = [];
 
+    /// <summary>Set by LAST_INSERT_ID(expr) during the statement.</summary>
+    public long? LastInsertIdOverride { get; set; }
+
     /// <summary>A MySQL error raised inside a callback; the statement's failure is reported as this error.</summary>
     public MySqlErrorException? PendingError { get; set; }
 

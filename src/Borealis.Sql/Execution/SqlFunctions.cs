@@ -64,6 +64,20 @@ internal static class SqlFunctions
                 raw.sqlite3_result_error(ctx, ex.Message);
             }
         });
+        raw.sqlite3_create_function(db, "__bx_last_insert_id", 1, 0, state, (ctx, userData, args) =>
+        {
+            var s = (FunctionState)userData;
+            var value = SqliteUtil.ReadValue(args[0]);
+            long id = value switch
+            {
+                long l => l,
+                double d => (long)d,
+                null => 0,
+                _ => long.TryParse(ValueCoercion.ToText(value), NumberStyles.Integer, CultureInfo.InvariantCulture, out var p) ? p : 0,
+            };
+            s.LastInsertIdOverride = id;
+            raw.sqlite3_result_int64(ctx, id);
+        });
         Scalar(db, state, "regexp", 2, a =>
         {
             if (a[0] is null || a[1] is null)

@@ -105,8 +105,16 @@ internal sealed partial class Translator
                     return;
                 }
             case "LAST_INSERT_ID":
-                if (f.Args.Count > 0)
-                    throw MySqlErrors.NotSupportedYet("LAST_INSERT_ID(expr)");
+                if (f.Args.Count == 1)
+                {
+                    // LAST_INSERT_ID(expr) returns expr and makes it the session's last insert id.
+                    sb.Append("__bx_last_insert_id(");
+                    EmitExpr(f.Args[0], sb);
+                    sb.Append(')');
+                    return;
+                }
+                if (f.Args.Count > 1)
+                    throw MySqlErrors.WrongParameterCount(f.Name);
                 Param(new ParamSource(ParamKind.LastInsertId), sb);
                 return;
             case "ROW_COUNT":
