@@ -266,7 +266,19 @@ internal sealed partial class SqlSession
             {
                 int extended = raw.sqlite3_extended_errcode(_db);
                 if (extended is SqliteConstraintUnique or SqliteConstraintPrimaryKey && _state.PendingError is null)
-                    throw DuplicateEntry(plan.Table!, raw.sqlite3_errmsg(_db).utf8_to_string() ?? "", null, null);
+                {
+                    // The assigned literals and placeholders stand in for the row's new key values.
+                    var sources = new List<ParamSource>();
+                    var values = new List<object?>();
+                    foreach (var (column, index) in plan.AssignedParams)
+                    {
+                        var target = plan.Table!.FindColumn(column);
+                        sources.Add(plan.Params[index] with { Target = target });
+                        var raw0 = ResolveParam(plan.Params[index], literals, parameters);
+                        values.Add(target is null ? raw0 : ValueCoercion.Coerce(target, raw0, 1, strict: false, null));
+                    }
+                    throw DuplicateEntry(plan.Table!, raw.sqlite3_errmsg(_db).utf8_to_string() ?? "", new InsertRow("", sources, null, -1, false), [.. values]);
+                }
                 throw SqliteRowSource.Error(rc, _db, _state);
             }
             matched = raw.sqlite3_changes(_db);

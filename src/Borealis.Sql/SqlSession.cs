@@ -215,6 +215,7 @@ internal sealed partial class SqlSession : ISqlSession
         Rows = plan.Rows,
         Mode = plan.Mode,
         TracksChanges = plan.TracksChanges,
+        AssignedParams = plan.AssignedParams,
         Database = CurrentDatabase,
     };
 

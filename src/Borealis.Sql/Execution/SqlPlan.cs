@@ -39,6 +39,9 @@ internal sealed class SqlPlan
 
     /// <summary>UPDATE: report "Rows matched / Changed" (uses the __bx_set tracker).</summary>
     public bool TracksChanges { get; init; }
+
+    /// <summary>UPDATE: the parameter index of each column assigned a literal or placeholder (for 1062 messages).</summary>
+    public Dictionary<string, int> AssignedParams { get; init; } = [];
 }
 
 internal enum PlanKind : byte

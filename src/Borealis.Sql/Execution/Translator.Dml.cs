@@ -7,6 +7,8 @@ namespace Borealis.Sql.Execution;
 
 internal sealed partial class Translator
 {
+    readonly Dictionary<string, int> _assignedParams = new(StringComparer.OrdinalIgnoreCase);
+
     TableInfo ResolveWriteTable(TableName name, string user, string host)
     {
         string schema = name.Schema ?? _database ?? throw MySqlErrors.NoDatabaseSelected();
@@ -214,6 +216,8 @@ internal sealed partial class Translator
             var a = assignments[i];
             var c = table.FindColumn(a.Target.Name) ?? throw MySqlErrors.UnknownColumn(a.Target.Name, "field list");
             sb.Append(SqliteUtil.Quote(c.Name)).Append(" = __bx_set(rowid, ").Append(SqliteUtil.Quote(c.Name)).Append(", ");
+            if (a.Value is Expr.Literal { Index: >= 0 } or Expr.Parameter)
+                _assignedParams[c.Name] = _current.Count;
             if (a.Value is Expr.Default)
                 sb.Append(CatalogStore.DefaultSql(c));
             else
@@ -270,6 +274,7 @@ internal sealed partial class Translator
             Inlined = _inlined,
             Table = table,
             TracksChanges = true,
+            AssignedParams = _assignedParams,
         };
     }
 
