@@ -48,6 +48,20 @@ internal sealed partial class SqlSession
         {
             raw.sqlite3_reset(stmt);
         }
+        if (plan.CountSql is not null)
+        {
+            var count = GetStatement(plan.CountSql);
+            try
+            {
+                BindAll(count, plan.CountParams!, literals, parameters);
+                if (raw.sqlite3_step(count) == raw.SQLITE_ROW)
+                    _foundRows = raw.sqlite3_column_int64(count, 0);
+            }
+            finally
+            {
+                raw.sqlite3_reset(count);
+            }
+        }
     }
 
     /// <summary>Starts statement-level atomicity for statements that run several SQLite statements.</summary>

@@ -211,6 +211,8 @@ internal sealed partial class SqlSession : ISqlSession
         Hints = plan.Hints,
         ForUpdate = plan.ForUpdate,
         CalcFoundRows = plan.CalcFoundRows,
+        CountSql = plan.CountSql,
+        CountParams = plan.CountParams,
         Table = plan.Table,
         Rows = plan.Rows,
         Mode = plan.Mode,

@@ -93,4 +93,13 @@ public sealed class QueryTests : SqlTestBase
         await OkAsync("UPDATE emp SET salary = salary + 1 WHERE dept_id = (SELECT id FROM dept WHERE name = 'ops')");
         Assert.Equal("151", await ScalarAsync("SELECT salary FROM emp WHERE id = 3"));
     }
+
+    [Fact]
+    public async Task FoundRowsCountsWithoutTheLimit()
+    {
+        Assert.Single(await RowsAsync("SELECT SQL_CALC_FOUND_ROWS name FROM emp WHERE salary > 60 ORDER BY id LIMIT 1"));
+        Assert.Equal("3", await ScalarAsync("SELECT FOUND_ROWS()"));
+        Assert.Equal(2, (await RowsAsync("SELECT name FROM emp LIMIT 2")).Count);
+        Assert.Equal("2", await ScalarAsync("SELECT FOUND_ROWS()"));
+    }
 }

@@ -24,6 +24,11 @@ internal sealed class SqlPlan
 
     public bool CalcFoundRows { get; init; }
 
+    /// <summary>SQL_CALC_FOUND_ROWS: counts the rows without LIMIT, for FOUND_ROWS().</summary>
+    public string? CountSql { get; init; }
+
+    public List<ParamSource>? CountParams { get; init; }
+
     /// <summary>The table written by INSERT/REPLACE/UPDATE/DELETE.</summary>
     public TableInfo? Table { get; init; }
 

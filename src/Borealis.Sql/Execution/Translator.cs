@@ -34,8 +34,22 @@ internal sealed partial class Translator
         var sb = new StringBuilder();
         bool forUpdate = query is Query.Select { ForUpdate: true };
         EmitQuery(query, sb, topLevel: true);
+        string? countSql = null;
+        List<ParamSource>? countParams = null;
+        if (query is Query.Select { CalcFoundRows: true, Limit: not null } calc)
+        {
+            // SQL_CALC_FOUND_ROWS: FOUND_ROWS() is the row count without the LIMIT.
+            var counter = new Translator(_catalog, _database);
+            var unlimited = counter.TranslateSelect(calc with { CalcFoundRows = false, Limit = null, Offset = null });
+            countSql = "SELECT count(*) FROM (" + unlimited.Sql + ")";
+            countParams = unlimited.Params;
+            foreach (var inlined in counter._inlined)
+                _inlined.Add(inlined);
+        }
         return new SqlPlan
         {
+            CountSql = countSql,
+            CountParams = countParams,
             Kind = PlanKind.Select,
             CatalogVersion = _catalog.Version,
             Sql = sb.ToString(),
