@@ -241,4 +241,12 @@ public sealed class SemanticsTests : SqlTestBase
         Assert.Equal("42", await ScalarAsync("SELECT LAST_INSERT_ID(42)"));
         Assert.Equal("42", await ScalarAsync("SELECT LAST_INSERT_ID()"));
     }
+
+    [Fact]
+    public async Task EnumSortsByMemberNumber()
+    {
+        await OkAsync("CREATE TABLE t (size ENUM('small', 'medium', 'large'))");
+        await OkAsync("INSERT INTO t VALUES ('large'), ('small'), ('MEDIUM'), (1)");
+        Assert.Equal(["small", "small", "medium", "large"], (await RowsAsync("SELECT size FROM t ORDER BY size")).Select(r => r[0]).ToArray());
+    }
 }

@@ -243,7 +243,19 @@ internal sealed partial class Translator
             {
                 if (i > 0)
                     sb.Append(", ");
-                EmitPositional(orderBy[i].Value, sb);
+                if (orderBy[i].Value is Expr.Column column && FindColumn(column) is { DataType: "enum" } enumColumn)
+                {
+                    // ENUM sorts by member number, not by text.
+                    sb.Append("CASE ");
+                    EmitColumn(column, sb);
+                    for (int k = 0; k < enumColumn.Values.Count; k++)
+                        sb.Append(" WHEN ").Append(SqliteUtil.QuoteString(enumColumn.Values[k])).Append(" THEN ").Append(k + 1);
+                    sb.Append(" ELSE 0 END");
+                }
+                else
+                {
+                    EmitPositional(orderBy[i].Value, sb);
+                }
                 if (orderBy[i].Descending)
                     sb.Append(" DESC");
             }
