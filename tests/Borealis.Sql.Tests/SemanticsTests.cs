@@ -168,7 +168,10 @@ public sealed class SemanticsTests : SqlTestBase
         Assert.Equal("0.1", row[3]);
         await AssertErrorAsync(MySqlErrorCode.WarnDataOutOfRange, "INSERT INTO t (price) VALUES (123456789.5)");
         Assert.Equal("1", await ScalarAsync("SELECT COUNT(*) FROM t WHERE big > 1000"));
-        Assert.Equal("3.00", await ScalarAsync("SELECT price * 2 AS p FROM t") is var p && p == "3" ? "3.00" : p);
+        Assert.Equal("3.00", await ScalarAsync("SELECT price * 2 AS p FROM t"));
+        Assert.Equal("3.000", await ScalarAsync("SELECT price * 2.0 FROM t"));
+        Assert.Equal("7.0", await ScalarAsync("SELECT 2 * 3.5"));
+        Assert.Equal("1.50", await ScalarAsync("SELECT SUM(price) FROM t"));
     }
 
     [Fact]

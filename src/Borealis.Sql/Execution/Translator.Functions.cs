@@ -461,6 +461,14 @@ internal sealed partial class Translator
                     var r = Infer(b.Right);
                     if (IsIntegral(l, b.Left) && IsIntegral(r, b.Right))
                         return Int();
+                    // Exact arithmetic keeps DECIMAL: scale max(s1, s2) for + and -, s1 + s2 for *.
+                    if (DecimalScale(l, b.Left) is int ls && DecimalScale(r, b.Right) is int rs)
+                    {
+                        int scale = Math.Min(30, b.Op == "*" ? ls + rs : Math.Max(ls, rs));
+                        return new ColumnHint(MySqlColumnType.NewDecimal, 66, (byte)scale, ColumnFlags.Binary);
+                    }
+                    if (l?.Type is MySqlColumnType.Double or MySqlColumnType.Float || r?.Type is MySqlColumnType.Double or MySqlColumnType.Float)
+                        return s_double;
                     return null;
                 }
             case Expr.Cast c:
@@ -487,6 +495,18 @@ internal sealed partial class Translator
             default:
                 return null;
         }
+    }
+
+    /// <summary>The scale of an exact (integer or DECIMAL) operand, or null.</summary>
+    int? DecimalScale(ColumnHint? hint, Expr e)
+    {
+        if (IsIntegral(hint, e))
+            return 0;
+        if (e is Expr.Column c && FindColumn(c) is { DataType: "decimal" } d)
+            return d.Scale ?? 0;
+        if (hint is { Type: MySqlColumnType.NewDecimal } h)
+            return h.Decimals;
+        return null;
     }
 
     bool IsIntegral(ColumnHint? hint, Expr e) =>
