@@ -103,7 +103,7 @@ internal static class CatalogStore
             foreach (var c in table.Columns)
             {
                 c.TableName = table.SqliteName;
-                registry.Register(c);
+                registry.Register(c, JsonSerializer.Serialize(c, s_json));
             }
             if (schemas.TryGetValue(table.Schema, out var schema))
                 schema.Tables[table.Name] = table;
