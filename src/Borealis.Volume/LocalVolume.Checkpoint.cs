@@ -140,7 +140,7 @@ public sealed partial class LocalVolume
         foreach (var page in dirty)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var lsn = Materialize(page, checkpoint, image, out int baseSlot);
+            var lsn = Materialize(page, checkpoint, image, needBaseSlot: true, out int baseSlot);
             int target = baseSlot == 0 ? 1 : 0;
             _pageStore!.Write(page, target, lsn, image);
             written.Add((page, target, lsn));

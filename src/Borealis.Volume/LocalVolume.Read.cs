@@ -13,7 +13,9 @@ public sealed partial class LocalVolume
     /// <c>_ioGate</c> for reading, or is the checkpointer (the only one that retires files).
     /// </summary>
     /// <returns>The LSN of the version built; <paramref name="baseSlot"/> is the page-store slot of its base.</returns>
-    Lsn Materialize(PageId page, Lsn asOf, Span<byte> destination, out int baseSlot)
+    /// <param name="needBaseSlot">The caller (a checkpoint) needs to know the base slot, so a cached image is
+    /// used only when that slot is known.</param>
+    Lsn Materialize(PageId page, Lsn asOf, Span<byte> destination, bool needBaseSlot, out int baseSlot)
     {
         int slot;
         Lsn baseLsn;
@@ -21,30 +23,45 @@ public sealed partial class LocalVolume
         Lsn version = Lsn.Zero;
         DeltaSource[]? sources = null;
         int count = 0;
+        bool fromImage = false;
+        PageState? state;
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_closed, this);
             checkpoint = _checkpointLsn;
             slot = PageState.UnknownSlot;
             baseLsn = Lsn.Zero;
-            if (_pages.TryGetValue(page, out var state))
+            if (_pages.TryGetValue(page, out state))
             {
                 slot = state.BaseSlot;
                 baseLsn = state.BaseLsn;
+                if (slot == PageState.UnknownSlot && checkpoint == Lsn.Zero)
+                    slot = PageState.NoSlot;
                 var versions = state.Versions;
-                count = CountAtOrBelow(versions, asOf);
+                int start = 0;
+                if (state.Image is { } image && state.ImageLsn <= asOf
+                    && (state.ImageLsn >= checkpoint || (slot != PageState.UnknownSlot && state.ImageLsn >= baseLsn))
+                    && (slot != PageState.UnknownSlot || !needBaseSlot))
+                {
+                    // Start from the cached image: only the versions after it are needed.
+                    image.CopyTo(destination);
+                    fromImage = true;
+                    version = state.ImageLsn;
+                    start = CountAtOrBelow(versions, state.ImageLsn);
+                }
+                count = CountAtOrBelow(versions, asOf) - start;
                 if (count > 0)
                 {
                     sources = ArrayPool<DeltaSource>.Shared.Rent(count);
                     for (int i = 0; i < count; i++)
                     {
-                        var v = versions[i];
+                        var v = versions[start + i];
                         var frame = v.Frame;
                         sources[i] = frame.Bytes is { } bytes
                             ? new DeltaSource(bytes, null, v.DeltaOffset, v.DeltaLength)
                             : new DeltaSource(null, frame.Segment, frame.Offset + v.DeltaOffset, v.DeltaLength);
                     }
-                    version = versions[count - 1].Lsn;
+                    version = versions[start + count - 1].Lsn;
                 }
             }
             if (slot == PageState.UnknownSlot && checkpoint == Lsn.Zero)
@@ -53,7 +70,11 @@ public sealed partial class LocalVolume
 
         try
         {
-            if (slot == PageState.UnknownSlot)
+            if (fromImage)
+            {
+                // The image replaces the base.
+            }
+            else if (slot == PageState.UnknownSlot)
             {
                 (slot, baseLsn) = _pageStore!.ReadBase(page, checkpoint, destination);
                 lock (_lock)
@@ -61,7 +82,7 @@ public sealed partial class LocalVolume
                     // Remember where the base is, unless a checkpoint moved it meanwhile.
                     if (_checkpointLsn == checkpoint)
                     {
-                        var state = GetOrAddPage(page);
+                        state = GetOrAddPage(page);
                         if (state.BaseSlot == PageState.UnknownSlot)
                         {
                             state.BaseSlot = slot;
@@ -79,18 +100,44 @@ public sealed partial class LocalVolume
                 _pageStore!.ReadImage(page, slot, baseLsn, destination);
             }
 
-            if (baseLsn > asOf)
+            if (!fromImage && baseLsn > asOf)
                 throw new ArgumentOutOfRangeException(nameof(asOf), asOf, $"Page {page} is checkpointed at version {baseLsn}; reads must not go below the read horizon.");
 
             for (int i = 0; i < count; i++)
                 ApplyDelta(sources![i], destination);
+            if (count >= ImageCacheMinimumChain && state is not null)
+                CacheImage(state, version, destination);
             baseSlot = slot;
-            return count > 0 ? version : baseLsn;
+            return count > 0 || fromImage ? version : baseLsn;
         }
         finally
         {
             if (sources is not null)
                 ArrayPool<DeltaSource>.Shared.Return(sources, clearArray: true);
+        }
+    }
+
+    /// <summary>Chains shorter than this are cheap to rebuild and not worth a cached image.</summary>
+    const int ImageCacheMinimumChain = 4;
+
+    /// <summary>Keeps <paramref name="image"/> as the page's cached version if it is newer than the one cached.</summary>
+    void CacheImage(PageState state, Lsn lsn, ReadOnlySpan<byte> image)
+    {
+        if (_options.MaxCachedImages == 0)
+            return;
+        lock (_lock)
+        {
+            if (_closed || (state.Image is not null && state.ImageLsn >= lsn))
+                return;
+            if (state.Image is null)
+            {
+                state.Image = new byte[PageSize];
+                _cachedImages.Enqueue(state);
+                while (_cachedImages.Count > _options.MaxCachedImages)
+                    _cachedImages.Dequeue().Image = null;
+            }
+            image[..PageSize].CopyTo(state.Image);
+            state.ImageLsn = lsn;
         }
     }
 

@@ -34,6 +34,7 @@ public sealed partial class LocalVolume : IVolume
     readonly Dictionary<PageId, PageState> _pages = [];
     readonly List<(Lsn Lsn, uint PageCount)> _sizes = [];
     readonly Dictionary<PageId, Lsn> _batchPages = [];
+    readonly Queue<PageState> _cachedImages = new();
 
     // The log: segments oldest first (the last one is written), frames whose bytes are in memory oldest first.
     readonly List<LogSegment> _segments = [];
@@ -229,7 +230,7 @@ public sealed partial class LocalVolume : IVolume
         _ioGate.EnterReadLock();
         try
         {
-            return Materialize(page, asOf, destination[..PageSize], out _);
+            return Materialize(page, asOf, destination[..PageSize], needBaseSlot: false, out _);
         }
         finally
         {

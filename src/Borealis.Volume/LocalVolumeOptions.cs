@@ -18,6 +18,9 @@ public sealed class LocalVolumeOptions
     /// <summary>Bytes of recent redo kept in memory for reads; older redo is read back from the log.</summary>
     public long MaxMemoryRedoBytes { get; init; } = 64L << 20;
 
+    /// <summary>Pages whose latest materialised image is kept, so that a page with a long redo chain is not rebuilt on every read.</summary>
+    public int MaxCachedImages { get; init; } = 1024;
+
     /// <summary>Creates the volume when the directory holds none; when false, a missing volume is an error.</summary>
     public bool CreateIfMissing { get; init; } = true;
 
@@ -31,5 +34,6 @@ public sealed class LocalVolumeOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(SegmentBytes, 4096, nameof(SegmentBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(CheckpointThresholdBytes, 4096, nameof(CheckpointThresholdBytes));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxMemoryRedoBytes, nameof(MaxMemoryRedoBytes));
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxCachedImages, nameof(MaxCachedImages));
     }
 }

@@ -348,15 +348,19 @@ public sealed class LocalVolumeTests : BorealisTest, IDisposable
         });
         var generator = new BatchGenerator(41, PageSize, MaxPage);
         var reference = new InMemoryVolume(PageSize);
-        await using (var volume = await LocalVolume.OpenAsync(dir, options, TestToken))
+        for (int round = 0; round < 4; round++)
         {
+            // Reopened each round, so that checkpoints also run where page-store slots are found lazily, and
+            // after reads, so that cached images are in play.
+            await using var volume = await LocalVolume.OpenAsync(dir, options, TestToken);
             current = volume;
-            for (int round = 0; round < 4; round++)
-            {
-                await AppendAsync(volume, generator, 40, reference);
-                volume.SetReadHorizon(volume.DurableLsn);
-                Assert.Equal(volume.DurableLsn, await volume.CheckpointAsync(TestToken));
-            }
+            await AppendAsync(volume, generator, 40, reference);
+            VolumeAssert.SameAt(reference, volume, volume.AppendedLsn, MaxPage);
+            await AppendAsync(volume, generator, 40, reference);
+            volume.SetReadHorizon(volume.DurableLsn);
+            Assert.Equal(volume.DurableLsn, await volume.CheckpointAsync(TestToken));
+            VolumeAssert.SameAt(reference, volume, volume.AppendedLsn, MaxPage);
+            current = null;
         }
 
         Assert.NotEmpty(snapshots);

@@ -17,6 +17,12 @@ internal sealed class PageState
     /// <summary>The LSN of the base image (valid when <see cref="BaseSlot"/> is known).</summary>
     public Lsn BaseLsn { get; set; }
 
+    /// <summary>A materialised version of the page (bounded cache), so that a hot page is not rebuilt from its whole chain.</summary>
+    public byte[]? Image { get; set; }
+
+    /// <summary>The LSN of <see cref="Image"/>.</summary>
+    public Lsn ImageLsn { get; set; }
+
     /// <summary>Versions after the checkpoint, in LSN order.</summary>
     public List<PageVersion> Versions { get; } = [];
 }
