@@ -1,0 +1,56 @@
+using System.Buffers;
+using Borealis.Common;
+using Borealis.Common.Redo;
+
+namespace Borealis.Volume.Tests;
+
+/// <summary>
+/// Seeded random redo batches that chain correctly (each record's previous LSN is the page's last version),
+/// assuming the volume assigns LSNs from <c>startLsn + 1</c> in generation order.
+/// </summary>
+internal sealed class BatchGenerator(int seed, int pageSize, uint maxPage, Lsn startLsn = default)
+{
+    readonly Random _random = new(seed);
+    readonly Dictionary<uint, byte[]> _images = [];
+    readonly Dictionary<uint, Lsn> _versions = [];
+    ulong _next = startLsn.Value + 1;
+    uint _pageCount;
+
+    public RedoBatch Next()
+    {
+        int count = _random.Next(1, 5);
+        var pages = new HashSet<uint>();
+        while (pages.Count < count)
+            pages.Add((uint)_random.Next(1, (int)maxPage + 1));
+        var records = new List<RedoRecord>(count);
+        foreach (uint page in pages)
+        {
+            byte[] before = _images.TryGetValue(page, out var image) ? image : new byte[pageSize];
+            byte[] after = (byte[])before.Clone();
+            if (_random.Next(20) == 0)
+            {
+                _random.NextBytes(after);
+            }
+            else
+            {
+                int runs = _random.Next(1, 4);
+                for (int i = 0; i < runs; i++)
+                {
+                    int length = _random.Next(1, 64);
+                    int offset = _random.Next(0, pageSize - length);
+                    _random.NextBytes(after.AsSpan(offset, length));
+                }
+            }
+            var writer = new ArrayBufferWriter<byte>();
+            PageDelta.Compute(before, after, writer);
+            records.Add(new RedoRecord(new PageId(page), _versions.GetValueOrDefault(page), writer.WrittenMemory.ToArray()));
+            _images[page] = after;
+            _versions[page] = new Lsn(_next);
+            _next++;
+            _pageCount = Math.Max(_pageCount, page);
+        }
+        if (_random.Next(10) == 0 && _pageCount > 1)
+            _pageCount--;
+        return new RedoBatch(records, _pageCount);
+    }
+}
