@@ -143,8 +143,9 @@ public sealed class Database : IAsyncDisposable
         if (_disposed)
             return ValueTask.CompletedTask;
         _disposed = true;
+        // New connections can no longer open it. The write lock is not disposed: a connection closed later must
+        // still be able to release it (SemaphoreSlim holds no native resource unless its wait handle is used).
         BorealisVfs.UnregisterDatabase(_name);
-        _writeLock.Dispose();
         return ValueTask.CompletedTask;
     }
 

@@ -10,6 +10,8 @@ internal sealed class CountingVolume(IVolume inner) : IVolume
     long _batches;
     long _records;
     long _deltaBytes;
+    long _horizon;
+    long _belowHorizonReads;
 
     public IVolume Inner { get; } = inner;
 
@@ -23,6 +25,16 @@ internal sealed class CountingVolume(IVolume inner) : IVolume
     public bool FailAppends { get; set; }
 
     public RedoBatch? LastBatch { get; private set; }
+
+    /// <summary>The read horizon the engine promised (reads below it are counted as violations).</summary>
+    public Lsn Horizon => new((ulong)Interlocked.Read(ref _horizon));
+
+    /// <summary>Reads that asked for a version below the promised horizon: must stay zero.</summary>
+    public long BelowHorizonReads => Interlocked.Read(ref _belowHorizonReads);
+
+    public long PageReads => Interlocked.Read(ref _pageReads);
+
+    long _pageReads;
 
     public int PageSize => Inner.PageSize;
 
@@ -48,11 +60,23 @@ internal sealed class CountingVolume(IVolume inner) : IVolume
     public ValueTask WaitForDurableAsync(Lsn lsn, CancellationToken cancellationToken) =>
         Inner.WaitForDurableAsync(lsn, cancellationToken);
 
-    public Lsn ReadPage(PageId page, Lsn asOf, Span<byte> destination) => Inner.ReadPage(page, asOf, destination);
+    public Lsn ReadPage(PageId page, Lsn asOf, Span<byte> destination)
+    {
+        Interlocked.Increment(ref _pageReads);
+        if (asOf < Horizon)
+            Interlocked.Increment(ref _belowHorizonReads);
+        return Inner.ReadPage(page, asOf, destination);
+    }
 
     public uint GetPageCount(Lsn asOf) => Inner.GetPageCount(asOf);
 
-    public void SetReadHorizon(Lsn oldestReadPoint) => Inner.SetReadHorizon(oldestReadPoint);
+    public void SetReadHorizon(Lsn oldestReadPoint)
+    {
+        if (oldestReadPoint < Horizon)
+            throw new InvalidOperationException($"The read horizon moved back from {Horizon} to {oldestReadPoint}.");
+        Interlocked.Exchange(ref _horizon, (long)oldestReadPoint.Value);
+        Inner.SetReadHorizon(oldestReadPoint);
+    }
 
     public ValueTask DisposeAsync() => Inner.DisposeAsync();
 }
