@@ -90,10 +90,10 @@ internal sealed partial class MySqlServerConnection
             if (!await AuthenticateAsync(response, token))
             {
                 Log.AuthenticationFailed(_server.Logger, Id, _user);
-                throw MySqlErrors.AccessDenied(_user, _remoteHost, response.AuthResponse.Length > 0);
+                throw MySqlErrors.LoginDenied(_user, _remoteHost, response.AuthResponse.Length > 0);
             }
             _session = _server.CreateSession(new SessionInfo(Id, _user, _remote, response.Database));
-            if (response.Database is { } database && !string.Equals(_session.CurrentDatabase, database, StringComparison.Ordinal))
+            if (response.Database is { } database)
                 _session.UseDatabase(database);
         }
         catch (MySqlErrorException ex)

@@ -247,7 +247,7 @@ internal sealed partial class MySqlServerConnection : IDisposable
         Output.EndPacket();
     }
 
-    void WriteOk(ulong affectedRows = 0, ulong lastInsertId = 0, string info = "", ServerStatus extraStatus = ServerStatus.None)
+    void WriteOk(ulong affectedRows = 0, ulong lastInsertId = 0, string? info = null, ServerStatus extraStatus = ServerStatus.None)
     {
         var writer = Output.BeginPacket();
         OkPacket.Write(ref writer, affectedRows, lastInsertId, Session.Status | extraStatus, Session.WarningCount, info);

@@ -14,14 +14,14 @@ internal static class OkPacket
     /// <summary>The header of an OK that ends a result set (CLIENT_DEPRECATE_EOF).</summary>
     public const byte EofSignature = 0xfe;
 
-    public static void Write(ref PacketWriter writer, ulong affectedRows, ulong lastInsertId, ServerStatus status, int warnings, string info, bool endOfResultSet = false)
+    public static void Write(ref PacketWriter writer, ulong affectedRows, ulong lastInsertId, ServerStatus status, int warnings, string? info, bool endOfResultSet = false)
     {
         writer.WriteByte(endOfResultSet ? EofSignature : Signature);
         writer.WriteLengthEncodedInteger(affectedRows);
         writer.WriteLengthEncodedInteger(lastInsertId);
         writer.WriteUInt16((ushort)status);
         writer.WriteUInt16((ushort)Math.Clamp(warnings, 0, ushort.MaxValue));
-        if (info.Length > 0)
+        if (!string.IsNullOrEmpty(info))
             writer.WriteString(info);
     }
 }

@@ -7,6 +7,13 @@ public static partial class MySqlErrors
     public static MySqlErrorException PacketsOutOfOrder(byte expected, byte actual) =>
         new(MySqlErrorCode.NetPacketsOutOfOrder, MySqlErrorCode.NetPacketsOutOfOrder.SqlState(), "Got packets out of order", new InvalidDataException($"expected sequence id {expected}, got {actual}"));
 
+    /// <summary>
+    /// 1045 at login with SQLSTATE 28000, as MySQL sends it. (<see cref="AccessDenied"/> gets 42000 from
+    /// <see cref="MySqlErrorCodeExtensions.SqlState"/>, which lists 1045 under 42000.)
+    /// </summary>
+    public static MySqlErrorException LoginDenied(string user, string host, bool usingPassword) =>
+        new(MySqlErrorCode.AccessDenied, "28000", $"Access denied for user '{user}'@'{host}' (using password: {(usingPassword ? "YES" : "NO")})");
+
     /// <summary>1043: the client's handshake response could not be read.</summary>
     public static MySqlErrorException BadHandshake() =>
         new(MySqlErrorCode.HandshakeError, "Bad handshake");
