@@ -166,4 +166,5 @@ public enum MySqlErrorCode : ushort
     SpNoRecursion = 1424,
     NoSuchIndex = 1082,
     EmptyRowInTvc = 3865,
+    NoSuchThread = 1094,
 }
