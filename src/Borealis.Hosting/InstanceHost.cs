@@ -40,7 +40,7 @@ public sealed class InstanceHost : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(loggerFactory);
         var logger = loggerFactory.CreateLogger("Borealis.Instance");
 
-        IVolume volume;
+        LocalVolume volume;
         try
         {
             volume = await LocalVolume.OpenAsync(options.VolumeDirectory, new LocalVolumeOptions(), cancellationToken);
@@ -59,8 +59,7 @@ public sealed class InstanceHost : IAsyncDisposable
                 ServerId = options.Id,
                 Port = options.EndPoint.Port,
             });
-            var users = new UserStore();
-            users.Add(UserAccount.FromPassword("admin", options.AdminPassword));
+            var users = new UserStore(UserAccount.FromPassword("admin", options.AdminPassword));
             var server = new MySqlServer(
                 new MySqlServerOptions
                 {
