@@ -165,6 +165,8 @@ public sealed partial class LocalVolume
         _segments.Add(_active);
         foreach (var segment in _segments)
             _logBytes += segment.Length;
+        // A long recovered log may be checkpointed as soon as the read horizon allows.
+        _logBytesWritten = _logBytes;
     }
 
     void AddRecoveredFrame(ReadOnlySpan<byte> bytes, FrameHeader header, LogSegment segment, long offset, Lsn checkpoint)

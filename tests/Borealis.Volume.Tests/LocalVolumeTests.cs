@@ -315,6 +315,71 @@ public sealed class LocalVolumeTests(ITestOutputHelper output) : BorealisTest, I
     }
 
     [Fact]
+    public async Task ConcurrentReadersSeeCorrectPagesWhileCheckpointsDeleteTheLog()
+    {
+        var options = Options(memory: 4096, segment: 4096, threshold: 8192);
+        await using var volume = await LocalVolume.OpenAsync(_temp.Sub("v"), options, TestToken);
+        var reference = new InMemoryVolume(PageSize);
+        var generator = new BatchGenerator(71, PageSize, MaxPage);
+        // Readers pin a read point; the horizon never passes a pinned one (what the engine's read points do).
+        var pins = new Lock();
+        var pinned = new Lsn?[2];
+        var latest = Lsn.Zero;
+        var horizonSet = Lsn.Zero;
+        var done = false;
+        long reads = 0;
+
+        var readers = Enumerable.Range(0, pinned.Length).Select(r => Task.Run(() =>
+        {
+            var random = new Random(100 + r);
+            byte[] expected = new byte[PageSize];
+            byte[] actual = new byte[PageSize];
+            while (!Volatile.Read(ref done))
+            {
+                Lsn asOf;
+                lock (pins)
+                {
+                    var low = horizonSet;
+                    asOf = new Lsn(low.Value + (ulong)random.NextInt64(0, (long)(latest.Value - low.Value) + 1));
+                    pinned[r] = asOf;
+                }
+                var page = new PageId((uint)random.Next(1, (int)MaxPage + 1));
+                var version = volume.ReadPage(page, asOf, actual);
+                Assert.Equal(reference.ReadPage(page, asOf, expected), version);
+                Assert.True(expected.AsSpan().SequenceEqual(actual), $"page {page} at {asOf}");
+                lock (pins)
+                    pinned[r] = null;
+                Interlocked.Increment(ref reads);
+            }
+        }, TestToken)).ToList();
+
+        for (int i = 0; i < 1500; i++)
+        {
+            var batch = generator.Next();
+            reference.Append(batch);
+            var result = volume.Append(batch);
+            await volume.WaitForDurableAsync(result.Commit, TestToken);
+            lock (pins)
+            {
+                latest = result.Commit;
+                var horizon = new Lsn(result.Commit.Value - Math.Min(result.Commit.Value, 20));
+                foreach (var pin in pinned)
+                {
+                    if (pin is { } p)
+                        horizon = Lsn.Min(horizon, p);
+                }
+                volume.SetReadHorizon(horizon);
+                horizonSet = Lsn.Max(horizonSet, horizon);
+            }
+        }
+        Volatile.Write(ref done, true);
+        await Task.WhenAll(readers);
+        Assert.True(volume.CheckpointCount > 5, $"{volume.CheckpointCount} checkpoints");
+        Assert.True(Interlocked.Read(ref reads) > 100, $"{reads} reads");
+        output.WriteLine($"{volume.CheckpointCount} checkpoints, {reads} concurrent reads");
+    }
+
+    [Fact]
     public async Task CheckpointDoesNotPassTheReadHorizon()
     {
         var options = Options(segment: 4096, threshold: 8192);
