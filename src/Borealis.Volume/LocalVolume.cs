@@ -275,7 +275,9 @@ public sealed partial class LocalVolume : IVolume
         await _stopping.CancelAsync();
         await _checkpointer;
 #pragma warning restore VSTHRD003
+        // Wait for an explicit checkpoint in progress; later ones see the volume closing and throw.
         await _checkpointMutex.WaitAsync(CancellationToken.None);
+        _checkpointMutex.Release();
         _ioGate.EnterWriteLock();
         try
         {

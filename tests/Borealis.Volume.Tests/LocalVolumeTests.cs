@@ -580,6 +580,8 @@ public sealed class LocalVolumeTests(ITestOutputHelper output) : BorealisTest, I
         await volume.DisposeAsync();
         Assert.Throws<VolumeException>(() => volume.Append(generator.Next()));
         await Assert.ThrowsAsync<VolumeException>(async () => await volume.WaitForDurableAsync(new Lsn(1), TestToken));
+        await Assert.ThrowsAsync<VolumeException>(() => volume.CheckpointAsync(TestToken));
+        Assert.Throws<ObjectDisposedException>(() => volume.ReadPage(new PageId(1), Lsn.Zero, new byte[PageSize]));
     }
 
     [Fact]
