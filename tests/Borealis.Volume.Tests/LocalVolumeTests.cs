@@ -164,6 +164,43 @@ public sealed class LocalVolumeTests(ITestOutputHelper output) : BorealisTest, I
     }
 
     [Fact]
+    public async Task AfterATornTailTheVolumeContinuesFromTheRecoveredPoint()
+    {
+        string dir = _temp.Sub("v");
+        await using (var volume = await LocalVolume.OpenAsync(dir, Options(), TestToken))
+            await AppendAsync(volume, new BatchGenerator(73, PageSize, MaxPage), 50);
+        string segment = Directory.GetFiles(Path.Combine(dir, "log")).Order().Last();
+        long length = new FileInfo(segment).Length;
+        using (var stream = new FileStream(segment, FileMode.Open))
+            stream.SetLength(length * 2 / 3);
+
+        BatchGenerator generator;
+        Lsn recoveredAt;
+        await using (var volume = await LocalVolume.OpenAsync(dir, Options(), TestToken))
+        {
+            recoveredAt = volume.AppendedLsn;
+            Assert.True(recoveredAt > Lsn.Zero);
+            // The LSNs after the recovered point are given again, to new batches.
+            generator = BatchGenerator.Continuing(volume, 79, MaxPage);
+            var first = volume.Append(generator.Next());
+            Assert.Equal(recoveredAt.Next, first.First);
+            for (int i = 0; i < 30; i++)
+                await volume.WaitForDurableAsync(volume.Append(generator.Next()).Commit, TestToken);
+        }
+        for (int reopen = 0; reopen < 2; reopen++)
+        {
+            await using var volume = await LocalVolume.OpenAsync(dir, Options(), TestToken);
+            byte[] actual = new byte[PageSize];
+            for (uint p = 1; p <= MaxPage; p++)
+            {
+                var (image, version) = generator.Expected(p);
+                Assert.Equal(version, volume.ReadPage(new PageId(p), volume.AppendedLsn, actual));
+                Assert.True(image.AsSpan().SequenceEqual(actual), $"page {p}");
+            }
+        }
+    }
+
+    [Fact]
     public async Task FlippedByteInTheTailFrameDropsOnlyThatBatch()
     {
         string dir = _temp.Sub("v");
