@@ -51,8 +51,9 @@ public sealed partial class LocalVolume
             System.IO.Directory.CreateDirectory(_logDirectory);
             DurableFile.FlushDirectory(_directory);
         }
-        foreach (string temp in System.IO.Directory.EnumerateFiles(_directory, "*.tmp"))
-            File.Delete(temp);
+        // Leftovers of a manifest or metadata replacement cut short (only ours: the directory may hold other files).
+        File.Delete(Path.Combine(_directory, Manifest.FileName + ".tmp"));
+        File.Delete(Path.Combine(_directory, VolumeMetadata.FileName + ".tmp"));
 
         var manifest = Manifest.Read(_directory, VolumeId) ?? new Manifest(Lsn.Zero, 0, 1);
         _checkpointLsn = manifest.CheckpointLsn;

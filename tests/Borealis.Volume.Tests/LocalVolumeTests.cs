@@ -271,6 +271,44 @@ public sealed class LocalVolumeTests(ITestOutputHelper output) : BorealisTest, I
         Assert.True(volume.FlushCount * 3 < commits, $"{volume.FlushCount} fsyncs for {commits} commits");
     }
 
+    [Fact]
+    public async Task OneFlushCanCarryThousandsOfFrames()
+    {
+        using var gate = new SemaphoreSlim(0);
+        bool entered = false;
+        var options = Options(faults: p =>
+        {
+            if (p == LocalVolumeFaultPoint.LogWrite && !Volatile.Read(ref entered))
+            {
+                Volatile.Write(ref entered, true);
+                gate.Wait(TestToken);
+            }
+        });
+        string dir = _temp.Sub("v");
+        var generator = new BatchGenerator(83, PageSize, MaxPage);
+        var reference = new InMemoryVolume(PageSize);
+        await using (var volume = await LocalVolume.OpenAsync(dir, options, TestToken))
+        {
+            var first = generator.Next();
+            reference.Append(first);
+            volume.Append(first);
+            await Eventually.AssertAsync(() => Volatile.Read(ref entered));
+            // The flusher is held in its first write; these all queue for the next one.
+            AppendResult last = default;
+            for (int i = 0; i < 3000; i++)
+            {
+                var batch = generator.Next();
+                reference.Append(batch);
+                last = volume.Append(batch);
+            }
+            gate.Release();
+            await volume.WaitForDurableAsync(last.Commit, TestToken);
+            Assert.Equal(2, volume.FlushCount);
+        }
+        await using (var volume = await LocalVolume.OpenAsync(dir, Options(), TestToken))
+            VolumeAssert.SameAt(reference, volume, reference.AppendedLsn, MaxPage);
+    }
+
     static Lsn FindVersion(LocalVolume volume, uint page)
     {
         byte[] buffer = new byte[PageSize];
