@@ -428,7 +428,7 @@ public sealed class LocalVolumeTests(ITestOutputHelper output) : BorealisTest, I
             }
         }, TestToken)).ToList();
 
-        for (int i = 0; i < 1500; i++)
+        for (int i = 0; i < 800; i++)
         {
             var batch = generator.Next();
             reference.Append(batch);
