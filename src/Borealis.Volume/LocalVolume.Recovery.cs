@@ -89,9 +89,16 @@ public sealed partial class LocalVolume
             cancellationToken.ThrowIfCancellationRequested();
             highest = Math.Max(highest, number);
             string path = Path.Combine(_logDirectory, LogSegment.FileName(number));
+            if (stopped && new FileInfo(path).Length > LogFormat.SegmentHeaderSize)
+            {
+                // A later segment is only started once every earlier frame is synced: frames after a damaged one
+                // mean damage to acknowledged data, not a torn tail. Refuse rather than drop them.
+                throw new VolumeException($"The log of volume '{_directory}' is damaged before its end (segment {LogSegment.FileName(number - 1)} or earlier, "
+                    + $"with later segments holding data); refusing to open rather than dropping committed data.");
+            }
             if (number < manifest.ReplayFromSegment || stopped)
             {
-                // Below the checkpoint (a deletion cut short by a crash), or beyond a torn tail.
+                // Below the checkpoint (a deletion cut short by a crash), or an empty segment beyond a torn tail.
                 File.Delete(path);
                 deleted = true;
                 continue;

@@ -236,6 +236,27 @@ public sealed class LocalVolumeTests(ITestOutputHelper output) : BorealisTest, I
     }
 
     [Fact]
+    public async Task DamageBeforeTheLastSegmentIsRefusedNotTruncated()
+    {
+        string dir = _temp.Sub("v");
+        await using (var volume = await LocalVolume.OpenAsync(dir, Options(segment: 4096), TestToken))
+        {
+            var generator = new BatchGenerator(89, PageSize, MaxPage);
+            for (int i = 0; i < 60; i++)
+                await volume.WaitForDurableAsync(volume.Append(generator.Next()).Commit, TestToken);
+        }
+        var segments = Directory.GetFiles(Path.Combine(dir, "log")).Order().ToList();
+        Assert.True(segments.Count > 2);
+        byte[] data = await File.ReadAllBytesAsync(segments[0], TestToken);
+        data[^10] ^= 0x55;
+        await File.WriteAllBytesAsync(segments[0], data, TestToken);
+
+        var error = await Assert.ThrowsAsync<VolumeException>(() => LocalVolume.OpenAsync(dir, Options(segment: 4096), TestToken));
+        Assert.Contains("damaged", error.Message, StringComparison.Ordinal);
+        Assert.Equal(segments.Count, Directory.GetFiles(Path.Combine(dir, "log")).Length);
+    }
+
+    [Fact]
     public async Task ConcurrentCommitsShareFsyncs()
     {
         // A slow disk (2 ms per fsync) makes the sharing visible even where fsync is cheap.
