@@ -25,17 +25,17 @@ public sealed partial class LocalVolume
         }
     }
 
-    async Task CheckpointLoopAsync()
+    void CheckpointLoop()
     {
         var stopping = _stopping.Token;
         try
         {
             while (true)
             {
-                await _checkpointSignal.WaitAsync(stopping);
+                _checkpointSignal.Wait(stopping);
                 lock (_lock)
                     _checkpointSignalled = false;
-                await _checkpointMutex.WaitAsync(stopping);
+                _checkpointMutex.Wait(stopping);
                 try
                 {
                     RunCheckpointOrFail(stopping);

@@ -14,11 +14,11 @@ public sealed partial class LocalVolume
     /// <see cref="DurableLsn"/> and wakes the waiters. A failed write or fsync fails the volume for good: the
     /// state of unsynced data is unknown, so nothing after the last good fsync is ever reported durable.
     /// </summary>
-    async Task FlushLoopAsync()
+    void FlushLoop()
     {
         while (true)
         {
-            await _flushSignal.WaitAsync();
+            _flushSignal.Wait();
             List<LogFrame> batch;
             bool closing;
             lock (_lock)

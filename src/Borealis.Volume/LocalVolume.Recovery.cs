@@ -51,8 +51,9 @@ public sealed partial class LocalVolume
             System.IO.Directory.CreateDirectory(_logDirectory);
             DurableFile.FlushDirectory(_directory);
         }
-        foreach (string temp in System.IO.Directory.EnumerateFiles(_directory, "*.tmp"))
-            File.Delete(temp);
+        // Leftovers of a manifest or metadata replacement cut short (only ours: the directory may hold other files).
+        File.Delete(Path.Combine(_directory, Manifest.FileName + ".tmp"));
+        File.Delete(Path.Combine(_directory, VolumeMetadata.FileName + ".tmp"));
 
         var manifest = Manifest.Read(_directory, VolumeId) ?? new Manifest(Lsn.Zero, 0, 1);
         _checkpointLsn = manifest.CheckpointLsn;
@@ -88,9 +89,16 @@ public sealed partial class LocalVolume
             cancellationToken.ThrowIfCancellationRequested();
             highest = Math.Max(highest, number);
             string path = Path.Combine(_logDirectory, LogSegment.FileName(number));
+            if (stopped && new FileInfo(path).Length > LogFormat.SegmentHeaderSize)
+            {
+                // A later segment is only started once every earlier frame is synced: frames after a damaged one
+                // mean damage to acknowledged data, not a torn tail. Refuse rather than drop them.
+                throw new VolumeException($"The log of volume '{_directory}' is damaged before its end (segment {LogSegment.FileName(number - 1)} or earlier, "
+                    + $"with later segments holding data); refusing to open rather than dropping committed data.");
+            }
             if (number < manifest.ReplayFromSegment || stopped)
             {
-                // Below the checkpoint (a deletion cut short by a crash), or beyond a torn tail.
+                // Below the checkpoint (a deletion cut short by a crash), or an empty segment beyond a torn tail.
                 File.Delete(path);
                 deleted = true;
                 continue;
@@ -165,6 +173,8 @@ public sealed partial class LocalVolume
         _segments.Add(_active);
         foreach (var segment in _segments)
             _logBytes += segment.Length;
+        // A long recovered log may be checkpointed as soon as the read horizon allows.
+        _logBytesWritten = _logBytes;
     }
 
     void AddRecoveredFrame(ReadOnlySpan<byte> bytes, FrameHeader header, LogSegment segment, long offset, Lsn checkpoint)

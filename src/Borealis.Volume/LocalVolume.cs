@@ -69,8 +69,9 @@ public sealed partial class LocalVolume : IVolume
     SafeFileHandle? _lockFile;
     PageStore? _pageStore;
     LogSegment? _active;
-    Task _flusher = Task.CompletedTask;
-    Task _checkpointer = Task.CompletedTask;
+    // The flusher and checkpointer block in I/O, so each has its own thread rather than a pool thread.
+    readonly TaskCompletionSource _flusherDone = NewSignal();
+    readonly TaskCompletionSource _checkpointerDone = NewSignal();
 
     LocalVolume(string directory, LocalVolumeOptions options)
     {
@@ -270,12 +271,14 @@ public sealed partial class LocalVolume : IVolume
                 _flushSignal.Release();
             }
         }
-#pragma warning disable VSTHRD003 // Both loops were started by this volume and never throw.
-        await _flusher;
+#pragma warning disable VSTHRD003 // Completed by this volume's own threads when their loops end.
+        await _flusherDone.Task;
         await _stopping.CancelAsync();
-        await _checkpointer;
+        await _checkpointerDone.Task;
 #pragma warning restore VSTHRD003
+        // Wait for an explicit checkpoint in progress; later ones see the volume closing and throw.
         await _checkpointMutex.WaitAsync(CancellationToken.None);
+        _checkpointMutex.Release();
         _ioGate.EnterWriteLock();
         try
         {
@@ -303,10 +306,30 @@ public sealed partial class LocalVolume : IVolume
 
     void Start()
     {
-        _flusher = Task.Run(FlushLoopAsync);
-        _checkpointer = Task.Run(CheckpointLoopAsync);
+        StartThread(FlushLoop, _flusherDone, "borealis-volume-flush");
+        StartThread(CheckpointLoop, _checkpointerDone, "borealis-volume-checkpoint");
         lock (_lock)
             MaybeRequestCheckpoint();
+    }
+
+    static void StartThread(Action loop, TaskCompletionSource done, string name)
+    {
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                loop();
+            }
+            finally
+            {
+                done.SetResult();
+            }
+        })
+        {
+            IsBackground = true,
+            Name = name,
+        };
+        thread.Start();
     }
 
     void ThrowIfUnavailable()

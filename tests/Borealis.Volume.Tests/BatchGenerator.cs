@@ -16,6 +16,28 @@ internal sealed class BatchGenerator(int seed, int pageSize, uint maxPage, Lsn s
     ulong _next = startLsn.Value + 1;
     uint _pageCount;
 
+    /// <summary>A generator that continues from what <paramref name="volume"/> holds now.</summary>
+    public static BatchGenerator Continuing(IVolume volume, int seed, uint maxPage)
+    {
+        var generator = new BatchGenerator(seed, volume.PageSize, maxPage, volume.AppendedLsn);
+        for (uint p = 1; p <= maxPage; p++)
+        {
+            byte[] image = new byte[volume.PageSize];
+            var lsn = volume.ReadPage(new PageId(p), volume.AppendedLsn, image);
+            if (lsn != Lsn.Zero)
+            {
+                generator._images[p] = image;
+                generator._versions[p] = lsn;
+            }
+        }
+        generator._pageCount = volume.GetPageCount(volume.AppendedLsn);
+        return generator;
+    }
+
+    /// <summary>The image and version of a page after every batch generated so far.</summary>
+    public (byte[] Image, Lsn Version) Expected(uint page)
+        => (_images.TryGetValue(page, out var image) ? image : new byte[pageSize], _versions.GetValueOrDefault(page));
+
     public RedoBatch Next()
     {
         int count = _random.Next(1, 5);

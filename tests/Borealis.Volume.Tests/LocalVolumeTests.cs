@@ -4,7 +4,7 @@ using Borealis.Testing;
 
 namespace Borealis.Volume.Tests;
 
-public sealed class LocalVolumeTests : BorealisTest, IDisposable
+public sealed class LocalVolumeTests(ITestOutputHelper output) : BorealisTest, IDisposable
 {
     const int PageSize = 1024;
     const uint MaxPage = 24;
@@ -79,7 +79,7 @@ public sealed class LocalVolumeTests : BorealisTest, IDisposable
     [Fact]
     public async Task CrashCopiesRecoverAPrefixThatHoldsEveryDurableBatch()
     {
-        const int batches = 600;
+        const int batches = 1500;
         var generator = new BatchGenerator(11, PageSize, MaxPage);
         var all = Enumerable.Range(0, batches).Select(_ => generator.Next()).ToList();
         var reference = new InMemoryVolume(PageSize);
@@ -114,15 +114,18 @@ public sealed class LocalVolumeTests : BorealisTest, IDisposable
         }
 
         Assert.NotEmpty(copies);
+        var recoveredPoints = new HashSet<Lsn>();
         foreach (var (path, durableBefore) in copies)
         {
             await using var recovered = await LocalVolume.OpenAsync(path, Options(), TestToken);
             var lsn = recovered.AppendedLsn;
             Assert.Contains(lsn, commits);
             Assert.True(lsn >= durableBefore, $"recovered to {lsn}, but {durableBefore} was durable before the copy");
+            recoveredPoints.Add(lsn);
             Assert.Equal(lsn, recovered.DurableLsn);
             VolumeAssert.SameAt(reference, recovered, lsn, MaxPage);
         }
+        output.WriteLine($"{copies.Count} crash copies recovered to {recoveredPoints.Count} distinct points");
     }
 
     [Fact]
@@ -157,6 +160,43 @@ public sealed class LocalVolumeTests : BorealisTest, IDisposable
             VolumeAssert.SameAt(reference, recovered, lsn, MaxPage);
             if (offsets[i] == length)
                 Assert.Equal(commits[^1], lsn);
+        }
+    }
+
+    [Fact]
+    public async Task AfterATornTailTheVolumeContinuesFromTheRecoveredPoint()
+    {
+        string dir = _temp.Sub("v");
+        await using (var volume = await LocalVolume.OpenAsync(dir, Options(), TestToken))
+            await AppendAsync(volume, new BatchGenerator(73, PageSize, MaxPage), 50);
+        string segment = Directory.GetFiles(Path.Combine(dir, "log")).Order().Last();
+        long length = new FileInfo(segment).Length;
+        using (var stream = new FileStream(segment, FileMode.Open))
+            stream.SetLength(length * 2 / 3);
+
+        BatchGenerator generator;
+        Lsn recoveredAt;
+        await using (var volume = await LocalVolume.OpenAsync(dir, Options(), TestToken))
+        {
+            recoveredAt = volume.AppendedLsn;
+            Assert.True(recoveredAt > Lsn.Zero);
+            // The LSNs after the recovered point are given again, to new batches.
+            generator = BatchGenerator.Continuing(volume, 79, MaxPage);
+            var first = volume.Append(generator.Next());
+            Assert.Equal(recoveredAt.Next, first.First);
+            for (int i = 0; i < 30; i++)
+                await volume.WaitForDurableAsync(volume.Append(generator.Next()).Commit, TestToken);
+        }
+        for (int reopen = 0; reopen < 2; reopen++)
+        {
+            await using var volume = await LocalVolume.OpenAsync(dir, Options(), TestToken);
+            byte[] actual = new byte[PageSize];
+            for (uint p = 1; p <= MaxPage; p++)
+            {
+                var (image, version) = generator.Expected(p);
+                Assert.Equal(version, volume.ReadPage(new PageId(p), volume.AppendedLsn, actual));
+                Assert.True(image.AsSpan().SequenceEqual(actual), $"page {p}");
+            }
         }
     }
 
@@ -196,6 +236,27 @@ public sealed class LocalVolumeTests : BorealisTest, IDisposable
     }
 
     [Fact]
+    public async Task DamageBeforeTheLastSegmentIsRefusedNotTruncated()
+    {
+        string dir = _temp.Sub("v");
+        await using (var volume = await LocalVolume.OpenAsync(dir, Options(segment: 4096), TestToken))
+        {
+            var generator = new BatchGenerator(89, PageSize, MaxPage);
+            for (int i = 0; i < 60; i++)
+                await volume.WaitForDurableAsync(volume.Append(generator.Next()).Commit, TestToken);
+        }
+        var segments = Directory.GetFiles(Path.Combine(dir, "log")).Order().ToList();
+        Assert.True(segments.Count > 2);
+        byte[] data = await File.ReadAllBytesAsync(segments[0], TestToken);
+        data[^10] ^= 0x55;
+        await File.WriteAllBytesAsync(segments[0], data, TestToken);
+
+        var error = await Assert.ThrowsAsync<VolumeException>(() => LocalVolume.OpenAsync(dir, Options(segment: 4096), TestToken));
+        Assert.Contains("damaged", error.Message, StringComparison.Ordinal);
+        Assert.Equal(segments.Count, Directory.GetFiles(Path.Combine(dir, "log")).Length);
+    }
+
+    [Fact]
     public async Task ConcurrentCommitsShareFsyncs()
     {
         // A slow disk (2 ms per fsync) makes the sharing visible even where fsync is cheap.
@@ -229,6 +290,44 @@ public sealed class LocalVolumeTests : BorealisTest, IDisposable
         const int commits = committers * commitsEach;
         Assert.Equal((ulong)commits, volume.DurableLsn.Value);
         Assert.True(volume.FlushCount * 3 < commits, $"{volume.FlushCount} fsyncs for {commits} commits");
+    }
+
+    [Fact]
+    public async Task OneFlushCanCarryThousandsOfFrames()
+    {
+        using var gate = new SemaphoreSlim(0);
+        bool entered = false;
+        var options = Options(faults: p =>
+        {
+            if (p == LocalVolumeFaultPoint.LogWrite && !Volatile.Read(ref entered))
+            {
+                Volatile.Write(ref entered, true);
+                gate.Wait(TestToken);
+            }
+        });
+        string dir = _temp.Sub("v");
+        var generator = new BatchGenerator(83, PageSize, MaxPage);
+        var reference = new InMemoryVolume(PageSize);
+        await using (var volume = await LocalVolume.OpenAsync(dir, options, TestToken))
+        {
+            var first = generator.Next();
+            reference.Append(first);
+            volume.Append(first);
+            await Eventually.AssertAsync(() => Volatile.Read(ref entered));
+            // The flusher is held in its first write; these all queue for the next one.
+            AppendResult last = default;
+            for (int i = 0; i < 3000; i++)
+            {
+                var batch = generator.Next();
+                reference.Append(batch);
+                last = volume.Append(batch);
+            }
+            gate.Release();
+            await volume.WaitForDurableAsync(last.Commit, TestToken);
+            Assert.Equal(2, volume.FlushCount);
+        }
+        await using (var volume = await LocalVolume.OpenAsync(dir, Options(), TestToken))
+            VolumeAssert.SameAt(reference, volume, reference.AppendedLsn, MaxPage);
     }
 
     static Lsn FindVersion(LocalVolume volume, uint page)
@@ -275,10 +374,10 @@ public sealed class LocalVolumeTests : BorealisTest, IDisposable
             for (int round = 0; round < 40; round++)
             {
                 var (_, results) = await AppendAsync(volume, generator, 25, reference);
-                volume.SetReadHorizon(volume.DurableLsn);
-                // Everything at or above the checkpoint still reads correctly, during and after checkpoints.
-                VolumeAssert.SameAt(reference, volume, volume.AppendedLsn, MaxPage);
-                VolumeAssert.SameAt(reference, volume, Lsn.Max(volume.CheckpointLsn, results[0].Commit), MaxPage);
+                volume.SetReadHorizon(results[0].Commit);
+                // Everything at or above the read horizon still reads correctly, during and after checkpoints.
+                foreach (var result in results)
+                    VolumeAssert.SameAt(reference, volume, result.Commit, MaxPage);
                 maxDisk = Math.Max(maxDisk, DirectorySize(dir));
             }
             await Eventually.AssertAsync(() => volume.CheckpointCount > 3, because: "checkpoints run in the background");
@@ -309,6 +408,71 @@ public sealed class LocalVolumeTests : BorealisTest, IDisposable
             await AppendAsync(volume, generator, 30, reference);
             VolumeAssert.SameAt(reference, volume, volume.AppendedLsn, MaxPage);
         }
+    }
+
+    [Fact]
+    public async Task ConcurrentReadersSeeCorrectPagesWhileCheckpointsDeleteTheLog()
+    {
+        var options = Options(memory: 4096, segment: 4096, threshold: 8192);
+        await using var volume = await LocalVolume.OpenAsync(_temp.Sub("v"), options, TestToken);
+        var reference = new InMemoryVolume(PageSize);
+        var generator = new BatchGenerator(71, PageSize, MaxPage);
+        // Readers pin a read point; the horizon never passes a pinned one (what the engine's read points do).
+        var pins = new Lock();
+        var pinned = new Lsn?[2];
+        var latest = Lsn.Zero;
+        var horizonSet = Lsn.Zero;
+        var done = false;
+        long reads = 0;
+
+        var readers = Enumerable.Range(0, pinned.Length).Select(r => Task.Run(() =>
+        {
+            var random = new Random(100 + r);
+            byte[] expected = new byte[PageSize];
+            byte[] actual = new byte[PageSize];
+            while (!Volatile.Read(ref done))
+            {
+                Lsn asOf;
+                lock (pins)
+                {
+                    var low = horizonSet;
+                    asOf = new Lsn(low.Value + (ulong)random.NextInt64(0, (long)(latest.Value - low.Value) + 1));
+                    pinned[r] = asOf;
+                }
+                var page = new PageId((uint)random.Next(1, (int)MaxPage + 1));
+                var version = volume.ReadPage(page, asOf, actual);
+                Assert.Equal(reference.ReadPage(page, asOf, expected), version);
+                Assert.True(expected.AsSpan().SequenceEqual(actual), $"page {page} at {asOf}");
+                lock (pins)
+                    pinned[r] = null;
+                Interlocked.Increment(ref reads);
+            }
+        }, TestToken)).ToList();
+
+        for (int i = 0; i < 800; i++)
+        {
+            var batch = generator.Next();
+            reference.Append(batch);
+            var result = volume.Append(batch);
+            await volume.WaitForDurableAsync(result.Commit, TestToken);
+            lock (pins)
+            {
+                latest = result.Commit;
+                var horizon = new Lsn(result.Commit.Value - Math.Min(result.Commit.Value, 20));
+                foreach (var pin in pinned)
+                {
+                    if (pin is { } p)
+                        horizon = Lsn.Min(horizon, p);
+                }
+                volume.SetReadHorizon(horizon);
+                horizonSet = Lsn.Max(horizonSet, horizon);
+            }
+        }
+        Volatile.Write(ref done, true);
+        await Task.WhenAll(readers);
+        Assert.True(volume.CheckpointCount > 5, $"{volume.CheckpointCount} checkpoints");
+        Assert.True(Interlocked.Read(ref reads) > 100, $"{reads} reads");
+        output.WriteLine($"{volume.CheckpointCount} checkpoints, {reads} concurrent reads");
     }
 
     [Fact]
@@ -427,12 +591,14 @@ public sealed class LocalVolumeTests : BorealisTest, IDisposable
     [Fact]
     public async Task WaitersPendingWhenTheDiskFailsAreFailedToo()
     {
-        var gate = new SemaphoreSlim(0);
+        using var gate = new SemaphoreSlim(0);
         bool armed = false;
+        bool entered = false;
         var options = Options(faults: p =>
         {
             if (p == LocalVolumeFaultPoint.LogFlush && Volatile.Read(ref armed))
             {
+                Volatile.Write(ref entered, true);
                 gate.Wait(TestToken);
                 throw new IOException("simulated fsync failure");
             }
@@ -443,7 +609,8 @@ public sealed class LocalVolumeTests : BorealisTest, IDisposable
         var first = volume.Append(generator.Next());
         var waitFirst = volume.WaitForDurableAsync(first.Commit, TestToken).AsTask();
         // The flusher is now stuck in the failing fsync; later batches queue behind it.
-        await Eventually.AssertAsync(() => !waitFirst.IsCompleted);
+        await Eventually.AssertAsync(() => Volatile.Read(ref entered));
+        Assert.False(waitFirst.IsCompleted);
         var second = volume.Append(generator.Next());
         var waitSecond = volume.WaitForDurableAsync(second.Commit, TestToken).AsTask();
         gate.Release();
@@ -509,6 +676,8 @@ public sealed class LocalVolumeTests : BorealisTest, IDisposable
         await volume.DisposeAsync();
         Assert.Throws<VolumeException>(() => volume.Append(generator.Next()));
         await Assert.ThrowsAsync<VolumeException>(async () => await volume.WaitForDurableAsync(new Lsn(1), TestToken));
+        await Assert.ThrowsAsync<VolumeException>(() => volume.CheckpointAsync(TestToken));
+        Assert.Throws<ObjectDisposedException>(() => volume.ReadPage(new PageId(1), Lsn.Zero, new byte[PageSize]));
     }
 
     [Fact]
