@@ -133,10 +133,26 @@ internal sealed class PageCache
     /// <summary>Adds a version read from the volume at <paramref name="readPoint"/>; takes ownership of <paramref name="buffer"/>.</summary>
     void Insert(uint page, Lsn readPoint, Lsn lsn, byte[] buffer)
     {
-        var entry = GetOrCreateEntry(page);
+        PageEntry entry;
         bool added = false;
+        while (true)
+        {
+            entry = GetOrCreateEntry(page);
+            if (TryInsert(entry, readPoint, lsn, buffer, ref added))
+                break;
+        }
+        if (added)
+            Added();
+        else
+            PagePool.Return(buffer);
+    }
+
+    static bool TryInsert(PageEntry entry, Lsn readPoint, Lsn lsn, byte[] buffer, ref bool added)
+    {
         lock (entry)
         {
+            if (entry.Dead)
+                return false;
             // The volume returned the newest version at or below the read point. It is the page's newest version
             // overall unless a newer one was committed through this cache (every commit since open is).
             Lsn validThrough = entry.NewestPublished > readPoint ? readPoint : Lsn.MaxValue;
@@ -161,11 +177,8 @@ internal sealed class PageCache
                 entry.Add(new PageVersion { Lsn = lsn, ValidThrough = validThrough, Buffer = buffer, Referenced = true });
                 added = true;
             }
+            return true;
         }
-        if (added)
-            Added();
-        else
-            PagePool.Return(buffer);
     }
 
     /// <summary>
@@ -174,9 +187,19 @@ internal sealed class PageCache
     /// </summary>
     public void Publish(uint page, Lsn lsn, byte[] buffer)
     {
-        var entry = GetOrCreateEntry(page);
+        while (!TryPublish(GetOrCreateEntry(page), lsn, buffer))
+        {
+        }
+        Interlocked.Add(ref _bytes, _pageSize);
+        Interlocked.Increment(ref _versions);
+    }
+
+    static bool TryPublish(PageEntry entry, Lsn lsn, byte[] buffer)
+    {
         lock (entry)
         {
+            if (entry.Dead)
+                return false;
             entry.NewestPublished = lsn;
             var closed = new Lsn(lsn.Value - 1);
             for (int i = 0; i < entry.Count; i++)
@@ -186,9 +209,8 @@ internal sealed class PageCache
                     v.ValidThrough = closed;
             }
             entry.Add(new PageVersion { Lsn = lsn, ValidThrough = Lsn.MaxValue, Buffer = buffer, Referenced = true });
+            return true;
         }
-        Interlocked.Add(ref _bytes, _pageSize);
-        Interlocked.Increment(ref _versions);
     }
 
     /// <summary>Drops the versions of <paramref name="page"/> superseded below <paramref name="oldestReadPoint"/>.</summary>
@@ -249,7 +271,7 @@ internal sealed class PageCache
                 uint page = hand;
                 hand = hand >= max ? 1 : hand + 1;
                 var entry = GetEntry(page);
-                if (entry is null || entry.Count == 0)
+                if (entry is null)
                     continue;
                 int freed = 0;
                 lock (entry)
@@ -266,6 +288,15 @@ internal sealed class PageCache
                         {
                             v.Referenced = false;
                         }
+                    }
+                    // An empty entry is unlinked once no read point can predate its newest commit: a later miss
+                    // then reads the newest version, so forgetting NewestPublished is safe. This bounds the
+                    // per-page bookkeeping by the pages cached, not the pages ever touched.
+                    if (entry.Count == 0 && entry.NewestPublished <= oldest)
+                    {
+                        entry.Dead = true;
+                        ref var slot = ref _chunks[page >> ChunkBits]![page & ChunkMask];
+                        Interlocked.CompareExchange(ref slot, null, entry);
                     }
                 }
                 if (freed > 0)
