@@ -11,7 +11,7 @@ namespace Borealis.Engine.Cache;
 /// <para>Thread-safe. The hot path takes one uncontended lock (the page's entry) and copies the bytes asked for;
 /// there is no global lock. Entries live in a two-level array indexed by page number.</para>
 /// <para>Memory is bounded by a byte budget. When it is exceeded, a clock sweep drops first the versions no read
-/// point can need (superseded below the oldest pinned read point), then versions not read since the hand last
+/// point can need (superseded, and covering no pinned read point), then versions not read since the hand last
 /// passed. Any dropped version can be read again from the volume, whose read horizon never passes the oldest
 /// pinned read point.</para>
 /// </remarks>
@@ -30,7 +30,8 @@ internal sealed class PageCache
     readonly int _pageSize;
     readonly long _budget;
     readonly long _evictTarget;
-    readonly Func<Lsn> _oldestReadPoint;
+    readonly Action<ReadPointSet> _collectReadPoints;
+    readonly ReadPointSet _evictionReadPoints = new();
     readonly Lock _evictLock = new();
     long _bytes;
     long _versions;
@@ -38,15 +39,15 @@ internal sealed class PageCache
     uint _maxPage;
     uint _hand = 1;
 
-    /// <param name="oldestReadPoint">Returns the oldest read point any connection has pinned (or the newest commit when none is).</param>
-    public PageCache(IVolume volume, long budgetBytes, Func<Lsn> oldestReadPoint)
+    /// <param name="collectReadPoints">Fills a set with the pinned read points and the newest commit.</param>
+    public PageCache(IVolume volume, long budgetBytes, Action<ReadPointSet> collectReadPoints)
     {
         _volume = volume;
         _pageSize = volume.PageSize;
         _budget = Math.Max(budgetBytes, _pageSize);
         // Evict a little below the budget so that a sweep is not needed at every insertion.
         _evictTarget = Math.Max(_pageSize, _budget - Math.Max(_pageSize, _budget / 16));
-        _oldestReadPoint = oldestReadPoint;
+        _collectReadPoints = collectReadPoints;
     }
 
     public int PageSize => _pageSize;
@@ -213,8 +214,8 @@ internal sealed class PageCache
         }
     }
 
-    /// <summary>Drops the versions of <paramref name="page"/> superseded below <paramref name="oldestReadPoint"/>.</summary>
-    public void ReleaseObsolete(uint page, Lsn oldestReadPoint)
+    /// <summary>Drops the superseded versions of <paramref name="page"/> that no read point in <paramref name="readPoints"/> can read.</summary>
+    public void ReleaseObsolete(uint page, ReadPointSet readPoints)
     {
         var entry = GetEntry(page);
         if (entry is null)
@@ -224,7 +225,8 @@ internal sealed class PageCache
         {
             for (int i = entry.Count - 1; i >= 0; i--)
             {
-                if (entry.Versions[i].ValidThrough < oldestReadPoint)
+                ref var v = ref entry.Versions[i];
+                if (!readPoints.AnyWithin(v.Lsn, v.ValidThrough))
                 {
                     PagePool.Return(entry.RemoveAt(i));
                     freed++;
@@ -261,7 +263,9 @@ internal sealed class PageCache
         {
             if (Volatile.Read(ref _bytes) <= _budget)
                 return;
-            Lsn oldest = _oldestReadPoint();
+            var readPoints = _evictionReadPoints;
+            _collectReadPoints(readPoints);
+            Lsn oldest = readPoints.Oldest;
             uint max = Volatile.Read(ref _maxPage);
             // Two laps are always enough: the first clears every reference bit it does not evict.
             long steps = 3L * max + 3;
@@ -279,7 +283,7 @@ internal sealed class PageCache
                     for (int i = entry.Count - 1; i >= 0; i--)
                     {
                         ref var v = ref entry.Versions[i];
-                        if (v.ValidThrough < oldest || !v.Referenced)
+                        if (!v.Referenced || !readPoints.AnyWithin(v.Lsn, v.ValidThrough))
                         {
                             PagePool.Return(entry.RemoveAt(i));
                             freed++;
