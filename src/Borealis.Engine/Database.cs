@@ -139,6 +139,10 @@ public sealed class Database : IAsyncDisposable
             latest.Sequence, latest.Lsn, Volume.DurableLsn, files.Length);
     }
 
+    /// <summary>
+    /// Closes the database to new connections. Dispose every <see cref="DatabaseConnection"/> first. The volume is
+    /// not disposed: its owner does that (and may open a new <see cref="Database"/> on it).
+    /// </summary>
     public ValueTask DisposeAsync()
     {
         if (_disposed)
