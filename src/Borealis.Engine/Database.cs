@@ -40,6 +40,7 @@ public sealed class Database : IAsyncDisposable
     readonly Lock _filesLock = new();
     MainFile[] _files = [];
     Snapshot _latest;
+    readonly ReadPointSet _commitReadPoints = new();
     Lsn _horizon;
     long _retiredHits;
     long _retiredMisses;
@@ -51,7 +52,7 @@ public sealed class Database : IAsyncDisposable
         Volume = volume;
         Options = options;
         _latest = initial;
-        _cache = new PageCache(volume, options.CacheBytes, OldestReadPoint);
+        _cache = new PageCache(volume, options.CacheBytes, CollectReadPoints);
         _name = BorealisVfs.RegisterDatabase(this);
     }
 
@@ -138,6 +139,10 @@ public sealed class Database : IAsyncDisposable
             latest.Sequence, latest.Lsn, Volume.DurableLsn, files.Length);
     }
 
+    /// <summary>
+    /// Closes the database to new connections. Dispose every <see cref="DatabaseConnection"/> first. The volume is
+    /// not disposed: its owner does that (and may open a new <see cref="Database"/> on it).
+    /// </summary>
     public ValueTask DisposeAsync()
     {
         if (_disposed)
@@ -183,9 +188,11 @@ public sealed class Database : IAsyncDisposable
         Volatile.Write(ref _latest, next);
         // The snapshot store must be visible before the pins are scanned (see MainFile.Pin).
         Interlocked.MemoryBarrier();
-        Lsn oldest = OldestReadPoint();
+        var readPoints = _commitReadPoints;
+        CollectReadPoints(readPoints);
+        Lsn oldest = readPoints.Oldest;
         foreach (var page in pages)
-            _cache.ReleaseObsolete(page, oldest);
+            _cache.ReleaseObsolete(page, readPoints);
         if (oldest > _horizon)
         {
             _horizon = oldest;
@@ -204,17 +211,21 @@ public sealed class Database : IAsyncDisposable
         _cache.EnforceBudget();
     }
 
-    /// <summary>The oldest read point pinned by any connection, or the newest commit when none is pinned.</summary>
-    internal Lsn OldestReadPoint()
+    /// <summary>
+    /// Fills <paramref name="readPoints"/> with the newest commit and every pinned read point. The newest commit is
+    /// read first: a connection pinning concurrently either is seen here or pins that commit or a later one.
+    /// </summary>
+    internal void CollectReadPoints(ReadPointSet readPoints)
     {
-        ulong oldest = Latest.Lsn.Value;
+        readPoints.Clear();
+        readPoints.Add(Latest.Lsn);
         foreach (var file in Volatile.Read(ref _files))
         {
             ulong pinned = file.PinnedLsn;
-            if (pinned < oldest)
-                oldest = pinned;
+            if (pinned != ulong.MaxValue)
+                readPoints.Add(new Lsn(pinned));
         }
-        return new Lsn(oldest);
+        readPoints.Seal();
     }
 
     static void EnsureSqliteInitialized()

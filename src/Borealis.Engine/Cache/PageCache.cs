@@ -11,7 +11,7 @@ namespace Borealis.Engine.Cache;
 /// <para>Thread-safe. The hot path takes one uncontended lock (the page's entry) and copies the bytes asked for;
 /// there is no global lock. Entries live in a two-level array indexed by page number.</para>
 /// <para>Memory is bounded by a byte budget. When it is exceeded, a clock sweep drops first the versions no read
-/// point can need (superseded below the oldest pinned read point), then versions not read since the hand last
+/// point can need (superseded, and covering no pinned read point), then versions not read since the hand last
 /// passed. Any dropped version can be read again from the volume, whose read horizon never passes the oldest
 /// pinned read point.</para>
 /// </remarks>
@@ -30,7 +30,8 @@ internal sealed class PageCache
     readonly int _pageSize;
     readonly long _budget;
     readonly long _evictTarget;
-    readonly Func<Lsn> _oldestReadPoint;
+    readonly Action<ReadPointSet> _collectReadPoints;
+    readonly ReadPointSet _evictionReadPoints = new();
     readonly Lock _evictLock = new();
     long _bytes;
     long _versions;
@@ -38,15 +39,15 @@ internal sealed class PageCache
     uint _maxPage;
     uint _hand = 1;
 
-    /// <param name="oldestReadPoint">Returns the oldest read point any connection has pinned (or the newest commit when none is).</param>
-    public PageCache(IVolume volume, long budgetBytes, Func<Lsn> oldestReadPoint)
+    /// <param name="collectReadPoints">Fills a set with the pinned read points and the newest commit.</param>
+    public PageCache(IVolume volume, long budgetBytes, Action<ReadPointSet> collectReadPoints)
     {
         _volume = volume;
         _pageSize = volume.PageSize;
         _budget = Math.Max(budgetBytes, _pageSize);
         // Evict a little below the budget so that a sweep is not needed at every insertion.
         _evictTarget = Math.Max(_pageSize, _budget - Math.Max(_pageSize, _budget / 16));
-        _oldestReadPoint = oldestReadPoint;
+        _collectReadPoints = collectReadPoints;
     }
 
     public int PageSize => _pageSize;
@@ -133,10 +134,26 @@ internal sealed class PageCache
     /// <summary>Adds a version read from the volume at <paramref name="readPoint"/>; takes ownership of <paramref name="buffer"/>.</summary>
     void Insert(uint page, Lsn readPoint, Lsn lsn, byte[] buffer)
     {
-        var entry = GetOrCreateEntry(page);
+        PageEntry entry;
         bool added = false;
+        while (true)
+        {
+            entry = GetOrCreateEntry(page);
+            if (TryInsert(entry, readPoint, lsn, buffer, ref added))
+                break;
+        }
+        if (added)
+            Added();
+        else
+            PagePool.Return(buffer);
+    }
+
+    static bool TryInsert(PageEntry entry, Lsn readPoint, Lsn lsn, byte[] buffer, ref bool added)
+    {
         lock (entry)
         {
+            if (entry.Dead)
+                return false;
             // The volume returned the newest version at or below the read point. It is the page's newest version
             // overall unless a newer one was committed through this cache (every commit since open is).
             Lsn validThrough = entry.NewestPublished > readPoint ? readPoint : Lsn.MaxValue;
@@ -161,11 +178,8 @@ internal sealed class PageCache
                 entry.Add(new PageVersion { Lsn = lsn, ValidThrough = validThrough, Buffer = buffer, Referenced = true });
                 added = true;
             }
+            return true;
         }
-        if (added)
-            Added();
-        else
-            PagePool.Return(buffer);
     }
 
     /// <summary>
@@ -174,9 +188,19 @@ internal sealed class PageCache
     /// </summary>
     public void Publish(uint page, Lsn lsn, byte[] buffer)
     {
-        var entry = GetOrCreateEntry(page);
+        while (!TryPublish(GetOrCreateEntry(page), lsn, buffer))
+        {
+        }
+        Interlocked.Add(ref _bytes, _pageSize);
+        Interlocked.Increment(ref _versions);
+    }
+
+    static bool TryPublish(PageEntry entry, Lsn lsn, byte[] buffer)
+    {
         lock (entry)
         {
+            if (entry.Dead)
+                return false;
             entry.NewestPublished = lsn;
             var closed = new Lsn(lsn.Value - 1);
             for (int i = 0; i < entry.Count; i++)
@@ -186,13 +210,12 @@ internal sealed class PageCache
                     v.ValidThrough = closed;
             }
             entry.Add(new PageVersion { Lsn = lsn, ValidThrough = Lsn.MaxValue, Buffer = buffer, Referenced = true });
+            return true;
         }
-        Interlocked.Add(ref _bytes, _pageSize);
-        Interlocked.Increment(ref _versions);
     }
 
-    /// <summary>Drops the versions of <paramref name="page"/> superseded below <paramref name="oldestReadPoint"/>.</summary>
-    public void ReleaseObsolete(uint page, Lsn oldestReadPoint)
+    /// <summary>Drops the superseded versions of <paramref name="page"/> that no read point in <paramref name="readPoints"/> can read.</summary>
+    public void ReleaseObsolete(uint page, ReadPointSet readPoints)
     {
         var entry = GetEntry(page);
         if (entry is null)
@@ -202,7 +225,8 @@ internal sealed class PageCache
         {
             for (int i = entry.Count - 1; i >= 0; i--)
             {
-                if (entry.Versions[i].ValidThrough < oldestReadPoint)
+                ref var v = ref entry.Versions[i];
+                if (!readPoints.AnyWithin(v.Lsn, v.ValidThrough))
                 {
                     PagePool.Return(entry.RemoveAt(i));
                     freed++;
@@ -239,7 +263,9 @@ internal sealed class PageCache
         {
             if (Volatile.Read(ref _bytes) <= _budget)
                 return;
-            Lsn oldest = _oldestReadPoint();
+            var readPoints = _evictionReadPoints;
+            _collectReadPoints(readPoints);
+            Lsn oldest = readPoints.Oldest;
             uint max = Volatile.Read(ref _maxPage);
             // Two laps are always enough: the first clears every reference bit it does not evict.
             long steps = 3L * max + 3;
@@ -249,7 +275,7 @@ internal sealed class PageCache
                 uint page = hand;
                 hand = hand >= max ? 1 : hand + 1;
                 var entry = GetEntry(page);
-                if (entry is null || entry.Count == 0)
+                if (entry is null)
                     continue;
                 int freed = 0;
                 lock (entry)
@@ -257,7 +283,7 @@ internal sealed class PageCache
                     for (int i = entry.Count - 1; i >= 0; i--)
                     {
                         ref var v = ref entry.Versions[i];
-                        if (v.ValidThrough < oldest || !v.Referenced)
+                        if (!v.Referenced || !readPoints.AnyWithin(v.Lsn, v.ValidThrough))
                         {
                             PagePool.Return(entry.RemoveAt(i));
                             freed++;
@@ -266,6 +292,15 @@ internal sealed class PageCache
                         {
                             v.Referenced = false;
                         }
+                    }
+                    // An empty entry is unlinked once no read point can predate its newest commit: a later miss
+                    // then reads the newest version, so forgetting NewestPublished is safe. This bounds the
+                    // per-page bookkeeping by the pages cached, not the pages ever touched.
+                    if (entry.Count == 0 && entry.NewestPublished <= oldest)
+                    {
+                        entry.Dead = true;
+                        ref var slot = ref _chunks[page >> ChunkBits]![page & ChunkMask];
+                        Interlocked.CompareExchange(ref slot, null, entry);
                     }
                 }
                 if (freed > 0)

@@ -11,6 +11,12 @@ internal sealed class PageEntry
     /// <summary>The LSN of the newest version committed through this cache (zero: none since the database opened).</summary>
     public Lsn NewestPublished;
 
+    /// <summary>
+    /// Set when eviction unlinks the empty entry from the cache; a thread that still holds a reference must look the
+    /// page up again rather than add a version here.
+    /// </summary>
+    public bool Dead;
+
     public void Add(in PageVersion version)
     {
         if (Count == Versions.Length)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using Borealis.Common;
 using Borealis.Common.Redo;
 using Borealis.Engine.Cache;
@@ -102,12 +103,11 @@ internal sealed class MainFile : VfsFile
         ReleaseWriteLock();
     }
 
+    /// <summary>Releases the write lock if this connection holds it; never twice (a deferred close may race a dispose).</summary>
     public void ReleaseWriteLock()
     {
-        if (_writeLock == WriteLockOwner.None)
-            return;
-        _writeLock = WriteLockOwner.None;
-        _database.WriteLock.Release();
+        if (Interlocked.Exchange(ref _writeLock, WriteLockOwner.None) != WriteLockOwner.None)
+            _database.WriteLock.Release();
     }
 
     // ---- locks and read points ----
@@ -279,8 +279,11 @@ internal sealed class MainFile : VfsFile
             throw new InvalidOperationException("A truncation without the write lock.");
         if (size % _pageSize != 0)
             throw new InvalidOperationException($"A truncation to {size} bytes is not a whole number of pages.");
+        uint pages = (uint)(size / _pageSize);
+        if (!_writing && pages == (_snapshot.PageCount))
+            return SqliteNative.Ok; // The phase-two truncation of a shrinking commit, already in its batch.
         BeginWriting();
-        _overlayPageCount = (uint)(size / _pageSize);
+        _overlayPageCount = pages;
         _pages.Clear();
         foreach (var page in _overlay.Keys)
         {
@@ -347,10 +350,13 @@ internal sealed class MainFile : VfsFile
             return SqliteNative.IoErr;
         }
 
-        uint pageCount = _overlayPageCount;
+        uint pageCount = CommittedPageCount();
         _pages.Clear();
         foreach (var page in _overlay.Keys)
-            _pages.Add(page);
+        {
+            if (page <= pageCount)
+                _pages.Add(page);
+        }
         _pages.Sort();
 
         _records.Clear();
@@ -428,6 +434,26 @@ internal sealed class MainFile : VfsFile
         ReplyLsn = result.Commit;
         _database.CompleteCommit(next, _pages);
         return SqliteNative.Ok;
+    }
+
+    /// <summary>
+    /// The database size once this transaction commits. A commit that shrinks the file (VACUUM, auto-vacuum)
+    /// truncates it only after the sync, in phase two, so the size is taken from page 1's header (offset 28),
+    /// which SQLite keeps valid whenever offsets 24 and 92 agree.
+    /// </summary>
+    uint CommittedPageCount()
+    {
+        if (_overlay.TryGetValue(1, out var pageOne))
+        {
+            var image = pageOne.AsSpan(0, _pageSize);
+            if (image.Slice(24, 4).SequenceEqual(image.Slice(92, 4)))
+            {
+                uint inHeader = BinaryPrimitives.ReadUInt32BigEndian(image[28..]);
+                if (inHeader > 0)
+                    return inHeader;
+            }
+        }
+        return _overlayPageCount;
     }
 
     void DiscardOverlay()
