@@ -83,16 +83,29 @@ public sealed class RawClient : IDisposable
         return [.. payload];
     }
 
-    public async Task SendAsync(byte[] payload, byte sequenceId, CancellationToken cancellationToken)
+    /// <summary>Sends one packet; false when the server has already closed the connection.</summary>
+    public Task<bool> SendAsync(byte[] payload, byte sequenceId, CancellationToken cancellationToken)
     {
-        var header = new byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(header, payload.Length);
-        header[3] = sequenceId;
-        await _stream.WriteAsync(header, cancellationToken);
-        await _stream.WriteAsync(payload, cancellationToken);
+        var packet = new byte[4 + payload.Length];
+        BinaryPrimitives.WriteInt32LittleEndian(packet, payload.Length);
+        packet[3] = sequenceId;
+        payload.CopyTo(packet, 4);
+        return SendRawAsync(packet, cancellationToken);
     }
 
-    public ValueTask SendRawAsync(byte[] bytes, CancellationToken cancellationToken) => _stream.WriteAsync(bytes, cancellationToken);
+    /// <summary>Sends bytes as they are; false when the server has already closed the connection.</summary>
+    public async Task<bool> SendRawAsync(byte[] bytes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _stream.WriteAsync(bytes, cancellationToken);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>The next packet's payload (chunks reassembled), or null when the server closed the connection.</summary>
     public async Task<byte[]?> ReadPacketAsync(CancellationToken cancellationToken)
