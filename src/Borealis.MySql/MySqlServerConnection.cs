@@ -152,10 +152,13 @@ internal sealed partial class MySqlServerConnection : IDisposable
 #pragma warning restore CA1031
         {
         }
-        Dispose();
-        _server.Remove(this);
+        finally
+        {
+            Dispose();
+            _server.Remove(this);
+            _done.TrySetResult();
+        }
         Log.ConnectionClosed(_server.Logger, Id);
-        _done.TrySetResult();
     }
 
     /// <summary>After a final ERR: stop sending, then read and drop what the client still sends for a moment.</summary>
