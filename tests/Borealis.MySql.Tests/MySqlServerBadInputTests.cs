@@ -131,112 +131,112 @@ public sealed class MySqlServerBadInputTests : BorealisTest
         switch (kind)
         {
             case 0:
-            {
-                // Random bytes instead of a handshake response.
-                using var raw = await RawClient.OpenAsync(server.Port, TestToken);
-                await raw.ReadGreetingAsync(TestToken);
-                await raw.SendRawAsync(RandomBytes(random, 1, 400), TestToken);
-                await raw.ReadUntilClosedAsync(s_shortRead, TestToken);
-                break;
-            }
-            case 1:
-            {
-                // Random bytes before even reading the greeting.
-                using var raw = await RawClient.OpenAsync(server.Port, TestToken);
-                await raw.SendRawAsync(RandomBytes(random, 1, 2000), TestToken);
-                await raw.ReadUntilClosedAsync(s_shortRead, TestToken);
-                break;
-            }
-            case 2:
-            {
-                // A handshake response cut short, then the client goes away.
-                using var raw = await RawClient.OpenAsync(server.Port, TestToken);
-                var greeting = await raw.ReadGreetingAsync(TestToken);
-                var response = RawClient.HandshakeResponse(greeting, "native", TestServer.Password);
-                byte[] header = [(byte)response.Length, 0, 0, 1];
-                await raw.SendRawAsync([.. header, .. response.AsSpan(0, random.Next(response.Length))], TestToken);
-                break;
-            }
-            case 3:
-            {
-                // A mutated or mis-sequenced handshake response; if it still logs in, the connection must answer.
-                using var raw = await RawClient.OpenAsync(server.Port, TestToken);
-                var greeting = await raw.ReadGreetingAsync(TestToken);
-                var response = Mutate(random, RawClient.HandshakeResponse(greeting, random.Next(4) == 0 ? "sha2" : "native", TestServer.Password));
-                await raw.SendAsync(response, random.Next(5) == 0 ? (byte)random.Next(256) : (byte)1, TestToken);
-                var packets = await raw.ReadUntilClosedAsync(s_shortRead, TestToken);
-                if (packets.Count == 1 && packets[0][0] == 0x00)
                 {
-                    var pong = await raw.CommandAsync([0x0e], TestToken);
-                    Assert.Equal(0x00, pong[0]);
+                    // Random bytes instead of a handshake response.
+                    using var raw = await RawClient.OpenAsync(server.Port, TestToken);
+                    await raw.ReadGreetingAsync(TestToken);
+                    await raw.SendRawAsync(RandomBytes(random, 1, 400), TestToken);
+                    await raw.ReadUntilClosedAsync(s_shortRead, TestToken);
+                    break;
                 }
-                break;
-            }
+            case 1:
+                {
+                    // Random bytes before even reading the greeting.
+                    using var raw = await RawClient.OpenAsync(server.Port, TestToken);
+                    await raw.SendRawAsync(RandomBytes(random, 1, 2000), TestToken);
+                    await raw.ReadUntilClosedAsync(s_shortRead, TestToken);
+                    break;
+                }
+            case 2:
+                {
+                    // A handshake response cut short, then the client goes away.
+                    using var raw = await RawClient.OpenAsync(server.Port, TestToken);
+                    var greeting = await raw.ReadGreetingAsync(TestToken);
+                    var response = RawClient.HandshakeResponse(greeting, "native", TestServer.Password);
+                    byte[] header = [(byte)response.Length, 0, 0, 1];
+                    await raw.SendRawAsync([.. header, .. response.AsSpan(0, random.Next(response.Length))], TestToken);
+                    break;
+                }
+            case 3:
+                {
+                    // A mutated or mis-sequenced handshake response; if it still logs in, the connection must answer.
+                    using var raw = await RawClient.OpenAsync(server.Port, TestToken);
+                    var greeting = await raw.ReadGreetingAsync(TestToken);
+                    var response = Mutate(random, RawClient.HandshakeResponse(greeting, random.Next(4) == 0 ? "sha2" : "native", TestServer.Password));
+                    await raw.SendAsync(response, random.Next(5) == 0 ? (byte)random.Next(256) : (byte)1, TestToken);
+                    var packets = await raw.ReadUntilClosedAsync(s_shortRead, TestToken);
+                    if (packets.Count == 1 && packets[0][0] == 0x00)
+                    {
+                        var pong = await raw.CommandAsync([0x0e], TestToken);
+                        Assert.Equal(0x00, pong[0]);
+                    }
+                    break;
+                }
             case 4:
-            {
-                // Oversized length header after login.
-                using var raw = await RawClient.ConnectAsync(server.Port, TestToken);
-                await raw.SendRawAsync([0xff, 0xff, 0xff, 0x00, .. RandomBytes(random, 0, 100)], TestToken);
-                var packets = await raw.ReadUntilClosedAsync(BorealisTest.DefaultTimeout, TestToken);
-                Assert.Equal(1153, RawClient.ErrorCode(Assert.Single(packets)));
-                break;
-            }
+                {
+                    // Oversized length header after login.
+                    using var raw = await RawClient.ConnectAsync(server.Port, TestToken);
+                    await raw.SendRawAsync([0xff, 0xff, 0xff, 0x00, .. RandomBytes(random, 0, 100)], TestToken);
+                    var packets = await raw.ReadUntilClosedAsync(BorealisTest.DefaultTimeout, TestToken);
+                    Assert.Equal(1153, RawClient.ErrorCode(Assert.Single(packets)));
+                    break;
+                }
             case 5:
             case 6:
-            {
-                // Well-framed commands with random bodies; after each, a ping must still be answered (or the connection closed).
-                using var raw = await RawClient.ConnectAsync(server.Port, TestToken);
-                for (var i = 0; i < 5; i++)
                 {
-                    byte[] body = [s_commands[random.Next(s_commands.Length)], .. RandomBytes(random, 0, 64)];
-                    if (body[0] == 0x03 && random.Next(2) == 0)
-                        body = [0x03, .. Encoding.UTF8.GetBytes(RandomSql(random))];
-                    if (!await raw.SendAsync(body, 0, TestToken) || !await PingAfterAsync(raw))
-                        break;
+                    // Well-framed commands with random bodies; after each, a ping must still be answered (or the connection closed).
+                    using var raw = await RawClient.ConnectAsync(server.Port, TestToken);
+                    for (var i = 0; i < 5; i++)
+                    {
+                        byte[] body = [s_commands[random.Next(s_commands.Length)], .. RandomBytes(random, 0, 64)];
+                        if (body[0] == 0x03 && random.Next(2) == 0)
+                            body = [0x03, .. Encoding.UTF8.GetBytes(RandomSql(random))];
+                        if (!await raw.SendAsync(body, 0, TestToken) || !await PingAfterAsync(raw))
+                            break;
+                    }
+                    break;
                 }
-                break;
-            }
             case 7:
-            {
-                // Mutations of a valid COM_STMT_EXECUTE.
-                using var raw = await RawClient.ConnectAsync(server.Port, TestToken);
-                await raw.SendAsync([0x16, .. "SELECT ECHO ?, ?, ?"u8], 0, TestToken);
-                var ok = (await raw.ReadPacketAsync(TestToken))!;
-                for (var i = 0; i < 3; i++)
-                    await raw.ReadPacketAsync(TestToken);
-                byte[] execute = [0x17, .. ok.AsSpan(1, 4), 0, 1, 0, 0, 0, 0b010, 1, 0x08, 0x80, 0x06, 0, 0xfd, 0,
-                    .. BitConverter.GetBytes(ulong.MaxValue), 3, .. "abc"u8];
-                for (var i = 0; i < 4; i++)
                 {
-                    if (!await raw.SendAsync(Mutate(random, execute), 0, TestToken) || !await PingAfterAsync(raw))
-                        break;
+                    // Mutations of a valid COM_STMT_EXECUTE.
+                    using var raw = await RawClient.ConnectAsync(server.Port, TestToken);
+                    await raw.SendAsync([0x16, .. "SELECT ECHO ?, ?, ?"u8], 0, TestToken);
+                    var ok = (await raw.ReadPacketAsync(TestToken))!;
+                    for (var i = 0; i < 3; i++)
+                        await raw.ReadPacketAsync(TestToken);
+                    byte[] execute = [0x17, .. ok.AsSpan(1, 4), 0, 1, 0, 0, 0, 0b010, 1, 0x08, 0x80, 0x06, 0, 0xfd, 0,
+                    .. BitConverter.GetBytes(ulong.MaxValue), 3, .. "abc"u8];
+                    for (var i = 0; i < 4; i++)
+                    {
+                        if (!await raw.SendAsync(Mutate(random, execute), 0, TestToken) || !await PingAfterAsync(raw))
+                            break;
+                    }
+                    break;
                 }
-                break;
-            }
             case 8:
-            {
-                // Wrong sequence id on a command.
-                using var raw = await RawClient.ConnectAsync(server.Port, TestToken);
-                await raw.SendAsync([0x03, .. "SELECT 1"u8], (byte)random.Next(1, 256), TestToken);
-                var packets = await raw.ReadUntilClosedAsync(BorealisTest.DefaultTimeout, TestToken);
-                Assert.Equal(1156, RawClient.ErrorCode(Assert.Single(packets)));
-                break;
-            }
+                {
+                    // Wrong sequence id on a command.
+                    using var raw = await RawClient.ConnectAsync(server.Port, TestToken);
+                    await raw.SendAsync([0x03, .. "SELECT 1"u8], (byte)random.Next(1, 256), TestToken);
+                    var packets = await raw.ReadUntilClosedAsync(BorealisTest.DefaultTimeout, TestToken);
+                    Assert.Equal(1156, RawClient.ErrorCode(Assert.Single(packets)));
+                    break;
+                }
             case 9:
-            {
-                // A command packet cut short, then the client goes away.
-                using var raw = await RawClient.ConnectAsync(server.Port, TestToken);
-                await raw.SendRawAsync([50, 0, 0, 0, 0x03, .. "SELECT"u8], TestToken);
-                break;
-            }
+                {
+                    // A command packet cut short, then the client goes away.
+                    using var raw = await RawClient.ConnectAsync(server.Port, TestToken);
+                    await raw.SendRawAsync([50, 0, 0, 0, 0x03, .. "SELECT"u8], TestToken);
+                    break;
+                }
             default:
-            {
-                // Disconnect in the middle of a large result set.
-                using var raw = await RawClient.ConnectAsync(server.Port, TestToken);
-                await raw.SendAsync([0x03, .. "SELECT ROWS 100000"u8], 0, TestToken);
-                await raw.ReadPacketAsync(TestToken);
-                break;
-            }
+                {
+                    // Disconnect in the middle of a large result set.
+                    using var raw = await RawClient.ConnectAsync(server.Port, TestToken);
+                    await raw.SendAsync([0x03, .. "SELECT ROWS 100000"u8], 0, TestToken);
+                    await raw.ReadPacketAsync(TestToken);
+                    break;
+                }
         }
     }
 
