@@ -60,6 +60,29 @@ public sealed class MySqlServerBadInputTests : BorealisTest
     }
 
     [Fact]
+    public async Task ClientStalledInsideAPacketGetsError1159ThenClose()
+    {
+        await using var server = await TestServer.StartAsync(o => o with { NetReadTimeout = TimeSpan.FromMilliseconds(300) });
+        using var raw = await RawClient.ConnectAsync(server.Port, TestToken);
+        await raw.SendRawAsync([50, 0, 0, 0, 0x03, .. "SELECT"u8], TestToken);
+        var packets = await raw.ReadUntilClosedAsync(BorealisTest.DefaultTimeout, TestToken);
+        Assert.Equal(1159, RawClient.ErrorCode(Assert.Single(packets)));
+        await Eventually.AssertAsync(() => server.Server.ConnectionsOpen == 0);
+    }
+
+    [Fact]
+    public async Task ConnectionsOverMaxConnectionsGetError1040()
+    {
+        await using var server = await TestServer.StartAsync(o => o with { MaxConnections = 1 });
+        await using var first = await server.OpenAsync();
+        var ex = await Assert.ThrowsAsync<MySqlException>(() => server.OpenAsync());
+        Assert.Equal(1040, ex.Number);
+        Assert.Equal("Too many connections", ex.Message);
+        await using var command = new MySqlCommand("SELECT 1", first);
+        Assert.Equal(1L, await command.ExecuteScalarAsync(TestToken));
+    }
+
+    [Fact]
     public async Task SilentClientIsDroppedAfterTheConnectTimeout()
     {
         await using var server = await TestServer.StartAsync(o => o with { ConnectTimeout = TimeSpan.FromMilliseconds(300) });
