@@ -122,7 +122,7 @@ public sealed class MySqlServer : IAsyncDisposable
             socket.NoDelay = true;
             var id = unchecked((uint)Interlocked.Increment(ref _nextConnectionId));
             Interlocked.Increment(ref _connectionsTotal);
-            var connection = new MySqlServerConnection(this, socket, id);
+            var connection = new MySqlServerConnection(this, socket, id, tooMany: _connections.Count >= Options.MaxConnections);
             _connections[id] = connection;
             connection.Start(_stopping.Token);
         }

@@ -28,6 +28,7 @@ internal sealed partial class MySqlServerConnection
     byte[] _scramble = [];
     bool _isSecure;
     string _user = "";
+    bool _usedPassword;
 
     /// <summary>Runs the connection phase; false when the client was refused (an ERR has been sent).</summary>
     async Task<bool> HandshakeAsync(CancellationToken cancellationToken)
@@ -41,6 +42,12 @@ internal sealed partial class MySqlServerConnection
         _stream = network;
         var networkWriter = PipeWriter.Create(network, new StreamPipeWriterOptions(leaveOpen: true));
         _output = new PacketOutput(networkWriter);
+        if (_tooMany)
+        {
+            WriteError(MySqlErrors.TooManyConnections());
+            await FlushAsync(token);
+            return false;
+        }
 
         var certificate = Options.Certificate;
         var offered = ServerCapabilities | (certificate is null ? CapabilityFlags.None : CapabilityFlags.Ssl);
@@ -90,7 +97,7 @@ internal sealed partial class MySqlServerConnection
             if (!await AuthenticateAsync(response, token))
             {
                 Log.AuthenticationFailed(_server.Logger, Id, _user);
-                throw MySqlErrors.LoginDenied(_user, _remoteHost, response.AuthResponse.Length > 0);
+                throw MySqlErrors.LoginDenied(_user, _remoteHost, _usedPassword);
             }
             _session = _server.CreateSession(new SessionInfo(Id, _user, _remote, response.Database));
             if (response.Database is { } database)
@@ -166,6 +173,7 @@ internal sealed partial class MySqlServerConnection
             authData = reply.Payload.ToArray();
         }
 
+        _usedPassword = authData.Length > 0 && authData is not [0];
         if (!found || account is null)
             return false;
         if (plugin == AuthPlugins.NativePassword)

@@ -26,6 +26,7 @@ internal sealed partial class MySqlServerConnection : IDisposable
     readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     readonly string _remoteHost;
     readonly string _remote;
+    readonly bool _tooMany;
     Stream? _stream;
     PipeReader? _reader;
     PacketOutput? _output;
@@ -33,9 +34,10 @@ internal sealed partial class MySqlServerConnection : IDisposable
     CapabilityFlags _capabilities;
     bool _transportFailed;
 
-    public MySqlServerConnection(MySqlServer server, Socket socket, uint id)
+    public MySqlServerConnection(MySqlServer server, Socket socket, uint id, bool tooMany = false)
     {
         _server = server;
+        _tooMany = tooMany;
         _socket = socket;
         Id = id;
         var remote = socket.RemoteEndPoint as IPEndPoint;
@@ -152,10 +154,13 @@ internal sealed partial class MySqlServerConnection : IDisposable
 #pragma warning restore CA1031
         {
         }
-        Dispose();
-        _server.Remove(this);
+        finally
+        {
+            Dispose();
+            _server.Remove(this);
+            _done.TrySetResult();
+        }
         Log.ConnectionClosed(_server.Logger, Id);
-        _done.TrySetResult();
     }
 
     /// <summary>After a final ERR: stop sending, then read and drop what the client still sends for a moment.</summary>
@@ -201,18 +206,40 @@ internal sealed partial class MySqlServerConnection : IDisposable
     async ValueTask<Packet?> ReadPacketAsync(byte sequenceId, CancellationToken cancellationToken)
     {
         var reader = _reader ?? throw new InvalidOperationException("No input yet.");
-        while (true)
+        CancellationTokenSource? stalled = null;
+        try
         {
-            var result = await reader.ReadAsync(cancellationToken);
-            var buffer = result.Buffer;
-            if (PacketFraming.TryReadPacket(ref buffer, sequenceId, Options.MaxAllowedPacket, out var packet) == OperationStatus.Done)
+            while (true)
             {
-                reader.AdvanceTo(buffer.Start);
-                return packet;
+                ReadResult result;
+                try
+                {
+                    result = await reader.ReadAsync(stalled?.Token ?? cancellationToken);
+                }
+                catch (OperationCanceledException) when (stalled is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
+                {
+                    throw new ProtocolViolationException(MySqlErrors.NetReadTimeout());
+                }
+                var buffer = result.Buffer;
+                if (PacketFraming.TryReadPacket(ref buffer, sequenceId, Options.MaxAllowedPacket, out var packet) == OperationStatus.Done)
+                {
+                    reader.AdvanceTo(buffer.Start);
+                    return packet;
+                }
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted || result.IsCanceled)
+                    return null;
+                if (!buffer.IsEmpty)
+                {
+                    // In the middle of a packet: the client must keep sending (net_read_timeout, restarted on progress).
+                    stalled ??= CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    stalled.CancelAfter(Options.NetReadTimeout);
+                }
             }
-            reader.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted || result.IsCanceled)
-                return null;
+        }
+        finally
+        {
+            stalled?.Dispose();
         }
     }
 

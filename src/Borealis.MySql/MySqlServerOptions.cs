@@ -39,6 +39,12 @@ public sealed record MySqlServerOptions
     /// </summary>
     public bool CachingSha2FullAuthenticationFirst { get; init; }
 
+    /// <summary>max_connections: one more client gets error 1040 in place of the greeting.</summary>
+    public int MaxConnections { get; init; } = 4096;
+
+    /// <summary>net_read_timeout: how long a client may stall in the middle of a packet (error 1159, then close).</summary>
+    public TimeSpan NetReadTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>connect_timeout: how long a client may take to complete the handshake.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

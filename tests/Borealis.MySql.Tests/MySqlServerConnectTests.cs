@@ -127,6 +127,8 @@ public sealed class MySqlServerConnectTests : BorealisTest, IDisposable
         await using var connection = await server.OpenAsync("empty", "");
         var ex = await Assert.ThrowsAsync<MySqlException>(() => server.OpenAsync("empty", "x"));
         Assert.Equal(MySqlErrorCode.AccessDenied, ex.ErrorCode);
+        var noPassword = await Assert.ThrowsAsync<MySqlException>(() => server.OpenAsync("native", ""));
+        Assert.Equal("Access denied for user 'native'@'127.0.0.1' (using password: NO)", noPassword.Message);
     }
 
     [Fact]

@@ -47,10 +47,10 @@ internal static class BinaryValues
                 return ReadTime(ref reader);
             case MySqlColumnType.Decimal:
             case MySqlColumnType.NewDecimal:
-            {
-                var text = reader.ReadLengthEncodedString();
-                return decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : text;
-            }
+                {
+                    var text = reader.ReadLengthEncodedString();
+                    return decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : text;
+                }
             case MySqlColumnType.VarChar:
             case MySqlColumnType.VarString:
             case MySqlColumnType.String:
@@ -175,16 +175,16 @@ internal static class BinaryValues
             case ValueKind.Real:
                 return (long)Math.Round(row.GetDouble(ordinal), MidpointRounding.AwayFromZero);
             default:
-            {
-                var text = row.GetBytes(ordinal).Trim((byte)' ');
-                if (Utf8Parser.TryParse(text, out long signed, out var consumed) && consumed == text.Length)
-                    return signed;
-                if (Utf8Parser.TryParse(text, out ulong unsigned, out consumed) && consumed == text.Length)
-                    return (long)unsigned;
-                if (Utf8Parser.TryParse(text, out double real, out consumed) && consumed == text.Length)
-                    return (long)Math.Round(real, MidpointRounding.AwayFromZero);
-                return 0;
-            }
+                {
+                    var text = row.GetBytes(ordinal).Trim((byte)' ');
+                    if (Utf8Parser.TryParse(text, out long signed, out var consumed) && consumed == text.Length)
+                        return signed;
+                    if (Utf8Parser.TryParse(text, out ulong unsigned, out consumed) && consumed == text.Length)
+                        return (long)unsigned;
+                    if (Utf8Parser.TryParse(text, out double real, out consumed) && consumed == text.Length)
+                        return (long)Math.Round(real, MidpointRounding.AwayFromZero);
+                    return 0;
+                }
         }
     }
 
@@ -197,10 +197,10 @@ internal static class BinaryValues
             case ValueKind.Real:
                 return row.GetDouble(ordinal);
             default:
-            {
-                var text = row.GetBytes(ordinal).Trim((byte)' ');
-                return Utf8Parser.TryParse(text, out double real, out var consumed) && consumed == text.Length ? real : 0;
-            }
+                {
+                    var text = row.GetBytes(ordinal).Trim((byte)' ');
+                    return Utf8Parser.TryParse(text, out double real, out var consumed) && consumed == text.Length ? real : 0;
+                }
         }
     }
 

@@ -14,6 +14,14 @@ public static partial class MySqlErrors
     public static MySqlErrorException LoginDenied(string user, string host, bool usingPassword) =>
         new(MySqlErrorCode.AccessDenied, "28000", $"Access denied for user '{user}'@'{host}' (using password: {(usingPassword ? "YES" : "NO")})");
 
+    /// <summary>1040: max_connections reached; sent in place of the greeting.</summary>
+    public static MySqlErrorException TooManyConnections() =>
+        new(MySqlErrorCode.ConCountError, "Too many connections");
+
+    /// <summary>1159: a client stopped in the middle of a packet for longer than net_read_timeout.</summary>
+    public static MySqlErrorException NetReadTimeout() =>
+        new(MySqlErrorCode.NetReadInterrupted, "Got timeout reading communication packets");
+
     /// <summary>1043: the client's handshake response could not be read.</summary>
     public static MySqlErrorException BadHandshake() =>
         new(MySqlErrorCode.HandshakeError, "Bad handshake");

@@ -121,21 +121,21 @@ public sealed class FakeSqlSession(SessionInfo info, FakeServerState state) : IS
                 await sink.WriteResultSetAsync(TypedColumns, new FakeRowSource([TypedRow, TypedRow]), more, cancellationToken);
                 return;
             case ["SELECT", "ROWS", var count]:
-            {
-                var n = int.Parse(count, CultureInfo.InvariantCulture);
-                var rows = Enumerable.Range(0, n).Select(i => new object?[] { (long)i, "row " + i }).ToList();
-                await sink.WriteResultSetAsync([s_one with { Name = "id" }, new ColumnDefinition { Name = "name", Length = 80 }], new FakeRowSource(rows), more, cancellationToken);
-                return;
-            }
+                {
+                    var n = int.Parse(count, CultureInfo.InvariantCulture);
+                    var rows = Enumerable.Range(0, n).Select(i => new object?[] { (long)i, "row " + i }).ToList();
+                    await sink.WriteResultSetAsync([s_one with { Name = "id" }, new ColumnDefinition { Name = "name", Length = 80 }], new FakeRowSource(rows), more, cancellationToken);
+                    return;
+                }
             case ["SELECT", "BIG", var size]:
-            {
-                var blob = new byte[int.Parse(size, CultureInfo.InvariantCulture)];
-                for (var i = 0; i < blob.Length; i++)
-                    blob[i] = (byte)(i * 7);
-                ColumnDefinition column = new() { Name = "big", Type = MySqlColumnType.LongBlob, Length = uint.MaxValue, CharacterSet = CharacterSets.Binary, Flags = ColumnFlags.Blob | ColumnFlags.Binary };
-                await sink.WriteResultSetAsync([column], new FakeRowSource([[blob]]), more, cancellationToken);
-                return;
-            }
+                {
+                    var blob = new byte[int.Parse(size, CultureInfo.InvariantCulture)];
+                    for (var i = 0; i < blob.Length; i++)
+                        blob[i] = (byte)(i * 7);
+                    ColumnDefinition column = new() { Name = "big", Type = MySqlColumnType.LongBlob, Length = uint.MaxValue, CharacterSet = CharacterSets.Binary, Flags = ColumnFlags.Blob | ColumnFlags.Binary };
+                    await sink.WriteResultSetAsync([column], new FakeRowSource([[blob]]), more, cancellationToken);
+                    return;
+                }
             case ["SELECT", "LENGTH_OF", ..]:
                 await sink.WriteResultSetAsync([s_one with { Name = "length" }], new FakeRowSource([[(long)sql.Length]]), more, cancellationToken);
                 return;
@@ -143,12 +143,12 @@ public sealed class FakeSqlSession(SessionInfo info, FakeServerState state) : IS
                 await sink.WriteResultSetAsync([s_one], new FakeRowSource([[1L], [2L]], failAtRow: 1), more, cancellationToken);
                 return;
             case ["SELECT", "ECHO", ..]:
-            {
-                var columns = parameters.Select((_, i) => new ColumnDefinition { Name = "p" + i, Type = MySqlColumnType.VarString, Length = 255 }).ToList();
-                var row = parameters.Select(p => (object?)(p is null ? null : Convert.ToString(p, CultureInfo.InvariantCulture))).ToArray();
-                await sink.WriteResultSetAsync(columns, new FakeRowSource([row]), more, cancellationToken);
-                return;
-            }
+                {
+                    var columns = parameters.Select((_, i) => new ColumnDefinition { Name = "p" + i, Type = MySqlColumnType.VarString, Length = 255 }).ToList();
+                    var row = parameters.Select(p => (object?)(p is null ? null : Convert.ToString(p, CultureInfo.InvariantCulture))).ToArray();
+                    await sink.WriteResultSetAsync(columns, new FakeRowSource([row]), more, cancellationToken);
+                    return;
+                }
             case ["SELECT", "*", "FROM", var table, "LIMIT", "0"]:
                 if (table != "`t`")
                     throw MySqlErrors.NoSuchTable("test", table.Trim('`'));
