@@ -69,10 +69,9 @@ public sealed partial class LocalVolume
             {
                 if (_closing && _failure is null)
                     throw;
-                _failure ??= ex;
-                SignalDurableChanged();
-                throw FailedException();
             }
+            Fail(ex);
+            throw FailedException();
         }
     }
 
@@ -196,6 +195,7 @@ public sealed partial class LocalVolume
         {
             _ioGate.ExitWriteLock();
         }
+        Log.Checkpointed(_logger, checkpoint.Value, written.Count, obsolete.Count);
         return checkpoint;
     }
 }

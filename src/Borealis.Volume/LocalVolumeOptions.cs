@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace Borealis.Volume;
 
 /// <summary>Settings of a <see cref="LocalVolume"/>. The defaults suit a development or single-node database.</summary>
@@ -23,6 +25,9 @@ public sealed class LocalVolumeOptions
 
     /// <summary>Creates the volume when the directory holds none; when false, a missing volume is an error.</summary>
     public bool CreateIfMissing { get; init; } = true;
+
+    /// <summary>Where recovery, checkpoint and failure events go; none when null.</summary>
+    public ILogger? Logger { get; init; }
 
     /// <summary>Test seam: called before every disk mutation; throwing from it simulates a failed write or fsync.</summary>
     internal Action<LocalVolumeFaultPoint>? FaultInjector { get; init; }
