@@ -134,6 +134,7 @@ public sealed partial class LocalVolume
             writtenMark = _logBytesWritten;
         }
 
+        dirty.Sort(); // page-store order: mostly sequential writes
         var written = new List<(PageId Page, int Slot, Lsn Lsn)>(dirty.Count);
         byte[] image = new byte[PageSize];
         foreach (var page in dirty)
