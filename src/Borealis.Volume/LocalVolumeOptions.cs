@@ -37,6 +37,8 @@ public sealed class LocalVolumeOptions
         if (PageSize < 512 || PageSize > 65536 || (PageSize & (PageSize - 1)) != 0)
             throw new ArgumentOutOfRangeException(nameof(PageSize), PageSize, "The page size is a power of two from 512 to 65536.");
         ArgumentOutOfRangeException.ThrowIfLessThan(SegmentBytes, 4096, nameof(SegmentBytes));
+        // Recovery reads a segment into one array.
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(SegmentBytes, 1L << 30, nameof(SegmentBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(CheckpointThresholdBytes, 4096, nameof(CheckpointThresholdBytes));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxMemoryRedoBytes, nameof(MaxMemoryRedoBytes));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxCachedImages, nameof(MaxCachedImages));
