@@ -1,6 +1,6 @@
 using Borealis.Common;
-using Borealis.Volume.Local;
 using Borealis.Testing;
+using Borealis.Volume.Local;
 
 namespace Borealis.Volume.Tests;
 
