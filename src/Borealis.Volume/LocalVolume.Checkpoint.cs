@@ -183,18 +183,16 @@ public sealed partial class LocalVolume
                 _logBytesWrittenAtCheckpoint = writtenMark;
                 _checkpointCount++;
             }
-            if (obsolete.Count > 0)
-            {
-                foreach (var segment in obsolete)
-                {
-                    segment.Dispose();
-                    File.Delete(segment.Path);
-                }
-            }
         }
         finally
         {
             _ioGate.ExitWriteLock();
+        }
+        // Readers that could still use these segments finished before the switch-over; later ones cannot reach them.
+        foreach (var segment in obsolete)
+        {
+            segment.Dispose();
+            File.Delete(segment.Path);
         }
         Log.Checkpointed(_logger, checkpoint.Value, written.Count, obsolete.Count);
         return checkpoint;
