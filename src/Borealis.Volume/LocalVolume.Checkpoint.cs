@@ -69,10 +69,9 @@ public sealed partial class LocalVolume
             {
                 if (_closing && _failure is null)
                     throw;
-                _failure ??= ex;
-                SignalDurableChanged();
-                throw FailedException();
             }
+            Fail(ex);
+            throw FailedException();
         }
     }
 
@@ -135,6 +134,7 @@ public sealed partial class LocalVolume
             writtenMark = _logBytesWritten;
         }
 
+        dirty.Sort(); // page-store order: mostly sequential writes
         var written = new List<(PageId Page, int Slot, Lsn Lsn)>(dirty.Count);
         byte[] image = new byte[PageSize];
         foreach (var page in dirty)
@@ -183,19 +183,18 @@ public sealed partial class LocalVolume
                 _logBytesWrittenAtCheckpoint = writtenMark;
                 _checkpointCount++;
             }
-            if (obsolete.Count > 0)
-            {
-                foreach (var segment in obsolete)
-                {
-                    segment.Dispose();
-                    File.Delete(segment.Path);
-                }
-            }
         }
         finally
         {
             _ioGate.ExitWriteLock();
         }
+        // Readers that could still use these segments finished before the switch-over; later ones cannot reach them.
+        foreach (var segment in obsolete)
+        {
+            segment.Dispose();
+            File.Delete(segment.Path);
+        }
+        Log.Checkpointed(_logger, checkpoint.Value, written.Count, obsolete.Count);
         return checkpoint;
     }
 }

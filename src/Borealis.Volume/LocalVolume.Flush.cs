@@ -144,8 +144,11 @@ public sealed partial class LocalVolume
     {
         lock (_lock)
         {
-            _failure ??= cause;
+            if (_failure is not null)
+                return;
+            _failure = cause;
             SignalDurableChanged();
         }
+        Log.Failed(_logger, _directory, cause);
     }
 }

@@ -12,6 +12,7 @@ public sealed partial class LocalVolume
     /// </summary>
     void Recover(CancellationToken cancellationToken)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         if (!System.IO.Directory.Exists(_directory))
         {
             if (!_options.CreateIfMissing)
@@ -66,12 +67,15 @@ public sealed partial class LocalVolume
         if (!pagesExisted)
             DurableFile.FlushDirectory(_directory);
 
-        ScanLog(manifest, cancellationToken);
+        int frames = ScanLog(manifest, cancellationToken);
         EvictMemory();
+        Log.Opened(_logger, _directory, _checkpointLsn.Value, _appended.Value, frames, clock.ElapsedMilliseconds);
     }
 
-    void ScanLog(Manifest manifest, CancellationToken cancellationToken)
+    /// <returns>The number of frames replayed into the index.</returns>
+    int ScanLog(Manifest manifest, CancellationToken cancellationToken)
     {
+        int frames = 0;
         var numbers = new List<ulong>();
         foreach (string path in System.IO.Directory.EnumerateFiles(_logDirectory))
         {
@@ -146,6 +150,7 @@ public sealed partial class LocalVolume
                 if (header.First != expected)
                     break;
                 AddRecoveredFrame(data.AsSpan(at, size), header, segment, at, manifest.CheckpointLsn);
+                frames++;
                 expected = header.Commit.Next;
                 segment.LastCommit = header.Commit;
                 at += size;
@@ -153,6 +158,7 @@ public sealed partial class LocalVolume
             if (at < length)
             {
                 // The torn tail: cut it off, durably, and drop every later segment.
+                Log.TornTail(_logger, path, at, length - at);
                 RandomAccess.SetLength(handle, at);
                 RandomAccess.FlushToDisk(handle);
                 stopped = true;
@@ -175,6 +181,7 @@ public sealed partial class LocalVolume
             _logBytes += segment.Length;
         // A long recovered log may be checkpointed as soon as the read horizon allows.
         _logBytesWritten = _logBytes;
+        return frames;
     }
 
     void AddRecoveredFrame(ReadOnlySpan<byte> bytes, FrameHeader header, LogSegment segment, long offset, Lsn checkpoint)

@@ -2,6 +2,8 @@ using System.Buffers;
 using Borealis.Common;
 using Borealis.Common.Redo;
 using Borealis.Volume.Local;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Win32.SafeHandles;
 
 namespace Borealis.Volume;
@@ -27,6 +29,7 @@ public sealed partial class LocalVolume : IVolume
     readonly string _logDirectory;
     readonly LocalVolumeOptions _options;
     readonly Action<LocalVolumeFaultPoint>? _faults;
+    readonly ILogger _logger;
     readonly Lock _lock = new();
     readonly ReaderWriterLockSlim _ioGate = new(LockRecursionPolicy.NoRecursion);
 
@@ -79,6 +82,7 @@ public sealed partial class LocalVolume : IVolume
         _logDirectory = Path.Combine(directory, LogDirectoryName);
         _options = options;
         _faults = options.FaultInjector;
+        _logger = options.Logger ?? NullLogger.Instance;
         PageSize = options.PageSize;
     }
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace Borealis.Volume;
 
 /// <summary>Settings of a <see cref="LocalVolume"/>. The defaults suit a development or single-node database.</summary>
@@ -24,6 +26,9 @@ public sealed class LocalVolumeOptions
     /// <summary>Creates the volume when the directory holds none; when false, a missing volume is an error.</summary>
     public bool CreateIfMissing { get; init; } = true;
 
+    /// <summary>Where recovery, checkpoint and failure events go; none when null.</summary>
+    public ILogger? Logger { get; init; }
+
     /// <summary>Test seam: called before every disk mutation; throwing from it simulates a failed write or fsync.</summary>
     internal Action<LocalVolumeFaultPoint>? FaultInjector { get; init; }
 
@@ -32,6 +37,8 @@ public sealed class LocalVolumeOptions
         if (PageSize < 512 || PageSize > 65536 || (PageSize & (PageSize - 1)) != 0)
             throw new ArgumentOutOfRangeException(nameof(PageSize), PageSize, "The page size is a power of two from 512 to 65536.");
         ArgumentOutOfRangeException.ThrowIfLessThan(SegmentBytes, 4096, nameof(SegmentBytes));
+        // Recovery reads a segment into one array.
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(SegmentBytes, 1L << 30, nameof(SegmentBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(CheckpointThresholdBytes, 4096, nameof(CheckpointThresholdBytes));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxMemoryRedoBytes, nameof(MaxMemoryRedoBytes));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxCachedImages, nameof(MaxCachedImages));
