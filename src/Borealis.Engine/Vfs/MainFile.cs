@@ -411,6 +411,22 @@ internal sealed class MainFile : VfsFile
             return SqliteNative.IoErr;
         }
 
+        try
+        {
+            Publish(baseline, result, pageCount);
+        }
+#pragma warning disable CA1031 // Crash-only: the volume holds a commit this process could not publish.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Environment.FailFast($"Commit {result.Commit} was appended to the volume but could not be published.", ex);
+        }
+        return SqliteNative.Ok;
+    }
+
+    /// <summary>Publishes an appended commit: the cache, the database's newest snapshot, this connection's read point.</summary>
+    void Publish(Snapshot baseline, AppendResult result, uint pageCount)
+    {
         Span<byte> header = stackalloc byte[Snapshot.HeaderLength];
         if (_overlay.TryGetValue(1, out var pageOneImage))
             pageOneImage.AsSpan(Snapshot.HeaderOffset, Snapshot.HeaderLength).CopyTo(header);
@@ -433,7 +449,6 @@ internal sealed class MainFile : VfsFile
         Interlocked.Exchange(ref _pinned, next.Lsn.Value);
         ReplyLsn = result.Commit;
         _database.CompleteCommit(next, _pages);
-        return SqliteNative.Ok;
     }
 
     /// <summary>
