@@ -134,9 +134,11 @@ public sealed class Database : IAsyncDisposable
             misses += file.CacheMisses;
         }
         var latest = Latest;
+        var readPoints = new ReadPointSet();
+        CollectReadPoints(readPoints);
         return new DatabaseStatistics(
             hits, misses, _cache.Bytes, _cache.BudgetBytes, _cache.Versions, _cache.Evictions,
-            latest.Sequence, latest.Lsn, Volume.DurableLsn, files.Length);
+            latest.Sequence, latest.Lsn, Volume.DurableLsn, readPoints.Oldest, files.Length);
     }
 
     /// <summary>
