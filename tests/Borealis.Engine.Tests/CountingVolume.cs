@@ -24,6 +24,9 @@ internal sealed class CountingVolume(IVolume inner) : IVolume
     /// <summary>When set, the next appends throw a <see cref="VolumeException"/>.</summary>
     public bool FailAppends { get; set; }
 
+    /// <summary>When set, page reads throw a <see cref="VolumeException"/>.</summary>
+    public bool FailReads { get; set; }
+
     public RedoBatch? LastBatch { get; private set; }
 
     /// <summary>The read horizon the engine promised (reads below it are counted as violations).</summary>
@@ -63,6 +66,8 @@ internal sealed class CountingVolume(IVolume inner) : IVolume
     public Lsn ReadPage(PageId page, Lsn asOf, Span<byte> destination)
     {
         Interlocked.Increment(ref _pageReads);
+        if (FailReads)
+            throw new VolumeException("Injected read failure.", isTransient: true);
         if (asOf < Horizon)
             Interlocked.Increment(ref _belowHorizonReads);
         return Inner.ReadPage(page, asOf, destination);
