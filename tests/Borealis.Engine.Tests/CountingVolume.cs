@@ -4,7 +4,7 @@ using Borealis.Volume;
 
 namespace Borealis.Engine.Tests;
 
-/// <summary>An <see cref="IVolume"/> wrapper that counts what the engine appends and can fail appends on demand.</summary>
+/// <summary>An <see cref="IVolume"/> wrapper that counts what the engine appends and can fail appends and reads on demand; it also checks that no read goes below the promised read horizon.</summary>
 internal sealed class CountingVolume(IVolume inner) : IVolume
 {
     long _batches;
@@ -12,6 +12,7 @@ internal sealed class CountingVolume(IVolume inner) : IVolume
     long _deltaBytes;
     long _horizon;
     long _belowHorizonReads;
+    long _pageReads;
 
     public IVolume Inner { get; } = inner;
 
@@ -36,8 +37,6 @@ internal sealed class CountingVolume(IVolume inner) : IVolume
     public long BelowHorizonReads => Interlocked.Read(ref _belowHorizonReads);
 
     public long PageReads => Interlocked.Read(ref _pageReads);
-
-    long _pageReads;
 
     public int PageSize => Inner.PageSize;
 
