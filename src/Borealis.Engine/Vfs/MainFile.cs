@@ -24,6 +24,7 @@ namespace Borealis.Engine.Vfs;
 internal sealed class MainFile : VfsFile
 {
     const ulong NotPinned = ulong.MaxValue;
+    const int MaxRetainedDeltaBytes = 1 << 20;
 
     readonly Database _database;
     readonly PageCache _cache;
@@ -31,7 +32,7 @@ internal sealed class MainFile : VfsFile
     readonly Dictionary<uint, byte[]> _overlay = [];
     readonly List<uint> _pages = [];
     readonly List<PendingRecord> _records = [];
-    readonly ArrayBufferWriter<byte> _deltas = new(4096);
+    ArrayBufferWriter<byte> _deltas = new(4096);
     byte[]? _scratch;
     int _lockLevel;
     Snapshot? _snapshot;
@@ -390,6 +391,8 @@ internal sealed class MainFile : VfsFile
         }
 
         byte[] blob = _deltas.WrittenSpan.ToArray();
+        if (_deltas.Capacity > MaxRetainedDeltaBytes)
+            _deltas = new ArrayBufferWriter<byte>(4096); // Do not keep a huge transaction's buffer for the connection's life.
         var records = new RedoRecord[_records.Count];
         for (int i = 0; i < records.Length; i++)
         {
