@@ -71,7 +71,11 @@ public sealed class Database : IAsyncDisposable
 
     internal SemaphoreSlim WriteLock => _writeLock;
 
-    /// <summary>Opens the database on <paramref name="volume"/> (an empty volume becomes an empty database).</summary>
+    /// <summary>
+    /// Opens the database on <paramref name="volume"/> (an empty volume becomes an empty database; a volume with data
+    /// shows every commit up to its <see cref="IVolume.AppendedLsn"/>). The database is the volume's only writer:
+    /// open one <see cref="Database"/> per volume at a time.
+    /// </summary>
     /// <exception cref="ArgumentException">The volume's page size is not <see cref="PageSize"/>.</exception>
     public static Database Open(IVolume volume, DatabaseOptions? options = null)
     {
@@ -134,9 +138,11 @@ public sealed class Database : IAsyncDisposable
             misses += file.CacheMisses;
         }
         var latest = Latest;
+        var readPoints = new ReadPointSet();
+        CollectReadPoints(readPoints);
         return new DatabaseStatistics(
             hits, misses, _cache.Bytes, _cache.BudgetBytes, _cache.Versions, _cache.Evictions,
-            latest.Sequence, latest.Lsn, Volume.DurableLsn, files.Length);
+            latest.Sequence, latest.Lsn, Volume.DurableLsn, readPoints.Oldest, files.Length);
     }
 
     /// <summary>

@@ -12,6 +12,7 @@ namespace Borealis.Engine;
 /// <param name="Commits">Write transactions committed since the database opened.</param>
 /// <param name="CommittedLsn">The newest commit (<see cref="Database.CommittedLsn"/>).</param>
 /// <param name="DurableLsn">The volume's durable LSN (<see cref="Database.DurableLsn"/>).</param>
+/// <param name="OldestReadPoint">The oldest read point pinned by a connection (the newest commit when none is).</param>
 /// <param name="Connections">Open connections.</param>
 public sealed record DatabaseStatistics(
     long CacheHits,
@@ -23,4 +24,5 @@ public sealed record DatabaseStatistics(
     long Commits,
     Lsn CommittedLsn,
     Lsn DurableLsn,
+    Lsn OldestReadPoint,
     int Connections);

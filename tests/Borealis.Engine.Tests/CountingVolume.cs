@@ -4,7 +4,7 @@ using Borealis.Volume;
 
 namespace Borealis.Engine.Tests;
 
-/// <summary>An <see cref="IVolume"/> wrapper that counts what the engine appends and can fail appends on demand.</summary>
+/// <summary>An <see cref="IVolume"/> wrapper that counts what the engine appends and can fail appends and reads on demand; it also checks that no read goes below the promised read horizon.</summary>
 internal sealed class CountingVolume(IVolume inner) : IVolume
 {
     long _batches;
@@ -12,6 +12,7 @@ internal sealed class CountingVolume(IVolume inner) : IVolume
     long _deltaBytes;
     long _horizon;
     long _belowHorizonReads;
+    long _pageReads;
 
     public IVolume Inner { get; } = inner;
 
@@ -24,6 +25,9 @@ internal sealed class CountingVolume(IVolume inner) : IVolume
     /// <summary>When set, the next appends throw a <see cref="VolumeException"/>.</summary>
     public bool FailAppends { get; set; }
 
+    /// <summary>When set, page reads throw a <see cref="VolumeException"/>.</summary>
+    public bool FailReads { get; set; }
+
     public RedoBatch? LastBatch { get; private set; }
 
     /// <summary>The read horizon the engine promised (reads below it are counted as violations).</summary>
@@ -33,8 +37,6 @@ internal sealed class CountingVolume(IVolume inner) : IVolume
     public long BelowHorizonReads => Interlocked.Read(ref _belowHorizonReads);
 
     public long PageReads => Interlocked.Read(ref _pageReads);
-
-    long _pageReads;
 
     public int PageSize => Inner.PageSize;
 
@@ -63,6 +65,8 @@ internal sealed class CountingVolume(IVolume inner) : IVolume
     public Lsn ReadPage(PageId page, Lsn asOf, Span<byte> destination)
     {
         Interlocked.Increment(ref _pageReads);
+        if (FailReads)
+            throw new VolumeException("Injected read failure.", isTransient: true);
         if (asOf < Horizon)
             Interlocked.Increment(ref _belowHorizonReads);
         return Inner.ReadPage(page, asOf, destination);

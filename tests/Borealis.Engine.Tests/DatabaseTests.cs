@@ -324,6 +324,14 @@ public sealed class DatabaseTests : BorealisTest
         Assert.True(stats.CacheHits > 0);
         Assert.True(stats.CacheBytes > 0);
         Assert.Equal(2, stats.Connections);
+        Assert.Equal(database.CommittedLsn, stats.OldestReadPoint);
+        Sql.Exec(other, "BEGIN");
+        Assert.Equal(1, Sql.Long(other, "SELECT COUNT(*) FROM t"));
+        var pinned = other.ReadPoint;
+        await Sql.WriteAsync(connection, "INSERT INTO t VALUES (2, 'b')", TestToken);
+        Assert.Equal(pinned, database.GetStatistics().OldestReadPoint);
+        Sql.Exec(other, "COMMIT");
+        Assert.Null(other.ReadPoint);
         await connection.WaitForDurableAsync(TestToken);
         Assert.True(database.DurableLsn >= connection.ReplyLsn);
     }

@@ -121,4 +121,55 @@ public sealed class EdgeCaseTests : BorealisTest
         Assert.Equal(2000, Sql.Long(connection, "SELECT COUNT(DISTINCT v) FROM (SELECT v FROM t ORDER BY v DESC)"));
         Assert.Equal(batches, volume.Batches);
     }
+
+    [Fact]
+    public async Task AFailedPageReadFailsTheStatementAndReadsWorkAgainAfterwards()
+    {
+        var volume = new CountingVolume(new InMemoryVolume());
+        await using (var setup = Database.Open(volume))
+        {
+            using var connection = setup.OpenConnection();
+            await Sql.WriteAsync(connection, "CREATE TABLE t (id INTEGER PRIMARY KEY, pad TEXT)", TestToken);
+            await Sql.WriteAsync(connection, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 500) INSERT INTO t SELECT i, printf('%.500c', 'p') FROM c", TestToken);
+        }
+        await using var database = Database.Open(volume);
+        using var reader = database.OpenConnection();
+        Assert.Equal("ok", Sql.Text(reader, "PRAGMA quick_check"));
+        Sql.Exec(reader, "PRAGMA cache_size = 2");
+        await using var cold = Database.Open(volume);
+        using var coldReader = cold.OpenConnection();
+
+        volume.FailReads = true;
+        int rc = Sql.TryExec(coldReader, "SELECT SUM(length(pad)) FROM t");
+        Assert.Equal(raw.SQLITE_IOERR, rc & 0xff);
+        Assert.IsType<VolumeException>(coldReader.LastIoError);
+        volume.FailReads = false;
+
+        Assert.Equal(500 * 500, Sql.Long(coldReader, "SELECT SUM(length(pad)) FROM t"));
+        Assert.Equal("ok", Sql.Text(coldReader, "PRAGMA integrity_check"));
+    }
+
+    [Fact]
+    public async Task AReaderPinnedBeforeAShrinkingVacuumStillReadsItsSnapshot()
+    {
+        await using var database = Database.Open(new InMemoryVolume(), new DatabaseOptions { CacheBytes = 8 * 4096 });
+        using var writer = database.OpenConnection();
+        using var reader = database.OpenConnection();
+        Sql.Exec(reader, "PRAGMA cache_size = 2");
+        await Sql.WriteAsync(writer, "CREATE TABLE t (id INTEGER PRIMARY KEY, pad TEXT)", TestToken);
+        await Sql.WriteAsync(writer, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 2000) INSERT INTO t SELECT i, printf('%.500c', 'p') FROM c", TestToken);
+
+        Sql.Exec(reader, "BEGIN");
+        Assert.Equal(2000, Sql.Long(reader, "SELECT COUNT(*) FROM t WHERE id > 0"));
+        long pages = Sql.Long(reader, "PRAGMA page_count");
+        await Sql.WriteAsync(writer, "DELETE FROM t WHERE id > 10", TestToken);
+        await Sql.WriteAsync(writer, "VACUUM", TestToken);
+        Assert.True(Sql.Long(writer, "PRAGMA page_count") < pages / 10);
+
+        Assert.Equal(2000 * 500, Sql.Long(reader, "SELECT SUM(length(pad)) FROM t"));
+        Assert.Equal(pages, Sql.Long(reader, "PRAGMA page_count"));
+        Sql.Exec(reader, "COMMIT");
+        Assert.Equal(10, Sql.Long(reader, "SELECT COUNT(*) FROM t"));
+        Assert.Equal("ok", Sql.Text(reader, "PRAGMA integrity_check"));
+    }
 }

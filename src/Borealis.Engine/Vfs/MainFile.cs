@@ -24,6 +24,7 @@ namespace Borealis.Engine.Vfs;
 internal sealed class MainFile : VfsFile
 {
     const ulong NotPinned = ulong.MaxValue;
+    const int MaxRetainedDeltaBytes = 1 << 20;
 
     readonly Database _database;
     readonly PageCache _cache;
@@ -31,7 +32,7 @@ internal sealed class MainFile : VfsFile
     readonly Dictionary<uint, byte[]> _overlay = [];
     readonly List<uint> _pages = [];
     readonly List<PendingRecord> _records = [];
-    readonly ArrayBufferWriter<byte> _deltas = new(4096);
+    ArrayBufferWriter<byte> _deltas = new(4096);
     byte[]? _scratch;
     int _lockLevel;
     Snapshot? _snapshot;
@@ -390,6 +391,8 @@ internal sealed class MainFile : VfsFile
         }
 
         byte[] blob = _deltas.WrittenSpan.ToArray();
+        if (_deltas.Capacity > MaxRetainedDeltaBytes)
+            _deltas = new ArrayBufferWriter<byte>(4096); // Do not keep a huge transaction's buffer for the connection's life.
         var records = new RedoRecord[_records.Count];
         for (int i = 0; i < records.Length; i++)
         {
@@ -411,6 +414,22 @@ internal sealed class MainFile : VfsFile
             return SqliteNative.IoErr;
         }
 
+        try
+        {
+            Publish(baseline, result, pageCount);
+        }
+#pragma warning disable CA1031 // Crash-only: the volume holds a commit this process could not publish.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Environment.FailFast($"Commit {result.Commit} was appended to the volume but could not be published.", ex);
+        }
+        return SqliteNative.Ok;
+    }
+
+    /// <summary>Publishes an appended commit: the cache, the database's newest snapshot, this connection's read point.</summary>
+    void Publish(Snapshot baseline, AppendResult result, uint pageCount)
+    {
         Span<byte> header = stackalloc byte[Snapshot.HeaderLength];
         if (_overlay.TryGetValue(1, out var pageOneImage))
             pageOneImage.AsSpan(Snapshot.HeaderOffset, Snapshot.HeaderLength).CopyTo(header);
@@ -433,7 +452,6 @@ internal sealed class MainFile : VfsFile
         Interlocked.Exchange(ref _pinned, next.Lsn.Value);
         ReplyLsn = result.Commit;
         _database.CompleteCommit(next, _pages);
-        return SqliteNative.Ok;
     }
 
     /// <summary>
