@@ -7,7 +7,7 @@ namespace Borealis.Integration.Tests;
 /// <summary>The operator commands on real processes: up --detach, status, down, restart on the same data, bad input.</summary>
 public sealed class CliTests : BorealisTest
 {
-    static Task<ExternalProcess.Result> Borealis(params string[] args) =>
+    static Task<ExternalProcess.Result> RunCliAsync(params string[] args) =>
         ExternalProcess.RunAsync(BorealisExecutable.Path, args, environment: new Dictionary<string, string> { ["BOREALIS_PASSWORD"] = "" });
 
     static string P(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -20,7 +20,7 @@ public sealed class CliTests : BorealisTest
         int port = FreePort.Next();
         try
         {
-            var up = await Borealis("up", "--data", data, "--port", P(port), "--detach");
+            var up = await RunCliAsync("up", "--data", data, "--port", P(port), "--detach");
             Assert.True(up.ExitCode == 0, up.ToString());
             Assert.Contains($"127.0.0.1:{port}", up.StandardOutput, StringComparison.Ordinal);
 
@@ -30,7 +30,7 @@ public sealed class CliTests : BorealisTest
             Assert.Contains(password, up.StandardOutput, StringComparison.Ordinal);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(passwordFile));
 
-            var status = await Borealis("status", "--data", data, "--output", "json");
+            var status = await RunCliAsync("status", "--data", data, "--output", "json");
             Assert.True(status.ExitCode == 0, status.ToString());
             using (var json = JsonDocument.Parse(status.StandardOutput))
             {
@@ -41,7 +41,7 @@ public sealed class CliTests : BorealisTest
                 Assert.Equal(port, writer.GetProperty("port").GetInt32());
                 Assert.True(writer.GetProperty("pid").GetInt32() > 0);
             }
-            var text = await Borealis("status", "--data", data);
+            var text = await RunCliAsync("status", "--data", data);
             Assert.Contains("writer-1", text.StandardOutput, StringComparison.Ordinal);
 
             await using (var connection = await OpenAsync(port, password))
@@ -50,18 +50,18 @@ public sealed class CliTests : BorealisTest
             }
 
             // A second up on the same directory is refused in one line.
-            var again = await Borealis("up", "--data", data, "--port", P(FreePort.Next()), "--detach");
+            var again = await RunCliAsync("up", "--data", data, "--port", P(FreePort.Next()), "--detach");
             Assert.Equal(1, again.ExitCode);
             Assert.StartsWith("error: ", again.StandardError, StringComparison.Ordinal);
 
-            var down = await Borealis("down", "--data", data);
+            var down = await RunCliAsync("down", "--data", data);
             Assert.True(down.ExitCode == 0, down.ToString());
-            var stopped = await Borealis("status", "--data", data, "--output", "json");
+            var stopped = await RunCliAsync("status", "--data", data, "--output", "json");
             using (var json = JsonDocument.Parse(stopped.StandardOutput))
                 Assert.False(json.RootElement.GetProperty("running").GetBoolean());
 
             // Reopening the directory reopens the data, with the kept password.
-            var reopened = await Borealis("up", "--data", data, "--port", P(port), "--detach");
+            var reopened = await RunCliAsync("up", "--data", data, "--port", P(port), "--detach");
             Assert.True(reopened.ExitCode == 0, reopened.ToString());
             Assert.DoesNotContain(password, reopened.StandardOutput, StringComparison.Ordinal);
             await using (var connection = await OpenAsync(port, password))
@@ -71,7 +71,7 @@ public sealed class CliTests : BorealisTest
         }
         finally
         {
-            await Borealis("down", "--data", data);
+            await RunCliAsync("down", "--data", data);
         }
     }
 
@@ -83,7 +83,7 @@ public sealed class CliTests : BorealisTest
         listener.Start();
         int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
 
-        var up = await Borealis("up", "--data", dir.Combine("data"), "--port", P(port), "--password", "pw", "--detach");
+        var up = await RunCliAsync("up", "--data", dir.Combine("data"), "--port", P(port), "--password", "pw", "--detach");
         Assert.Equal(1, up.ExitCode);
         Assert.Equal($"error: port {port} on 127.0.0.1 is already in use; choose another with --port", up.StandardError.Trim());
     }
@@ -95,7 +95,7 @@ public sealed class CliTests : BorealisTest
         var file = dir.Combine("not-a-dir");
         await File.WriteAllTextAsync(file, "x", TestToken);
 
-        var up = await Borealis("up", "--data", file, "--port", P(FreePort.Next()), "--password", "pw", "--detach");
+        var up = await RunCliAsync("up", "--data", file, "--port", P(FreePort.Next()), "--password", "pw", "--detach");
         Assert.Equal(1, up.ExitCode);
         var line = Assert.Single(up.StandardError.Trim().Split('\n'));
         Assert.StartsWith("error: data directory", line, StringComparison.Ordinal);
@@ -108,7 +108,7 @@ public sealed class CliTests : BorealisTest
     [InlineData("instance")]
     public async Task EveryCommandHasHelp(string command)
     {
-        var help = await Borealis(command, "--help");
+        var help = await RunCliAsync(command, "--help");
         Assert.Equal(0, help.ExitCode);
         Assert.Contains("--", help.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("Usage", help.StandardOutput, StringComparison.OrdinalIgnoreCase);
@@ -117,7 +117,7 @@ public sealed class CliTests : BorealisTest
     [Fact]
     public async Task AnUnknownFlagIsRejected()
     {
-        var result = await Borealis("up", "--no-such-flag");
+        var result = await RunCliAsync("up", "--no-such-flag");
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("--no-such-flag", result.StandardError + result.StandardOutput, StringComparison.Ordinal);
     }

@@ -11,13 +11,13 @@ public sealed class ConcurrencyTests : BorealisTest
     {
         await using var instance = await InstanceProcess.StartAsync();
         await using var writer = await instance.OpenAsync();
-        await Exec(writer, "CREATE DATABASE s");
-        await Exec(writer, "CREATE TABLE s.t (id INT PRIMARY KEY, v INT)");
-        await Exec(writer, "INSERT INTO s.t VALUES (1, 10), (2, 20)");
+        await ExecAsync(writer, "CREATE DATABASE s");
+        await ExecAsync(writer, "CREATE TABLE s.t (id INT PRIMARY KEY, v INT)");
+        await ExecAsync(writer, "INSERT INTO s.t VALUES (1, 10), (2, 20)");
 
         await using var reader = await instance.OpenAsync();
-        await Exec(reader, "START TRANSACTION");
-        Assert.Equal(30L, await Scalar(reader, "SELECT SUM(v) FROM s.t"));
+        await ExecAsync(reader, "START TRANSACTION");
+        Assert.Equal(30L, await ScalarAsync(reader, "SELECT SUM(v) FROM s.t"));
 
         // The writer commits 50 transactions while the read transaction is open; each must complete promptly.
         for (int i = 3; i < 53; i++)
@@ -26,24 +26,24 @@ public sealed class ConcurrencyTests : BorealisTest
             await using var insert = new MySqlCommand($"INSERT INTO s.t VALUES ({i}, 1)", writer);
             await insert.ExecuteNonQueryAsync(deadline.Token);
         }
-        await Exec(writer, "UPDATE s.t SET v = 0 WHERE id = 1");
+        await ExecAsync(writer, "UPDATE s.t SET v = 0 WHERE id = 1");
 
         // Same snapshot inside the transaction: neither the inserts nor the update are visible.
-        Assert.Equal(30L, await Scalar(reader, "SELECT SUM(v) FROM s.t"));
-        Assert.Equal(2L, await Scalar(reader, "SELECT COUNT(*) FROM s.t"));
-        await Exec(reader, "COMMIT");
+        Assert.Equal(30L, await ScalarAsync(reader, "SELECT SUM(v) FROM s.t"));
+        Assert.Equal(2L, await ScalarAsync(reader, "SELECT COUNT(*) FROM s.t"));
+        await ExecAsync(reader, "COMMIT");
 
-        Assert.Equal(70L, await Scalar(reader, "SELECT SUM(v) FROM s.t"));
-        Assert.Equal(52L, await Scalar(reader, "SELECT COUNT(*) FROM s.t"));
+        Assert.Equal(70L, await ScalarAsync(reader, "SELECT SUM(v) FROM s.t"));
+        Assert.Equal(52L, await ScalarAsync(reader, "SELECT COUNT(*) FROM s.t"));
     }
 
-    static async Task Exec(MySqlConnection connection, string sql)
+    static async Task ExecAsync(MySqlConnection connection, string sql)
     {
         await using var command = new MySqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
     }
 
-    static async Task<long> Scalar(MySqlConnection connection, string sql)
+    static async Task<long> ScalarAsync(MySqlConnection connection, string sql)
     {
         await using var command = new MySqlCommand(sql, connection);
         return Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture);

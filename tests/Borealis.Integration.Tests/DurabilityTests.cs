@@ -65,7 +65,7 @@ public sealed class DurabilityTests : BorealisTest
             await Eventually.AssertAsync(() => acknowledged.Count >= 20 * (round + 1), because: "clients are committing");
             await Task.Delay(random.Next(0, 300), TestToken); // a random moment within the load, not synchronisation
             await instance.KillAsync();
-            stop.Cancel();
+            await stop.CancelAsync();
             await Task.WhenAll(clients);
             await instance.RestartAsync();
 

@@ -14,9 +14,9 @@ public sealed class MySqlConnectorTests : BorealisTest
         await using var instance = await InstanceProcess.StartAsync();
         await using var connection = await instance.OpenAsync();
 
-        await Execute(connection, "CREATE DATABASE demo");
+        await ExecuteAsync(connection, "CREATE DATABASE demo");
         await connection.ChangeDatabaseAsync("demo", TestToken);
-        await Execute(connection, "CREATE TABLE course (title VARCHAR(40), instructor VARCHAR(40), duration INT, created DATE, url VARCHAR(256))");
+        await ExecuteAsync(connection, "CREATE TABLE course (title VARCHAR(40), instructor VARCHAR(40), duration INT, created DATE, url VARCHAR(256))");
 
         var rows = new (string Title, string Instructor, int Duration, string Created)[]
         {
@@ -47,7 +47,7 @@ public sealed class MySqlConnectorTests : BorealisTest
             Assert.Equal(55, reader.GetInt32(2));
             Assert.Equal(typeof(int), reader.GetFieldType(2));
             Assert.Equal(new DateTime(2026, 5, 3), reader.GetDateTime(3));
-            Assert.True(reader.IsDBNull(4));
+            Assert.True(await reader.IsDBNullAsync(4, TestToken));
             Assert.True(await reader.ReadAsync(TestToken));
             Assert.Equal("Storage nodes", reader.GetString(0));
             Assert.False(await reader.ReadAsync(TestToken));
@@ -62,12 +62,12 @@ public sealed class MySqlConnectorTests : BorealisTest
     {
         await using var instance = await InstanceProcess.StartAsync();
         await using var connection = await instance.OpenAsync();
-        await Execute(connection, "CREATE DATABASE shop");
+        await ExecuteAsync(connection, "CREATE DATABASE shop");
         await connection.ChangeDatabaseAsync("shop", TestToken);
-        await Execute(connection, "CREATE TABLE item (id INT PRIMARY KEY, name VARCHAR(20))");
-        await Execute(connection, "INSERT INTO item VALUES (1, 'one')");
+        await ExecuteAsync(connection, "CREATE TABLE item (id INT PRIMARY KEY, name VARCHAR(20))");
+        await ExecuteAsync(connection, "INSERT INTO item VALUES (1, 'one')");
 
-        var error = await Assert.ThrowsAsync<MySqlException>(() => Execute(connection, "INSERT INTO item VALUES (1, 'again')"));
+        var error = await Assert.ThrowsAsync<MySqlException>(() => ExecuteAsync(connection, "INSERT INTO item VALUES (1, 'again')"));
         Assert.Equal(MySqlErrorCode.DuplicateKeyEntry, error.ErrorCode);
         Assert.Equal("23000", error.SqlState);
 
@@ -75,7 +75,7 @@ public sealed class MySqlConnectorTests : BorealisTest
         Assert.Equal("one", await check.ExecuteScalarAsync(TestToken));
     }
 
-    static async Task Execute(MySqlConnection connection, string sql)
+    static async Task ExecuteAsync(MySqlConnection connection, string sql)
     {
         await using var command = new MySqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
