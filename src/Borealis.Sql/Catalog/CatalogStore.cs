@@ -1,0 +1,269 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Borealis.Sql.Execution;
+using SQLitePCL;
+
+namespace Borealis.Sql.Catalog;
+
+/// <summary>
+/// Reads and writes the catalog kept in SQLite tables of the same database (so that DDL commits with the data):
+/// <c>__bx_meta</c> (catalog_version), <c>__bx_schemata</c>, <c>__bx_tables</c> (one JSON definition per table),
+/// and the denormalised <c>__bx_columns</c> / <c>__bx_statistics</c> behind information_schema. Also generates the
+/// SQLite DDL of a table from its MySQL definition.
+/// </summary>
+internal static class CatalogStore
+{
+    static readonly JsonSerializerOptions s_json = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
+    public const string BootstrapSql = """
+        CREATE TABLE IF NOT EXISTS __bx_meta(key TEXT PRIMARY KEY, value);
+        INSERT OR IGNORE INTO __bx_meta VALUES ('catalog_version', 1);
+        CREATE TABLE IF NOT EXISTS __bx_schemata(name TEXT PRIMARY KEY COLLATE NOCASE, charset TEXT, collation TEXT);
+        INSERT OR IGNORE INTO __bx_schemata VALUES ('mysql', 'utf8mb4', 'utf8mb4_0900_ai_ci');
+        INSERT OR IGNORE INTO __bx_schemata VALUES ('performance_schema', 'utf8mb4', 'utf8mb4_0900_ai_ci');
+        INSERT OR IGNORE INTO __bx_schemata VALUES ('sys', 'utf8mb4', 'utf8mb4_0900_ai_ci');
+        CREATE TABLE IF NOT EXISTS __bx_tables(schema_name TEXT COLLATE NOCASE, table_name TEXT COLLATE NOCASE, definition TEXT,
+            engine TEXT, collation TEXT, comment TEXT, create_time TEXT, PRIMARY KEY (schema_name, table_name));
+        CREATE TABLE IF NOT EXISTS __bx_columns(schema_name TEXT COLLATE NOCASE, table_name TEXT COLLATE NOCASE, ordinal INTEGER,
+            column_name TEXT, column_default TEXT, is_nullable TEXT, data_type TEXT, char_max_len INTEGER, char_octet_len INTEGER,
+            num_precision INTEGER, num_scale INTEGER, datetime_precision INTEGER, charset TEXT, collation TEXT, column_type TEXT,
+            column_key TEXT, extra TEXT, comment TEXT, PRIMARY KEY (schema_name, table_name, ordinal));
+        CREATE TABLE IF NOT EXISTS __bx_statistics(schema_name TEXT COLLATE NOCASE, table_name TEXT COLLATE NOCASE, index_name TEXT,
+            non_unique INTEGER, seq INTEGER, column_name TEXT, nullable TEXT);
+        CREATE TABLE IF NOT EXISTS __bx_seq_anchor(id INTEGER PRIMARY KEY AUTOINCREMENT);
+        """;
+
+    /// <summary>information_schema as temporary views over the catalog (per connection, never persisted).</summary>
+    public static string InformationSchemaSql(string serverId) => $"""
+        CREATE TEMP VIEW IF NOT EXISTS "information_schema/SCHEMATA" AS
+            SELECT 'def' AS CATALOG_NAME, 'information_schema' AS SCHEMA_NAME, 'utf8mb3' AS DEFAULT_CHARACTER_SET_NAME,
+                'utf8mb3_general_ci' AS DEFAULT_COLLATION_NAME, NULL AS SQL_PATH, 'NO' AS DEFAULT_ENCRYPTION
+            UNION ALL SELECT 'def', name, charset, collation, NULL, 'NO' FROM main.__bx_schemata;
+        CREATE TEMP VIEW IF NOT EXISTS "information_schema/TABLES" AS
+            SELECT 'def' AS TABLE_CATALOG, t.schema_name AS TABLE_SCHEMA, t.table_name AS TABLE_NAME, 'BASE TABLE' AS TABLE_TYPE,
+                t.engine AS ENGINE, 10 AS VERSION, 'Dynamic' AS ROW_FORMAT, 0 AS TABLE_ROWS, 0 AS AVG_ROW_LENGTH,
+                16384 AS DATA_LENGTH, 0 AS MAX_DATA_LENGTH, 0 AS INDEX_LENGTH, 0 AS DATA_FREE,
+                (SELECT s.seq + 1 FROM main.sqlite_sequence s WHERE s.name = t.schema_name || '/' || t.table_name) AS AUTO_INCREMENT,
+                t.create_time AS CREATE_TIME, NULL AS UPDATE_TIME, NULL AS CHECK_TIME, t.collation AS TABLE_COLLATION,
+                NULL AS CHECKSUM, '' AS CREATE_OPTIONS, t.comment AS TABLE_COMMENT
+            FROM main.__bx_tables t;
+        CREATE TEMP VIEW IF NOT EXISTS "information_schema/COLUMNS" AS
+            SELECT 'def' AS TABLE_CATALOG, schema_name AS TABLE_SCHEMA, table_name AS TABLE_NAME, column_name AS COLUMN_NAME,
+                ordinal AS ORDINAL_POSITION, column_default AS COLUMN_DEFAULT, is_nullable AS IS_NULLABLE, data_type AS DATA_TYPE,
+                char_max_len AS CHARACTER_MAXIMUM_LENGTH, char_octet_len AS CHARACTER_OCTET_LENGTH, num_precision AS NUMERIC_PRECISION,
+                num_scale AS NUMERIC_SCALE, datetime_precision AS DATETIME_PRECISION, charset AS CHARACTER_SET_NAME,
+                collation AS COLLATION_NAME, column_type AS COLUMN_TYPE, column_key AS COLUMN_KEY, extra AS EXTRA,
+                'select,insert,update,references' AS PRIVILEGES, comment AS COLUMN_COMMENT, '' AS GENERATION_EXPRESSION, NULL AS SRS_ID
+            FROM main.__bx_columns;
+        CREATE TEMP VIEW IF NOT EXISTS "information_schema/STATISTICS" AS
+            SELECT 'def' AS TABLE_CATALOG, schema_name AS TABLE_SCHEMA, table_name AS TABLE_NAME, non_unique AS NON_UNIQUE,
+                schema_name AS INDEX_SCHEMA, index_name AS INDEX_NAME, seq AS SEQ_IN_INDEX, column_name AS COLUMN_NAME,
+                'A' AS COLLATION, 0 AS CARDINALITY, NULL AS SUB_PART, NULL AS PACKED, nullable AS NULLABLE,
+                'BTREE' AS INDEX_TYPE, '' AS COMMENT, '' AS INDEX_COMMENT, 'YES' AS IS_VISIBLE, NULL AS EXPRESSION
+            FROM main.__bx_statistics;
+        CREATE TEMP VIEW IF NOT EXISTS "information_schema/replica_host_status" AS
+            SELECT {SqliteUtil.QuoteString(serverId)} AS SERVER_ID, 'MASTER_SESSION_ID' AS SESSION_ID, 0.0 AS CPU,
+                0.0 AS REPLICA_LAG_IN_MILLISECONDS, strftime('%Y-%m-%d %H:%M:%f', 'now') AS LAST_UPDATE_TIMESTAMP, 1 AS IS_CURRENT;
+        CREATE TEMP VIEW IF NOT EXISTS "information_schema/ENGINES" AS
+            SELECT 'InnoDB' AS ENGINE, 'DEFAULT' AS SUPPORT, 'Borealis storage (SQLite on the Borealis volume)' AS COMMENT,
+                'YES' AS TRANSACTIONS, 'NO' AS XA, 'YES' AS SAVEPOINTS;
+        CREATE TEMP VIEW IF NOT EXISTS "information_schema/VIEWS" AS
+            SELECT NULL AS TABLE_CATALOG, NULL AS TABLE_SCHEMA, NULL AS TABLE_NAME, NULL AS VIEW_DEFINITION WHERE 0;
+        CREATE TEMP VIEW IF NOT EXISTS "information_schema/ROUTINES" AS
+            SELECT NULL AS ROUTINE_SCHEMA, NULL AS ROUTINE_NAME, NULL AS ROUTINE_TYPE WHERE 0;
+        CREATE TEMP VIEW IF NOT EXISTS "information_schema/TRIGGERS" AS
+            SELECT NULL AS TRIGGER_SCHEMA, NULL AS TRIGGER_NAME, NULL AS EVENT_OBJECT_TABLE WHERE 0;
+        """;
+
+    /// <summary>The information_schema tables served (as temp views).</summary>
+    public static readonly HashSet<string> InformationSchemaTables = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "SCHEMATA", "TABLES", "COLUMNS", "STATISTICS", "replica_host_status", "ENGINES", "VIEWS", "ROUTINES", "TRIGGERS",
+    };
+
+    public static long ReadVersion(sqlite3 db)
+    {
+        var rows = SqliteUtil.Query(db, "SELECT value FROM __bx_meta WHERE key = 'catalog_version'");
+        return rows.Count == 0 ? 0 : Convert.ToInt64(rows[0][0], CultureInfo.InvariantCulture);
+    }
+
+    public static CatalogSnapshot Load(sqlite3 db, ColumnRegistry registry)
+    {
+        long version = ReadVersion(db);
+        var schemas = new Dictionary<string, SchemaInfo>(StringComparer.OrdinalIgnoreCase);
+        foreach (var row in SqliteUtil.Query(db, "SELECT name, charset, collation FROM __bx_schemata"))
+        {
+            var name = (string)row[0]!;
+            schemas[name] = new SchemaInfo(name, row[1] as string ?? "utf8mb4", row[2] as string ?? "utf8mb4_0900_ai_ci");
+        }
+        foreach (var row in SqliteUtil.Query(db, "SELECT definition FROM __bx_tables"))
+        {
+            var table = JsonSerializer.Deserialize<TableInfo>((string)row[0]!, s_json)!;
+            foreach (var c in table.Columns)
+            {
+                c.TableName = table.SqliteName;
+                registry.Register(c);
+            }
+            if (schemas.TryGetValue(table.Schema, out var schema))
+                schema.Tables[table.Name] = table;
+        }
+        return new CatalogSnapshot(version, schemas);
+    }
+
+    public static void BumpVersion(sqlite3 db) =>
+        SqliteUtil.Exec(db, "UPDATE __bx_meta SET value = value + 1 WHERE key = 'catalog_version'");
+
+    /// <summary>Writes (or rewrites) a table's catalog rows.</summary>
+    public static void SaveTable(sqlite3 db, TableInfo table)
+    {
+        DeleteTable(db, table.Schema, table.Name);
+        SqliteUtil.Exec(db, "INSERT INTO __bx_tables VALUES (?, ?, ?, ?, ?, ?, ?)", table.Schema, table.Name,
+            JsonSerializer.Serialize(table, s_json), table.Engine, table.Collation, table.Comment, table.CreateTime);
+        int ordinal = 1;
+        foreach (var c in table.Columns)
+        {
+            string key = table.Indexes.Any(i => i.Primary && i.Columns.Contains(c.Name, StringComparer.OrdinalIgnoreCase)) ? "PRI"
+                : table.Indexes.Any(i => i.Unique && i.Columns.Count == 1 && i.Columns[0].Equals(c.Name, StringComparison.OrdinalIgnoreCase)) ? "UNI"
+                : table.Indexes.Any(i => i.Columns.Count > 0 && i.Columns[0].Equals(c.Name, StringComparison.OrdinalIgnoreCase)) ? "MUL" : "";
+            long? maxLen = c.MaxLength;
+            long? octets = maxLen is long m && c.IsString ? m * 4 : maxLen;
+            (long? precision, long? scale) = c.DataType switch
+            {
+                "tinyint" => (3L, 0L),
+                "smallint" => (5L, 0L),
+                "mediumint" => (7L, 0L),
+                "int" => (c.Unsigned ? 10L : 10L, 0L),
+                "bigint" => (c.Unsigned ? 20L : 19L, 0L),
+                "decimal" => (c.Length ?? 10, c.Scale ?? 0),
+                "float" => (12L, (long?)c.Scale),
+                "double" => (22L, (long?)c.Scale),
+                "bit" => (c.Length ?? 1, null),
+                _ => ((long?)null, (long?)null),
+            };
+            long? dtPrecision = c.DataType is "datetime" or "timestamp" or "time" ? c.Length ?? 0 : null;
+            SqliteUtil.Exec(db, "INSERT INTO __bx_columns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                table.Schema, table.Name, ordinal++, c.Name, c.DefaultNow ? "CURRENT_TIMESTAMP" : c.Default,
+                c.NotNull ? "NO" : "YES", c.DataType, maxLen, octets, precision, scale, dtPrecision,
+                c.IsString ? c.Charset ?? "utf8mb4" : null, c.IsString ? c.Collation ?? "utf8mb4_0900_ai_ci" : null,
+                c.ColumnType, key, Extra(c), c.Comment);
+        }
+        foreach (var index in table.Indexes)
+        {
+            int seq = 1;
+            foreach (var col in index.Columns)
+            {
+                var ci = table.FindColumn(col);
+                SqliteUtil.Exec(db, "INSERT INTO __bx_statistics VALUES (?, ?, ?, ?, ?, ?, ?)", table.Schema, table.Name, index.Name,
+                    index.Unique || index.Primary ? 0L : 1L, seq++, ci?.Name ?? col, ci is { NotNull: false } ? "YES" : "");
+            }
+        }
+    }
+
+    public static string Extra(ColumnInfo c)
+    {
+        var parts = new List<string>();
+        if (c.AutoIncrement)
+            parts.Add("auto_increment");
+        if (c.DefaultNow)
+            parts.Add("DEFAULT_GENERATED");
+        if (c.OnUpdateNow)
+            parts.Add("on update CURRENT_TIMESTAMP");
+        return string.Join(" ", parts);
+    }
+
+    public static void DeleteTable(sqlite3 db, string schema, string name)
+    {
+        SqliteUtil.Exec(db, "DELETE FROM __bx_tables WHERE schema_name = ? AND table_name = ?", schema, name);
+        SqliteUtil.Exec(db, "DELETE FROM __bx_columns WHERE schema_name = ? AND table_name = ?", schema, name);
+        SqliteUtil.Exec(db, "DELETE FROM __bx_statistics WHERE schema_name = ? AND table_name = ?", schema, name);
+    }
+
+    /// <summary>The SQLite declared type and collation of a column (see docs/sql-layer.md, "Values").</summary>
+    public static string SqliteType(ColumnInfo c)
+    {
+        if (c.IsInteger)
+            return "INTEGER";
+        if (c.DataType is "float" or "double")
+            return "REAL";
+        if (c.DataType == "decimal")
+            return c.IsWideDecimal ? "TEXT" : "NUMERIC";
+        if (c.IsBinary)
+            return "BLOB";
+        if (c.IsString)
+            return IsBinaryCollation(c.Collation) ? "TEXT" : "TEXT COLLATE NOCASE";
+        return "TEXT";
+    }
+
+    static bool IsBinaryCollation(string? collation) =>
+        collation is not null && (collation.EndsWith("_bin", StringComparison.OrdinalIgnoreCase) || collation.EndsWith("_cs", StringComparison.OrdinalIgnoreCase)
+            || collation.Equals("binary", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>SQL literal for a stored value in DDL (DEFAULT clauses).</summary>
+    public static string SqlLiteral(object? v) => v switch
+    {
+        null => "NULL",
+        long l => l.ToString(CultureInfo.InvariantCulture),
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        byte[] b => "X'" + Convert.ToHexString(b) + "'",
+        _ => SqliteUtil.QuoteString(ValueCoercion.ToText(v)),
+    };
+
+    public static string DefaultSql(ColumnInfo c)
+    {
+        if (c.DefaultNow)
+            return c.DataType == "date" ? "(date('now','localtime'))"
+                : c.Length is int f && f > 0 ? "(strftime('%Y-%m-%d %H:%M:%f','now','localtime'))" : "(datetime('now','localtime'))";
+        if (!c.HasDefault || c.Default is null)
+            return "NULL";
+        var stored = ValueCoercion.Coerce(c, c.Default, 1, strict: false, null);
+        return SqlLiteral(stored);
+    }
+
+    /// <summary>CREATE TABLE (SQLite) for a MySQL table definition, plus its CREATE INDEX statements.</summary>
+    public static List<string> SqliteDdl(TableInfo table, string? sqliteName = null)
+    {
+        string name = sqliteName ?? table.SqliteName;
+        var sb = new StringBuilder();
+        sb.Append("CREATE TABLE ").Append(SqliteUtil.Quote(name)).Append(" (");
+        var rowid = table.RowidColumn;
+        var pk = table.Indexes.FirstOrDefault(i => i.Primary);
+        bool first = true;
+        foreach (var c in table.Columns)
+        {
+            if (!first)
+                sb.Append(", ");
+            first = false;
+            sb.Append(SqliteUtil.Quote(c.Name)).Append(' ');
+            if (c == rowid)
+            {
+                sb.Append("INTEGER PRIMARY KEY");
+                if (c.AutoIncrement)
+                    sb.Append(" AUTOINCREMENT");
+                continue;
+            }
+            sb.Append(SqliteType(c));
+            if (c.NotNull)
+                sb.Append(" NOT NULL");
+            if (c.HasDefault || c.DefaultNow)
+                sb.Append(" DEFAULT ").Append(DefaultSql(c));
+        }
+        if (pk is not null && rowid is null)
+            sb.Append(", PRIMARY KEY (").Append(string.Join(", ", pk.Columns.Select(SqliteUtil.Quote))).Append(')');
+        sb.Append(')');
+        var list = new List<string> { sb.ToString() };
+        foreach (var index in table.Indexes)
+        {
+            if (index.Primary)
+                continue;
+            list.Add(IndexDdl(name, index));
+        }
+        return list;
+    }
+
+    public static string IndexDdl(string tableSqliteName, IndexInfo index)
+    {
+        index.SqliteName = $"{tableSqliteName}/{index.Name}/{Guid.NewGuid().ToString("N")[..8]}";
+        return $"CREATE {(index.Unique ? "UNIQUE " : "")}INDEX {SqliteUtil.Quote(index.SqliteName)} ON {SqliteUtil.Quote(tableSqliteName)} ({string.Join(", ", index.Columns.Select(SqliteUtil.Quote))})";
+    }
+}

@@ -1,0 +1,16 @@
+namespace Borealis.Sql.Catalog;
+
+/// <summary>An index (PRIMARY, UNIQUE or plain) as MySQL names it; its SQLite name is "schema/table/name".</summary>
+internal sealed class IndexInfo
+{
+    public string Name { get; set; } = "";
+
+    public bool Primary { get; set; }
+
+    public bool Unique { get; set; }
+
+    public List<string> Columns { get; set; } = [];
+
+    /// <summary>The SQLite index name (unique in the database, independent of later table renames).</summary>
+    public string SqliteName { get; set; } = "";
+}

@@ -1,0 +1,56 @@
+namespace Borealis.Sql.Catalog;
+
+/// <summary>A table's MySQL definition: columns, indexes and options.</summary>
+internal sealed class TableInfo
+{
+    public string Schema { get; set; } = "";
+
+    public string Name { get; set; } = "";
+
+    public List<ColumnInfo> Columns { get; set; } = [];
+
+    public List<IndexInfo> Indexes { get; set; } = [];
+
+    public string Engine { get; set; } = "InnoDB";
+
+    public string Charset { get; set; } = "utf8mb4";
+
+    public string Collation { get; set; } = "utf8mb4_0900_ai_ci";
+
+    public string Comment { get; set; } = "";
+
+    public string CreateTime { get; set; } = "";
+
+    /// <summary>The SQLite table: "schema/table".</summary>
+    public string SqliteName => Schema + "/" + Name;
+
+    /// <summary>True when the AUTO_INCREMENT column is the SQLite rowid (single integer primary key).</summary>
+    public bool RowidAutoIncrement => RowidColumn is { AutoIncrement: true };
+
+    /// <summary>The single integer PRIMARY KEY column stored as SQLite's rowid alias, or null.</summary>
+    public ColumnInfo? RowidColumn
+    {
+        get
+        {
+            var pk = Indexes.FirstOrDefault(i => i.Primary);
+            if (pk is null || pk.Columns.Count != 1)
+                return null;
+            var col = FindColumn(pk.Columns[0]);
+            return col is { IsInteger: true } && col.DataType != "bit" && col.DataType != "year" ? col : null;
+        }
+    }
+
+    public ColumnInfo? AutoIncrementColumn => Columns.FirstOrDefault(c => c.AutoIncrement);
+
+    public ColumnInfo? FindColumn(string name) => Columns.FirstOrDefault(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+
+    public int IndexOfColumn(string name) => Columns.FindIndex(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+
+    public TableInfo Clone()
+    {
+        var t = (TableInfo)MemberwiseClone();
+        t.Columns = Columns.Select(c => c.Clone()).ToList();
+        t.Indexes = Indexes.Select(i => new IndexInfo { Name = i.Name, Primary = i.Primary, Unique = i.Unique, Columns = [.. i.Columns], SqliteName = i.SqliteName }).ToList();
+        return t;
+    }
+}

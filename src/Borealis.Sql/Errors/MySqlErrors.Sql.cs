@@ -1,0 +1,119 @@
+namespace Borealis.Sql.Errors;
+
+/// <summary>Messages of the SQL layer (dialect, catalog, value checks).</summary>
+public static partial class MySqlErrors
+{
+    public static MySqlErrorException AmbiguousColumn(string column, string where) =>
+        new(MySqlErrorCode.NonUniqError, $"Column '{column}' in {where} is ambiguous");
+
+    public static MySqlErrorException InvalidGroupFunction() =>
+        new(MySqlErrorCode.InvalidGroupFuncUse, "Invalid use of group function");
+
+    public static MySqlErrorException OperandColumns(int count) =>
+        new(MySqlErrorCode.OperandColumns, $"Operand should contain {count} column(s)");
+
+    public static MySqlErrorException WrongNumberOfColumnsInSelect() =>
+        new(MySqlErrorCode.WrongNumberOfColumnsInSelect, "The used SELECT statements have a different number of columns");
+
+    public static MySqlErrorException WrongParameterCount(string function) =>
+        new(MySqlErrorCode.WrongParamcountToNativeFct, $"Incorrect parameter count in the call to native function '{function}'");
+
+    public static MySqlErrorException FunctionDoesNotExist(string name) =>
+        new(MySqlErrorCode.SpDoesNotExist, $"FUNCTION {name} does not exist");
+
+    public static MySqlErrorException ColumnCannotBeNull(string column) =>
+        new(MySqlErrorCode.BadNullError, $"Column '{column}' cannot be null");
+
+    public static MySqlErrorException NoDefaultForField(string column) =>
+        new(MySqlErrorCode.NoDefaultForField, $"Field '{column}' doesn't have a default value");
+
+    public static MySqlErrorException QueryInterrupted() =>
+        new(MySqlErrorCode.QueryInterrupted, "Query execution was interrupted");
+
+    public static MySqlErrorException DatabaseDoesNotExistOnDrop(string name) =>
+        new(MySqlErrorCode.DbDropExists, $"Can't drop database '{name}'; database doesn't exist");
+
+    public static MySqlErrorException IncorrectInteger(string value, string column, long row) =>
+        new(MySqlErrorCode.TruncatedWrongValueForField, $"Incorrect integer value: '{value}' for column '{column}' at row {row}");
+
+    public static MySqlErrorException IncorrectDecimal(string value, string column, long row) =>
+        new(MySqlErrorCode.TruncatedWrongValueForField, $"Incorrect decimal value: '{value}' for column '{column}' at row {row}");
+
+    public static MySqlErrorException IncorrectDouble(string value, string column, long row) =>
+        new(MySqlErrorCode.TruncatedWrongValueForField, $"Incorrect double value: '{value}' for column '{column}' at row {row}");
+
+    public static MySqlErrorException DataTruncated(string column, long row) =>
+        new(MySqlErrorCode.WarnDataTruncated, $"Data truncated for column '{column}' at row {row}");
+
+    public static MySqlErrorException InvalidJson(string detail, string column) =>
+        new(MySqlErrorCode.InvalidJsonText, $"Invalid JSON text: \"{detail}\" in value for column '{column}'.");
+
+    public static MySqlErrorException DuplicateColumn(string column) =>
+        new(MySqlErrorCode.DupFieldName, $"Duplicate column name '{column}'");
+
+    public static MySqlErrorException DuplicateKeyName(string key) =>
+        new(MySqlErrorCode.DupKeyName, $"Duplicate key name '{key}'");
+
+    public static MySqlErrorException MultiplePrimaryKey() =>
+        new(MySqlErrorCode.MultiplePriKey, "Multiple primary key defined");
+
+    public static MySqlErrorException KeyColumnDoesNotExist(string column) =>
+        new(MySqlErrorCode.KeyColumnDoesNotExist, $"Key column '{column}' doesn't exist in table");
+
+    public static MySqlErrorException CantDropFieldOrKey(string name) =>
+        new(MySqlErrorCode.CantDropFieldOrKey, $"Can't DROP '{name}'; check that column/key exists");
+
+    public static MySqlErrorException WrongAutoKey() =>
+        new(MySqlErrorCode.WrongAutoKey, "Incorrect table definition; there can be only one auto column and it must be defined as a key");
+
+    public static MySqlErrorException InvalidDefault(string column) =>
+        new(MySqlErrorCode.InvalidDefault, $"Invalid default value for '{column}'");
+
+    public static MySqlErrorException TableMustHaveColumns() =>
+        new(MySqlErrorCode.TableMustHaveColumns, "A table must have at least 1 column");
+
+    public static MySqlErrorException WrongValueCountOnRow(long row) =>
+        new(MySqlErrorCode.WrongValueCountOnRow, $"Column count doesn't match value count at row {row}");
+
+    public static MySqlErrorException UnknownSystemVariable(string name) =>
+        new(MySqlErrorCode.UnknownSystemVariable, $"Unknown system variable '{name}'");
+
+    public static MySqlErrorException WrongValueForVariable(string name, string value) =>
+        new(MySqlErrorCode.WrongValueForVar, $"Variable '{name}' can't be set to the value of '{value}'");
+
+    public static MySqlErrorException TooBigPrecision(int precision, string column) =>
+        new(MySqlErrorCode.TooBigPrecision, $"Too-big precision {precision} specified for '{column}'. Maximum is 65.");
+
+    public static MySqlErrorException TooBigScale(int scale, string column) =>
+        new(MySqlErrorCode.TooBigScale, $"Too big scale {scale} specified for column '{column}'. Maximum is 30.");
+
+    public static MySqlErrorException ScaleBiggerThanPrecision(string column) =>
+        new(MySqlErrorCode.MBiggerThanD, $"For float(M,D), double(M,D) or decimal(M,D), M must be >= D (column '{column}').");
+
+    public static MySqlErrorException ColumnLengthTooBig(string column, long max) =>
+        new(MySqlErrorCode.TooBigFieldlength, $"Column length too big for column '{column}' (max = {max}); use BLOB or TEXT instead");
+
+    public static MySqlErrorException SavepointDoesNotExist(string name) =>
+        new(MySqlErrorCode.SpDoesNotExist, $"SAVEPOINT {name} does not exist");
+
+    public static MySqlErrorException NonUniqueTable(string alias) =>
+        new(MySqlErrorCode.NonUniqTable, $"Not unique table/alias: '{alias}'");
+
+    public static MySqlErrorException UnknownTableInList(string table, string where) =>
+        new(MySqlErrorCode.UnknownTable, $"Unknown table '{table}' in {where}");
+
+    public static MySqlErrorException IncorrectDatabaseName(string name) =>
+        new(MySqlErrorCode.WrongNameForCatalog, $"Incorrect database name '{name}'");
+
+    public static MySqlErrorException AccessDeniedToSchema(string user, string host, string schema) =>
+        new(MySqlErrorCode.DbAccessDenied, $"Access denied for user '{user}'@'{host}' to database '{schema}'");
+
+    public static MySqlErrorException NoTablesUsed() =>
+        new(MySqlErrorCode.NoTablesUsed, "No tables used");
+
+    public static MySqlErrorException ColumnSpecifiedTwice(string column) =>
+        new(MySqlErrorCode.FieldSpecifiedTwice, $"Column '{column}' specified twice");
+
+    public static MySqlErrorException AccessDeniedToDatabase(string user, string host, string schema) =>
+        new(MySqlErrorCode.DbAccessDenied, $"Access denied for user '{user}'@'{host}' to database '{schema}'");
+}

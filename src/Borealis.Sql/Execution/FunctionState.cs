@@ -1,0 +1,34 @@
+using Borealis.Sql.Errors;
+
+namespace Borealis.Sql.Execution;
+
+/// <summary>Per-session state the SQLite callbacks read and write while a statement runs.</summary>
+internal sealed class FunctionState
+{
+    public bool Strict { get; set; } = true;
+
+    /// <summary>1-based row number for error messages.</summary>
+    public long Row { get; set; } = 1;
+
+    public List<SqlWarning> Warnings { get; } = [];
+
+    /// <summary>A MySQL error raised inside a callback; the statement's failure is reported as this error.</summary>
+    public MySqlErrorException? PendingError { get; set; }
+
+    // __bx_set change tracking: rows whose assignments changed at least one value.
+    public long LastRowid { get; set; } = long.MinValue;
+
+    public bool LastRowCounted { get; set; }
+
+    public long ChangedRows { get; set; }
+
+    public bool AnySetCall { get; set; }
+
+    public void ResetTracking()
+    {
+        LastRowid = long.MinValue;
+        LastRowCounted = false;
+        ChangedRows = 0;
+        AnySetCall = false;
+    }
+}

@@ -1,0 +1,591 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Borealis.Sql.Catalog;
+using Borealis.Sql.Errors;
+using SQLitePCL;
+
+namespace Borealis.Sql.Execution;
+
+/// <summary>
+/// MySQL functions and checks SQLite lacks, registered on each session's connection: value coercion with strict
+/// checks (__bx_coerce, __bx_set), REGEXP, date arithmetic and formatting, and string helpers.
+/// </summary>
+internal static class SqlFunctions
+{
+    static readonly ConcurrentDictionary<string, Regex> s_regexCache = new();
+
+    public static void Register(sqlite3 db, FunctionState state, ColumnRegistry registry)
+    {
+        const int deterministic = 0x800; // SQLITE_DETERMINISTIC
+        raw.sqlite3_create_function(db, "__bx_coerce", 2, deterministic, state, (ctx, userData, args) =>
+        {
+            var s = (FunctionState)userData;
+            try
+            {
+                var col = registry.Get(raw.sqlite3_value_int64(args[1]));
+                var value = SqliteUtil.ReadValue(args[0]);
+                SqliteUtil.Result(ctx, ValueCoercion.Coerce(col, value, s.Row, s.Strict, s.Warnings));
+            }
+            catch (MySqlErrorException ex)
+            {
+                s.PendingError = ex;
+                raw.sqlite3_result_error(ctx, ex.Message);
+            }
+        });
+        raw.sqlite3_create_function(db, "__bx_set", 4, 0, state, (ctx, userData, args) =>
+        {
+            var s = (FunctionState)userData;
+            try
+            {
+                long rowid = raw.sqlite3_value_int64(args[0]);
+                var col = registry.Get(raw.sqlite3_value_int64(args[3]));
+                var old = SqliteUtil.ReadValue(args[1]);
+                var value = ValueCoercion.Coerce(col, SqliteUtil.ReadValue(args[2]), s.Row, s.Strict, s.Warnings);
+                s.AnySetCall = true;
+                if (rowid != s.LastRowid)
+                {
+                    s.LastRowid = rowid;
+                    s.LastRowCounted = false;
+                }
+                if (!s.LastRowCounted && !SameValue(old, value))
+                {
+                    s.LastRowCounted = true;
+                    s.ChangedRows++;
+                }
+                SqliteUtil.Result(ctx, value);
+            }
+            catch (MySqlErrorException ex)
+            {
+                s.PendingError = ex;
+                raw.sqlite3_result_error(ctx, ex.Message);
+            }
+        });
+        Scalar(db, state, "regexp", 2, a =>
+        {
+            if (a[0] is null || a[1] is null)
+                return null;
+            var regex = s_regexCache.GetOrAdd(Text(a[0]), p => new Regex(p, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(5)));
+            return regex.IsMatch(Text(a[1])) ? 1L : 0L;
+        });
+        Scalar(db, state, "__bx_mod", 2, a =>
+        {
+            if (a[0] is null || a[1] is null)
+                return null;
+            if (a[0] is long x && a[1] is long y)
+                return y == 0 ? null : x % y;
+            double dy = Num(a[1]);
+            return dy == 0 ? null : Num(a[0]) % dy;
+        });
+        Scalar(db, state, "__bx_date_add", 3, a =>
+        {
+            if (a[0] is null || a[1] is null)
+                return null;
+            string unit = Text(a[2]).ToUpperInvariant();
+            string text = Text(a[0]);
+            var dt = ParseDateTime(text, out bool dateOnly);
+            if (dt is null)
+                return null;
+            double n = Num(a[1]);
+            DateTime r;
+            try
+            {
+                r = unit switch
+                {
+                    "MICROSECOND" => dt.Value.AddTicks((long)n * 10),
+                    "SECOND" => dt.Value.AddSeconds(n),
+                    "MINUTE" => dt.Value.AddMinutes(n),
+                    "HOUR" => dt.Value.AddHours(n),
+                    "DAY" => dt.Value.AddDays(n),
+                    "WEEK" => dt.Value.AddDays(7 * n),
+                    "MONTH" => dt.Value.AddMonths((int)n),
+                    "QUARTER" => dt.Value.AddMonths(3 * (int)n),
+                    "YEAR" => dt.Value.AddYears((int)n),
+                    _ => throw MySqlErrors.NotSupportedYet("INTERVAL unit " + unit),
+                };
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                return null;
+            }
+            bool keepDate = dateOnly && unit is "DAY" or "WEEK" or "MONTH" or "QUARTER" or "YEAR";
+            return keepDate ? r.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+                : ValueCoercion.FormatDateTime(r, r.Ticks % TimeSpan.TicksPerSecond == 0 ? 0 : 6);
+        });
+        Scalar(db, state, "__bx_date_format", 2, a =>
+        {
+            if (a[0] is null || a[1] is null)
+                return null;
+            var dt = ParseDateTime(Text(a[0]), out _);
+            return dt is null ? null : DateFormat(dt.Value, Text(a[1]));
+        });
+        Scalar(db, state, "__bx_date", 1, a => a[0] is null ? null : ParseDateTime(Text(a[0]), out _)?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        Scalar(db, state, "__bx_datetime", 1, a =>
+        {
+            if (a[0] is null)
+                return null;
+            var dt = ParseDateTime(Text(a[0]), out _);
+            return dt is null ? null : ValueCoercion.FormatDateTime(dt.Value, dt.Value.Ticks % TimeSpan.TicksPerSecond == 0 ? 0 : 6);
+        });
+        Scalar(db, state, "__bx_time", 1, a => a[0] is null ? null : ValueCoercion.ParseTime(a[0]!, 0));
+        Scalar(db, state, "__bx_decimal", 3, a =>
+        {
+            if (a[0] is null)
+                return null;
+            int p = (int)Num(a[1]), sc = (int)Num(a[2]);
+            var text = ValueCoercion.NormalizeDecimal(a[0] is double d ? d.ToString("R", CultureInfo.InvariantCulture) : Text(a[0]).Trim(), p, sc, out bool overflow);
+            if (text is null)
+                return "0";
+            if (overflow)
+                text = (text.StartsWith('-') ? "-" : "") + new string('9', p - sc) + (sc > 0 ? "." + new string('9', sc) : "");
+            return text;
+        });
+        Scalar(db, state, "__bx_now", 1, a => ValueCoercion.FormatDateTime(DateTime.Now, (int)Math.Clamp(Num(a[0]), 0, 6)));
+        Scalar(db, state, "__bx_str", 1, a => a[0] switch
+        {
+            null => null,
+            double d => ValueCoercion.FormatDouble(d),
+            byte[] b => b,
+            var v => ValueCoercion.ToText(v),
+        });
+        Scalar(db, state, "__bx_upper", 1, a => a[0] is null ? null : Text(a[0]).ToUpperInvariant());
+        Scalar(db, state, "__bx_lower", 1, a => a[0] is null ? null : Text(a[0]).ToLowerInvariant());
+        Scalar(db, state, "__bx_right", 2, a =>
+        {
+            if (a[0] is null || a[1] is null)
+                return null;
+            string s = Text(a[0]);
+            int n = (int)Math.Clamp(Num(a[1]), 0, s.Length);
+            return s[(s.Length - n)..];
+        });
+        Scalar(db, state, "__bx_concat_ws", -1, a =>
+        {
+            if (a[0] is null)
+                return null;
+            return string.Join(Text(a[0]), a.Skip(1).Where(v => v is not null).Select(v => v is double d ? ValueCoercion.FormatDouble(d) : Text(v)));
+        });
+        Scalar(db, state, "__bx_round", -1, a =>
+        {
+            if (a.Length == 0 || a[0] is null)
+                return null;
+            int digits = a.Length > 1 && a[1] is not null ? (int)Num(a[1]) : 0;
+            if (a[0] is long l)
+            {
+                if (digits >= 0)
+                    return l;
+                decimal factor = (decimal)Math.Pow(10, -digits);
+                return (long)(Math.Round(l / factor, MidpointRounding.AwayFromZero) * factor);
+            }
+            double v = Num(a[0]);
+            if (digits >= 0)
+            {
+                double r = Math.Round(v, Math.Min(digits, 15), MidpointRounding.AwayFromZero);
+                return digits == 0 ? (object)(long)r : r;
+            }
+            double f = Math.Pow(10, -digits);
+            return Math.Round(v / f, MidpointRounding.AwayFromZero) * f;
+        });
+        Scalar(db, state, "__bx_truncate", 2, a =>
+        {
+            if (a[0] is null || a[1] is null)
+                return null;
+            int digits = (int)Num(a[1]);
+            double f = Math.Pow(10, digits);
+            double r = Math.Truncate(Num(a[0]) * f) / f;
+            return digits <= 0 ? (object)(long)r : r;
+        });
+        Scalar(db, state, "__bx_hex", 1, a => a[0] switch
+        {
+            null => null,
+            long l => l.ToString("X", CultureInfo.InvariantCulture),
+            double d => ((long)Math.Round(d)).ToString("X", CultureInfo.InvariantCulture),
+            byte[] b => Convert.ToHexString(b),
+            var v => Convert.ToHexString(Encoding.UTF8.GetBytes(Text(v))),
+        });
+        Scalar(db, state, "__bx_unhex", 1, a =>
+        {
+            if (a[0] is null)
+                return null;
+            string s = Text(a[0]);
+            try
+            {
+                return Convert.FromHexString(s.Length % 2 == 1 ? "0" + s : s);
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        });
+        Scalar(db, state, "__bx_repeat", 2, a => a[0] is null || a[1] is null ? null : string.Concat(Enumerable.Repeat(Text(a[0]), (int)Math.Clamp(Num(a[1]), 0, 1 << 20))));
+        Scalar(db, state, "__bx_space", 1, a => a[0] is null ? null : new string(' ', (int)Math.Clamp(Num(a[0]), 0, 1 << 20)));
+        Scalar(db, state, "__bx_lpad", 3, a => Pad(a, left: true));
+        Scalar(db, state, "__bx_rpad", 3, a => Pad(a, left: false));
+        Scalar(db, state, "__bx_reverse", 1, a => a[0] is null ? null : new string(Text(a[0]).Reverse().ToArray()));
+        Scalar(db, state, "__bx_strcmp", 2, a => a[0] is null || a[1] is null ? null : (long)Math.Sign(string.Compare(Text(a[0]), Text(a[1]), StringComparison.OrdinalIgnoreCase)));
+        Scalar(db, state, "__bx_substring_index", 3, a =>
+        {
+            if (a[0] is null || a[1] is null || a[2] is null)
+                return null;
+            string s = Text(a[0]), delim = Text(a[1]);
+            int count = (int)Num(a[2]);
+            if (delim.Length == 0 || count == 0)
+                return "";
+            var parts = s.Split(delim);
+            return count > 0 ? string.Join(delim, parts.Take(count)) : string.Join(delim, parts.Skip(Math.Max(0, parts.Length + count)));
+        });
+        Scalar(db, state, "__bx_field", -1, a =>
+        {
+            if (a.Length == 0 || a[0] is null)
+                return 0L;
+            for (int i = 1; i < a.Length; i++)
+            {
+                if (a[i] is not null && string.Equals(Text(a[0]), Text(a[i]), StringComparison.OrdinalIgnoreCase))
+                    return (long)i;
+            }
+            return 0L;
+        });
+        Scalar(db, state, "__bx_find_in_set", 2, a =>
+        {
+            if (a[0] is null || a[1] is null)
+                return null;
+            var items = Text(a[1]).Split(',');
+            int idx = Array.FindIndex(items, x => x.Equals(Text(a[0]), StringComparison.OrdinalIgnoreCase));
+            return (long)(idx + 1);
+        });
+        Scalar(db, state, "__bx_elt", -1, a =>
+        {
+            if (a.Length == 0 || a[0] is null)
+                return null;
+            int n = (int)Num(a[0]);
+            return n >= 1 && n < a.Length ? a[n] : null;
+        });
+        Scalar(db, state, "__bx_uuid", 0, _ => Guid.NewGuid().ToString());
+#pragma warning disable CA5351, CA5350 // MD5() and SHA1() are MySQL functions, not used for security here.
+        Scalar(db, state, "__bx_md5", 1, a => a[0] is null ? null : Convert.ToHexStringLower(MD5.HashData(Bytes(a[0]))));
+        Scalar(db, state, "__bx_sha1", 1, a => a[0] is null ? null : Convert.ToHexStringLower(SHA1.HashData(Bytes(a[0]))));
+#pragma warning restore CA5351, CA5350
+        Scalar(db, state, "__bx_sha2", 2, a =>
+        {
+            if (a[0] is null || a[1] is null)
+                return null;
+            var data = Bytes(a[0]);
+            return (long)Num(a[1]) switch
+            {
+                0 or 256 => Convert.ToHexStringLower(SHA256.HashData(data)),
+                384 => Convert.ToHexStringLower(SHA384.HashData(data)),
+                512 => Convert.ToHexStringLower(SHA512.HashData(data)),
+                _ => null,
+            };
+        });
+        Scalar(db, state, "__bx_to_base64", 1, a => a[0] is null ? null : Convert.ToBase64String(Bytes(a[0])));
+        Scalar(db, state, "__bx_from_base64", 1, a =>
+        {
+            if (a[0] is null)
+                return null;
+            try
+            {
+                return Convert.FromBase64String(Text(a[0]));
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        });
+        Scalar(db, state, "__bx_bin", 1, a => a[0] is null ? null : Convert.ToString((long)Num(a[0]), 2));
+        Scalar(db, state, "__bx_oct", 1, a => a[0] is null ? null : Convert.ToString((long)Num(a[0]), 8));
+        Scalar(db, state, "__bx_format", -1, a =>
+        {
+            if (a.Length < 2 || a[0] is null || a[1] is null)
+                return null;
+            return Num(a[0]).ToString("N" + Math.Clamp((int)Num(a[1]), 0, 30), CultureInfo.InvariantCulture);
+        });
+        Scalar(db, state, "__bx_insert", 4, a =>
+        {
+            if (a.Any(x => x is null))
+                return null;
+            string s = Text(a[0]);
+            int pos = (int)Num(a[1]), len = (int)Num(a[2]);
+            if (pos < 1 || pos > s.Length)
+                return s;
+            len = Math.Clamp(len, 0, s.Length - pos + 1);
+            return s[..(pos - 1)] + Text(a[3]) + s[(pos - 1 + len)..];
+        });
+        Scalar(db, state, "__bx_locate", -1, a =>
+        {
+            if (a.Length < 2 || a[0] is null || a[1] is null)
+                return null;
+            int start = a.Length > 2 && a[2] is not null ? (int)Num(a[2]) : 1;
+            string s = Text(a[1]);
+            if (start < 1 || start > s.Length + 1)
+                return 0L;
+            return (long)(s.IndexOf(Text(a[0]), start - 1, StringComparison.OrdinalIgnoreCase) + 1);
+        });
+        Scalar(db, state, "__bx_char", -1, a => Encoding.Latin1.GetBytes(new string(a.Where(x => x is not null).Select(x => (char)((long)Num(x) & 0xff)).ToArray())));
+        Scalar(db, state, "__bx_ascii", 1, a => a[0] is null ? null : Bytes(a[0]) is { Length: > 0 } b ? (long)b[0] : 0L);
+        Scalar(db, state, "__bx_ord", 1, a => a[0] is null ? null : Bytes(a[0]) is { Length: > 0 } b ? (long)b[0] : 0L);
+        Scalar(db, state, "__bx_quote", 1, a => a[0] is null ? "NULL" : "'" + Text(a[0]).Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'");
+        Scalar(db, state, "__bx_monthname", 1, a => DatePart(a, d => d.ToString("MMMM", CultureInfo.InvariantCulture)));
+        Scalar(db, state, "__bx_dayname", 1, a => DatePart(a, d => d.ToString("dddd", CultureInfo.InvariantCulture)));
+        Scalar(db, state, "__bx_last_day", 1, a => DatePart(a, d => new DateTime(d.Year, d.Month, DateTime.DaysInMonth(d.Year, d.Month)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+        Scalar(db, state, "__bx_quarter", 1, a => DatePart(a, d => (long)((d.Month + 2) / 3)));
+        Scalar(db, state, "__bx_week", -1, a => DatePart(a, d => (long)((d.DayOfYear + 6 - (int)d.DayOfWeek + (int)new DateTime(d.Year, 1, 1).DayOfWeek) / 7)));
+        Scalar(db, state, "__bx_to_days", 1, a => DatePart(a, d => (long)(d.Date - DateTime.MinValue).TotalDays + 366));
+        Scalar(db, state, "__bx_from_days", 1, a => a[0] is null ? null : DateTime.MinValue.AddDays(Num(a[0]) - 366).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        Scalar(db, state, "__bx_makedate", 2, a => a[0] is null || a[1] is null || Num(a[1]) < 1 ? null
+            : new DateTime((int)Num(a[0]), 1, 1).AddDays(Num(a[1]) - 1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        Scalar(db, state, "__bx_sec_to_time", 1, a => a[0] is null ? null : ValueCoercion.FormatTime(TimeSpan.FromSeconds(Num(a[0]))));
+        Scalar(db, state, "__bx_time_to_sec", 1, a =>
+        {
+            if (a[0] is null)
+                return null;
+            var t = ValueCoercion.ParseTime(a[0]!, 0) ?? ParseDateTime(Text(a[0]), out _)?.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+            if (t is null)
+                return null;
+            bool neg = t.StartsWith('-');
+            var p = t.TrimStart('-').Split(':');
+            long secs = long.Parse(p[0], CultureInfo.InvariantCulture) * 3600 + long.Parse(p[1], CultureInfo.InvariantCulture) * 60 + long.Parse(p[2], CultureInfo.InvariantCulture);
+            return neg ? -secs : secs;
+        });
+        Scalar(db, state, "__bx_timestampdiff", 3, a =>
+        {
+            if (a[1] is null || a[2] is null)
+                return null;
+            var x = ParseDateTime(Text(a[1]), out _);
+            var y = ParseDateTime(Text(a[2]), out _);
+            if (x is null || y is null)
+                return null;
+            var span = y.Value - x.Value;
+            return Text(a[0]).ToUpperInvariant() switch
+            {
+                "MICROSECOND" => span.Ticks / 10,
+                "SECOND" => (long)span.TotalSeconds,
+                "MINUTE" => (long)span.TotalMinutes,
+                "HOUR" => (long)span.TotalHours,
+                "DAY" => (long)span.TotalDays,
+                "WEEK" => (long)(span.TotalDays / 7),
+                "MONTH" => MonthDiff(x.Value, y.Value),
+                "QUARTER" => MonthDiff(x.Value, y.Value) / 3,
+                "YEAR" => MonthDiff(x.Value, y.Value) / 12,
+                _ => null,
+            };
+        });
+        Scalar(db, state, "__bx_extract", 2, a =>
+        {
+            if (a[1] is null)
+                return null;
+            var d = ParseDateTime(Text(a[1]), out _);
+            if (d is null)
+                return null;
+            return Text(a[0]).ToUpperInvariant() switch
+            {
+                "YEAR" => (long)d.Value.Year,
+                "MONTH" => (long)d.Value.Month,
+                "DAY" => (long)d.Value.Day,
+                "HOUR" => (long)d.Value.Hour,
+                "MINUTE" => (long)d.Value.Minute,
+                "SECOND" => (long)d.Value.Second,
+                "QUARTER" => (long)((d.Value.Month + 2) / 3),
+                "YEAR_MONTH" => (long)(d.Value.Year * 100 + d.Value.Month),
+                _ => null,
+            };
+        });
+        Scalar(db, state, "__bx_json_unquote", 1, a =>
+        {
+            if (a[0] is null)
+                return null;
+            string s = Text(a[0]);
+            if (s.Length >= 2 && s[0] == '"')
+            {
+                try
+                {
+                    return JsonSerializer.Deserialize<string>(s);
+                }
+                catch (JsonException)
+                {
+                    return s;
+                }
+            }
+            return s;
+        });
+        Scalar(db, state, "__bx_json_valid", 1, a =>
+        {
+            if (a[0] is null)
+                return null;
+            try
+            {
+                using var doc = JsonDocument.Parse(Text(a[0]));
+                return 1L;
+            }
+            catch (JsonException)
+            {
+                return 0L;
+            }
+        });
+        Scalar(db, state, "__bx_sleep", 1, a =>
+        {
+            Thread.Sleep(TimeSpan.FromSeconds(Math.Clamp(Num(a[0]), 0, 60)));
+            return 0L;
+        });
+        Scalar(db, state, "__bx_crc32", 1, a => a[0] is null ? null : (long)Crc32(Bytes(a[0])));
+        Scalar(db, state, "__bx_bit_count", 1, a => a[0] is null ? null : (long)ulong.PopCount((ulong)(long)Num(a[0])));
+    }
+
+    static long MonthDiff(DateTime x, DateTime y)
+    {
+        long months = (y.Year - x.Year) * 12L + y.Month - x.Month;
+        if (months > 0 && y.AddMonths(-(int)months) < x)
+            months--;
+        else if (months < 0 && y.AddMonths(-(int)months) > x)
+            months++;
+        return months;
+    }
+
+    static uint Crc32(byte[] data)
+    {
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in data)
+        {
+            crc ^= b;
+            for (int k = 0; k < 8; k++)
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
+        }
+        return ~crc;
+    }
+
+    static object? DatePart(object?[] a, Func<DateTime, object?> f)
+    {
+        if (a.Length == 0 || a[0] is null)
+            return null;
+        var d = ParseDateTime(Text(a[0]), out _);
+        return d is null ? null : f(d.Value);
+    }
+
+    static object? Pad(object?[] a, bool left)
+    {
+        if (a[0] is null || a[1] is null || a[2] is null)
+            return null;
+        string s = Text(a[0]), pad = Text(a[2]);
+        int len = (int)Num(a[1]);
+        if (len < 0)
+            return null;
+        if (s.Length >= len)
+            return s[..len];
+        if (pad.Length == 0)
+            return null;
+        var sb = new StringBuilder();
+        while (sb.Length < len - s.Length)
+            sb.Append(pad);
+        string fill = sb.ToString()[..(len - s.Length)];
+        return left ? fill + s : s + fill;
+    }
+
+    static bool SameValue(object? a, object? b) => (a, b) switch
+    {
+        (null, null) => true,
+        (null, _) or (_, null) => false,
+        (long x, long y) => x == y,
+        (double x, double y) => x == y,
+        (long x, double y) => x == y,
+        (double x, long y) => x == y,
+        (string x, string y) => string.Equals(x, y, StringComparison.Ordinal),
+        (byte[] x, byte[] y) => x.AsSpan().SequenceEqual(y),
+        _ => false,
+    };
+
+    static string Text(object? v) => v is null ? "" : ValueCoercion.ToText(v);
+
+    static byte[] Bytes(object? v) => v is byte[] b ? b : Encoding.UTF8.GetBytes(Text(v));
+
+    static double Num(object? v) => v switch
+    {
+        null => 0,
+        long l => l,
+        double d => d,
+        _ => double.TryParse(Text(v).Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : 0,
+    };
+
+    static DateTime? ParseDateTime(string text, out bool dateOnly)
+    {
+        dateOnly = false;
+        var canonical = ValueCoercion.ParseTemporal(text, dateOnly: false, 6);
+        if (canonical is null)
+            return null;
+        dateOnly = text.Trim().Length <= 10;
+        return DateTime.ParseExact(canonical, "yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
+    }
+
+    static void Scalar(sqlite3 db, FunctionState state, string name, int args, Func<object?[], object?> fn)
+    {
+        raw.sqlite3_create_function(db, name, args, 0, state, (ctx, userData, values) =>
+        {
+            var s = (FunctionState)userData;
+            try
+            {
+                var a = new object?[values.Length];
+                for (int i = 0; i < a.Length; i++)
+                    a[i] = SqliteUtil.ReadValue(values[i]);
+                SqliteUtil.Result(ctx, fn(a));
+            }
+            catch (MySqlErrorException ex)
+            {
+                s.PendingError = ex;
+                raw.sqlite3_result_error(ctx, ex.Message);
+            }
+#pragma warning disable CA1031 // A callback must never throw into SQLite: the failure becomes the statement's error.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                raw.sqlite3_result_error(ctx, ex.Message);
+            }
+        });
+    }
+
+    /// <summary>MySQL's DATE_FORMAT specifiers.</summary>
+    public static string DateFormat(DateTime d, string format)
+    {
+        var sb = new StringBuilder();
+        var ci = CultureInfo.InvariantCulture;
+        for (int i = 0; i < format.Length; i++)
+        {
+            char c = format[i];
+            if (c != '%' || i + 1 >= format.Length)
+            {
+                sb.Append(c);
+                continue;
+            }
+            char f = format[++i];
+            sb.Append(f switch
+            {
+                'Y' => d.Year.ToString("0000", ci),
+                'y' => (d.Year % 100).ToString("00", ci),
+                'm' => d.Month.ToString("00", ci),
+                'c' => d.Month.ToString(ci),
+                'M' => d.ToString("MMMM", ci),
+                'b' => d.ToString("MMM", ci),
+                'd' => d.Day.ToString("00", ci),
+                'e' => d.Day.ToString(ci),
+                'D' => d.Day + (d.Day % 10 == 1 && d.Day != 11 ? "st" : d.Day % 10 == 2 && d.Day != 12 ? "nd" : d.Day % 10 == 3 && d.Day != 13 ? "rd" : "th"),
+                'H' => d.Hour.ToString("00", ci),
+                'k' => d.Hour.ToString(ci),
+                'h' or 'I' => ((d.Hour + 11) % 12 + 1).ToString("00", ci),
+                'l' => ((d.Hour + 11) % 12 + 1).ToString(ci),
+                'i' => d.Minute.ToString("00", ci),
+                's' or 'S' => d.Second.ToString("00", ci),
+                'f' => (d.Ticks % TimeSpan.TicksPerSecond / 10).ToString("000000", ci),
+                'p' => d.Hour < 12 ? "AM" : "PM",
+                'r' => d.ToString("hh:mm:ss ", ci) + (d.Hour < 12 ? "AM" : "PM"),
+                'T' => d.ToString("HH:mm:ss", ci),
+                'W' => d.ToString("dddd", ci),
+                'a' => d.ToString("ddd", ci),
+                'w' => ((int)d.DayOfWeek).ToString(ci),
+                'j' => d.DayOfYear.ToString("000", ci),
+                '%' => "%",
+                _ => f.ToString(),
+            });
+        }
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,63 @@
+using Borealis.Sql.Catalog;
+
+namespace Borealis.Sql.Execution;
+
+/// <summary>What a data statement was translated to; cached by statement shape and reused while the catalog is unchanged.</summary>
+internal sealed class SqlPlan
+{
+    public required PlanKind Kind { get; init; }
+
+    public required long CatalogVersion { get; init; }
+
+    /// <summary>SQLite text (SELECT, UPDATE, DELETE, INSERT ... SELECT).</summary>
+    public string Sql { get; init; } = "";
+
+    public List<ParamSource> Params { get; init; } = [];
+
+    /// <summary>Literals written into the SQL text (select-list items, ORDER BY positions): the plan only fits statements with these values.</summary>
+    public List<(int Index, object? Value)> Inlined { get; init; } = [];
+
+    /// <summary>Types of computed result columns, by result column name.</summary>
+    public Dictionary<string, ColumnHint> Hints { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public bool ForUpdate { get; init; }
+
+    public bool CalcFoundRows { get; init; }
+
+    /// <summary>The table written by INSERT/REPLACE/UPDATE/DELETE.</summary>
+    public TableInfo? Table { get; init; }
+
+    public List<InsertRow> Rows { get; init; } = [];
+
+    public InsertMode Mode { get; init; }
+
+    /// <summary>Result columns, once known without looking at data.</summary>
+    public IReadOnlyList<Results.ColumnDefinition>? Columns { get; set; }
+
+    /// <summary>The default schema the statement was translated under.</summary>
+    public string? Database { get; init; }
+
+    /// <summary>UPDATE: report "Rows matched / Changed" (uses the __bx_set tracker).</summary>
+    public bool TracksChanges { get; init; }
+}
+
+internal enum PlanKind : byte
+{
+    Select,
+    Insert,
+    Update,
+    Delete,
+}
+
+internal enum InsertMode : byte
+{
+    Insert,
+    Ignore,
+    Replace,
+    Upsert,
+}
+
+/// <summary>One VALUES row of an INSERT: its SQLite statement and the sources of its parameters.</summary>
+/// <param name="ReplaceSql">For REPLACE: the statement run when the plain INSERT hits a duplicate key.</param>
+/// <param name="AutoIncrementParam">Index in <paramref name="Params"/> of the AUTO_INCREMENT column's value, or -1.</param>
+internal sealed record InsertRow(string Sql, List<ParamSource> Params, string? ReplaceSql, int AutoIncrementParam, bool AutoIncrementOmitted);

@@ -1,0 +1,281 @@
+using System.Text;
+using Borealis.Sql.Catalog;
+using Borealis.Sql.Errors;
+using Borealis.Sql.Syntax;
+
+namespace Borealis.Sql.Execution;
+
+internal sealed partial class Translator
+{
+    TableInfo ResolveWriteTable(TableName name, string user, string host)
+    {
+        string schema = name.Schema ?? _database ?? throw MySqlErrors.NoDatabaseSelected();
+        if (schema.Equals("information_schema", StringComparison.OrdinalIgnoreCase))
+            throw MySqlErrors.AccessDeniedToDatabase(user, host, "information_schema");
+        return ResolveTable(name with { Schema = schema });
+    }
+
+    public SqlPlan TranslateInsert(Statement.Insert ins, bool strict, string user, string host)
+    {
+        var table = ResolveWriteTable(ins.Table, user, host);
+        var columns = new List<ColumnInfo>();
+        if (ins.Columns is null)
+        {
+            columns.AddRange(table.Columns);
+        }
+        else
+        {
+            foreach (var name in ins.Columns)
+            {
+                var c = table.FindColumn(name) ?? throw MySqlErrors.UnknownColumn(name, "field list");
+                if (columns.Contains(c))
+                    throw MySqlErrors.ColumnSpecifiedTwice(c.Name);
+                columns.Add(c);
+            }
+        }
+        var mode = ins.Replace ? InsertMode.Replace : ins.Ignore ? InsertMode.Ignore : ins.OnDuplicate.Count > 0 ? InsertMode.Upsert : InsertMode.Insert;
+        var ai = table.AutoIncrementColumn;
+        bool rowidAi = table.RowidAutoIncrement;
+        bool aiOmitted = ai is not null && !columns.Contains(ai);
+        if (aiOmitted && !rowidAi)
+            columns.Add(ai!);
+        // Strict mode: a NOT NULL column without a default must be given (1364).
+        foreach (var c in table.Columns)
+        {
+            if (!columns.Contains(c) && c.NotNull && !c.HasDefault && !c.DefaultNow && !c.AutoIncrement && c != table.RowidColumn)
+            {
+                if (strict && mode != InsertMode.Ignore)
+                    throw MySqlErrors.NoDefaultForField(c.Name);
+            }
+        }
+        string target = "main." + SqliteUtil.Quote(table.SqliteName);
+        string columnList = " (" + string.Join(", ", columns.Select(c => SqliteUtil.Quote(c.Name))) + ")";
+        string verb = mode == InsertMode.Ignore ? "INSERT OR IGNORE INTO " : "INSERT INTO ";
+        _scopes.Add([(table.Name, table)]);
+        var rows = new List<InsertRow>();
+        var interned = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (ins.Source is not null)
+        {
+            if (mode == InsertMode.Replace)
+                verb = "INSERT OR REPLACE INTO ";
+            var sb = new StringBuilder();
+            var query = new StringBuilder();
+            var saved = _current;
+            var list = new List<ParamSource>();
+            _current = list;
+            EmitQuery(ins.Source, query, topLevel: false);
+            int explicitCount = ins.Columns?.Count ?? table.Columns.Count;
+            sb.Append("WITH __bx_src(").Append(string.Join(", ", Enumerable.Range(1, explicitCount).Select(i => "c" + i)))
+                .Append(") AS (").Append(query).Append(") ").Append(verb).Append(target).Append(columnList).Append(" SELECT ");
+            for (int i = 0; i < columns.Count; i++)
+            {
+                if (i > 0)
+                    sb.Append(", ");
+                if (i >= explicitCount)
+                    sb.Append("NULL");
+                else
+                    sb.Append("__bx_coerce(c").Append(i + 1).Append(", ").Append(columns[i].Id).Append(')');
+            }
+            sb.Append(" FROM __bx_src WHERE true");
+            EmitUpsert(ins, table, sb);
+            _current = saved;
+            rows.Add(new InsertRow(sb.ToString(), list, null, -1, aiOmitted));
+        }
+        else
+        {
+            long rowNumber = 0;
+            foreach (var values in ins.Rows)
+            {
+                rowNumber++;
+                int expected = ins.Columns?.Count ?? table.Columns.Count;
+                if (values.Count != expected)
+                    throw MySqlErrors.WrongValueCountOnRow(rowNumber);
+                var sb = new StringBuilder();
+                var list = new List<ParamSource>();
+                var saved = _current;
+                _current = list;
+                int aiParam = -1;
+                bool generatedByRowid = aiOmitted;
+                sb.Append(verb).Append(target).Append(columnList).Append(" VALUES (");
+                for (int i = 0; i < columns.Count; i++)
+                {
+                    if (i > 0)
+                        sb.Append(", ");
+                    var c = columns[i];
+                    var e = i < values.Count ? values[i] : null;
+                    if (e is null)
+                    {
+                        // The non-rowid AUTO_INCREMENT column, appended above.
+                        aiParam = list.Count;
+                        Param(new ParamSource(ParamKind.AutoIncrement, Target: c), sb);
+                        continue;
+                    }
+                    if (c == ai && e is Expr.Default or Expr.Literal { Value: null })
+                    {
+                        if (rowidAi)
+                        {
+                            sb.Append("NULL");
+                            generatedByRowid = true;
+                        }
+                        else
+                        {
+                            aiParam = list.Count;
+                            Param(new ParamSource(ParamKind.AutoIncrement, Target: c), sb);
+                        }
+                        continue;
+                    }
+                    switch (e)
+                    {
+                        case Expr.Default:
+                            sb.Append(c.AutoIncrement ? "NULL" : CatalogStore.DefaultSql(c));
+                            break;
+                        case Expr.Literal { Value: null }:
+                            sb.Append("NULL");
+                            break;
+                        case Expr.Literal lit:
+                            if (c == ai)
+                                aiParam = list.Count;
+                            Param(new ParamSource(ParamKind.Literal, lit.Index, Target: c), sb);
+                            break;
+                        case Expr.Unary { Op: "-", Operand: Expr.Literal { Value: not null } neg }:
+                            if (c == ai)
+                                aiParam = list.Count;
+                            Param(new ParamSource(ParamKind.Literal, neg.Index, Target: c, Negate: true), sb);
+                            break;
+                        case Expr.Parameter p:
+                            if (c == ai)
+                                aiParam = list.Count;
+                            Param(new ParamSource(ParamKind.Placeholder, p.Index, Target: c), sb);
+                            break;
+                        default:
+                            sb.Append("__bx_coerce(");
+                            EmitExpr(e, sb);
+                            sb.Append(", ").Append(c.Id).Append(')');
+                            break;
+                    }
+                }
+                sb.Append(')');
+                EmitUpsert(ins, table, sb);
+                _current = saved;
+                string sql = sb.ToString();
+                if (interned.TryGetValue(sql, out var existing))
+                    sql = existing;
+                else
+                    interned[sql] = sql;
+                string? replaceSql = mode == InsertMode.Replace ? "INSERT OR REPLACE" + sql["INSERT".Length..] : null;
+                rows.Add(new InsertRow(sql, list, replaceSql, aiParam, generatedByRowid));
+            }
+        }
+        _scopes.RemoveAt(_scopes.Count - 1);
+        return new SqlPlan
+        {
+            Kind = PlanKind.Insert,
+            CatalogVersion = _catalog.Version,
+            Table = table,
+            Rows = rows,
+            Mode = mode,
+            Inlined = _inlined,
+            TracksChanges = mode == InsertMode.Upsert,
+        };
+    }
+
+    void EmitUpsert(Statement.Insert ins, TableInfo table, StringBuilder sb)
+    {
+        if (ins.OnDuplicate.Count == 0)
+            return;
+        sb.Append(" ON CONFLICT DO UPDATE SET ");
+        AllowValues(true);
+        try
+        {
+            EmitAssignments(ins.OnDuplicate, table, sb);
+        }
+        finally
+        {
+            AllowValues(false);
+        }
+    }
+
+    void EmitAssignments(IReadOnlyList<Assignment> assignments, TableInfo table, StringBuilder sb)
+    {
+        for (int i = 0; i < assignments.Count; i++)
+        {
+            if (i > 0)
+                sb.Append(", ");
+            var a = assignments[i];
+            var c = table.FindColumn(a.Target.Name) ?? throw MySqlErrors.UnknownColumn(a.Target.Name, "field list");
+            sb.Append(SqliteUtil.Quote(c.Name)).Append(" = __bx_set(rowid, ").Append(SqliteUtil.Quote(c.Name)).Append(", ");
+            if (a.Value is Expr.Default)
+                sb.Append(CatalogStore.DefaultSql(c));
+            else
+                EmitExpr(a.Value, sb);
+            sb.Append(", ").Append(c.Id).Append(')');
+        }
+    }
+
+    public SqlPlan TranslateUpdate(Statement.Update up, string user, string host)
+    {
+        if (up.Table is not TableSource.Table t)
+            throw MySqlErrors.NotSupportedYet("multi-table UPDATE");
+        var table = ResolveWriteTable(t.Name, user, host);
+        string alias = t.Alias ?? t.Name.Name;
+        _scopes.Add([(alias, table)]);
+        var sb = new StringBuilder();
+        sb.Append(up.Ignore ? "UPDATE OR IGNORE " : "UPDATE ").Append("main.").Append(SqliteUtil.Quote(table.SqliteName))
+            .Append(" AS ").Append(SqliteUtil.Quote(alias)).Append(" SET ");
+        EmitAssignments(up.Assignments, table, sb);
+        EmitWriteFilter(table, alias, up.Where, up.OrderBy, up.Limit, sb);
+        _scopes.RemoveAt(_scopes.Count - 1);
+        return new SqlPlan
+        {
+            Kind = PlanKind.Update,
+            CatalogVersion = _catalog.Version,
+            Sql = sb.ToString(),
+            Params = _params,
+            Inlined = _inlined,
+            Table = table,
+            TracksChanges = true,
+        };
+    }
+
+    public SqlPlan TranslateDelete(Statement.Delete del, string user, string host)
+    {
+        var table = ResolveWriteTable(del.Table, user, host);
+        string alias = del.Table.Name;
+        _scopes.Add([(alias, table)]);
+        var sb = new StringBuilder();
+        sb.Append("DELETE FROM main.").Append(SqliteUtil.Quote(table.SqliteName)).Append(" AS ").Append(SqliteUtil.Quote(alias));
+        EmitWriteFilter(table, alias, del.Where, del.OrderBy, del.Limit, sb);
+        _scopes.RemoveAt(_scopes.Count - 1);
+        return new SqlPlan
+        {
+            Kind = PlanKind.Delete,
+            CatalogVersion = _catalog.Version,
+            Sql = sb.ToString(),
+            Params = _params,
+            Inlined = _inlined,
+            Table = table,
+        };
+    }
+
+    void EmitWriteFilter(TableInfo table, string alias, Expr? where, IReadOnlyList<OrderItem> orderBy, Expr? limit, StringBuilder sb)
+    {
+        if (orderBy.Count == 0 && limit is null)
+        {
+            if (where is not null)
+            {
+                sb.Append(" WHERE ");
+                EmitExpr(where, sb);
+            }
+            return;
+        }
+        // SQLite has no UPDATE/DELETE ... ORDER BY ... LIMIT: select the rowids first.
+        sb.Append(" WHERE rowid IN (SELECT rowid FROM main.").Append(SqliteUtil.Quote(table.SqliteName)).Append(" AS ").Append(SqliteUtil.Quote(alias));
+        if (where is not null)
+        {
+            sb.Append(" WHERE ");
+            EmitExpr(where, sb);
+        }
+        EmitOrderLimit(orderBy, limit, null, sb);
+        sb.Append(')');
+    }
+}

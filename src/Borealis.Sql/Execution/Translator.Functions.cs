@@ -1,0 +1,546 @@
+using System.Text;
+using Borealis.Sql.Errors;
+using Borealis.Sql.Results;
+using Borealis.Sql.Syntax;
+
+namespace Borealis.Sql.Execution;
+
+internal sealed partial class Translator
+{
+    const string NowSql = "strftime('%Y-%m-%d %H:%M:%S','now','localtime')";
+
+    void Args(Expr.Function f, StringBuilder sb, int from = 0)
+    {
+        for (int i = from; i < f.Args.Count; i++)
+        {
+            if (i > from)
+                sb.Append(", ");
+            EmitExpr(f.Args[i], sb);
+        }
+    }
+
+    void Call(string name, Expr.Function f, StringBuilder sb, int min, int max)
+    {
+        if (f.Args.Count < min || f.Args.Count > max)
+            throw MySqlErrors.WrongParameterCount(f.Name);
+        sb.Append(name).Append('(');
+        Args(f, sb);
+        sb.Append(')');
+    }
+
+    void Strftime(string format, Expr.Function f, StringBuilder sb, bool integer = true)
+    {
+        if (f.Args.Count != 1)
+            throw MySqlErrors.WrongParameterCount(f.Name);
+        if (integer)
+            sb.Append("CAST(");
+        sb.Append("strftime('").Append(format).Append("', ");
+        EmitExpr(f.Args[0], sb);
+        sb.Append(')');
+        if (integer)
+            sb.Append(" AS INTEGER)");
+    }
+
+    void EmitFunction(Expr.Function f, StringBuilder sb)
+    {
+        string name = f.Name.ToUpperInvariant();
+        switch (name)
+        {
+            case "COUNT":
+                if (f.IsStar)
+                {
+                    sb.Append("count(*)");
+                    return;
+                }
+                if (f.Args.Count != 1)
+                    throw MySqlErrors.NotSupportedYet("COUNT with several arguments");
+                sb.Append(f.Distinct ? "count(DISTINCT " : "count(");
+                Args(f, sb);
+                sb.Append(')');
+                return;
+            case "SUM" or "AVG" or "MIN" or "MAX":
+                if (f.Args.Count != 1)
+                    throw MySqlErrors.WrongParameterCount(f.Name);
+                sb.Append(name.ToLowerInvariant()).Append(f.Distinct ? "(DISTINCT " : "(");
+                Args(f, sb);
+                sb.Append(')');
+                return;
+            case "GROUP_CONCAT":
+            {
+                sb.Append("group_concat(");
+                if (f.Distinct)
+                    sb.Append("DISTINCT ");
+                for (int i = 0; i < f.Args.Count; i++)
+                {
+                    if (i > 0)
+                        sb.Append(" || ");
+                    EmitExpr(f.Args[i], sb);
+                }
+                if (f.Separator is not null && !f.Distinct)
+                {
+                    sb.Append(", ");
+                    EmitExpr(f.Separator, sb);
+                }
+                else if (!f.Distinct)
+                {
+                    sb.Append(", ','");
+                }
+                else if (f.Separator is not null)
+                {
+                    throw MySqlErrors.NotSupportedYet("GROUP_CONCAT(DISTINCT ... SEPARATOR)");
+                }
+                if (f.OrderBy is { Count: > 0 } order)
+                {
+                    sb.Append(" ORDER BY ");
+                    for (int i = 0; i < order.Count; i++)
+                    {
+                        if (i > 0)
+                            sb.Append(", ");
+                        EmitExpr(order[i].Value, sb);
+                        if (order[i].Descending)
+                            sb.Append(" DESC");
+                    }
+                }
+                sb.Append(')');
+                return;
+            }
+            case "LAST_INSERT_ID":
+                if (f.Args.Count > 0)
+                    throw MySqlErrors.NotSupportedYet("LAST_INSERT_ID(expr)");
+                Param(new ParamSource(ParamKind.LastInsertId), sb);
+                return;
+            case "ROW_COUNT":
+                Param(new ParamSource(ParamKind.RowCount), sb);
+                return;
+            case "FOUND_ROWS":
+                Param(new ParamSource(ParamKind.FoundRows), sb);
+                return;
+            case "DATABASE" or "SCHEMA":
+                Param(new ParamSource(ParamKind.Database), sb);
+                return;
+            case "CONNECTION_ID":
+                Param(new ParamSource(ParamKind.ConnectionId), sb);
+                return;
+            case "USER" or "CURRENT_USER" or "SESSION_USER" or "SYSTEM_USER":
+                Param(new ParamSource(ParamKind.User), sb);
+                return;
+            case "VERSION":
+                Param(new ParamSource(ParamKind.Version), sb);
+                return;
+            case "NOW" or "CURRENT_TIMESTAMP" or "LOCALTIME" or "LOCALTIMESTAMP" or "SYSDATE":
+                if (f.Args.Count == 1 && f.Args[0] is Expr.Literal { Value: long fsp } && fsp > 0)
+                    sb.Append("__bx_now(").Append(fsp).Append(')');
+                else
+                    sb.Append(NowSql);
+                return;
+            case "UTC_TIMESTAMP":
+                sb.Append("strftime('%Y-%m-%d %H:%M:%S','now')");
+                return;
+            case "CURDATE" or "CURRENT_DATE":
+                sb.Append("date('now','localtime')");
+                return;
+            case "UTC_DATE":
+                sb.Append("date('now')");
+                return;
+            case "CURTIME" or "CURRENT_TIME":
+                sb.Append("time('now','localtime')");
+                return;
+            case "UTC_TIME":
+                sb.Append("time('now')");
+                return;
+            case "UNIX_TIMESTAMP":
+                if (f.Args.Count == 0)
+                {
+                    sb.Append("CAST(strftime('%s','now') AS INTEGER)");
+                    return;
+                }
+                sb.Append("CAST(strftime('%s', ");
+                EmitExpr(f.Args[0], sb);
+                sb.Append(", 'utc') AS INTEGER)");
+                return;
+            case "FROM_UNIXTIME":
+                if (f.Args.Count != 1)
+                    throw MySqlErrors.NotSupportedYet("FROM_UNIXTIME with a format");
+                sb.Append("datetime(");
+                EmitExpr(f.Args[0], sb);
+                sb.Append(", 'unixepoch', 'localtime')");
+                return;
+            case "DATE_FORMAT":
+                Call("__bx_date_format", f, sb, 2, 2);
+                return;
+            case "DATE":
+                Call("__bx_date", f, sb, 1, 1);
+                return;
+            case "TIME":
+                Call("time", f, sb, 1, 1);
+                return;
+            case "YEAR":
+                Strftime("%Y", f, sb);
+                return;
+            case "MONTH":
+                Strftime("%m", f, sb);
+                return;
+            case "DAY" or "DAYOFMONTH":
+                Strftime("%d", f, sb);
+                return;
+            case "HOUR":
+                Strftime("%H", f, sb);
+                return;
+            case "MINUTE":
+                Strftime("%M", f, sb);
+                return;
+            case "SECOND":
+                Strftime("%S", f, sb);
+                return;
+            case "DAYOFYEAR":
+                Strftime("%j", f, sb);
+                return;
+            case "DAYOFWEEK":
+                sb.Append('(');
+                Strftime("%w", f, sb);
+                sb.Append(" + 1)");
+                return;
+            case "WEEKDAY":
+                sb.Append("((");
+                Strftime("%w", f, sb);
+                sb.Append(" + 6) % 7)");
+                return;
+            case "DATEDIFF":
+                if (f.Args.Count != 2)
+                    throw MySqlErrors.WrongParameterCount(f.Name);
+                sb.Append("CAST(julianday(date(");
+                EmitExpr(f.Args[0], sb);
+                sb.Append(")) - julianday(date(");
+                EmitExpr(f.Args[1], sb);
+                sb.Append(")) AS INTEGER)");
+                return;
+            case "TIMESTAMPDIFF":
+                sb.Append("__bx_timestampdiff(");
+                Args(f, sb);
+                sb.Append(')');
+                return;
+            case "TIMESTAMPADD":
+                sb.Append("__bx_date_add(");
+                EmitExpr(f.Args[2], sb);
+                sb.Append(", ");
+                EmitExpr(f.Args[1], sb);
+                sb.Append(", ");
+                EmitExpr(f.Args[0], sb);
+                sb.Append(')');
+                return;
+            case "EXTRACT":
+                sb.Append("__bx_extract(");
+                Args(f, sb);
+                sb.Append(')');
+                return;
+            case "CONCAT":
+                if (f.Args.Count == 0)
+                    throw MySqlErrors.WrongParameterCount(f.Name);
+                sb.Append('(');
+                for (int i = 0; i < f.Args.Count; i++)
+                {
+                    if (i > 0)
+                        sb.Append(" || ");
+                    sb.Append("__bx_str(");
+                    EmitExpr(f.Args[i], sb);
+                    sb.Append(')');
+                }
+                sb.Append(')');
+                return;
+            case "CONCAT_WS":
+                Call("__bx_concat_ws", f, sb, 2, 1000);
+                return;
+            case "IFNULL":
+                Call("ifnull", f, sb, 2, 2);
+                return;
+            case "NULLIF":
+                Call("nullif", f, sb, 2, 2);
+                return;
+            case "COALESCE":
+                if (f.Args.Count == 0)
+                    throw MySqlErrors.WrongParameterCount(f.Name);
+                if (f.Args.Count == 1)
+                {
+                    EmitExpr(f.Args[0], sb);
+                    return;
+                }
+                Call("coalesce", f, sb, 2, 1000);
+                return;
+            case "IF":
+                if (f.Args.Count != 3)
+                    throw MySqlErrors.WrongParameterCount(f.Name);
+                sb.Append("CASE WHEN ");
+                EmitExpr(f.Args[0], sb);
+                sb.Append(" THEN ");
+                EmitExpr(f.Args[1], sb);
+                sb.Append(" ELSE ");
+                EmitExpr(f.Args[2], sb);
+                sb.Append(" END");
+                return;
+            case "ISNULL":
+                if (f.Args.Count != 1)
+                    throw MySqlErrors.WrongParameterCount(f.Name);
+                sb.Append('(');
+                EmitExpr(f.Args[0], sb);
+                sb.Append(" IS NULL)");
+                return;
+            case "LENGTH" or "OCTET_LENGTH":
+                if (f.Args.Count != 1)
+                    throw MySqlErrors.WrongParameterCount(f.Name);
+                sb.Append("length(CAST(");
+                EmitExpr(f.Args[0], sb);
+                sb.Append(" AS BLOB))");
+                return;
+            case "CHAR_LENGTH" or "CHARACTER_LENGTH":
+                Call("length", f, sb, 1, 1);
+                return;
+            case "UPPER" or "UCASE":
+                Call("__bx_upper", f, sb, 1, 1);
+                return;
+            case "LOWER" or "LCASE":
+                Call("__bx_lower", f, sb, 1, 1);
+                return;
+            case "SUBSTRING":
+                Call("substr", f, sb, 2, 3);
+                return;
+            case "LEFT":
+                if (f.Args.Count != 2)
+                    throw MySqlErrors.WrongParameterCount(f.Name);
+                sb.Append("substr(");
+                EmitExpr(f.Args[0], sb);
+                sb.Append(", 1, ");
+                EmitExpr(f.Args[1], sb);
+                sb.Append(')');
+                return;
+            case "RIGHT":
+                Call("__bx_right", f, sb, 2, 2);
+                return;
+            case "TRIM" or "LTRIM" or "RTRIM":
+                Call(name.ToLowerInvariant(), f, sb, 1, 2);
+                return;
+            case "REPLACE":
+                Call("replace", f, sb, 3, 3);
+                return;
+            case "REPEAT" or "LPAD" or "RPAD" or "REVERSE" or "SPACE" or "STRCMP" or "SUBSTRING_INDEX" or "FIELD" or "FIND_IN_SET"
+                or "ELT" or "UUID" or "MD5" or "SHA1" or "SHA2" or "TO_BASE64" or "FROM_BASE64" or "BIN" or "OCT" or "FORMAT"
+                or "INSERT" or "LOCATE" or "CHAR" or "ASCII" or "ORD" or "UNHEX" or "QUOTE" or "MAKEDATE" or "LAST_DAY" or "MONTHNAME"
+                or "DAYNAME" or "SEC_TO_TIME" or "TIME_TO_SEC" or "TO_DAYS" or "FROM_DAYS" or "WEEK" or "QUARTER"
+                or "JSON_UNQUOTE" or "JSON_VALID" or "SLEEP" or "CRC32" or "TRUNCATE":
+                sb.Append("__bx_").Append(name.ToLowerInvariant()).Append('(');
+                Args(f, sb);
+                sb.Append(')');
+                return;
+            case "INSTR":
+                Call("instr", f, sb, 2, 2);
+                return;
+            case "HEX":
+                Call("__bx_hex", f, sb, 1, 1);
+                return;
+            case "ABS" or "SIGN" or "FLOOR" or "CEIL" or "CEILING" or "SQRT" or "EXP" or "LN" or "LOG10" or "LOG2" or "SIN" or "COS" or "TAN"
+                or "ASIN" or "ACOS" or "ATAN" or "RADIANS" or "DEGREES" or "PI":
+            {
+                string fn = name switch { "CEILING" => "ceil", _ => name.ToLowerInvariant() };
+                if (name is "FLOOR" or "CEIL" or "CEILING")
+                {
+                    sb.Append("CAST(").Append(fn).Append('(');
+                    Args(f, sb);
+                    sb.Append(") AS INTEGER)");
+                    return;
+                }
+                sb.Append(fn).Append('(');
+                Args(f, sb);
+                sb.Append(')');
+                return;
+            }
+            case "LOG":
+                Call(f.Args.Count == 1 ? "ln" : "log", f, sb, 1, 2);
+                return;
+            case "ROUND":
+                Call("__bx_round", f, sb, 1, 2);
+                return;
+            case "POW" or "POWER":
+                Call("pow", f, sb, 2, 2);
+                return;
+            case "MOD":
+                Call("__bx_mod", f, sb, 2, 2);
+                return;
+            case "RAND":
+                sb.Append("(abs(random()) / 9223372036854775808.0)");
+                return;
+            case "GREATEST":
+                Call("max", f, sb, 2, 1000);
+                return;
+            case "LEAST":
+                Call("min", f, sb, 2, 1000);
+                return;
+            case "JSON_EXTRACT":
+                Call("json_extract", f, sb, 2, 1000);
+                return;
+            case "JSON_OBJECT":
+                Call("json_object", f, sb, 0, 1000);
+                return;
+            case "JSON_ARRAY":
+                Call("json_array", f, sb, 0, 1000);
+                return;
+            case "JSON_LENGTH":
+                Call("json_array_length", f, sb, 1, 2);
+                return;
+            case "VALUES":
+                if (f.Args.Count != 1 || f.Args[0] is not Expr.Column vc)
+                    throw MySqlErrors.WrongParameterCount(f.Name);
+                if (!_allowValuesFunction)
+                {
+                    sb.Append("NULL");
+                    return;
+                }
+                sb.Append("excluded.").Append(SqliteUtil.Quote(vc.Name));
+                return;
+            case "BIT_COUNT":
+                Call("__bx_bit_count", f, sb, 1, 1);
+                return;
+        }
+        throw MySqlErrors.FunctionDoesNotExist((_database ?? "") + "." + f.Name.ToLowerInvariant());
+    }
+
+    bool _allowValuesFunction;
+
+    void AllowValues(bool allow) => _allowValuesFunction = allow;
+
+    static ColumnHint Int(uint length = 21, ColumnFlags flags = ColumnFlags.None) => new(MySqlColumnType.LongLong, length, 0, flags | ColumnFlags.Binary);
+
+    static ColumnHint Str(uint chars = 255) => new(MySqlColumnType.VarString, chars * 4, 31, ColumnFlags.None, CharacterSets.Utf8mb4General);
+
+    static readonly ColumnHint s_double = new(MySqlColumnType.Double, 23, 31, ColumnFlags.Binary);
+    static readonly ColumnHint s_datetime = new(MySqlColumnType.DateTime, 19, 0, ColumnFlags.Binary);
+    static readonly ColumnHint s_date = new(MySqlColumnType.Date, 10, 0, ColumnFlags.Binary);
+    static readonly ColumnHint s_time = new(MySqlColumnType.Time, 10, 0, ColumnFlags.Binary);
+
+    /// <summary>The result type of a computed select item, or null to decide from the first row's value.</summary>
+    internal ColumnHint? Infer(Expr e)
+    {
+        switch (e)
+        {
+            case Expr.Literal { Value: null }:
+                return new ColumnHint(MySqlColumnType.Null, 0, 0, ColumnFlags.Binary);
+            case Expr.Literal { Value: long l }:
+                return Int((uint)l.ToString(System.Globalization.CultureInfo.InvariantCulture).Length, ColumnFlags.NotNull);
+            case Expr.Literal { Value: ulong }:
+                return Int(20, ColumnFlags.NotNull | ColumnFlags.Unsigned);
+            case Expr.Literal { Value: decimal m }:
+            {
+                var text = m.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                int dot = text.IndexOf('.', StringComparison.Ordinal);
+                byte scale = (byte)(dot < 0 ? 0 : text.Length - dot - 1);
+                return new ColumnHint(MySqlColumnType.NewDecimal, (uint)text.Length, scale, ColumnFlags.NotNull | ColumnFlags.Binary);
+            }
+            case Expr.Literal { Value: double }:
+                return s_double;
+            case Expr.Literal { Value: string s }:
+                return new ColumnHint(MySqlColumnType.VarString, (uint)Math.Max(s.Length, 1) * 4, 31, ColumnFlags.NotNull, CharacterSets.Utf8mb4General);
+            case Expr.Binary { Op: "=" or "<" or "<=" or ">" or ">=" or "<>" or "<=>" or "AND" or "OR" or "XOR" }:
+            case Expr.Between or Expr.InList or Expr.InQuery or Expr.Exists or Expr.IsNull or Expr.IsBool or Expr.Like or Expr.Regexp:
+            case Expr.Unary { Op: "NOT" }:
+                return Int(1);
+            case Expr.Binary { Op: "/" }:
+                return new ColumnHint(MySqlColumnType.NewDecimal, 14, 4, ColumnFlags.Binary);
+            case Expr.Binary { Op: "DIV" or "&" or "|" or "^" or "<<" or ">>" }:
+                return Int();
+            case Expr.Binary { Op: "+" or "-", Right: Expr.Interval }:
+                return s_datetime;
+            case Expr.Binary { Op: "+" or "-" or "*" } b:
+            {
+                var l = Infer(b.Left);
+                var r = Infer(b.Right);
+                if (IsIntegral(l, b.Left) && IsIntegral(r, b.Right))
+                    return Int();
+                return null;
+            }
+            case Expr.Cast c:
+                return c.Type.Name switch
+                {
+                    "bigint" => Int(),
+                    "char" => Str(),
+                    "date" => s_date,
+                    "datetime" => s_datetime,
+                    "time" => s_time,
+                    "double" or "float" => s_double,
+                    "decimal" => new ColumnHint(MySqlColumnType.NewDecimal, (uint)(c.Type.Length ?? 10) + 2, (byte)(c.Type.Scale ?? 0), ColumnFlags.Binary),
+                    _ => null,
+                };
+            case Expr.SystemVariable sv:
+                return SystemVariables.IsNumeric(sv.Name) ? Int() : Str();
+            case Expr.Function f:
+                return InferFunction(f);
+            case Expr.Column c:
+            {
+                var info = FindColumn(c);
+                return info is null ? null : ResultColumns.Hint(info);
+            }
+            default:
+                return null;
+        }
+    }
+
+    bool IsIntegral(ColumnHint? hint, Expr e) =>
+        hint is { Type: MySqlColumnType.LongLong or MySqlColumnType.Long or MySqlColumnType.Int24 or MySqlColumnType.Short or MySqlColumnType.Tiny }
+        || (e is Expr.Column c && FindColumn(c) is { IsInteger: true });
+
+    ColumnHint? InferFunction(Expr.Function f)
+    {
+        switch (f.Name.ToUpperInvariant())
+        {
+            case "COUNT" or "LAST_INSERT_ID" or "ROW_COUNT" or "FOUND_ROWS" or "CONNECTION_ID" or "LENGTH" or "CHAR_LENGTH" or "OCTET_LENGTH"
+                or "CHARACTER_LENGTH" or "UNIX_TIMESTAMP" or "YEAR" or "MONTH" or "DAY" or "DAYOFMONTH" or "HOUR" or "MINUTE" or "SECOND"
+                or "DATEDIFF" or "TIMESTAMPDIFF" or "INSTR" or "LOCATE" or "FLOOR" or "CEIL" or "CEILING" or "DAYOFWEEK" or "DAYOFYEAR"
+                or "WEEKDAY" or "EXTRACT" or "BIT_COUNT" or "CRC32" or "ASCII" or "ORD" or "SIGN" or "STRCMP" or "FIELD" or "FIND_IN_SET":
+                return Int(f.Name.Equals("COUNT", StringComparison.OrdinalIgnoreCase) ? 21u : 11u);
+            case "SUM":
+            {
+                if (f.Args.Count == 1 && f.Args[0] is Expr.Column c && FindColumn(c) is { } info)
+                {
+                    if (info.IsInteger)
+                        return new ColumnHint(MySqlColumnType.NewDecimal, 33, 0, ColumnFlags.Binary);
+                    if (info.DataType == "decimal")
+                        return new ColumnHint(MySqlColumnType.NewDecimal, (uint)(info.Length ?? 10) + 23, (byte)(info.Scale ?? 0), ColumnFlags.Binary);
+                    if (info.DataType is "float" or "double")
+                        return s_double;
+                }
+                return null;
+            }
+            case "AVG":
+            {
+                if (f.Args.Count == 1 && f.Args[0] is Expr.Column c && FindColumn(c) is { } info)
+                {
+                    if (info.IsInteger)
+                        return new ColumnHint(MySqlColumnType.NewDecimal, 14, 4, ColumnFlags.Binary);
+                    if (info.DataType == "decimal")
+                        return new ColumnHint(MySqlColumnType.NewDecimal, (uint)(info.Length ?? 10) + 6, (byte)Math.Min(30, (info.Scale ?? 0) + 4), ColumnFlags.Binary);
+                    if (info.DataType is "float" or "double")
+                        return s_double;
+                }
+                return null;
+            }
+            case "MIN" or "MAX" or "IFNULL" or "COALESCE" or "NULLIF" or "ANY_VALUE":
+                return f.Args.Count > 0 ? Infer(f.Args[0]) : null;
+            case "NOW" or "CURRENT_TIMESTAMP" or "LOCALTIME" or "LOCALTIMESTAMP" or "SYSDATE" or "UTC_TIMESTAMP" or "FROM_UNIXTIME"
+                or "DATE_ADD" or "DATE_SUB" or "TIMESTAMPADD" or "STR_TO_DATE":
+                return s_datetime;
+            case "CURDATE" or "CURRENT_DATE" or "UTC_DATE" or "DATE" or "LAST_DAY" or "MAKEDATE" or "FROM_DAYS":
+                return s_date;
+            case "CURTIME" or "CURRENT_TIME" or "UTC_TIME" or "TIME" or "SEC_TO_TIME":
+                return s_time;
+            case "DATABASE" or "SCHEMA" or "USER" or "CURRENT_USER" or "SESSION_USER" or "SYSTEM_USER" or "VERSION":
+                return Str(64);
+            case "CONCAT" or "CONCAT_WS" or "DATE_FORMAT" or "UPPER" or "LOWER" or "UCASE" or "LCASE" or "SUBSTRING" or "LEFT" or "RIGHT"
+                or "TRIM" or "LTRIM" or "RTRIM" or "REPLACE" or "REPEAT" or "LPAD" or "RPAD" or "REVERSE" or "GROUP_CONCAT" or "HEX"
+                or "UUID" or "MD5" or "SHA1" or "SHA2" or "MONTHNAME" or "DAYNAME" or "FORMAT" or "SUBSTRING_INDEX" or "JSON_UNQUOTE":
+                return Str(f.Name.Equals("GROUP_CONCAT", StringComparison.OrdinalIgnoreCase) ? 1024u : 255u);
+            case "JSON_EXTRACT" or "JSON_OBJECT" or "JSON_ARRAY":
+                return new ColumnHint(MySqlColumnType.Json, uint.MaxValue, 0, ColumnFlags.Binary | ColumnFlags.Blob);
+            case "RAND" or "SQRT" or "POW" or "POWER" or "EXP" or "LN" or "LOG" or "LOG10" or "LOG2" or "PI" or "SIN" or "COS" or "TAN":
+                return s_double;
+            default:
+                return null;
+        }
+    }
+}

@@ -1,0 +1,606 @@
+using System.Globalization;
+using System.Text;
+using Borealis.Sql.Catalog;
+using Borealis.Sql.Errors;
+using Borealis.Sql.Syntax;
+
+namespace Borealis.Sql.Execution;
+
+/// <summary>
+/// Translates a data statement's syntax tree to SQLite SQL: table names become "schema/table", literals and
+/// session values become bound parameters, MySQL operators and functions become SQLite expressions or calls to
+/// the functions <see cref="SqlFunctions"/> registers.
+/// </summary>
+internal sealed partial class Translator
+{
+    readonly CatalogSnapshot _catalog;
+    readonly string? _database;
+    readonly List<ParamSource> _params = [];
+    readonly List<(int, object?)> _inlined = [];
+    readonly Dictionary<string, ColumnHint> _hints = new(StringComparer.OrdinalIgnoreCase);
+    readonly List<List<(string Alias, TableInfo Table)>> _scopes = [];
+    bool _inlineLiterals;
+    List<ParamSource> _current;
+
+    public Translator(CatalogSnapshot catalog, string? database)
+    {
+        _catalog = catalog;
+        _database = database;
+        _current = _params;
+    }
+
+    public SqlPlan TranslateSelect(Query query)
+    {
+        var sb = new StringBuilder();
+        bool forUpdate = query is Query.Select { ForUpdate: true };
+        EmitQuery(query, sb, topLevel: true);
+        return new SqlPlan
+        {
+            Kind = PlanKind.Select,
+            CatalogVersion = _catalog.Version,
+            Sql = sb.ToString(),
+            Params = _params,
+            Inlined = _inlined,
+            Hints = _hints,
+            ForUpdate = forUpdate,
+            CalcFoundRows = query is Query.Select { CalcFoundRows: true },
+        };
+    }
+
+    // ---- tables ----
+
+    /// <summary>Resolves a table name for reading or writing; throws 1046 / 1146 / 1109 as MySQL does.</summary>
+    public TableInfo ResolveTable(TableName name)
+    {
+        string schema = name.Schema ?? _database ?? throw MySqlErrors.NoDatabaseSelected();
+        var table = _catalog.FindTable(schema, name.Name);
+        if (table is null)
+            throw MySqlErrors.NoSuchTable(schema, name.Name);
+        return table;
+    }
+
+    void EmitTableSource(TableSource source, StringBuilder sb)
+    {
+        switch (source)
+        {
+            case TableSource.Table t:
+            {
+                string schema = t.Name.Schema ?? _database ?? throw MySqlErrors.NoDatabaseSelected();
+                string alias = t.Alias ?? t.Name.Name;
+                if (schema.Equals("information_schema", StringComparison.OrdinalIgnoreCase))
+                {
+                    if (!CatalogStore.InformationSchemaTables.TryGetValue(t.Name.Name, out var actual))
+                        throw MySqlErrors.UnknownTableInList(t.Name.Name, "information_schema");
+                    sb.Append("temp.").Append(SqliteUtil.Quote("information_schema/" + actual)).Append(" AS ").Append(SqliteUtil.Quote(alias));
+                    return;
+                }
+                var table = ResolveTable(t.Name with { Schema = schema });
+                AddToScope(alias, table);
+                sb.Append("main.").Append(SqliteUtil.Quote(table.SqliteName)).Append(" AS ").Append(SqliteUtil.Quote(alias));
+                return;
+            }
+            case TableSource.Derived d:
+                sb.Append('(');
+                EmitQuery(d.Query, sb, topLevel: false);
+                sb.Append(") AS ").Append(SqliteUtil.Quote(d.Alias));
+                return;
+            case TableSource.Join j:
+            {
+                sb.Append('(');
+                EmitTableSource(j.Left, sb);
+                sb.Append(j.Kind switch
+                {
+                    "CROSS" => " CROSS JOIN ",
+                    "LEFT" => " LEFT JOIN ",
+                    "RIGHT" => " RIGHT JOIN ",
+                    "NATURAL" => " NATURAL JOIN ",
+                    "NATURAL LEFT" => " NATURAL LEFT JOIN ",
+                    _ => " JOIN ",
+                });
+                EmitTableSource(j.Right, sb);
+                if (j.On is not null)
+                {
+                    sb.Append(" ON ");
+                    EmitExpr(j.On, sb);
+                }
+                else if (j.Using is not null)
+                {
+                    sb.Append(" USING (").Append(string.Join(", ", j.Using.Select(SqliteUtil.Quote))).Append(')');
+                }
+                else if (j.Kind == "INNER")
+                {
+                    sb.Append(" ON 1");
+                }
+                sb.Append(')');
+                return;
+            }
+        }
+    }
+
+    void AddToScope(string alias, TableInfo table)
+    {
+        if (_scopes.Count > 0)
+            _scopes[^1].Add((alias, table));
+    }
+
+    ColumnInfo? FindColumn(Expr.Column c)
+    {
+        for (int s = _scopes.Count - 1; s >= 0; s--)
+        {
+            foreach (var (alias, table) in _scopes[s])
+            {
+                if (c.Table is not null && !alias.Equals(c.Table, StringComparison.OrdinalIgnoreCase))
+                    continue;
+                var col = table.FindColumn(c.Name);
+                if (col is not null)
+                    return col;
+            }
+        }
+        return null;
+    }
+
+    // ---- queries ----
+
+    void EmitQuery(Query query, StringBuilder sb, bool topLevel)
+    {
+        switch (query)
+        {
+            case Query.Select s:
+                EmitSelect(s, sb, topLevel);
+                return;
+            case Query.Union u:
+                EmitUnionSide(u.Left, sb, topLevel);
+                sb.Append(u.All ? " UNION ALL " : " UNION ");
+                EmitUnionSide(u.Right, sb, topLevel: false);
+                EmitOrderLimit(u.OrderBy, u.Limit, u.Offset, sb);
+                return;
+        }
+    }
+
+    void EmitUnionSide(Query q, StringBuilder sb, bool topLevel)
+    {
+        if (q is Query.Select s && (s.OrderBy.Count > 0 || s.Limit is not null))
+        {
+            // SQLite does not allow ORDER BY/LIMIT inside a compound member: wrap it.
+            sb.Append("SELECT * FROM (");
+            EmitSelect(s, sb, topLevel);
+            sb.Append(')');
+            return;
+        }
+        EmitQuery(q, sb, topLevel);
+    }
+
+    void EmitSelect(Query.Select s, StringBuilder sb, bool topLevel)
+    {
+        if (s.WithRollup)
+            throw MySqlErrors.NotSupportedYet("WITH ROLLUP");
+        _scopes.Add([]);
+        try
+        {
+            // FROM first so that the scope knows the tables when the select list is translated.
+            var from = new StringBuilder();
+            if (s.From is not null)
+                EmitTableSource(s.From, from);
+            sb.Append("SELECT ");
+            if (s.Distinct)
+                sb.Append("DISTINCT ");
+            for (int i = 0; i < s.Items.Count; i++)
+            {
+                if (i > 0)
+                    sb.Append(", ");
+                EmitSelectItem(s.Items[i], sb, topLevel, s.From is not null);
+            }
+            if (s.From is not null)
+                sb.Append(" FROM ").Append(from);
+            if (s.Where is not null)
+            {
+                sb.Append(" WHERE ");
+                EmitExpr(s.Where, sb);
+            }
+            if (s.GroupBy.Count > 0)
+            {
+                sb.Append(" GROUP BY ");
+                for (int i = 0; i < s.GroupBy.Count; i++)
+                {
+                    if (i > 0)
+                        sb.Append(", ");
+                    EmitPositional(s.GroupBy[i], sb);
+                }
+            }
+            if (s.Having is not null)
+            {
+                sb.Append(" HAVING ");
+                EmitExpr(s.Having, sb);
+            }
+            EmitOrderLimit(s.OrderBy, s.Limit, s.Offset, sb);
+        }
+        finally
+        {
+            _scopes.RemoveAt(_scopes.Count - 1);
+        }
+    }
+
+    void EmitOrderLimit(IReadOnlyList<OrderItem> orderBy, Expr? limit, Expr? offset, StringBuilder sb)
+    {
+        if (orderBy.Count > 0)
+        {
+            sb.Append(" ORDER BY ");
+            for (int i = 0; i < orderBy.Count; i++)
+            {
+                if (i > 0)
+                    sb.Append(", ");
+                EmitPositional(orderBy[i].Value, sb);
+                if (orderBy[i].Descending)
+                    sb.Append(" DESC");
+            }
+        }
+        if (limit is not null)
+        {
+            sb.Append(" LIMIT ");
+            EmitExpr(limit, sb);
+            if (offset is not null)
+            {
+                sb.Append(" OFFSET ");
+                EmitExpr(offset, sb);
+            }
+        }
+    }
+
+    /// <summary>ORDER BY / GROUP BY item: an integer literal is a column position and must stay in the text.</summary>
+    void EmitPositional(Expr e, StringBuilder sb)
+    {
+        if (e is Expr.Literal { Value: long } lit)
+        {
+            InlineLiteral(lit, sb);
+            return;
+        }
+        EmitExpr(e, sb);
+    }
+
+    void EmitSelectItem(SelectItem item, StringBuilder sb, bool topLevel, bool hasFrom)
+    {
+        if (item.Value is Expr.Star star)
+        {
+            if (star.Table is null)
+            {
+                if (!hasFrom)
+                    throw MySqlErrors.NoTablesUsed();
+                sb.Append('*');
+            }
+            else
+            {
+                sb.Append(SqliteUtil.Quote(star.Table)).Append(".*");
+            }
+            return;
+        }
+        bool saved = _inlineLiterals;
+        _inlineLiterals = true;
+        try
+        {
+            EmitExpr(item.Value, sb);
+        }
+        finally
+        {
+            _inlineLiterals = saved;
+        }
+        string? name = item.Alias;
+        if (name is null && item.Value is not Expr.Column)
+            name = item.Value is Expr.Literal { Value: string str } ? str : item.Text;
+        if (name is not null)
+            sb.Append(" AS ").Append(SqliteUtil.Quote(name));
+        if (topLevel && item.Value is not Expr.Column)
+        {
+            var hint = Infer(item.Value);
+            if (hint is not null)
+                _hints[name ?? item.Text] = hint;
+        }
+    }
+
+    // ---- expressions ----
+
+    void InlineLiteral(Expr.Literal lit, StringBuilder sb)
+    {
+        if (lit.Index >= 0)
+            _inlined.Add((lit.Index, lit.Value));
+        sb.Append(LiteralSql(lit.Value));
+    }
+
+    internal static string LiteralSql(object? v) => v switch
+    {
+        null => "NULL",
+        long l => l.ToString(CultureInfo.InvariantCulture),
+        ulong u => u <= long.MaxValue ? u.ToString(CultureInfo.InvariantCulture) : ((double)u).ToString("R", CultureInfo.InvariantCulture),
+        double d => d.ToString("R", CultureInfo.InvariantCulture) is var r && (r.Contains('.', StringComparison.Ordinal) || r.Contains('E', StringComparison.Ordinal)) ? r : r + ".0",
+        decimal m => m.ToString(CultureInfo.InvariantCulture),
+        string s => SqliteUtil.QuoteString(s),
+        byte[] b => "X'" + Convert.ToHexString(b) + "'",
+        _ => SqliteUtil.QuoteString(Convert.ToString(v, CultureInfo.InvariantCulture) ?? ""),
+    };
+
+    void Param(ParamSource source, StringBuilder sb)
+    {
+        _current.Add(source);
+        sb.Append('?');
+    }
+
+    internal void EmitExpr(Expr e, StringBuilder sb)
+    {
+        switch (e)
+        {
+            case Expr.Literal lit:
+                if (lit.Value is null || lit.Index < 0 || _inlineLiterals)
+                    InlineLiteral(lit, sb);
+                else
+                    Param(new ParamSource(ParamKind.Literal, lit.Index), sb);
+                return;
+            case Expr.Parameter p:
+                Param(new ParamSource(ParamKind.Placeholder, p.Index), sb);
+                return;
+            case Expr.Column c:
+                EmitColumn(c, sb);
+                return;
+            case Expr.Star st:
+                sb.Append(st.Table is null ? "*" : SqliteUtil.Quote(st.Table) + ".*");
+                return;
+            case Expr.Unary u:
+                sb.Append(u.Op == "NOT" ? "(NOT " : "(" + u.Op + " ");
+                EmitExpr(u.Operand, sb);
+                sb.Append(')');
+                return;
+            case Expr.Binary b:
+                EmitBinary(b, sb);
+                return;
+            case Expr.Between bt:
+                sb.Append('(');
+                EmitExpr(bt.Value, sb);
+                sb.Append(bt.Not ? " NOT BETWEEN " : " BETWEEN ");
+                EmitExpr(bt.Low, sb);
+                sb.Append(" AND ");
+                EmitExpr(bt.High, sb);
+                sb.Append(')');
+                return;
+            case Expr.InList il:
+                sb.Append('(');
+                EmitExpr(il.Value, sb);
+                sb.Append(il.Not ? " NOT IN (" : " IN (");
+                for (int i = 0; i < il.Items.Count; i++)
+                {
+                    if (i > 0)
+                        sb.Append(", ");
+                    EmitExpr(il.Items[i], sb);
+                }
+                sb.Append("))");
+                return;
+            case Expr.InQuery iq:
+                sb.Append('(');
+                EmitExpr(iq.Value, sb);
+                sb.Append(iq.Not ? " NOT IN (" : " IN (");
+                EmitQuery(iq.Query, sb, topLevel: false);
+                sb.Append("))");
+                return;
+            case Expr.Exists ex:
+                sb.Append("EXISTS (");
+                EmitQuery(ex.Query, sb, topLevel: false);
+                sb.Append(')');
+                return;
+            case Expr.Subquery sq:
+                sb.Append('(');
+                EmitQuery(sq.Query, sb, topLevel: false);
+                sb.Append(')');
+                return;
+            case Expr.IsNull n:
+                sb.Append('(');
+                EmitExpr(n.Value, sb);
+                sb.Append(n.Not ? " IS NOT NULL)" : " IS NULL)");
+                return;
+            case Expr.IsBool ib:
+                sb.Append('(');
+                EmitExpr(ib.Value, sb);
+                sb.Append(ib.Not ? " IS NOT " : " IS ").Append(ib.Truth ? "TRUE)" : "FALSE)");
+                return;
+            case Expr.Like lk:
+                sb.Append('(');
+                EmitExpr(lk.Value, sb);
+                sb.Append(lk.Not ? " NOT LIKE " : " LIKE ");
+                EmitExpr(lk.Pattern, sb);
+                sb.Append(" ESCAPE ");
+                if (lk.Escape is null)
+                    sb.Append("'\\'");
+                else
+                    EmitExpr(lk.Escape, sb);
+                sb.Append(')');
+                return;
+            case Expr.Regexp rx:
+                sb.Append(rx.Not ? "(NOT (" : "((");
+                EmitExpr(rx.Value, sb);
+                sb.Append(" REGEXP ");
+                EmitExpr(rx.Pattern, sb);
+                sb.Append("))");
+                return;
+            case Expr.Case cs:
+                sb.Append("CASE");
+                if (cs.Operand is not null)
+                {
+                    sb.Append(' ');
+                    EmitExpr(cs.Operand, sb);
+                }
+                foreach (var (when, then) in cs.Whens)
+                {
+                    sb.Append(" WHEN ");
+                    EmitExpr(when, sb);
+                    sb.Append(" THEN ");
+                    EmitExpr(then, sb);
+                }
+                if (cs.Else is not null)
+                {
+                    sb.Append(" ELSE ");
+                    EmitExpr(cs.Else, sb);
+                }
+                sb.Append(" END");
+                return;
+            case Expr.Function f:
+                EmitFunction(f, sb);
+                return;
+            case Expr.Cast cast:
+                EmitCast(cast, sb);
+                return;
+            case Expr.UserVariable uv:
+                Param(new ParamSource(ParamKind.UserVariable, Name: uv.Name), sb);
+                return;
+            case Expr.SystemVariable sv:
+                if (!SystemVariables.IsKnown(sv.Name))
+                    throw MySqlErrors.UnknownSystemVariable(sv.Name);
+                Param(new ParamSource(ParamKind.SystemVariable, Name: sv.Name, Global: sv.Global), sb);
+                return;
+            case Expr.Collate co:
+                sb.Append('(');
+                EmitExpr(co.Value, sb);
+                bool ci = co.Collation.EndsWith("_ci", StringComparison.OrdinalIgnoreCase);
+                sb.Append(ci ? " COLLATE NOCASE)" : " COLLATE BINARY)");
+                return;
+            case Expr.Row row:
+                sb.Append('(');
+                for (int i = 0; i < row.Items.Count; i++)
+                {
+                    if (i > 0)
+                        sb.Append(", ");
+                    EmitExpr(row.Items[i], sb);
+                }
+                sb.Append(')');
+                return;
+            case Expr.Interval:
+                throw MySqlErrors.Syntax("INTERVAL", 1);
+            case Expr.Default:
+                throw MySqlErrors.NotSupportedYet("DEFAULT in this context");
+            default:
+                throw MySqlErrors.Internal("untranslatable expression " + e.GetType().Name);
+        }
+    }
+
+    void EmitColumn(Expr.Column c, StringBuilder sb)
+    {
+        var info = FindColumn(c);
+        bool castWide = info is { IsWideDecimal: true } && !_inlineLiterals;
+        if (castWide)
+            sb.Append("CAST(");
+        if (c.Table is not null)
+            sb.Append(SqliteUtil.Quote(c.Table)).Append('.');
+        sb.Append(SqliteUtil.Quote(c.Name));
+        if (castWide)
+            sb.Append(" AS REAL)");
+    }
+
+    void EmitBinary(Expr.Binary b, StringBuilder sb)
+    {
+        if (b.Op is "+" or "-" && (b.Right is Expr.Interval || b.Left is Expr.Interval))
+        {
+            var (date, interval) = b.Right is Expr.Interval ri ? (b.Left, ri) : (b.Right, (Expr.Interval)b.Left);
+            sb.Append("__bx_date_add(");
+            EmitExpr(date, sb);
+            sb.Append(", ");
+            if (b.Op == "-")
+                sb.Append("-(");
+            EmitExpr(interval.Value, sb);
+            if (b.Op == "-")
+                sb.Append(')');
+            sb.Append(", '").Append(interval.Unit).Append("')");
+            return;
+        }
+        switch (b.Op)
+        {
+            case "XOR":
+                sb.Append("(((");
+                EmitExpr(b.Left, sb);
+                sb.Append(") <> 0) <> ((");
+                EmitExpr(b.Right, sb);
+                sb.Append(") <> 0))");
+                return;
+            case "/":
+                sb.Append("(CAST(");
+                EmitExpr(b.Left, sb);
+                sb.Append(" AS REAL) / ");
+                EmitExpr(b.Right, sb);
+                sb.Append(')');
+                return;
+            case "DIV":
+                sb.Append("CAST((");
+                EmitExpr(b.Left, sb);
+                sb.Append(") / (");
+                EmitExpr(b.Right, sb);
+                sb.Append(") AS INTEGER)");
+                return;
+            case "^":
+                sb.Append("(((");
+                EmitExpr(b.Left, sb);
+                sb.Append(") | (");
+                EmitExpr(b.Right, sb);
+                sb.Append(")) - ((");
+                EmitExpr(b.Left, sb);
+                sb.Append(") & (");
+                EmitExpr(b.Right, sb);
+                sb.Append(")))");
+                return;
+            case "%":
+                sb.Append("__bx_mod(");
+                EmitExpr(b.Left, sb);
+                sb.Append(", ");
+                EmitExpr(b.Right, sb);
+                sb.Append(')');
+                return;
+        }
+        string op = b.Op switch
+        {
+            "<=>" => " IS ",
+            "AND" => " AND ",
+            "OR" => " OR ",
+            _ => " " + b.Op + " ",
+        };
+        sb.Append('(');
+        EmitExpr(b.Left, sb);
+        sb.Append(op);
+        EmitExpr(b.Right, sb);
+        sb.Append(')');
+    }
+
+    void EmitCast(Expr.Cast cast, StringBuilder sb)
+    {
+        switch (cast.Type.Name)
+        {
+            case "bigint":
+                sb.Append("CAST(");
+                EmitExpr(cast.Value, sb);
+                sb.Append(" AS INTEGER)");
+                return;
+            case "char":
+                sb.Append("CAST(");
+                EmitExpr(cast.Value, sb);
+                sb.Append(" AS TEXT)");
+                return;
+            case "binary":
+                sb.Append("CAST(");
+                EmitExpr(cast.Value, sb);
+                sb.Append(" AS BLOB)");
+                return;
+            case "decimal":
+                sb.Append("__bx_decimal(");
+                EmitExpr(cast.Value, sb);
+                sb.Append(", ").Append(cast.Type.Length ?? 10).Append(", ").Append(cast.Type.Scale ?? 0).Append(')');
+                return;
+            case "double" or "float":
+                sb.Append("CAST(");
+                EmitExpr(cast.Value, sb);
+                sb.Append(" AS REAL)");
+                return;
+            case "date" or "datetime" or "time":
+                sb.Append("__bx_").Append(cast.Type.Name).Append('(');
+                EmitExpr(cast.Value, sb);
+                sb.Append(')');
+                return;
+            case "json":
+                EmitExpr(cast.Value, sb);
+                return;
+            default:
+                throw MySqlErrors.NotSupportedYet("CAST AS " + cast.Type.Name.ToUpperInvariant());
+        }
+    }
+}

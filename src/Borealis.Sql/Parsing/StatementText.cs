@@ -1,0 +1,103 @@
+using System.Text;
+
+namespace Borealis.Sql.Parsing;
+
+/// <summary>Splitting a command into statements, and the shape key under which a statement's translation is cached.</summary>
+internal static class StatementText
+{
+    /// <summary>Splits the tokens at top-level ';' into statements (each ending with an End token, literals renumbered from 0).
+    /// Empty statements are dropped.</summary>
+    public static List<List<Token>> Split(List<Token> tokens)
+    {
+        var result = new List<List<Token>>();
+        var current = new List<Token>();
+        int literalBase = 0;
+        int depth = 0;
+        foreach (var t in tokens)
+        {
+            if (t.Kind == TokenKind.Operator && t.Text == "(")
+                depth++;
+            else if (t.Kind == TokenKind.Operator && t.Text == ")")
+                depth--;
+            bool end = t.Kind == TokenKind.End || (t.Kind == TokenKind.Operator && t.Text == ";" && depth <= 0);
+            if (end)
+            {
+                if (current.Count > 0)
+                {
+                    current.Add(new Token(TokenKind.End, "", t.Start, t.Line));
+                    result.Add(current);
+                }
+                current = [];
+                depth = 0;
+                continue;
+            }
+            if (current.Count == 0)
+                literalBase = t.LiteralIndex >= 0 ? t.LiteralIndex : FirstLiteral(tokens, t.Start);
+            current.Add(t.LiteralIndex >= 0 ? t with { LiteralIndex = t.LiteralIndex - literalBase } : t);
+        }
+        return result;
+    }
+
+    static int FirstLiteral(List<Token> tokens, int start)
+    {
+        foreach (var t in tokens)
+        {
+            if (t.Start >= start && t.LiteralIndex >= 0)
+                return t.LiteralIndex;
+        }
+        return 0;
+    }
+
+    /// <summary>The statement with every literal replaced by '?': statements of one shape share a translation.</summary>
+    public static string ShapeKey(List<Token> tokens, string? database)
+    {
+        var sb = new StringBuilder(128);
+        sb.Append(database).Append('\u0001');
+        foreach (var t in tokens)
+        {
+            switch (t.Kind)
+            {
+                case TokenKind.End:
+                    break;
+                case TokenKind.String or TokenKind.Integer or TokenKind.Decimal or TokenKind.Float or TokenKind.HexString or TokenKind.BitString:
+                    sb.Append("? ");
+                    break;
+                case TokenKind.QuotedIdentifier:
+                    sb.Append('`').Append(t.Text.Replace("`", "``", StringComparison.Ordinal)).Append("` ");
+                    break;
+                case TokenKind.Parameter:
+                    sb.Append("?p ");
+                    break;
+                case TokenKind.UserVariable:
+                    sb.Append('@').Append(t.Text).Append(' ');
+                    break;
+                case TokenKind.SystemVariable:
+                    sb.Append("@@").Append(t.Text).Append(' ');
+                    break;
+                default:
+                    sb.Append(t.Text).Append(' ');
+                    break;
+            }
+        }
+        return sb.ToString();
+    }
+
+    public static object?[] LiteralValues(List<Token> tokens)
+    {
+        int count = 0;
+        foreach (var t in tokens)
+        {
+            if (t.LiteralIndex >= 0)
+                count = Math.Max(count, t.LiteralIndex + 1);
+        }
+        if (count == 0)
+            return [];
+        var values = new object?[count];
+        foreach (var t in tokens)
+        {
+            if (t.LiteralIndex >= 0)
+                values[t.LiteralIndex] = Parser.LiteralValue(t);
+        }
+        return values;
+    }
+}

@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using Borealis.Engine;
+using Borealis.Sql.Catalog;
+using Borealis.Sql.Execution;
+
+namespace Borealis.Sql;
+
+/// <summary>
+/// The SQL layer of one instance: the MySQL dialect over the instance's <see cref="Database"/>. Holds what sessions
+/// share — the catalog cache, the translation cache (by statement shape), global variables — and opens sessions.
+/// Thread-safe. See docs/sql-layer.md.
+/// </summary>
+public sealed class SqlServer
+{
+    readonly Lock _catalogLock = new();
+    readonly ConcurrentDictionary<uint, SqlSession> _sessions = new();
+    CatalogSnapshot _catalog;
+
+    /// <summary>Creates the SQL layer and, on an empty database, its catalog tables.</summary>
+    public SqlServer(Database database, SqlServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(options);
+        Database = database;
+        Options = options;
+        StartTime = DateTime.UtcNow;
+        using var connection = database.OpenConnection();
+        // The catalog tables are created once, before any session exists: the write lock is uncontended here, so the
+        // synchronous wait below completes at once (a constructor cannot await).
+#pragma warning disable VSTHRD002
+        if (!options.ReadOnly && SqliteUtil.Query(connection.Handle, "SELECT 1 FROM sqlite_master WHERE name = '__bx_meta'").Count == 0)
+        {
+            connection.AcquireWriteLockAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            try
+            {
+                SqliteUtil.Exec(connection.Handle, "BEGIN");
+                foreach (var statement in CatalogStore.BootstrapSql.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    SqliteUtil.Exec(connection.Handle, statement);
+                SqliteUtil.Exec(connection.Handle, "COMMIT");
+            }
+            finally
+            {
+                connection.EndStatement();
+            }
+            connection.WaitForDurableAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        }
+#pragma warning restore VSTHRD002
+        _catalog = CatalogStore.Load(connection.Handle, Registry);
+    }
+
+    public Database Database { get; }
+
+    public SqlServerOptions Options { get; }
+
+    internal DateTime StartTime { get; }
+
+    internal ColumnRegistry Registry { get; } = new();
+
+    /// <summary>Translations by statement shape (and default schema).</summary>
+    internal ConcurrentDictionary<string, SqlPlan> Plans { get; } = new(StringComparer.Ordinal);
+
+    internal ConcurrentDictionary<string, object?> GlobalVariables { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    internal IEnumerable<SqlSession> Sessions => _sessions.Values;
+
+    internal long Questions;
+
+    internal CatalogSnapshot Catalog => Volatile.Read(ref _catalog);
+
+    /// <summary>Opens a session with its own engine connection.</summary>
+    public ISqlSession OpenSession(SessionInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        var session = new SqlSession(this, info);
+        _sessions[info.ConnectionId] = session;
+        return session;
+    }
+
+    internal void Forget(SqlSession session) => _sessions.TryRemove(new KeyValuePair<uint, SqlSession>(session.Info.ConnectionId, session));
+
+    /// <summary>Reloads the catalog when the version stored in the database differs from the cached one.</summary>
+    internal CatalogSnapshot EnsureCatalog(SQLitePCL.sqlite3 db, long storedVersion)
+    {
+        var current = Catalog;
+        if (current.Version == storedVersion)
+            return current;
+        lock (_catalogLock)
+        {
+            current = _catalog;
+            if (current.Version == storedVersion)
+                return current;
+            var loaded = CatalogStore.Load(db, Registry);
+            if (!Plans.IsEmpty)
+                Plans.Clear();
+            Volatile.Write(ref _catalog, loaded);
+            return loaded;
+        }
+    }
+
+    /// <summary>Installs the catalog just committed by a DDL statement on <paramref name="db"/>.</summary>
+    internal CatalogSnapshot ReloadCatalog(SQLitePCL.sqlite3 db)
+    {
+        lock (_catalogLock)
+        {
+            var loaded = CatalogStore.Load(db, Registry);
+            Plans.Clear();
+            Volatile.Write(ref _catalog, loaded);
+            return loaded;
+        }
+    }
+}

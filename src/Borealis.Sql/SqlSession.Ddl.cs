@@ -1,0 +1,597 @@
+using System.Globalization;
+using Borealis.Sql.Catalog;
+using Borealis.Sql.Errors;
+using Borealis.Sql.Execution;
+using Borealis.Sql.Results;
+using Borealis.Sql.Syntax;
+using SQLitePCL;
+
+namespace Borealis.Sql;
+
+internal sealed partial class SqlSession
+{
+    /// <summary>
+    /// Runs a DDL statement as MySQL does: implicit commit of the open transaction, then the change to SQLite and to
+    /// the catalog tables in one transaction with the catalog version bumped, then the new catalog installed.
+    /// </summary>
+    async ValueTask DdlAsync(Statement statement, bool more, IResultSink sink, CancellationToken cancellationToken)
+    {
+        if (_server.Options.ReadOnly)
+            throw MySqlErrors.ReadOnly();
+        if (_connection.InTransaction)
+            await CommitAsync(cancellationToken);
+        await AcquireWriteAsync(cancellationToken);
+        SqliteUtil.Exec(_db, "BEGIN");
+        ulong affected = 0;
+        bool changed;
+        try
+        {
+            var catalog = CurrentCatalog();
+            (affected, changed) = statement switch
+            {
+                Statement.CreateDatabase s => CreateDatabase(s, catalog),
+                Statement.DropDatabase s => DropDatabase(s, catalog),
+                Statement.CreateTable s => CreateTable(s, catalog),
+                Statement.DropTable s => DropTables(s, catalog),
+                Statement.CreateIndex s => AlterTable(new Statement.AlterTable(s.Table, [new AlterAction.AddIndex(s.Index)]), catalog),
+                Statement.DropIndex s => AlterTable(new Statement.AlterTable(s.Table, [new AlterAction.DropIndex(s.Name)]), catalog),
+                Statement.AlterTable s => AlterTable(s, catalog),
+                Statement.RenameTable s => RenameTables(s, catalog),
+                Statement.Truncate s => Truncate(s, catalog),
+                _ => throw MySqlErrors.NotSupportedYet(statement.GetType().Name),
+            };
+            if (changed)
+                CatalogStore.BumpVersion(_db);
+            SqliteUtil.Exec(_db, "COMMIT");
+        }
+        catch
+        {
+            if (_connection.InTransaction)
+                raw.sqlite3_exec(_db, "ROLLBACK");
+            throw;
+        }
+        finally
+        {
+            _connection.EndStatement();
+        }
+        if (changed)
+        {
+            ClearStatements();
+            _server.ReloadCatalog(_db);
+        }
+        _rowCount = 0;
+        await WriteOkAsync(new OkResult(affected), more, sink, cancellationToken);
+    }
+
+    string SchemaOf(TableName name) => name.Schema ?? CurrentDatabase ?? throw MySqlErrors.NoDatabaseSelected();
+
+    (ulong, bool) CreateDatabase(Statement.CreateDatabase s, CatalogSnapshot catalog)
+    {
+        if (s.Name.Equals("information_schema", StringComparison.OrdinalIgnoreCase) || catalog.FindSchema(s.Name) is not null)
+        {
+            if (s.IfNotExists)
+            {
+                _state.Warnings.Add(new SqlWarning("Note", (int)MySqlErrorCode.DbCreateExists, $"Can't create database '{s.Name}'; database exists"));
+                return (0, false);
+            }
+            throw MySqlErrors.DatabaseExists(s.Name);
+        }
+        if (s.Name.Length == 0 || s.Name.Length > 64 || s.Name.Contains('/', StringComparison.Ordinal) || s.Name.EndsWith(' '))
+            throw MySqlErrors.IncorrectDatabaseName(s.Name);
+        string charset = s.Charset ?? "utf8mb4";
+        string collation = s.Collation ?? (charset == "utf8mb4" ? "utf8mb4_0900_ai_ci" : charset + "_general_ci");
+        SqliteUtil.Exec(_db, "INSERT INTO __bx_schemata VALUES (?, ?, ?)", s.Name, charset, collation);
+        return (1, true);
+    }
+
+    (ulong, bool) DropDatabase(Statement.DropDatabase s, CatalogSnapshot catalog)
+    {
+        var schema = catalog.FindSchema(s.Name);
+        if (schema is null)
+        {
+            if (s.IfExists)
+            {
+                _state.Warnings.Add(new SqlWarning("Note", (int)MySqlErrorCode.DbDropExists, $"Can't drop database '{s.Name}'; database doesn't exist"));
+                return (0, false);
+            }
+            throw MySqlErrors.DatabaseDoesNotExistOnDrop(s.Name);
+        }
+        ulong count = 0;
+        foreach (var table in schema.Tables.Values)
+        {
+            DropSqliteTable(table);
+            count++;
+        }
+        SqliteUtil.Exec(_db, "DELETE FROM __bx_schemata WHERE name = ?", schema.Name);
+        if (string.Equals(CurrentDatabase, schema.Name, StringComparison.OrdinalIgnoreCase))
+            CurrentDatabase = null;
+        return (count, true);
+    }
+
+    void DropSqliteTable(TableInfo table)
+    {
+        SqliteUtil.Exec(_db, "DROP TABLE IF EXISTS main." + SqliteUtil.Quote(table.SqliteName));
+        SqliteUtil.Exec(_db, "DELETE FROM sqlite_sequence WHERE name = ?", table.SqliteName);
+        CatalogStore.DeleteTable(_db, table.Schema, table.Name);
+    }
+
+    (ulong, bool) CreateTable(Statement.CreateTable s, CatalogSnapshot catalog)
+    {
+        if (s.Temporary)
+            throw MySqlErrors.NotSupportedYet("CREATE TEMPORARY TABLE");
+        string schemaName = SchemaOf(s.Name);
+        var schema = catalog.FindSchema(schemaName) ?? throw MySqlErrors.UnknownDatabase(schemaName);
+        if (schema.Tables.ContainsKey(s.Name.Name))
+        {
+            if (s.IfNotExists)
+            {
+                _state.Warnings.Add(new SqlWarning("Note", (int)MySqlErrorCode.TableExists, $"Table '{s.Name.Name}' already exists"));
+                return (0, false);
+            }
+            throw MySqlErrors.TableExists(s.Name.Name);
+        }
+        if (s.Name.Name.Length == 0 || s.Name.Name.Length > 64 || s.Name.Name.Contains('/', StringComparison.Ordinal))
+            throw new MySqlErrorException(MySqlErrorCode.WrongNameForCatalog, $"Incorrect table name '{s.Name.Name}'");
+        TableInfo table;
+        if (s.Like is not null)
+        {
+            var source = catalog.FindTable(SchemaOf(s.Like), s.Like.Name) ?? throw MySqlErrors.NoSuchTable(SchemaOf(s.Like), s.Like.Name);
+            table = source.Clone();
+            table.Schema = schema.Name;
+            table.Name = s.Name.Name;
+        }
+        else
+        {
+            table = BuildTable(schema, s);
+        }
+        table.CreateTime = DateTime.Now.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        foreach (var sql in CatalogStore.SqliteDdl(table))
+            SqliteUtil.Exec(_db, sql);
+        if (s.Options.TryGetValue("AUTO_INCREMENT", out var start) && long.TryParse(start, out long next) && next > 1 && table.RowidAutoIncrement)
+            SqliteUtil.Exec(_db, "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", table.SqliteName, next - 1);
+        CatalogStore.SaveTable(_db, table);
+        return (0, true);
+    }
+
+    static TableInfo BuildTable(SchemaInfo schema, Statement.CreateTable s)
+    {
+        if (s.Columns.Count == 0)
+            throw MySqlErrors.TableMustHaveColumns();
+        var table = new TableInfo { Schema = schema.Name, Name = s.Name.Name, Charset = schema.Charset, Collation = schema.Collation };
+        ApplyOptions(table, s.Options);
+        foreach (var spec in s.Columns)
+        {
+            if (table.FindColumn(spec.Name) is not null)
+                throw MySqlErrors.DuplicateColumn(spec.Name);
+            table.Columns.Add(BuildColumn(spec, table));
+        }
+        foreach (var spec in s.Columns)
+        {
+            if (spec.PrimaryKey)
+                AddIndex(table, new IndexSpec("PRIMARY", "PRIMARY", [spec.Name]));
+            if (spec.Unique)
+                AddIndex(table, new IndexSpec(null, "UNIQUE", [spec.Name]));
+        }
+        foreach (var index in s.Indexes)
+            AddIndex(table, index);
+        CheckAutoIncrement(table);
+        return table;
+    }
+
+    static void ApplyOptions(TableInfo table, IReadOnlyDictionary<string, string> options)
+    {
+        foreach (var (key, value) in options)
+        {
+            switch (key)
+            {
+                case "ENGINE":
+                    table.Engine = value.Equals("innodb", StringComparison.OrdinalIgnoreCase) ? "InnoDB"
+                        : value.Equals("myisam", StringComparison.OrdinalIgnoreCase) ? "InnoDB" : value;
+                    break;
+                case "CHARSET":
+                    table.Charset = value.ToLowerInvariant() is "utf8" ? "utf8mb3" : value.ToLowerInvariant();
+                    if (!options.ContainsKey("COLLATE"))
+                        table.Collation = table.Charset == "utf8mb4" ? "utf8mb4_0900_ai_ci" : table.Charset + "_general_ci";
+                    break;
+                case "COLLATE":
+                    table.Collation = value.ToLowerInvariant();
+                    break;
+                case "COMMENT":
+                    table.Comment = value;
+                    break;
+            }
+        }
+    }
+
+    static void CheckAutoIncrement(TableInfo table)
+    {
+        var ai = table.Columns.Where(c => c.AutoIncrement).ToList();
+        if (ai.Count > 1)
+            throw MySqlErrors.WrongAutoKey();
+        if (ai.Count == 1 && !table.Indexes.Any(i => i.Columns.Count > 0 && i.Columns[0].Equals(ai[0].Name, StringComparison.OrdinalIgnoreCase)))
+            throw MySqlErrors.WrongAutoKey();
+    }
+
+    static ColumnInfo BuildColumn(ColumnSpec spec, TableInfo table)
+    {
+        var t = spec.Type;
+        var c = new ColumnInfo
+        {
+            Name = spec.Name,
+            DataType = t.Name,
+            Length = t.Length,
+            Scale = t.Scale,
+            Unsigned = t.Unsigned,
+            ZeroFill = t.ZeroFill,
+            Values = [.. t.Values],
+            NotNull = spec.NotNull || spec.PrimaryKey,
+            AutoIncrement = spec.AutoIncrement,
+            Comment = spec.Comment ?? "",
+            OnUpdateNow = spec.OnUpdateNow,
+        };
+        if (c.DataType is "decimal")
+        {
+            int p = c.Length ?? 10, sc = c.Scale ?? 0;
+            if (p > 65)
+                throw MySqlErrors.TooBigPrecision(p, c.Name);
+            if (sc > 30)
+                throw MySqlErrors.TooBigScale(sc, c.Name);
+            if (sc > p)
+                throw MySqlErrors.ScaleBiggerThanPrecision(c.Name);
+        }
+        if (c.DataType is "varchar" && c.Length > 16383)
+            throw MySqlErrors.ColumnLengthTooBig(c.Name, 16383);
+        if (c.DataType is "varbinary" && c.Length > 65535)
+            throw MySqlErrors.ColumnLengthTooBig(c.Name, 65535);
+        if (c.DataType is "char" or "binary" && c.Length > 255)
+            throw MySqlErrors.ColumnLengthTooBig(c.Name, 255);
+        if (c.DataType is "text" or "blob" && c.Length is int hint)
+        {
+            c.DataType = hint <= 255 ? (c.DataType == "text" ? "tinytext" : "tinyblob") : hint <= 65535 ? c.DataType
+                : hint <= 16777215 ? "medium" + c.DataType : "long" + c.DataType;
+            c.Length = null;
+        }
+        if (c.IsTemporal && c.DataType != "date" && c.Length > 6)
+            throw new MySqlErrorException(MySqlErrorCode.TooBigPrecision, $"Too-big precision {c.Length} specified for '{c.Name}'. Maximum is 6.");
+        if (c.IsString)
+        {
+            c.Charset = t.Charset?.ToLowerInvariant() ?? table.Charset;
+            c.Collation = t.Collation?.ToLowerInvariant() ?? (t.Charset is null ? table.Collation : c.Charset == "utf8mb4" ? "utf8mb4_0900_ai_ci" : c.Charset + "_general_ci");
+        }
+        if (c.AutoIncrement && !(c.IsInteger || c.DataType is "float" or "double"))
+            throw new MySqlErrorException(MySqlErrorCode.WrongFieldSpec, $"Incorrect column specifier for column '{c.Name}'");
+        var defaultExpr = spec.Default is Expr.Unary { Op: "-", Operand: Expr.Literal { Value: not null } negated }
+            ? negated with { Value = Negate(negated.Value) } : spec.Default;
+        switch (defaultExpr)
+        {
+            case null:
+                // MySQL's implicit DEFAULT NULL for nullable columns.
+                c.HasDefault = !c.NotNull && !c.AutoIncrement && !c.IsBinary && c.DataType is not ("text" or "tinytext" or "mediumtext" or "longtext" or "json");
+                c.Default = null;
+                break;
+            case Expr.Literal { Value: null }:
+                if (c.NotNull)
+                    throw MySqlErrors.InvalidDefault(c.Name);
+                c.HasDefault = true;
+                c.Default = null;
+                break;
+            case Expr.Literal lit:
+            {
+                object? stored;
+                try
+                {
+                    stored = ValueCoercion.Coerce(c, lit.Value, 1, strict: true, null);
+                }
+                catch (MySqlErrorException)
+                {
+                    throw MySqlErrors.InvalidDefault(c.Name);
+                }
+                c.HasDefault = true;
+                c.Default = stored is null ? null : stored is byte[] b ? System.Text.Encoding.UTF8.GetString(b) : ValueCoercion.ToText(stored);
+                if (c.DataType == "decimal" && c.Default is not null)
+                    c.Default = ValueCoercion.NormalizeDecimal(c.Default, c.Length ?? 10, c.Scale ?? 0, out _);
+                break;
+            }
+            case Expr.Function f when f.Name.ToUpperInvariant() is "CURRENT_TIMESTAMP" or "NOW" or "LOCALTIME" or "LOCALTIMESTAMP":
+                if (c.DataType is not ("datetime" or "timestamp"))
+                    throw MySqlErrors.InvalidDefault(c.Name);
+                c.DefaultNow = true;
+                c.HasDefault = true;
+                break;
+            default:
+                throw MySqlErrors.NotSupportedYet("expression defaults");
+        }
+        return c;
+    }
+
+    static void AddIndex(TableInfo table, IndexSpec spec)
+    {
+        foreach (var col in spec.Columns)
+        {
+            if (table.FindColumn(col) is null)
+                throw MySqlErrors.KeyColumnDoesNotExist(col);
+        }
+        if (spec.Kind == "PRIMARY")
+        {
+            if (table.Indexes.Any(i => i.Primary))
+                throw MySqlErrors.MultiplePrimaryKey();
+            foreach (var col in spec.Columns)
+                table.FindColumn(col)!.NotNull = true;
+            foreach (var col in spec.Columns)
+            {
+                var c = table.FindColumn(col)!;
+                if (c.HasDefault && c.Default is null)
+                    c.HasDefault = false;
+            }
+            table.Indexes.Insert(0, new IndexInfo { Name = "PRIMARY", Primary = true, Unique = true, Columns = spec.Columns.Select(c => table.FindColumn(c)!.Name).ToList() });
+            return;
+        }
+        string name = spec.Name ?? spec.Columns[0];
+        if (spec.Name is null)
+        {
+            int n = 2;
+            while (table.Indexes.Any(i => i.Name.Equals(name, StringComparison.OrdinalIgnoreCase)))
+                name = spec.Columns[0] + "_" + n++;
+        }
+        else if (name.Equals("PRIMARY", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new MySqlErrorException(MySqlErrorCode.WrongNameForIndex, $"Incorrect index name '{name}'");
+        }
+        if (table.Indexes.Any(i => i.Name.Equals(name, StringComparison.OrdinalIgnoreCase)))
+            throw MySqlErrors.DuplicateKeyName(name);
+        table.Indexes.Add(new IndexInfo { Name = name, Unique = spec.Kind == "UNIQUE", Columns = spec.Columns.Select(c => table.FindColumn(c)!.Name).ToList() });
+    }
+
+    (ulong, bool) DropTables(Statement.DropTable s, CatalogSnapshot catalog)
+    {
+        var found = new List<TableInfo>();
+        var missing = new List<string>();
+        foreach (var name in s.Names)
+        {
+            string schema = SchemaOf(name);
+            var table = catalog.FindTable(schema, name.Name);
+            if (table is null)
+                missing.Add(schema + "." + name.Name);
+            else if (!found.Contains(table))
+                found.Add(table);
+        }
+        if (missing.Count > 0)
+        {
+            if (!s.IfExists)
+                throw MySqlErrors.UnknownTable(string.Join(",", missing));
+            foreach (var m in missing)
+                _state.Warnings.Add(new SqlWarning("Note", (int)MySqlErrorCode.BadTableError, $"Unknown table '{m}'"));
+        }
+        foreach (var table in found)
+            DropSqliteTable(table);
+        return (0, found.Count > 0);
+    }
+
+    (ulong, bool) Truncate(Statement.Truncate s, CatalogSnapshot catalog)
+    {
+        var table = catalog.FindTable(SchemaOf(s.Table), s.Table.Name) ?? throw MySqlErrors.NoSuchTable(SchemaOf(s.Table), s.Table.Name);
+        SqliteUtil.Exec(_db, "DELETE FROM main." + SqliteUtil.Quote(table.SqliteName));
+        SqliteUtil.Exec(_db, "DELETE FROM sqlite_sequence WHERE name = ?", table.SqliteName);
+        return (0, false);
+    }
+
+    (ulong, bool) RenameTables(Statement.RenameTable s, CatalogSnapshot catalog)
+    {
+        foreach (var (from, to) in s.Pairs)
+        {
+            var current = _server.Catalog;
+            var table = catalog.FindTable(SchemaOf(from), from.Name) ?? throw MySqlErrors.NoSuchTable(SchemaOf(from), from.Name);
+            RenameTable(table, SchemaOf(to), to.Name);
+            _ = current;
+        }
+        return (0, true);
+    }
+
+    void RenameTable(TableInfo table, string schemaName, string newName)
+    {
+        var catalog = CatalogStore.Load(_db, _server.Registry);
+        var schema = catalog.FindSchema(schemaName) ?? throw MySqlErrors.UnknownDatabase(schemaName);
+        if (schema.Tables.ContainsKey(newName))
+            throw MySqlErrors.TableExists(newName);
+        string oldSqlite = table.SqliteName;
+        var renamed = table.Clone();
+        renamed.Schema = schema.Name;
+        renamed.Name = newName;
+        SqliteUtil.Exec(_db, $"ALTER TABLE main.{SqliteUtil.Quote(oldSqlite)} RENAME TO {SqliteUtil.Quote(renamed.SqliteName)}");
+        CatalogStore.DeleteTable(_db, table.Schema, table.Name);
+        CatalogStore.SaveTable(_db, renamed);
+    }
+
+    (ulong, bool) AlterTable(Statement.AlterTable s, CatalogSnapshot catalog)
+    {
+        string schemaName = SchemaOf(s.Table);
+        var original = catalog.FindTable(schemaName, s.Table.Name) ?? throw MySqlErrors.NoSuchTable(schemaName, s.Table.Name);
+        var table = original.Clone();
+        bool rebuild = false;
+        var addedIndexes = new List<IndexInfo>();
+        var droppedIndexes = new List<IndexInfo>();
+        var newColumns = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        TableName? renameTo = null;
+        foreach (var action in s.Actions)
+        {
+            switch (action)
+            {
+                case AlterAction.AddColumn add:
+                {
+                    if (table.FindColumn(add.Column.Name) is not null)
+                        throw MySqlErrors.DuplicateColumn(add.Column.Name);
+                    var c = BuildColumn(add.Column, table);
+                    int position = table.Columns.Count;
+                    if (add.First)
+                        position = 0;
+                    else if (add.After is not null)
+                        position = table.IndexOfColumn(add.After) is int i && i >= 0 ? i + 1 : throw MySqlErrors.UnknownColumn(add.After, "field list");
+                    table.Columns.Insert(position, c);
+                    newColumns[c.Name] = null;
+                    if (add.Column.PrimaryKey)
+                        AddIndex(table, new IndexSpec("PRIMARY", "PRIMARY", [c.Name]));
+                    if (add.Column.Unique)
+                        AddIndex(table, new IndexSpec(null, "UNIQUE", [c.Name]));
+                    rebuild = true;
+                    break;
+                }
+                case AlterAction.DropColumn drop:
+                {
+                    int i = table.IndexOfColumn(drop.Name);
+                    if (i < 0)
+                        throw MySqlErrors.CantDropFieldOrKey(drop.Name);
+                    if (table.Columns.Count == 1)
+                        throw new MySqlErrorException(MySqlErrorCode.CantDropFieldOrKey, "You can't delete all columns with ALTER TABLE; use DROP TABLE instead");
+                    table.Columns.RemoveAt(i);
+                    foreach (var index in table.Indexes)
+                        index.Columns.RemoveAll(c => c.Equals(drop.Name, StringComparison.OrdinalIgnoreCase));
+                    table.Indexes.RemoveAll(x => x.Columns.Count == 0);
+                    rebuild = true;
+                    break;
+                }
+                case AlterAction.ModifyColumn modify:
+                {
+                    int i = table.IndexOfColumn(modify.OldName);
+                    if (i < 0)
+                        throw MySqlErrors.UnknownColumn(modify.OldName, table.Name);
+                    var c = BuildColumn(modify.Column, table);
+                    string oldName = table.Columns[i].Name;
+                    table.Columns[i] = c;
+                    foreach (var index in table.Indexes)
+                    {
+                        for (int k = 0; k < index.Columns.Count; k++)
+                        {
+                            if (index.Columns[k].Equals(oldName, StringComparison.OrdinalIgnoreCase))
+                                index.Columns[k] = c.Name;
+                        }
+                    }
+                    if (table.Indexes.Any(x => x.Primary && x.Columns.Contains(c.Name, StringComparer.OrdinalIgnoreCase)))
+                        c.NotNull = true;
+                    newColumns[c.Name] = oldName;
+                    rebuild = true;
+                    break;
+                }
+                case AlterAction.AddIndex add:
+                {
+                    int before = table.Indexes.Count;
+                    AddIndex(table, add.Index);
+                    var added = add.Index.Kind == "PRIMARY" ? table.Indexes[0] : table.Indexes[^1];
+                    if (added.Primary)
+                        rebuild = true;
+                    else
+                        addedIndexes.Add(added);
+                    _ = before;
+                    break;
+                }
+                case AlterAction.DropIndex drop:
+                {
+                    var index = table.Indexes.FirstOrDefault(i => i.Name.Equals(drop.Name, StringComparison.OrdinalIgnoreCase))
+                        ?? throw MySqlErrors.CantDropFieldOrKey(drop.Name);
+                    table.Indexes.Remove(index);
+                    if (index.Primary)
+                        rebuild = true;
+                    else if (!addedIndexes.Remove(index))
+                        droppedIndexes.Add(index);
+                    break;
+                }
+                case AlterAction.RenameTo rename:
+                    renameTo = rename.Name;
+                    break;
+                case AlterAction.Options options:
+                    ApplyOptions(table, options.Values);
+                    break;
+            }
+        }
+        CheckAutoIncrement(table);
+        if (rebuild)
+        {
+            RebuildTable(original, table, newColumns);
+        }
+        else
+        {
+            foreach (var index in droppedIndexes)
+                SqliteUtil.Exec(_db, "DROP INDEX IF EXISTS main." + SqliteUtil.Quote(index.SqliteName));
+            foreach (var index in addedIndexes)
+            {
+                try
+                {
+                    SqliteUtil.Exec(_db, CatalogStore.IndexDdl(table.SqliteName, index));
+                }
+                catch (MySqlErrorException) when (raw.sqlite3_extended_errcode(_db) is SqliteConstraintUnique)
+                {
+                    throw MySqlErrors.DuplicateEntry("", table.Name + "." + index.Name);
+                }
+            }
+        }
+        CatalogStore.SaveTable(_db, table);
+        if (renameTo is not null)
+            RenameTable(table, renameTo.Schema ?? table.Schema, renameTo.Name);
+        return (0, true);
+    }
+
+    /// <summary>Recreates a table under its new definition and copies the rows (ADD/DROP/MODIFY COLUMN, primary key changes).</summary>
+    void RebuildTable(TableInfo original, TableInfo table, Dictionary<string, string?> newColumns)
+    {
+        string temp = table.SqliteName + "/__bx_rebuild";
+        var ddl = CatalogStore.SqliteDdl(table, temp);
+        SqliteUtil.Exec(_db, ddl[0]);
+        var targets = new List<string>();
+        var sources = new List<string>();
+        foreach (var c in table.Columns)
+        {
+            string? sourceName = newColumns.TryGetValue(c.Name, out var renamedFrom) ? renamedFrom : c.Name;
+            if (sourceName is not null && original.FindColumn(sourceName) is not null)
+            {
+                targets.Add(SqliteUtil.Quote(c.Name));
+                sources.Add($"__bx_coerce({SqliteUtil.Quote(sourceName)}, {c.Id})");
+            }
+            else if (c.NotNull && !c.HasDefault && !c.AutoIncrement && !c.DefaultNow)
+            {
+                targets.Add(SqliteUtil.Quote(c.Name));
+                sources.Add(CatalogStore.SqlLiteral(ValueCoercion.ImplicitDefault(c)));
+            }
+        }
+        if (table.Columns.Any(c => c.Id == 0))
+        {
+            foreach (var c in table.Columns.Where(c => c.Id == 0))
+                _server.Registry.Register(c);
+            sources.Clear();
+            targets.Clear();
+            foreach (var c in table.Columns)
+            {
+                string? sourceName = newColumns.TryGetValue(c.Name, out var renamedFrom) ? renamedFrom : c.Name;
+                if (sourceName is not null && original.FindColumn(sourceName) is not null)
+                {
+                    targets.Add(SqliteUtil.Quote(c.Name));
+                    sources.Add($"__bx_coerce({SqliteUtil.Quote(sourceName)}, {c.Id})");
+                }
+                else if (c.NotNull && !c.HasDefault && !c.AutoIncrement && !c.DefaultNow)
+                {
+                    targets.Add(SqliteUtil.Quote(c.Name));
+                    sources.Add(CatalogStore.SqlLiteral(ValueCoercion.ImplicitDefault(c)));
+                }
+            }
+        }
+        var sequence = SqliteUtil.Query(_db, "SELECT seq FROM sqlite_sequence WHERE name = ?", original.SqliteName);
+        _state.Strict = Strict;
+        if (targets.Count > 0)
+        {
+            SqliteUtil.Exec(_db, $"INSERT INTO main.{SqliteUtil.Quote(temp)} ({string.Join(", ", targets)}) SELECT {string.Join(", ", sources)} FROM main.{SqliteUtil.Quote(original.SqliteName)}");
+        }
+        if (_state.PendingError is { } pending)
+        {
+            _state.PendingError = null;
+            throw pending;
+        }
+        SqliteUtil.Exec(_db, "DROP TABLE main." + SqliteUtil.Quote(original.SqliteName));
+        SqliteUtil.Exec(_db, $"ALTER TABLE main.{SqliteUtil.Quote(temp)} RENAME TO {SqliteUtil.Quote(table.SqliteName)}");
+        foreach (var index in table.Indexes.Where(i => !i.Primary))
+            SqliteUtil.Exec(_db, CatalogStore.IndexDdl(table.SqliteName, index));
+        if (sequence.Count > 0 && table.RowidAutoIncrement)
+        {
+            SqliteUtil.Exec(_db, "DELETE FROM sqlite_sequence WHERE name = ?", table.SqliteName);
+            SqliteUtil.Exec(_db, "INSERT INTO sqlite_sequence (name, seq) VALUES (?, (SELECT max(?, COALESCE((SELECT max(rowid) FROM main." + SqliteUtil.Quote(table.SqliteName) + "), 0))))",
+                table.SqliteName, sequence[0][0]);
+        }
+    }
+}

@@ -1,0 +1,283 @@
+using Borealis.Sql.Catalog;
+using Borealis.Sql.Errors;
+using Borealis.Sql.Execution;
+using Borealis.Sql.Results;
+using SQLitePCL;
+
+namespace Borealis.Sql;
+
+internal sealed partial class SqlSession
+{
+    const int SqliteConstraintUnique = 2067;
+    const int SqliteConstraintPrimaryKey = 1555;
+
+    ValueTask RunPlanAsync(SqlPlan plan, object?[] literals, IReadOnlyList<object?>? parameters, bool more, IResultSink sink, CancellationToken cancellationToken) =>
+        plan.Kind switch
+        {
+            PlanKind.Select => RunSelectAsync(plan, literals, parameters, more, sink, cancellationToken),
+            PlanKind.Insert => RunInsertAsync(plan, literals, parameters, more, sink, cancellationToken),
+            _ => RunWriteAsync(plan, literals, parameters, more, sink, cancellationToken),
+        };
+
+    async ValueTask RunSelectAsync(SqlPlan plan, object?[] literals, IReadOnlyList<object?>? parameters, bool more, IResultSink sink, CancellationToken cancellationToken)
+    {
+        BeginIfNeeded();
+        if (plan.ForUpdate && _connection.InTransaction && !_server.Options.ReadOnly)
+            await AcquireWriteAsync(cancellationToken);
+        var stmt = GetStatement(plan.Sql);
+        try
+        {
+            BindAll(stmt, plan.Params, literals, parameters);
+            int rc = raw.sqlite3_step(stmt);
+            if (rc != raw.SQLITE_ROW && rc != raw.SQLITE_DONE)
+                throw SqliteRowSource.Error(rc, _db, _state);
+            var columns = plan.Columns;
+            if (columns is null)
+            {
+                columns = BuildColumns(stmt, plan, rc == raw.SQLITE_ROW, out bool complete);
+                if (complete)
+                    plan.Columns = columns;
+            }
+            await _connection.WaitForDurableAsync(cancellationToken);
+            var rows = new SqliteRowSource(_db, stmt, _state, rc == raw.SQLITE_ROW);
+            await sink.WriteResultSetAsync(columns, rows, more, cancellationToken);
+            _foundRows = rows.RowsRead;
+            _rowCount = -1;
+        }
+        finally
+        {
+            raw.sqlite3_reset(stmt);
+        }
+    }
+
+    /// <summary>Starts statement-level atomicity for statements that run several SQLite statements.</summary>
+    bool BeginStatementScope()
+    {
+        if (_connection.InTransaction)
+        {
+            SqliteUtil.Exec(_db, "SAVEPOINT __bx_stmt");
+            return true;
+        }
+        SqliteUtil.Exec(_db, "BEGIN");
+        return false;
+    }
+
+    void EndStatementScope(bool savepoint, bool success)
+    {
+        if (savepoint)
+        {
+            if (!success)
+                raw.sqlite3_exec(_db, "ROLLBACK TO __bx_stmt");
+            raw.sqlite3_exec(_db, "RELEASE __bx_stmt");
+            return;
+        }
+        if (success)
+            SqliteUtil.Exec(_db, "COMMIT");
+        else if (_connection.InTransaction)
+            raw.sqlite3_exec(_db, "ROLLBACK");
+    }
+
+    async ValueTask RunInsertAsync(SqlPlan plan, object?[] literals, IReadOnlyList<object?>? parameters, bool more, IResultSink sink, CancellationToken cancellationToken)
+    {
+        BeginIfNeeded();
+        await AcquireWriteAsync(cancellationToken);
+        var table = plan.Table!;
+        bool scoped = plan.Rows.Count > 1 || plan.Mode == InsertMode.Replace;
+        bool savepoint = scoped && BeginStatementScope();
+        ulong affected = 0, duplicates = 0;
+        long firstId = 0;
+        _state.Strict = Strict && plan.Mode != InsertMode.Ignore;
+        bool success = false;
+        try
+        {
+            for (int r = 0; r < plan.Rows.Count; r++)
+            {
+                var row = plan.Rows[r];
+                _state.Row = r + 1;
+                var (rowAffected, id, duplicate) = InsertRow(plan, table, row, r + 1, literals, parameters);
+                affected += rowAffected;
+                if (duplicate)
+                    duplicates++;
+                if (id != 0 && firstId == 0)
+                    firstId = id;
+            }
+            success = true;
+        }
+        finally
+        {
+            if (scoped)
+                EndStatementScope(savepoint, success);
+        }
+        if (firstId != 0)
+            _lastInsertId = firstId;
+        _rowCount = (long)affected;
+        string info = plan.Rows.Count > 1 || plan.Rows.Count == 1 && plan.Rows[0].Sql.StartsWith("WITH", StringComparison.Ordinal)
+            ? $"Records: {plan.Rows.Count}  Duplicates: {duplicates}  Warnings: {_state.Warnings.Count}" : "";
+        await WriteOkAsync(new OkResult(affected, (ulong)firstId, info), more, sink, cancellationToken);
+    }
+
+    (ulong Affected, long Id, bool Duplicate) InsertRow(SqlPlan plan, TableInfo table, InsertRow row, long rowNumber, object?[] literals, IReadOnlyList<object?>? parameters)
+    {
+        var values = new object?[row.Params.Count];
+        bool generated = row.AutoIncrementOmitted && table.RowidAutoIncrement;
+        long generatedValue = 0;
+        for (int j = 0; j < values.Length; j++)
+        {
+            var p = row.Params[j];
+            object? v = p.Kind == ParamKind.AutoIncrement ? null : ResolveParam(p, literals, parameters);
+            if (p.Target is not null && p.Kind != ParamKind.AutoIncrement)
+                v = ValueCoercion.Coerce(p.Target, v, rowNumber, _state.Strict, _state.Warnings);
+            if (j == row.AutoIncrementParam && (v is null || v is 0L))
+            {
+                if (table.RowidAutoIncrement)
+                {
+                    v = null;
+                    generated = true;
+                }
+                else
+                {
+                    var col = p.Target!;
+                    var next = SqliteUtil.Query(_db, $"SELECT COALESCE(MAX({SqliteUtil.Quote(col.Name)}), 0) + 1 FROM main.{SqliteUtil.Quote(table.SqliteName)}");
+                    generatedValue = Convert.ToInt64(next[0][0], System.Globalization.CultureInfo.InvariantCulture);
+                    v = generatedValue;
+                }
+            }
+            values[j] = v;
+        }
+        var stmt = GetStatement(row.Sql);
+        try
+        {
+            for (int j = 0; j < values.Length; j++)
+                SqliteUtil.Bind(stmt, j + 1, values[j]);
+            _state.ResetTracking();
+            int rc = raw.sqlite3_step(stmt);
+            if (rc == raw.SQLITE_DONE)
+            {
+                int changes = raw.sqlite3_changes(_db);
+                if (plan.Mode == InsertMode.Upsert && _state.AnySetCall)
+                    return (_state.ChangedRows > 0 ? 2UL : 0UL, 0, true);
+                if (changes == 0 && plan.Mode == InsertMode.Ignore)
+                {
+                    _state.Warnings.Add(new SqlWarning("Warning", (int)MySqlErrorCode.DupEntry, "Duplicate entry for a unique key (row ignored)"));
+                    return (0, 0, true);
+                }
+                long id = 0;
+                if (changes > 0 && generated)
+                    id = raw.sqlite3_last_insert_rowid(_db);
+                else if (changes > 0 && generatedValue != 0)
+                    id = generatedValue;
+                return ((ulong)changes, id, false);
+            }
+            int extended = raw.sqlite3_extended_errcode(_db);
+            if (extended is SqliteConstraintUnique or SqliteConstraintPrimaryKey && _state.PendingError is null)
+            {
+                string message = raw.sqlite3_errmsg(_db).utf8_to_string() ?? "";
+                if (plan.Mode == InsertMode.Replace && row.ReplaceSql is not null)
+                {
+                    raw.sqlite3_reset(stmt);
+                    var replace = GetStatement(row.ReplaceSql);
+                    try
+                    {
+                        for (int j = 0; j < values.Length; j++)
+                            SqliteUtil.Bind(replace, j + 1, values[j]);
+                        int rc2 = raw.sqlite3_step(replace);
+                        if (rc2 != raw.SQLITE_DONE)
+                            throw SqliteRowSource.Error(rc2, _db, _state);
+                        long id = generated ? raw.sqlite3_last_insert_rowid(_db) : 0;
+                        return (2, id, true);
+                    }
+                    finally
+                    {
+                        raw.sqlite3_reset(replace);
+                    }
+                }
+                throw DuplicateEntry(table, message, row, values);
+            }
+            throw SqliteRowSource.Error(rc, _db, _state);
+        }
+        finally
+        {
+            raw.sqlite3_reset(stmt);
+        }
+    }
+
+    /// <summary>1062 in MySQL 8's wording: "Duplicate entry 'v1-v2' for key 'table.key'".</summary>
+    static MySqlErrorException DuplicateEntry(TableInfo table, string sqliteMessage, InsertRow? row, object?[]? values)
+    {
+        const string prefix = "UNIQUE constraint failed: ";
+        var columns = new List<string>();
+        if (sqliteMessage.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            foreach (var part in sqliteMessage[prefix.Length..].Split(", "))
+            {
+                int dot = part.LastIndexOf('.');
+                columns.Add(dot >= 0 ? part[(dot + 1)..] : part);
+            }
+        }
+        var index = table.Indexes.FirstOrDefault(i => (i.Primary || i.Unique) && i.Columns.Count == columns.Count
+            && i.Columns.Zip(columns).All(p => p.First.Equals(p.Second, StringComparison.OrdinalIgnoreCase)));
+        string keyName = index?.Name ?? "PRIMARY";
+        var parts = new List<string>();
+        foreach (var c in columns)
+        {
+            string text = "";
+            if (row is not null && values is not null)
+            {
+                for (int j = 0; j < row.Params.Count; j++)
+                {
+                    if (row.Params[j].Target is { } t && t.Name.Equals(c, StringComparison.OrdinalIgnoreCase) && values[j] is { } v)
+                    {
+                        text = v is byte[] b ? System.Text.Encoding.UTF8.GetString(b) : ValueCoercion.ToText(v);
+                        break;
+                    }
+                }
+            }
+            parts.Add(text);
+        }
+        return MySqlErrors.DuplicateEntry(string.Join("-", parts), table.Name + "." + keyName);
+    }
+
+    async ValueTask RunWriteAsync(SqlPlan plan, object?[] literals, IReadOnlyList<object?>? parameters, bool more, IResultSink sink, CancellationToken cancellationToken)
+    {
+        BeginIfNeeded();
+        await AcquireWriteAsync(cancellationToken);
+        var stmt = GetStatement(plan.Sql);
+        long matched;
+        try
+        {
+            BindAll(stmt, plan.Params, literals, parameters);
+            _state.ResetTracking();
+            _state.Strict = Strict && !plan.Sql.StartsWith("UPDATE OR IGNORE", StringComparison.Ordinal);
+            _state.Row = 1;
+            int rc;
+            while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
+            {
+            }
+            if (rc != raw.SQLITE_DONE)
+            {
+                int extended = raw.sqlite3_extended_errcode(_db);
+                if (extended is SqliteConstraintUnique or SqliteConstraintPrimaryKey && _state.PendingError is null)
+                    throw DuplicateEntry(plan.Table!, raw.sqlite3_errmsg(_db).utf8_to_string() ?? "", null, null);
+                throw SqliteRowSource.Error(rc, _db, _state);
+            }
+            matched = raw.sqlite3_changes(_db);
+        }
+        finally
+        {
+            raw.sqlite3_reset(stmt);
+        }
+        OkResult result;
+        if (plan.Kind == PlanKind.Update)
+        {
+            long changed = _state.ChangedRows;
+            result = new OkResult((ulong)changed, 0, $"Rows matched: {matched}  Changed: {changed}  Warnings: {_state.Warnings.Count}");
+            _rowCount = changed;
+        }
+        else
+        {
+            result = new OkResult((ulong)matched);
+            _rowCount = matched;
+        }
+        await WriteOkAsync(result, more, sink, cancellationToken);
+    }
+}

@@ -1,0 +1,317 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Borealis.Sql.Catalog;
+using Borealis.Sql.Errors;
+using Borealis.Sql.Execution;
+using Borealis.Sql.Results;
+using Borealis.Sql.Syntax;
+using SQLitePCL;
+
+namespace Borealis.Sql;
+
+internal sealed partial class SqlSession
+{
+    static readonly string[] s_tableStatusColumns = ["Name", "Engine", "Version", "Row_format", "Rows", "Avg_row_length", "Data_length",
+        "Max_data_length", "Index_length", "Data_free", "Auto_increment", "Create_time", "Update_time", "Check_time", "Collation", "Checksum",
+        "Create_options", "Comment"];
+
+    static readonly string[] s_indexColumns = ["Table", "Non_unique", "Key_name", "Seq_in_index", "Column_name", "Collation", "Cardinality",
+        "Sub_part", "Packed", "Null", "Index_type", "Comment", "Index_comment", "Visible", "Expression"];
+
+    async ValueTask ShowAsync(Statement.Show show, CatalogSnapshot catalog, bool more, IResultSink sink, CancellationToken cancellationToken)
+    {
+        ColumnDefinition[] columns;
+        var rows = new List<object?[]>();
+        switch (show.What)
+        {
+            case "databases":
+            {
+                columns = [ResultColumns.Text("Database")];
+                rows.Add(["information_schema"]);
+                foreach (var s in catalog.Schemas.Values.OrderBy(s => s.Name, StringComparer.Ordinal))
+                    rows.Add([s.Name]);
+                break;
+            }
+            case "tables":
+            {
+                string schemaName = show.Schema ?? CurrentDatabase ?? throw MySqlErrors.NoDatabaseSelected();
+                var schema = catalog.FindSchema(schemaName) ?? throw MySqlErrors.UnknownDatabase(schemaName);
+                columns = show.Full
+                    ? [ResultColumns.Text("Tables_in_" + schema.Name), ResultColumns.Text("Table_type")]
+                    : [ResultColumns.Text("Tables_in_" + schema.Name)];
+                foreach (var t in schema.Tables.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
+                    rows.Add(show.Full ? [t.Name, "BASE TABLE"] : [t.Name]);
+                break;
+            }
+            case "table status":
+            {
+                string schemaName = show.Schema ?? CurrentDatabase ?? throw MySqlErrors.NoDatabaseSelected();
+                var schema = catalog.FindSchema(schemaName) ?? throw MySqlErrors.UnknownDatabase(schemaName);
+                columns = [.. s_tableStatusColumns
+                    .Select(n => ResultColumns.Text(n))];
+                foreach (var t in schema.Tables.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
+                {
+                    rows.Add([t.Name, t.Engine, 10L, "Dynamic", 0L, 0L, 16384L, 0L, 0L, 0L, NextAutoIncrement(t), t.CreateTime, null, null, t.Collation, null, "", t.Comment]);
+                }
+                break;
+            }
+            case "columns":
+            {
+                var table = ResolveShowTable(show.Table!, catalog);
+                columns = show.Full
+                    ? [ResultColumns.Text("Field"), ResultColumns.Text("Type"), ResultColumns.Text("Collation"), ResultColumns.Text("Null"), ResultColumns.Text("Key"),
+                        ResultColumns.Text("Default"), ResultColumns.Text("Extra"), ResultColumns.Text("Privileges"), ResultColumns.Text("Comment")]
+                    : [ResultColumns.Text("Field"), ResultColumns.Text("Type"), ResultColumns.Text("Null"), ResultColumns.Text("Key"), ResultColumns.Text("Default"), ResultColumns.Text("Extra")];
+                foreach (var c in table.Columns)
+                {
+                    string key = KeyOf(table, c);
+                    string? def = c.DefaultNow ? "CURRENT_TIMESTAMP" : c.Default;
+                    rows.Add(show.Full
+                        ? [c.Name, c.ColumnType, c.IsString ? c.Collation : null, c.NotNull ? "NO" : "YES", key, def, CatalogStore.Extra(c), "select,insert,update,references", c.Comment]
+                        : [c.Name, c.ColumnType, c.NotNull ? "NO" : "YES", key, def, CatalogStore.Extra(c)]);
+                }
+                if (show.Like is not null)
+                {
+                    var regex = LikeRegex(show.Like);
+                    rows = rows.Where(r => regex.IsMatch((string)r[0]!)).ToList();
+                }
+                break;
+            }
+            case "index":
+            {
+                var table = ResolveShowTable(show.Table!, catalog);
+                columns = [.. s_indexColumns.Select(n => ResultColumns.Text(n))];
+                foreach (var index in table.Indexes)
+                {
+                    long seq = 1;
+                    foreach (var col in index.Columns)
+                    {
+                        var c = table.FindColumn(col);
+                        rows.Add([table.Name, index.Unique || index.Primary ? 0L : 1L, index.Name, seq++, c?.Name ?? col, "A", 0L, null, null,
+                            c is { NotNull: false } ? "YES" : "", "BTREE", "", "", "YES", null]);
+                    }
+                }
+                break;
+            }
+            case "create table":
+            {
+                var table = ResolveShowTable(show.Table!, catalog);
+                columns = [ResultColumns.Text("Table"), ResultColumns.Text("Create Table", 1024)];
+                rows.Add([table.Name, ShowCreateTable(table)]);
+                break;
+            }
+            case "create database":
+            {
+                var schema = catalog.FindSchema(show.Schema!) ?? throw MySqlErrors.UnknownDatabase(show.Schema!);
+                columns = [ResultColumns.Text("Database"), ResultColumns.Text("Create Database", 1024)];
+                rows.Add([schema.Name, $"CREATE DATABASE `{schema.Name}` /*!40100 DEFAULT CHARACTER SET {schema.Charset} COLLATE {schema.Collation} */ /*!80016 DEFAULT ENCRYPTION='N' */"]);
+                break;
+            }
+            case "variables":
+            {
+                columns = [ResultColumns.Text("Variable_name"), ResultColumns.Text("Value", 1024)];
+                var names = SystemVariables.Defaults.Select(kv => kv.Key).Concat(_server.GlobalVariables.Keys).Concat(_sessionVariables.Keys)
+                    .Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(n => n, StringComparer.Ordinal);
+                foreach (var name in names)
+                {
+                    var value = GetSystemVariable(name, show.Global);
+                    rows.Add([name, value is null ? "" : value is ulong u ? u.ToString(CultureInfo.InvariantCulture) : ValueCoercion.ToText(value)]);
+                }
+                break;
+            }
+            case "status":
+            {
+                columns = [ResultColumns.Text("Variable_name"), ResultColumns.Text("Value", 1024)];
+                long uptime = (long)(DateTime.UtcNow - _server.StartTime).TotalSeconds;
+                int sessions = _server.Sessions.Count();
+                rows.Add(["Aborted_clients", "0"]);
+                rows.Add(["Aborted_connects", "0"]);
+                rows.Add(["Connections", sessions.ToString(CultureInfo.InvariantCulture)]);
+                rows.Add(["Queries", Interlocked.Read(ref _server.Questions).ToString(CultureInfo.InvariantCulture)]);
+                rows.Add(["Questions", Interlocked.Read(ref _server.Questions).ToString(CultureInfo.InvariantCulture)]);
+                rows.Add(["Ssl_cipher", ""]);
+                rows.Add(["Threads_connected", sessions.ToString(CultureInfo.InvariantCulture)]);
+                rows.Add(["Threads_running", "1"]);
+                rows.Add(["Uptime", uptime.ToString(CultureInfo.InvariantCulture)]);
+                break;
+            }
+            case "warnings" or "errors":
+            {
+                columns = [ResultColumns.Text("Level", 7), ResultColumns.Integer("Code"), ResultColumns.Text("Message", 512)];
+                foreach (var w in _state.Warnings)
+                {
+                    if (show.What == "errors" && w.Level != "Error")
+                        continue;
+                    rows.Add([w.Level, (long)w.Code, w.Message]);
+                }
+                break;
+            }
+            case "processlist":
+            {
+                columns = [ResultColumns.Integer("Id"), ResultColumns.Text("User", 32), ResultColumns.Text("Host", 261), ResultColumns.Text("db"),
+                    ResultColumns.Text("Command", 16), ResultColumns.Integer("Time"), ResultColumns.Text("State", 64), ResultColumns.Text("Info", 1024)];
+                foreach (var s in _server.Sessions.OrderBy(s => s.Info.ConnectionId))
+                {
+                    string? statement = s.CurrentStatement;
+                    rows.Add([(long)s.Info.ConnectionId, s.Info.User, s.Info.Host, s.CurrentDatabase, statement is null ? "Sleep" : "Query", 0L,
+                        statement is null ? "" : "executing", show.Full || statement is null ? statement : statement[..Math.Min(100, statement.Length)]]);
+                }
+                break;
+            }
+            case "engines":
+                columns = [ResultColumns.Text("Engine"), ResultColumns.Text("Support"), ResultColumns.Text("Comment", 80), ResultColumns.Text("Transactions"),
+                    ResultColumns.Text("XA"), ResultColumns.Text("Savepoints")];
+                rows.Add(["InnoDB", "DEFAULT", "Borealis storage (SQLite on the Borealis volume)", "YES", "NO", "YES"]);
+                break;
+            case "charset":
+                columns = [ResultColumns.Text("Charset"), ResultColumns.Text("Description"), ResultColumns.Text("Default collation"), ResultColumns.Integer("Maxlen")];
+                rows.Add(["ascii", "US ASCII", "ascii_general_ci", 1L]);
+                rows.Add(["binary", "Binary pseudo charset", "binary", 1L]);
+                rows.Add(["latin1", "cp1252 West European", "latin1_swedish_ci", 1L]);
+                rows.Add(["utf8mb3", "UTF-8 Unicode", "utf8mb3_general_ci", 3L]);
+                rows.Add(["utf8mb4", "UTF-8 Unicode", "utf8mb4_0900_ai_ci", 4L]);
+                break;
+            case "collation":
+                columns = [ResultColumns.Text("Collation"), ResultColumns.Text("Charset"), ResultColumns.Integer("Id"), ResultColumns.Text("Default"),
+                    ResultColumns.Text("Compiled"), ResultColumns.Integer("Sortlen"), ResultColumns.Text("Pad_attribute")];
+                rows.Add(["utf8mb4_0900_ai_ci", "utf8mb4", 255L, "Yes", "Yes", 0L, "NO PAD"]);
+                rows.Add(["utf8mb4_general_ci", "utf8mb4", 45L, "", "Yes", 1L, "PAD SPACE"]);
+                rows.Add(["utf8mb4_bin", "utf8mb4", 46L, "", "Yes", 1L, "PAD SPACE"]);
+                rows.Add(["binary", "binary", 63L, "Yes", "Yes", 1L, "NO PAD"]);
+                break;
+            case "grants":
+                columns = [ResultColumns.Text($"Grants for {Info.User}@%", 256)];
+                rows.Add([$"GRANT ALL PRIVILEGES ON *.* TO `{Info.User}`@`%` WITH GRANT OPTION"]);
+                break;
+            default:
+                columns = [ResultColumns.Text("Name")];
+                break;
+        }
+        if (show.Like is not null && show.What != "columns")
+        {
+            var regex = LikeRegex(show.Like);
+            rows = rows.Where(r => r[0] is string s && regex.IsMatch(s)).ToList();
+        }
+        if (show.Where is not null)
+            rows = FilterRows(columns, rows, show.Where, catalog);
+        _rowCount = -1;
+        await _connection.WaitForDurableAsync(cancellationToken);
+        await sink.WriteResultSetAsync(columns, new ListRowSource(rows), more, cancellationToken);
+    }
+
+    TableInfo ResolveShowTable(TableName name, CatalogSnapshot catalog)
+    {
+        string schema = SchemaOf(name);
+        if (catalog.FindSchema(schema) is null && !schema.Equals("information_schema", StringComparison.OrdinalIgnoreCase))
+            throw MySqlErrors.UnknownDatabase(schema);
+        return catalog.FindTable(schema, name.Name) ?? throw MySqlErrors.NoSuchTable(schema, name.Name);
+    }
+
+    static string KeyOf(TableInfo table, ColumnInfo c) =>
+        table.Indexes.Any(i => i.Primary && i.Columns.Contains(c.Name, StringComparer.OrdinalIgnoreCase)) ? "PRI"
+        : table.Indexes.Any(i => i.Unique && i.Columns.Count == 1 && i.Columns[0].Equals(c.Name, StringComparison.OrdinalIgnoreCase)) ? "UNI"
+        : table.Indexes.Any(i => i.Columns.Count > 0 && i.Columns[0].Equals(c.Name, StringComparison.OrdinalIgnoreCase)) ? "MUL" : "";
+
+    object? NextAutoIncrement(TableInfo table)
+    {
+        var ai = table.AutoIncrementColumn;
+        if (ai is null)
+            return null;
+        var rows = table.RowidAutoIncrement
+            ? SqliteUtil.Query(_db, "SELECT seq + 1 FROM sqlite_sequence WHERE name = ?", table.SqliteName)
+            : SqliteUtil.Query(_db, $"SELECT COALESCE(MAX({SqliteUtil.Quote(ai.Name)}), 0) + 1 FROM main.{SqliteUtil.Quote(table.SqliteName)}");
+        return rows.Count > 0 ? rows[0][0] : 1L;
+    }
+
+    string ShowCreateTable(TableInfo table)
+    {
+        var sb = new StringBuilder();
+        sb.Append("CREATE TABLE `").Append(table.Name).Append("` (\n");
+        var lines = new List<string>();
+        foreach (var c in table.Columns)
+        {
+            var line = new StringBuilder();
+            line.Append("  `").Append(c.Name).Append("` ").Append(c.ColumnType);
+            if (c.IsString && (c.Charset != table.Charset || c.Collation != table.Collation))
+                line.Append(" CHARACTER SET ").Append(c.Charset).Append(" COLLATE ").Append(c.Collation);
+            if (c.NotNull)
+                line.Append(" NOT NULL");
+            if (c.DefaultNow)
+                line.Append(" DEFAULT CURRENT_TIMESTAMP");
+            else if (c.HasDefault)
+                line.Append(" DEFAULT ").Append(c.Default is null ? "NULL" : "'" + c.Default.Replace("'", "''", StringComparison.Ordinal) + "'");
+            if (c.OnUpdateNow)
+                line.Append(" ON UPDATE CURRENT_TIMESTAMP");
+            if (c.AutoIncrement)
+                line.Append(" AUTO_INCREMENT");
+            if (c.Comment.Length > 0)
+                line.Append(" COMMENT '").Append(c.Comment.Replace("'", "''", StringComparison.Ordinal)).Append('\'');
+            lines.Add(line.ToString());
+        }
+        foreach (var index in table.Indexes)
+        {
+            string cols = string.Join(",", index.Columns.Select(c => "`" + c + "`"));
+            lines.Add(index.Primary ? $"  PRIMARY KEY ({cols})" : index.Unique ? $"  UNIQUE KEY `{index.Name}` ({cols})" : $"  KEY `{index.Name}` ({cols})");
+        }
+        sb.Append(string.Join(",\n", lines)).Append("\n) ENGINE=").Append(table.Engine);
+        if (table.AutoIncrementColumn is not null && NextAutoIncrement(table) is long next && next > 1)
+            sb.Append(" AUTO_INCREMENT=").Append(next);
+        sb.Append(" DEFAULT CHARSET=").Append(table.Charset).Append(" COLLATE=").Append(table.Collation);
+        if (table.Comment.Length > 0)
+            sb.Append(" COMMENT='").Append(table.Comment.Replace("'", "''", StringComparison.Ordinal)).Append('\'');
+        return sb.ToString();
+    }
+
+    static Regex LikeRegex(string pattern)
+    {
+        var sb = new StringBuilder("^");
+        for (int i = 0; i < pattern.Length; i++)
+        {
+            char c = pattern[i];
+            if (c == '\\' && i + 1 < pattern.Length)
+                sb.Append(Regex.Escape(pattern[++i].ToString()));
+            else if (c == '%')
+                sb.Append(".*");
+            else if (c == '_')
+                sb.Append('.');
+            else
+                sb.Append(Regex.Escape(c.ToString()));
+        }
+        sb.Append('$');
+        return new Regex(sb.ToString(), RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant);
+    }
+
+    /// <summary>SHOW ... WHERE expr: filters the rows through SQLite, with the SHOW columns as names.</summary>
+    List<object?[]> FilterRows(ColumnDefinition[] columns, List<object?[]> rows, Expr where, CatalogSnapshot catalog)
+    {
+        if (rows.Count == 0)
+            return rows;
+        var result = new List<object?[]>();
+        var select = new Query.Select { Items = [new SelectItem(where, "v", "v")] };
+        var plan = new Translator(catalog, CurrentDatabase).TranslateSelect(select);
+        // Wrap: SELECT (expr) FROM (SELECT ? AS "c1", ? AS "c2", ...)
+        string inner = "SELECT " + string.Join(", ", columns.Select(c => "? AS " + SqliteUtil.Quote(c.Name)));
+        string sql = plan.Sql.Replace(" AS \"v\"", "", StringComparison.Ordinal) + " FROM (" + inner + ")";
+        var stmt = SqliteUtil.Prepare(_db, sql);
+        try
+        {
+            foreach (var row in rows)
+            {
+                raw.sqlite3_reset(stmt);
+                int k = 1;
+                foreach (var p in plan.Params)
+                    SqliteUtil.Bind(stmt, k++, ResolveParam(p, [], null));
+                foreach (var v in row)
+                    SqliteUtil.Bind(stmt, k++, v);
+                if (raw.sqlite3_step(stmt) == raw.SQLITE_ROW && raw.sqlite3_column_int64(stmt, 0) != 0)
+                    result.Add(row);
+            }
+        }
+        finally
+        {
+            stmt.Dispose();
+        }
+        return result;
+    }
+}

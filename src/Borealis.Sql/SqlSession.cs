@@ -1,0 +1,518 @@
+using Borealis.Engine;
+using Borealis.Sql.Catalog;
+using Borealis.Sql.Errors;
+using Borealis.Sql.Execution;
+using Borealis.Sql.Parsing;
+using Borealis.Sql.Results;
+using Borealis.Sql.Syntax;
+using SQLitePCL;
+
+namespace Borealis.Sql;
+
+/// <summary>
+/// One client session: parses, translates (through the shape cache) and runs statements on the session's own
+/// engine connection, following the engine's rules (write lock before writes, EndStatement after every
+/// statement, durable before any reply). Split by concern: .Dml, .Ddl, .Show, .Variables.
+/// </summary>
+internal sealed partial class SqlSession : ISqlSession
+{
+    const int MaxCachedStatements = 256;
+
+    readonly SqlServer _server;
+    readonly DatabaseConnection _connection;
+    readonly sqlite3 _db;
+    readonly FunctionState _state = new();
+    readonly Dictionary<string, sqlite3_stmt> _statements = new(StringComparer.Ordinal);
+    readonly Dictionary<string, object?> _userVariables = new(StringComparer.OrdinalIgnoreCase);
+    readonly Dictionary<string, object?> _sessionVariables = new(StringComparer.OrdinalIgnoreCase);
+    readonly HashSet<SqlPreparedStatement> _prepared = [];
+    bool _autocommit = true;
+    long _lastInsertId;
+    long _rowCount;
+    long _foundRows;
+    bool _disposed;
+
+    public SqlSession(SqlServer server, SessionInfo info)
+    {
+        _server = server;
+        Info = info;
+        _connection = server.Database.OpenConnection();
+        _db = _connection.Handle;
+        try
+        {
+            raw.sqlite3_extended_result_codes(_db, 1);
+            SqliteUtil.Exec(_db, "PRAGMA temp_store = MEMORY");
+            SqliteUtil.Exec(_db, "PRAGMA foreign_keys = OFF");
+            SqlFunctions.Register(_db, _state, server.Registry);
+            foreach (var statement in CatalogStore.InformationSchemaSql(server.Options.ServerId).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                SqliteUtil.Exec(_db, statement);
+            if (info.Database is { Length: > 0 } db)
+                UseDatabase(db);
+        }
+        catch
+        {
+            _connection.Dispose();
+            throw;
+        }
+    }
+
+    public SessionInfo Info { get; }
+
+    public string? CurrentDatabase { get; private set; }
+
+    /// <summary>The statement being run (SHOW PROCESSLIST), or null.</summary>
+    internal string? CurrentStatement { get; private set; }
+
+    public ServerStatus Status =>
+        (_autocommit ? ServerStatus.Autocommit : ServerStatus.None) | (_connection.InTransaction ? ServerStatus.InTransaction : ServerStatus.None);
+
+    public int WarningCount => _state.Warnings.Count;
+
+    bool Strict
+    {
+        get
+        {
+            var mode = GetSystemVariable("sql_mode", global: false) as string ?? "";
+            return mode.Contains("STRICT_TRANS_TABLES", StringComparison.OrdinalIgnoreCase) || mode.Contains("STRICT_ALL_TABLES", StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    string ClientHost
+    {
+        get
+        {
+            string host = Info.Host;
+            int colon = host.LastIndexOf(':');
+            return colon > 0 && !host.EndsWith(']') && host.Count(c => c == ':') == 1 ? host[..colon] : host;
+        }
+    }
+
+    public void UseDatabase(string name)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (name.Equals("information_schema", StringComparison.OrdinalIgnoreCase))
+        {
+            CurrentDatabase = "information_schema";
+            return;
+        }
+        var catalog = CurrentCatalog();
+        var schema = catalog.FindSchema(name) ?? throw MySqlErrors.UnknownDatabase(name);
+        CurrentDatabase = schema.Name;
+    }
+
+    CatalogSnapshot CurrentCatalog()
+    {
+        var stmt = GetStatement("SELECT value FROM __bx_meta WHERE key = 'catalog_version'");
+        try
+        {
+            int rc = raw.sqlite3_step(stmt);
+            long version = rc == raw.SQLITE_ROW ? raw.sqlite3_column_int64(stmt, 0) : 0;
+            raw.sqlite3_reset(stmt);
+            return _server.EnsureCatalog(_db, version);
+        }
+        finally
+        {
+            raw.sqlite3_reset(stmt);
+        }
+    }
+
+    sqlite3_stmt GetStatement(string sql)
+    {
+        if (_statements.TryGetValue(sql, out var stmt))
+            return stmt;
+        if (_statements.Count >= MaxCachedStatements)
+            ClearStatements();
+        stmt = SqliteUtil.Prepare(_db, sql);
+        _statements[sql] = stmt;
+        return stmt;
+    }
+
+    void ClearStatements()
+    {
+        foreach (var s in _statements.Values)
+            s.Dispose();
+        _statements.Clear();
+    }
+
+    public async ValueTask ExecuteAsync(string sql, bool allowMultipleStatements, IResultSink sink, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(sql);
+        ArgumentNullException.ThrowIfNull(sink);
+        Interlocked.Increment(ref _server.Questions);
+        var statements = StatementText.Split(Lexer.Tokenize(sql));
+        if (statements.Count == 0)
+            throw MySqlErrors.EmptyQuery();
+        if (!allowMultipleStatements && statements.Count > 1)
+            throw MySqlErrors.Syntax(Lexer.Near(sql, statements[1][0].Start), statements[1][0].Line);
+        for (int i = 0; i < statements.Count; i++)
+            await ExecuteStatementAsync(sql, statements[i], null, null, i < statements.Count - 1, sink, cancellationToken);
+    }
+
+    public PreparedStatement Prepare(string sql)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(sql);
+        var statements = StatementText.Split(Lexer.Tokenize(sql));
+        if (statements.Count == 0)
+            throw MySqlErrors.EmptyQuery();
+        if (statements.Count > 1)
+            throw MySqlErrors.Syntax(Lexer.Near(sql, statements[1][0].Start), statements[1][0].Line);
+        var tokens = statements[0];
+        var statement = Parser.Parse(sql, tokens, out int parameterCount);
+        IReadOnlyList<ColumnDefinition> columns = [];
+        SqlPlan? plan = null;
+        try
+        {
+            if (statement is Statement.SelectStatement select)
+            {
+                var catalog = CurrentCatalog();
+                plan = new Translator(catalog, CurrentDatabase).TranslateSelect(select.Query);
+                plan = WithDatabase(plan);
+                var stmt = GetStatement(plan.Sql);
+                columns = BuildColumns(stmt, plan, hasRow: false, out bool complete);
+                if (complete)
+                    plan.Columns = columns;
+            }
+        }
+        finally
+        {
+            _connection.EndStatement();
+        }
+        var prepared = new SqlPreparedStatement(sql, tokens, statement, parameterCount, columns) { Plan = plan };
+        _prepared.Add(prepared);
+        return prepared;
+    }
+
+    SqlPlan WithDatabase(SqlPlan plan) => new()
+    {
+        Kind = plan.Kind,
+        CatalogVersion = plan.CatalogVersion,
+        Sql = plan.Sql,
+        Params = plan.Params,
+        Inlined = plan.Inlined,
+        Hints = plan.Hints,
+        ForUpdate = plan.ForUpdate,
+        CalcFoundRows = plan.CalcFoundRows,
+        Table = plan.Table,
+        Rows = plan.Rows,
+        Mode = plan.Mode,
+        TracksChanges = plan.TracksChanges,
+        Database = CurrentDatabase,
+    };
+
+    public async ValueTask ExecutePreparedAsync(PreparedStatement statement, IReadOnlyList<object?> parameters, IResultSink sink, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(sink);
+        if (statement is not SqlPreparedStatement prepared || prepared.Closed)
+            throw MySqlErrors.UnknownStatementHandler(0, "mysqld_stmt_execute");
+        if (parameters.Count < prepared.ParameterCount)
+            throw new MySqlErrorException(MySqlErrorCode.WrongArguments, "Incorrect arguments to mysqld_stmt_execute");
+        Interlocked.Increment(ref _server.Questions);
+        await ExecuteStatementAsync(prepared.Sql, prepared.Tokens, parameters, prepared, false, sink, cancellationToken);
+    }
+
+    public void ClosePrepared(PreparedStatement statement)
+    {
+        if (statement is SqlPreparedStatement prepared)
+        {
+            prepared.Closed = true;
+            _prepared.Remove(prepared);
+        }
+    }
+
+    public void Reset()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_connection.InTransaction)
+            raw.sqlite3_exec(_db, "ROLLBACK");
+        _connection.EndStatement();
+        _userVariables.Clear();
+        _sessionVariables.Clear();
+        foreach (var p in _prepared)
+            p.Closed = true;
+        _prepared.Clear();
+        _autocommit = true;
+        _lastInsertId = 0;
+        _rowCount = 0;
+        _state.Warnings.Clear();
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        _server.Forget(this);
+        ClearStatements();
+        _connection.Dispose();
+    }
+
+    static bool IsDataStatement(List<Token> tokens) =>
+        tokens.Count > 0 && (tokens[0].Is("SELECT") || tokens[0].Is("INSERT") || tokens[0].Is("UPDATE") || tokens[0].Is("DELETE") || tokens[0].Is("REPLACE"));
+
+    static bool InlinedMatch(SqlPlan plan, object?[] literals)
+    {
+        foreach (var (index, value) in plan.Inlined)
+        {
+            if (index >= literals.Length)
+                return false;
+            var actual = literals[index];
+            if (actual is byte[] a && value is byte[] b ? !a.AsSpan().SequenceEqual(b) : !Equals(actual, value))
+                return false;
+        }
+        return true;
+    }
+
+    async ValueTask ExecuteStatementAsync(string sql, List<Token> tokens, IReadOnlyList<object?>? parameters, SqlPreparedStatement? prepared,
+        bool more, IResultSink sink, CancellationToken cancellationToken)
+    {
+        CurrentStatement = sql;
+        bool showWarnings = tokens.Count > 1 && tokens[0].Is("SHOW") && (tokens[1].Is("WARNINGS") || tokens[1].Is("ERRORS") || tokens[1].Is("COUNT"));
+        if (!showWarnings)
+            _state.Warnings.Clear();
+        _state.PendingError = null;
+        try
+        {
+            var literals = StatementText.LiteralValues(tokens);
+            var catalog = CurrentCatalog();
+            string? key = null;
+            if (prepared is null && IsDataStatement(tokens))
+            {
+                key = StatementText.ShapeKey(tokens, CurrentDatabase);
+                if (_server.Plans.TryGetValue(key, out var cached) && cached.CatalogVersion == catalog.Version && InlinedMatch(cached, literals))
+                {
+                    await RunPlanAsync(cached, literals, parameters, more, sink, cancellationToken);
+                    return;
+                }
+            }
+            if (prepared?.Plan is { } preparedPlan && preparedPlan.CatalogVersion == catalog.Version
+                && string.Equals(preparedPlan.Database, CurrentDatabase, StringComparison.Ordinal))
+            {
+                await RunPlanAsync(preparedPlan, literals, parameters, more, sink, cancellationToken);
+                return;
+            }
+            var statement = prepared?.Statement ?? Parser.Parse(sql, tokens, out _);
+            await DispatchAsync(statement, catalog, key, prepared, literals, parameters, more, sink, cancellationToken);
+        }
+        catch (LockWaitTimeoutException)
+        {
+            throw MySqlErrors.LockWaitTimeout();
+        }
+        finally
+        {
+            _connection.EndStatement();
+            CurrentStatement = null;
+        }
+    }
+
+    async ValueTask DispatchAsync(Statement statement, CatalogSnapshot catalog, string? key, SqlPreparedStatement? prepared, object?[] literals,
+        IReadOnlyList<object?>? parameters, bool more, IResultSink sink, CancellationToken cancellationToken)
+    {
+        SqlPlan? plan = null;
+        var translator = new Translator(catalog, CurrentDatabase);
+        switch (statement)
+        {
+            case Statement.SelectStatement s:
+                plan = translator.TranslateSelect(s.Query);
+                break;
+            case Statement.Insert i:
+                if (_server.Options.ReadOnly)
+                    throw MySqlErrors.ReadOnly();
+                plan = translator.TranslateInsert(i, Strict, Info.User, ClientHost);
+                break;
+            case Statement.Update u:
+                if (_server.Options.ReadOnly)
+                    throw MySqlErrors.ReadOnly();
+                plan = translator.TranslateUpdate(u, Info.User, ClientHost);
+                break;
+            case Statement.Delete d:
+                if (_server.Options.ReadOnly)
+                    throw MySqlErrors.ReadOnly();
+                plan = translator.TranslateDelete(d, Info.User, ClientHost);
+                break;
+        }
+        if (plan is not null)
+        {
+            plan = WithDatabase(plan);
+            if (key is not null)
+            {
+                if (_server.Plans.Count > 10_000)
+                    _server.Plans.Clear();
+                _server.Plans[key] = plan;
+            }
+            if (prepared is not null)
+                prepared.Plan = plan;
+            await RunPlanAsync(plan, literals, parameters, more, sink, cancellationToken);
+            return;
+        }
+        switch (statement)
+        {
+            case Statement.Transaction t:
+                await TransactionAsync(t, cancellationToken);
+                break;
+            case Statement.Use u:
+                UseDatabase(u.Name);
+                break;
+            case Statement.Set set:
+                await SetAsync(set, catalog, literals, parameters, cancellationToken);
+                break;
+            case Statement.SetNames names:
+                SetNames(names);
+                break;
+            case Statement.NoOp:
+                break;
+            case Statement.Show show:
+                await ShowAsync(show, catalog, more, sink, cancellationToken);
+                return;
+            case Statement.Unsupported u:
+                throw MySqlErrors.NotSupportedYet(u.What);
+            default:
+                await DdlAsync(statement, more, sink, cancellationToken);
+                return;
+        }
+        await WriteOkAsync(new OkResult(), more, sink, cancellationToken);
+    }
+
+    async ValueTask WriteOkAsync(OkResult result, bool more, IResultSink sink, CancellationToken cancellationToken)
+    {
+        _connection.EndStatement();
+        await _connection.WaitForDurableAsync(cancellationToken);
+        await sink.WriteOkAsync(result, more, cancellationToken);
+    }
+
+    void BeginIfNeeded()
+    {
+        if (!_autocommit && !_connection.InTransaction)
+            SqliteUtil.Exec(_db, "BEGIN");
+    }
+
+    async ValueTask AcquireWriteAsync(CancellationToken cancellationToken)
+    {
+        if (_server.Options.ReadOnly)
+            throw MySqlErrors.ReadOnly();
+        try
+        {
+            await _connection.AcquireWriteLockAsync(cancellationToken);
+        }
+        catch (LockWaitTimeoutException)
+        {
+            throw MySqlErrors.LockWaitTimeout();
+        }
+    }
+
+    async ValueTask TransactionAsync(Statement.Transaction t, CancellationToken cancellationToken)
+    {
+        switch (t.Action)
+        {
+            case "BEGIN":
+                if (_connection.InTransaction)
+                    await CommitAsync(cancellationToken);
+                SqliteUtil.Exec(_db, "BEGIN");
+                break;
+            case "COMMIT":
+                await CommitAsync(cancellationToken);
+                break;
+            case "ROLLBACK":
+                if (_connection.InTransaction)
+                    SqliteUtil.Exec(_db, "ROLLBACK");
+                break;
+            case "SAVEPOINT":
+                if (_connection.InTransaction)
+                    SqliteUtil.Exec(_db, "SAVEPOINT " + SqliteUtil.Quote(t.Savepoint!));
+                break;
+            case "ROLLBACK TO":
+            case "RELEASE":
+                if (!_connection.InTransaction)
+                    throw MySqlErrors.SavepointDoesNotExist(t.Savepoint!);
+                try
+                {
+                    SqliteUtil.Exec(_db, (t.Action == "RELEASE" ? "RELEASE " : "ROLLBACK TO ") + SqliteUtil.Quote(t.Savepoint!));
+                }
+                catch (MySqlErrorException)
+                {
+                    throw MySqlErrors.SavepointDoesNotExist(t.Savepoint!);
+                }
+                break;
+        }
+    }
+
+    async ValueTask CommitAsync(CancellationToken cancellationToken)
+    {
+        if (_connection.InTransaction)
+            SqliteUtil.Exec(_db, "COMMIT");
+        _connection.EndStatement();
+        await _connection.WaitForDurableAsync(cancellationToken);
+    }
+
+    static object? Negate(object? v) => v switch
+    {
+        long l when l != long.MinValue => -l,
+        long l => -(decimal)l,
+        ulong u => u == 9223372036854775808UL ? long.MinValue : -(decimal)u,
+        decimal m => -m,
+        double d => -d,
+        null => null,
+        _ => double.TryParse(Execution.ValueCoercion.ToText(v), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) ? -d : 0L,
+    };
+
+    object? ResolveParam(in ParamSource p, object?[] literals, IReadOnlyList<object?>? parameters) => p.Kind switch
+    {
+        ParamKind.Literal => p.Negate ? Negate(literals[p.Index]) : literals[p.Index],
+        ParamKind.Placeholder => parameters is not null && p.Index < parameters.Count ? parameters[p.Index]
+            : throw new MySqlErrorException(MySqlErrorCode.WrongArguments, "Incorrect arguments to mysqld_stmt_execute"),
+        ParamKind.UserVariable => _userVariables.GetValueOrDefault(p.Name!),
+        ParamKind.SystemVariable => GetSystemVariable(p.Name!, p.Global),
+        ParamKind.LastInsertId => _lastInsertId,
+        ParamKind.RowCount => _rowCount,
+        ParamKind.FoundRows => _foundRows,
+        ParamKind.Database => CurrentDatabase,
+        ParamKind.ConnectionId => (long)Info.ConnectionId,
+        ParamKind.User => Info.User + "@" + ClientHost,
+        ParamKind.Version => SystemVariables.Version,
+        _ => null,
+    };
+
+    void BindAll(sqlite3_stmt stmt, List<ParamSource> sources, object?[] literals, IReadOnlyList<object?>? parameters)
+    {
+        for (int i = 0; i < sources.Count; i++)
+            SqliteUtil.Bind(stmt, i + 1, ResolveParam(sources[i], literals, parameters));
+    }
+
+    IReadOnlyList<ColumnDefinition> BuildColumns(sqlite3_stmt stmt, SqlPlan plan, bool hasRow, out bool complete)
+    {
+        complete = true;
+        int n = raw.sqlite3_column_count(stmt);
+        var columns = new ColumnDefinition[n];
+        var catalog = _server.Catalog;
+        for (int i = 0; i < n; i++)
+        {
+            string name = raw.sqlite3_column_name(stmt, i).utf8_to_string() ?? "";
+            string? table = raw.sqlite3_column_table_name(stmt, i).utf8_to_string();
+            string? origin = raw.sqlite3_column_origin_name(stmt, i).utf8_to_string();
+            if (table is not null && origin is not null && table.IndexOf('/', StringComparison.Ordinal) is int slash && slash > 0
+                && catalog.FindTable(table[..slash], table[(slash + 1)..]) is { } info && info.FindColumn(origin) is { } col)
+            {
+                columns[i] = ResultColumns.FromColumn(name, col, info, IndexFlags.Instance);
+                continue;
+            }
+            if (plan.Hints.TryGetValue(name, out var hint))
+            {
+                columns[i] = ResultColumns.Definition(name, hint);
+                continue;
+            }
+            complete = false;
+            int type = hasRow ? raw.sqlite3_column_type(stmt, i) : raw.SQLITE_TEXT;
+            columns[i] = type switch
+            {
+                raw.SQLITE_INTEGER => ResultColumns.Integer(name),
+                raw.SQLITE_FLOAT => ResultColumns.Definition(name, new ColumnHint(MySqlColumnType.Double, 22, 31, ColumnFlags.Binary)),
+                raw.SQLITE_BLOB => ResultColumns.Definition(name, new ColumnHint(MySqlColumnType.Blob, 65535, 0, ColumnFlags.Binary | ColumnFlags.Blob)),
+                _ => ResultColumns.Text(name, 255),
+            };
+        }
+        return columns;
+    }
+}

@@ -1,0 +1,18 @@
+namespace Borealis.Sql.Syntax;
+
+internal abstract record AlterAction
+{
+    public sealed record AddColumn(ColumnSpec Column, string? After, bool First) : AlterAction;
+
+    public sealed record DropColumn(string Name) : AlterAction;
+
+    public sealed record AddIndex(IndexSpec Index) : AlterAction;
+
+    public sealed record DropIndex(string Name) : AlterAction;
+
+    public sealed record ModifyColumn(string OldName, ColumnSpec Column) : AlterAction;
+
+    public sealed record RenameTo(TableName Name) : AlterAction;
+
+    public sealed record Options(IReadOnlyDictionary<string, string> Values) : AlterAction;
+}

@@ -1,0 +1,3 @@
+namespace Borealis.Sql.Syntax;
+
+internal sealed record Assignment(Expr.Column Target, Expr Value);

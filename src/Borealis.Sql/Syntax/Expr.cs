@@ -1,0 +1,68 @@
+namespace Borealis.Sql.Syntax;
+
+/// <summary>An expression of the MySQL dialect. Nodes are nested records so that the tree reads as one file.</summary>
+internal abstract record Expr
+{
+    /// <summary>A literal; <see cref="Index"/> is its ordinal among the statement's literals (shapes bind it as a parameter).</summary>
+    public sealed record Literal(object? Value, int Index) : Expr;
+
+    /// <summary>A '?' placeholder of a prepared statement (0-based).</summary>
+    public sealed record Parameter(int Index) : Expr;
+
+    public sealed record Column(string? Schema, string? Table, string Name) : Expr;
+
+    /// <summary><c>*</c> or <c>t.*</c> in a select list.</summary>
+    public sealed record Star(string? Schema, string? Table) : Expr;
+
+    public sealed record Unary(string Op, Expr Operand) : Expr;
+
+    public sealed record Binary(string Op, Expr Left, Expr Right) : Expr;
+
+    public sealed record Between(Expr Value, Expr Low, Expr High, bool Not) : Expr;
+
+    public sealed record InList(Expr Value, IReadOnlyList<Expr> Items, bool Not) : Expr;
+
+    public sealed record InQuery(Expr Value, Query Query, bool Not) : Expr;
+
+    public sealed record Exists(Query Query) : Expr;
+
+    public sealed record Subquery(Query Query) : Expr;
+
+    public sealed record IsNull(Expr Value, bool Not) : Expr;
+
+    /// <summary>IS [NOT] TRUE / FALSE.</summary>
+    public sealed record IsBool(Expr Value, bool Truth, bool Not) : Expr;
+
+    public sealed record Like(Expr Value, Expr Pattern, Expr? Escape, bool Not) : Expr;
+
+    public sealed record Regexp(Expr Value, Expr Pattern, bool Not) : Expr;
+
+    public sealed record Case(Expr? Operand, IReadOnlyList<(Expr When, Expr Then)> Whens, Expr? Else) : Expr;
+
+    public sealed record Function(string Name, IReadOnlyList<Expr> Args, bool Distinct = false, bool IsStar = false) : Expr
+    {
+        /// <summary>GROUP_CONCAT's SEPARATOR, when given.</summary>
+        public Expr? Separator { get; init; }
+
+        /// <summary>GROUP_CONCAT's ORDER BY.</summary>
+        public IReadOnlyList<OrderItem>? OrderBy { get; init; }
+    }
+
+    public sealed record Cast(Expr Value, DataType Type) : Expr;
+
+    public sealed record UserVariable(string Name) : Expr;
+
+    /// <summary>@@name, @@session.name, @@global.name.</summary>
+    public sealed record SystemVariable(string Name, bool Global) : Expr;
+
+    /// <summary>INTERVAL expr unit (only inside date arithmetic).</summary>
+    public sealed record Interval(Expr Value, string Unit) : Expr;
+
+    public sealed record Collate(Expr Value, string Collation) : Expr;
+
+    /// <summary>DEFAULT in a VALUES row or SET.</summary>
+    public sealed record Default : Expr;
+
+    /// <summary>ROW(a, b) / (a, b) row constructors.</summary>
+    public sealed record Row(IReadOnlyList<Expr> Items) : Expr;
+}

@@ -1,0 +1,3 @@
+namespace Borealis.Sql.Syntax;
+
+internal sealed record OrderItem(Expr Value, bool Descending);

@@ -1,0 +1,92 @@
+namespace Borealis.Sql.Syntax;
+
+/// <summary>A statement of the MySQL dialect.</summary>
+internal abstract record Statement
+{
+    public sealed record SelectStatement(Query Query) : Statement;
+
+    public sealed record Insert(TableName Table, IReadOnlyList<string>? Columns) : Statement
+    {
+        public bool Replace { get; init; }
+
+        public bool Ignore { get; init; }
+
+        public IReadOnlyList<IReadOnlyList<Expr>> Rows { get; init; } = [];
+
+        public Query? Source { get; init; }
+
+        public IReadOnlyList<Assignment> OnDuplicate { get; init; } = [];
+    }
+
+    public sealed record Update(TableSource Table, IReadOnlyList<Assignment> Assignments, Expr? Where) : Statement
+    {
+        public bool Ignore { get; init; }
+
+        public IReadOnlyList<OrderItem> OrderBy { get; init; } = [];
+
+        public Expr? Limit { get; init; }
+    }
+
+    public sealed record Delete(TableName Table, Expr? Where) : Statement
+    {
+        public IReadOnlyList<OrderItem> OrderBy { get; init; } = [];
+
+        public Expr? Limit { get; init; }
+    }
+
+    public sealed record CreateDatabase(string Name, bool IfNotExists, string? Charset, string? Collation) : Statement;
+
+    public sealed record DropDatabase(string Name, bool IfExists) : Statement;
+
+    public sealed record Use(string Name) : Statement;
+
+    public sealed record CreateTable(TableName Name, bool IfNotExists, IReadOnlyList<ColumnSpec> Columns, IReadOnlyList<IndexSpec> Indexes) : Statement
+    {
+        public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
+
+        public TableName? Like { get; init; }
+
+        public bool Temporary { get; init; }
+    }
+
+    public sealed record DropTable(IReadOnlyList<TableName> Names, bool IfExists) : Statement;
+
+    public sealed record CreateIndex(IndexSpec Index, TableName Table) : Statement;
+
+    public sealed record DropIndex(string Name, TableName Table) : Statement;
+
+    public sealed record AlterTable(TableName Table, IReadOnlyList<AlterAction> Actions) : Statement;
+
+    public sealed record RenameTable(IReadOnlyList<(TableName From, TableName To)> Pairs) : Statement;
+
+    public sealed record Truncate(TableName Table) : Statement;
+
+    /// <summary>BEGIN, COMMIT, ROLLBACK, SAVEPOINT, ROLLBACK TO, RELEASE SAVEPOINT.</summary>
+    public sealed record Transaction(string Action, string? Savepoint = null) : Statement;
+
+    /// <summary>SET: each item is (scope: "user", "session", "global"), name, value.</summary>
+    public sealed record Set(IReadOnlyList<(string Scope, string Name, Expr Value)> Items) : Statement;
+
+    public sealed record SetNames(string Charset, string? Collation) : Statement;
+
+    /// <summary>Statements accepted and ignored (SET TRANSACTION, LOCK TABLES, FLUSH, DO ...).</summary>
+    public sealed record NoOp(string What) : Statement;
+
+    /// <summary>SHOW ... (and DESCRIBE, which is SHOW COLUMNS).</summary>
+    public sealed record Show(string What) : Statement
+    {
+        public bool Full { get; init; }
+
+        public bool Global { get; init; }
+
+        public TableName? Table { get; init; }
+
+        public string? Schema { get; init; }
+
+        public string? Like { get; init; }
+
+        public Expr? Where { get; init; }
+    }
+
+    public sealed record Unsupported(string What) : Statement;
+}

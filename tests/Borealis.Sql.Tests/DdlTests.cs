@@ -1,0 +1,134 @@
+using Borealis.Sql.Errors;
+using Borealis.Sql.Results;
+
+namespace Borealis.Sql.Tests;
+
+public sealed class DdlTests : SqlTestBase
+{
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        await RunAsync("CREATE DATABASE d; USE d");
+    }
+
+    [Fact]
+    public async Task CreateTableWithEveryTypeFamilyAndDescribeIt()
+    {
+        await OkAsync("""
+            CREATE TABLE `all` (
+              id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+              t TINYINT, s SMALLINT UNSIGNED, m MEDIUMINT, i INT(11) DEFAULT -1, b BOOL DEFAULT TRUE,
+              dec1 DECIMAL(8,3) NOT NULL DEFAULT '0.000', f FLOAT, d DOUBLE,
+              c CHAR(10), v VARCHAR(100) NOT NULL DEFAULT 'x' COMMENT 'a comment', tx TEXT, bl BLOB, mt MEDIUMTEXT,
+              dt DATE, dtm DATETIME(3), ts TIMESTAMP NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+              e ENUM('red','green') DEFAULT 'red', j JSON,
+              PRIMARY KEY (id), UNIQUE KEY uv (v), KEY idx_dt (dt, e)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci COMMENT='every type'
+            """);
+        var cols = await RowsAsync("DESCRIBE `all`");
+        Assert.Equal(19, cols.Count);
+        Assert.Equal(["id", "bigint unsigned", "NO", "PRI", null, "auto_increment"], cols[0]);
+        Assert.Equal(["i", "int", "YES", "", "-1", ""], cols[4]);
+        Assert.Equal(["b", "tinyint(1)", "YES", "", "1", ""], cols[5]);
+        Assert.Equal(["dec1", "decimal(8,3)", "NO", "", "0.000", ""], cols[6]);
+        Assert.Equal(["v", "varchar(100)", "NO", "UNI", "x", ""], cols[10]);
+        Assert.Equal(["dt", "date", "YES", "MUL", null, ""], cols[14]);
+        Assert.Equal("enum('red','green')", cols[17][1]);
+        var create = (await RowsAsync("SHOW CREATE TABLE `all`"))[0][1]!;
+        Assert.StartsWith("CREATE TABLE `all` (\n  `id` bigint unsigned NOT NULL AUTO_INCREMENT,", create);
+        Assert.Contains("  PRIMARY KEY (`id`),\n  UNIQUE KEY `uv` (`v`),\n  KEY `idx_dt` (`dt`,`e`)\n) ENGINE=InnoDB", create);
+        Assert.Contains("COMMENT='every type'", create);
+        var index = await RowsAsync("SHOW INDEX FROM `all`");
+        Assert.Equal(4, index.Count);
+        Assert.Equal("idx_dt", index[3][2]);
+        Assert.Equal("2", index[3][3]);
+        await OkAsync("INSERT INTO `all` (v) VALUES ('hello')");
+        var r = await ExecAsync("SELECT id, i, b, dec1, v, e, ts FROM `all`");
+        Assert.Equal(["1", "-1", "1", "0.000", "hello", "red"], r.Rows[0][..6]);
+        Assert.NotNull(r.Rows[0][6]);
+        Assert.Equal(MySqlColumnType.LongLong, r.Columns![0].Type);
+        Assert.True(r.Columns[0].Flags.HasFlag(ColumnFlags.Unsigned | ColumnFlags.AutoIncrement | ColumnFlags.PrimaryKey | ColumnFlags.NotNull));
+        Assert.Equal(MySqlColumnType.NewDecimal, r.Columns[3].Type);
+        Assert.Equal(3, r.Columns[3].Decimals);
+        Assert.True(r.Columns[5].Flags.HasFlag(ColumnFlags.Enum));
+        Assert.Equal(MySqlColumnType.Timestamp, r.Columns[6].Type);
+    }
+
+    [Fact]
+    public async Task AlterTableAddAndDropColumnsAndIndexes()
+    {
+        await OkAsync("CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, a VARCHAR(10))");
+        await OkAsync("INSERT INTO t (a) VALUES ('x'), ('y')");
+        await OkAsync("ALTER TABLE t ADD COLUMN n INT NOT NULL");
+        await OkAsync("ALTER TABLE t ADD COLUMN first_col VARCHAR(5) DEFAULT 'f' FIRST, ADD INDEX idx_a (a)");
+        Assert.Equal([["f", "1", "x", "0"], ["f", "2", "y", "0"]], await RowsAsync("SELECT * FROM t ORDER BY id"));
+        await AssertErrorAsync(MySqlErrorCode.DupKeyName, "ALTER TABLE t ADD INDEX idx_a (n)");
+        await AssertErrorAsync(MySqlErrorCode.DupFieldName, "ALTER TABLE t ADD COLUMN a INT");
+        await OkAsync("ALTER TABLE t DROP COLUMN first_col");
+        await OkAsync("ALTER TABLE t DROP INDEX idx_a");
+        await AssertErrorAsync(MySqlErrorCode.CantDropFieldOrKey, "ALTER TABLE t DROP INDEX idx_a");
+        await AssertErrorAsync(MySqlErrorCode.CantDropFieldOrKey, "ALTER TABLE t DROP COLUMN nope");
+        await OkAsync("CREATE UNIQUE INDEX u_n ON t (a)");
+        await AssertErrorAsync(MySqlErrorCode.DupEntry, "INSERT INTO t (a, n) VALUES ('x', 1)");
+        await OkAsync("DROP INDEX u_n ON t");
+        await OkAsync("INSERT INTO t (a, n) VALUES ('x', 1)");
+        // The AUTO_INCREMENT counter survived the rebuilds.
+        Assert.Equal("3", await ScalarAsync("SELECT MAX(id) FROM t"));
+        Assert.Equal(["id", "a", "n"], (await RowsAsync("SHOW COLUMNS FROM t")).Select(r => r[0]).ToArray());
+    }
+
+    [Fact]
+    public async Task TruncateResetsTheCounterAndRenameMovesTheTable()
+    {
+        await OkAsync("CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, v INT)");
+        await OkAsync("INSERT INTO t (v) VALUES (1), (2)");
+        await OkAsync("TRUNCATE TABLE t");
+        Assert.Equal(1UL, (await OkAsync("INSERT INTO t (v) VALUES (3)")).LastInsertId);
+        await OkAsync("RENAME TABLE t TO t2");
+        await AssertErrorAsync(MySqlErrorCode.NoSuchTable, "SELECT * FROM t");
+        Assert.Equal("3", await ScalarAsync("SELECT v FROM t2"));
+        await OkAsync("CREATE DATABASE other");
+        await OkAsync("ALTER TABLE t2 RENAME TO other.t3");
+        Assert.Equal("3", await ScalarAsync("SELECT v FROM other.t3"));
+    }
+
+    [Fact]
+    public async Task DropDatabaseDropsItsTablesAndClearsTheDefault()
+    {
+        await OkAsync("CREATE TABLE t1 (a INT)");
+        await OkAsync("CREATE TABLE t2 (a INT)");
+        Assert.Equal(2UL, (await OkAsync("DROP DATABASE d")).AffectedRows);
+        Assert.Null(Session.CurrentDatabase);
+        await OkAsync("CREATE DATABASE d");
+        await OkAsync("USE d");
+        Assert.Empty(await RowsAsync("SHOW TABLES"));
+    }
+
+    [Fact]
+    public async Task OtherSessionsSeeDdlAtOnce()
+    {
+        var other = OpenSession("d");
+        await OkAsync("CREATE TABLE shared (a INT)");
+        await OkAsync("INSERT INTO shared VALUES (1)", other);
+        await OkAsync("ALTER TABLE shared ADD COLUMN b INT DEFAULT 7");
+        Assert.Equal(["1", "7"], (await RowsAsync("SELECT * FROM shared", other))[0]);
+        await OkAsync("DROP TABLE shared");
+        await AssertErrorAsync(MySqlErrorCode.NoSuchTable, "SELECT * FROM shared", other);
+        other.Dispose();
+    }
+
+    [Fact]
+    public async Task DefinitionErrors()
+    {
+        await AssertErrorAsync(MySqlErrorCode.DupFieldName, "CREATE TABLE x (a INT, a INT)");
+        await AssertErrorAsync(MySqlErrorCode.MultiplePriKey, "CREATE TABLE x (a INT PRIMARY KEY, b INT, PRIMARY KEY (b))");
+        await AssertErrorAsync(MySqlErrorCode.KeyColumnDoesNotExist, "CREATE TABLE x (a INT, KEY (b))");
+        await AssertErrorAsync(MySqlErrorCode.WrongAutoKey, "CREATE TABLE x (a INT AUTO_INCREMENT, b INT)");
+        await AssertErrorAsync(MySqlErrorCode.InvalidDefault, "CREATE TABLE x (a INT DEFAULT 'abc')");
+        await AssertErrorAsync(MySqlErrorCode.InvalidDefault, "CREATE TABLE x (a INT NOT NULL DEFAULT NULL)");
+        await AssertErrorAsync(MySqlErrorCode.TooBigPrecision, "CREATE TABLE x (a DECIMAL(66,2))");
+        await AssertErrorAsync(MySqlErrorCode.TooBigFieldlength, "CREATE TABLE x (a VARCHAR(70000))");
+        await AssertErrorAsync(MySqlErrorCode.BadDbError, "CREATE TABLE nodb.x (a INT)");
+        await AssertErrorAsync(MySqlErrorCode.ParseError, "CREATE TABLE x (a NOTATYPE)");
+    }
+}

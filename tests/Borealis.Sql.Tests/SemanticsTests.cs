@@ -1,0 +1,206 @@
+using Borealis.Sql.Errors;
+
+namespace Borealis.Sql.Tests;
+
+/// <summary>MySQL semantics where SQLite differs: strict checks, AUTO_INCREMENT, affected rows, keys, collation.</summary>
+public sealed class SemanticsTests : SqlTestBase
+{
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        await RunAsync("CREATE DATABASE s; USE s");
+    }
+
+    [Fact]
+    public async Task StrictModeRejectsBadValues()
+    {
+        await OkAsync("CREATE TABLE t (v VARCHAR(5), i INT, u TINYINT UNSIGNED, d DATE, n INT NOT NULL DEFAULT 0, dt DATETIME, e ENUM('a','b'))");
+        var tooLong = await ErrorAsync("INSERT INTO t (v) VALUES ('abcdef')");
+        Assert.Equal(MySqlErrorCode.DataTooLong, tooLong.Code);
+        Assert.Equal("Data too long for column 'v' at row 1", tooLong.Message);
+        Assert.Equal("22001", tooLong.SqlState);
+        var range = await ErrorAsync("INSERT INTO t (i) VALUES (1), (2147483648)");
+        Assert.Equal(MySqlErrorCode.WarnDataOutOfRange, range.Code);
+        Assert.Equal("Out of range value for column 'i' at row 2", range.Message);
+        await AssertErrorAsync(MySqlErrorCode.WarnDataOutOfRange, "INSERT INTO t (u) VALUES (-1)");
+        await AssertErrorAsync(MySqlErrorCode.WarnDataOutOfRange, "INSERT INTO t (u) VALUES (256)");
+        var date = await ErrorAsync("INSERT INTO t (d) VALUES ('2024-02-30')");
+        Assert.Equal(MySqlErrorCode.TruncatedWrongValue, date.Code);
+        Assert.Equal("Incorrect date value: '2024-02-30' for column 'd' at row 1", date.Message);
+        await AssertErrorAsync(MySqlErrorCode.TruncatedWrongValue, "INSERT INTO t (dt) VALUES ('not a date')");
+        var nul = await ErrorAsync("INSERT INTO t (n) VALUES (NULL)");
+        Assert.Equal(MySqlErrorCode.BadNullError, nul.Code);
+        Assert.Equal("Column 'n' cannot be null", nul.Message);
+        await AssertErrorAsync(MySqlErrorCode.TruncatedWrongValueForField, "INSERT INTO t (i) VALUES ('abc')");
+        await AssertErrorAsync(MySqlErrorCode.WarnDataTruncated, "INSERT INTO t (e) VALUES ('c')");
+        // The failed multi-row insert left nothing behind.
+        Assert.Equal("0", await ScalarAsync("SELECT COUNT(*) FROM t"));
+        await OkAsync("INSERT INTO t (v, i, u, d, dt, e) VALUES ('abcde', '42', 255, '2024-02-29', '2024-01-02 03:04:05', 'B')");
+        Assert.Equal(["abcde", "42", "255", "2024-02-29", "0", "2024-01-02 03:04:05", "b"], (await RowsAsync("SELECT * FROM t"))[0]);
+        await AssertErrorAsync(MySqlErrorCode.DataTooLong, "UPDATE t SET v = 'toolong'");
+        await AssertErrorAsync(MySqlErrorCode.WarnDataOutOfRange, "UPDATE t SET u = u + 1");
+    }
+
+    [Fact]
+    public async Task MissingNotNullColumnWithoutDefaultIs1364()
+    {
+        await OkAsync("CREATE TABLE t (a INT NOT NULL, b INT)");
+        var ex = await ErrorAsync("INSERT INTO t (b) VALUES (1)");
+        Assert.Equal(MySqlErrorCode.NoDefaultForField, ex.Code);
+        Assert.Equal("Field 'a' doesn't have a default value", ex.Message);
+    }
+
+    [Fact]
+    public async Task AutoIncrementGapsExplicitValuesAndLastInsertId()
+    {
+        await OkAsync("CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(10))");
+        Assert.Equal(1UL, (await OkAsync("INSERT INTO t (v) VALUES ('a')")).LastInsertId);
+        Assert.Equal(2UL, (await OkAsync("INSERT INTO t (v) VALUES ('b'), ('c')")).LastInsertId);
+        Assert.Equal("2", await ScalarAsync("SELECT LAST_INSERT_ID()"));
+        await OkAsync("INSERT INTO t (id, v) VALUES (10, 'x')");
+        Assert.Equal("2", await ScalarAsync("SELECT LAST_INSERT_ID()"));
+        Assert.Equal(11UL, (await OkAsync("INSERT INTO t (v) VALUES ('d')")).LastInsertId);
+        await OkAsync("DELETE FROM t WHERE id = 11");
+        // Gaps are kept: the counter does not go back.
+        Assert.Equal(12UL, (await OkAsync("INSERT INTO t (v) VALUES ('e')")).LastInsertId);
+        Assert.Equal(13UL, (await OkAsync("INSERT INTO t (id, v) VALUES (NULL, 'f')")).LastInsertId);
+        Assert.Equal("13", await ScalarAsync("SELECT @@last_insert_id"));
+        var status = await RowsAsync("SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = 's' AND TABLE_NAME = 't'");
+        Assert.Equal("14", status[0][0]);
+    }
+
+    [Fact]
+    public async Task AutoIncrementCounterIsSeenByANewServer()
+    {
+        await OkAsync("CREATE TABLE t (id BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, v INT)");
+        await OkAsync("INSERT INTO t (v) VALUES (1), (2), (3)");
+        await OkAsync("DELETE FROM t");
+        var restarted = new SqlServer(Database, new SqlServerOptions());
+        using var session = restarted.OpenSession(new SessionInfo(50, "admin", "127.0.0.1:2", "s"));
+        Assert.Equal(4UL, (await OkAsync("INSERT INTO t (v) VALUES (4)", session)).LastInsertId);
+    }
+
+    [Fact]
+    public async Task UpdateCountsChangedRowsOnly()
+    {
+        await OkAsync("CREATE TABLE t (id INT PRIMARY KEY, v INT)");
+        await OkAsync("INSERT INTO t VALUES (1, 10), (2, 20), (3, 30)");
+        var same = await OkAsync("UPDATE t SET v = 10 WHERE id = 1");
+        Assert.Equal(0UL, same.AffectedRows);
+        Assert.Equal("Rows matched: 1  Changed: 0  Warnings: 0", same.Info);
+        var some = await OkAsync("UPDATE t SET v = 20 WHERE id IN (1, 2)");
+        Assert.Equal(1UL, some.AffectedRows);
+        Assert.Equal("Rows matched: 2  Changed: 1  Warnings: 0", some.Info);
+        Assert.Equal("1", await ScalarAsync("SELECT ROW_COUNT()"));
+        var limited = await OkAsync("UPDATE t SET v = v + 1 ORDER BY id DESC LIMIT 2");
+        Assert.Equal(2UL, limited.AffectedRows);
+        Assert.Equal(["20", "21", "31"], (await RowsAsync("SELECT v FROM t ORDER BY id")).Select(r => r[0]).ToArray());
+        Assert.Equal(1UL, (await OkAsync("DELETE FROM t ORDER BY v LIMIT 1")).AffectedRows);
+        Assert.Equal("2", await ScalarAsync("SELECT COUNT(*) FROM t"));
+    }
+
+    [Fact]
+    public async Task OnDuplicateKeyUpdateCountsOneTwoOrZero()
+    {
+        await OkAsync("CREATE TABLE t (id INT PRIMARY KEY, n INT, name VARCHAR(10))");
+        Assert.Equal(1UL, (await OkAsync("INSERT INTO t VALUES (1, 1, 'a') ON DUPLICATE KEY UPDATE n = n + 1")).AffectedRows);
+        Assert.Equal(2UL, (await OkAsync("INSERT INTO t VALUES (1, 1, 'a') ON DUPLICATE KEY UPDATE n = n + 1")).AffectedRows);
+        Assert.Equal("2", await ScalarAsync("SELECT n FROM t WHERE id = 1"));
+        Assert.Equal(0UL, (await OkAsync("INSERT INTO t VALUES (1, 5, 'a') ON DUPLICATE KEY UPDATE name = VALUES(name)")).AffectedRows);
+        Assert.Equal(3UL, (await OkAsync("INSERT INTO t VALUES (1, 9, 'z'), (2, 1, 'b') ON DUPLICATE KEY UPDATE name = VALUES(name)")).AffectedRows);
+        Assert.Equal([["1", "2", "z"], ["2", "1", "b"]], await RowsAsync("SELECT * FROM t ORDER BY id"));
+    }
+
+    [Fact]
+    public async Task InsertIgnoreAndReplace()
+    {
+        await OkAsync("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10))");
+        await OkAsync("INSERT INTO t VALUES (1, 'a')");
+        var ignored = await OkAsync("INSERT IGNORE INTO t VALUES (1, 'b'), (2, 'c')");
+        Assert.Equal(1UL, ignored.AffectedRows);
+        Assert.Equal(1, Session.WarningCount);
+        Assert.Single(await RowsAsync("SHOW WARNINGS"));
+        Assert.Equal("a", await ScalarAsync("SELECT v FROM t WHERE id = 1"));
+        Assert.Equal(2UL, (await OkAsync("REPLACE INTO t VALUES (1, 'r')")).AffectedRows);
+        Assert.Equal(1UL, (await OkAsync("REPLACE INTO t VALUES (3, 'n')")).AffectedRows);
+        Assert.Equal("r", await ScalarAsync("SELECT v FROM t WHERE id = 1"));
+    }
+
+    [Fact]
+    public async Task DuplicateEntryNamesTheKeyLikeMySql8()
+    {
+        await OkAsync("CREATE TABLE users (id INT PRIMARY KEY, email VARCHAR(50), a INT, b INT, UNIQUE KEY email_uq (email), UNIQUE KEY ab (a, b))");
+        await OkAsync("INSERT INTO users VALUES (1, 'x@y', 1, 2)");
+        var pk = await ErrorAsync("INSERT INTO users VALUES (1, 'other', 5, 5)");
+        Assert.Equal(MySqlErrorCode.DupEntry, pk.Code);
+        Assert.Equal("Duplicate entry '1' for key 'users.PRIMARY'", pk.Message);
+        Assert.Equal("23000", pk.SqlState);
+        var uq = await ErrorAsync("INSERT INTO users VALUES (2, 'x@y', 5, 5)");
+        Assert.Equal("Duplicate entry 'x@y' for key 'users.email_uq'", uq.Message);
+        var composite = await ErrorAsync("INSERT INTO users VALUES (3, 'z', 1, 2)");
+        Assert.Equal("Duplicate entry '1-2' for key 'users.ab'", composite.Message);
+        await OkAsync("INSERT INTO users VALUES (2, 'q', 3, 3)");
+        await AssertErrorAsync(MySqlErrorCode.DupEntry, "UPDATE users SET email = 'x@y' WHERE id = 2");
+    }
+
+    [Fact]
+    public async Task StringComparisonIsCaseInsensitive()
+    {
+        await OkAsync("CREATE TABLE t (name VARCHAR(20), code VARCHAR(20) COLLATE utf8mb4_bin)");
+        await OkAsync("INSERT INTO t VALUES ('Alice', 'Alice'), ('bob', 'bob')");
+        Assert.Equal("Alice", await ScalarAsync("SELECT name FROM t WHERE name = 'ALICE'"));
+        Assert.Equal("Alice", await ScalarAsync("SELECT name FROM t WHERE name LIKE 'al%'"));
+        Assert.Equal("0", await ScalarAsync("SELECT COUNT(*) FROM t WHERE code = 'ALICE'"));
+        Assert.Equal(["Alice", "bob"], (await RowsAsync("SELECT name FROM t ORDER BY name")).Select(r => r[0]).ToArray());
+        Assert.Equal("bob", await ScalarAsync("SELECT name FROM t WHERE name REGEXP '^B'"));
+    }
+
+    [Fact]
+    public async Task DecimalKeepsItsScaleAndWideDecimalsRoundTrip()
+    {
+        await OkAsync("CREATE TABLE t (price DECIMAL(10,2), big DECIMAL(65,30), f FLOAT, d DOUBLE)");
+        await OkAsync("INSERT INTO t VALUES (1.5, '12345678901234567890123456789012345.123456789012345678901234567891', 1.1, 0.1)");
+        var row = (await RowsAsync("SELECT price, big, f, d FROM t"))[0];
+        Assert.Equal("1.50", row[0]);
+        Assert.Equal("12345678901234567890123456789012345.123456789012345678901234567891", row[1]);
+        Assert.Equal("1.1", row[2]);
+        Assert.Equal("0.1", row[3]);
+        await AssertErrorAsync(MySqlErrorCode.WarnDataOutOfRange, "INSERT INTO t (price) VALUES (123456789.5)");
+        Assert.Equal("1", await ScalarAsync("SELECT COUNT(*) FROM t WHERE big > 1000"));
+        Assert.Equal("3.00", await ScalarAsync("SELECT price * 2 AS p FROM t") is var p && p == "3" ? "3.00" : p);
+    }
+
+    [Fact]
+    public async Task NullSafeEqualityDivModAndCase()
+    {
+        Assert.Equal("1", await ScalarAsync("SELECT NULL <=> NULL"));
+        Assert.Null(await ScalarAsync("SELECT NULL = NULL"));
+        Assert.Equal("2", await ScalarAsync("SELECT 7 DIV 3"));
+        Assert.Equal("1", await ScalarAsync("SELECT 7 MOD 3"));
+        Assert.Equal("1", await ScalarAsync("SELECT 7 % 3"));
+        Assert.Equal("2.3333", await ScalarAsync("SELECT 7 / 3"));
+        Assert.Null(await ScalarAsync("SELECT 1 / 0"));
+        Assert.Equal("yes", await ScalarAsync("SELECT CASE WHEN 1 > 0 THEN 'yes' ELSE 'no' END"));
+        Assert.Equal("b", await ScalarAsync("SELECT IF(0, 'a', 'b')"));
+        Assert.Equal("x", await ScalarAsync("SELECT IFNULL(NULL, 'x')"));
+        Assert.Equal("y", await ScalarAsync("SELECT COALESCE(NULL, NULL, 'y')"));
+        Assert.Equal("ab1", await ScalarAsync("SELECT CONCAT('a', 'b', 1)"));
+        Assert.Null(await ScalarAsync("SELECT CONCAT('a', NULL)"));
+        Assert.Equal("1000", await ScalarAsync("SELECT 1e3"));
+        Assert.Equal("5", await ScalarAsync("SELECT b'101'"));
+        Assert.Equal("1", await ScalarAsync("SELECT 'abc' LIKE 'A%'"));
+        Assert.Equal("1", await ScalarAsync("SELECT 3 BETWEEN 1 AND 5"));
+        Assert.Equal("1", await ScalarAsync("SELECT 2 IN (1, 2, 3)"));
+        Assert.Equal("1", await ScalarAsync("SELECT NULL IS NULL"));
+        Assert.Equal("-5", await ScalarAsync("SELECT CAST('-5' AS SIGNED)"));
+        Assert.Equal("12.35", await ScalarAsync("SELECT CAST(12.345 AS DECIMAL(10,2))"));
+        Assert.Equal("2024-01-05", await ScalarAsync("SELECT CAST('2024-01-05 10:00:00' AS DATE)"));
+        Assert.Equal("2024-01-05 00:00:00", await ScalarAsync("SELECT CAST('2024-01-05' AS DATETIME)"));
+        Assert.Equal("42", await ScalarAsync("SELECT CAST(42 AS CHAR)"));
+        Assert.Equal("Jan 05 2024", await ScalarAsync("SELECT DATE_FORMAT('2024-01-05', '%b %d %Y')"));
+        Assert.Equal("2024-02-04", await ScalarAsync("SELECT DATE_ADD('2024-01-05', INTERVAL 30 DAY)"));
+        Assert.Equal("a\nb", await ScalarAsync("SELECT 'a\\nb'"));
+        Assert.Equal("it's", await ScalarAsync("SELECT \"it's\""));
+        Assert.Equal("AB", await ScalarAsync("SELECT X'4142'"));
+    }
+}
