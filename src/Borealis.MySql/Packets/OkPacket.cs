@@ -21,7 +21,9 @@ internal static class OkPacket
         writer.WriteLengthEncodedInteger(lastInsertId);
         writer.WriteUInt16((ushort)status);
         writer.WriteUInt16((ushort)Math.Clamp(warnings, 0, ushort.MaxValue));
+        // The spec shows info as string<EOF> without CLIENT_SESSION_TRACK, but MySQL's net_send_ok writes it
+        // length-encoded either way, and libmariadb (the mariadb CLI, sysbench) reads it so.
         if (!string.IsNullOrEmpty(info))
-            writer.WriteString(info);
+            writer.WriteLengthEncodedString(info);
     }
 }
