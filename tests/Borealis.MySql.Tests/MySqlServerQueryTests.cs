@@ -293,6 +293,29 @@ public sealed class MySqlServerQueryTests : BorealisTest
     }
 
     [Fact]
+    public async Task ChangeUserReplacesTheSessionAndAFailedOneCloses()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var raw = await RawClient.ConnectAsync(server.Port, TestToken);
+        var scramble = RawClient.ScrambleOf(raw.Greeting);
+        var auth = Borealis.MySql.Auth.CachingSha2Password.Scramble(TestServer.Password, scramble);
+        byte[] changeUser = [0x11, .. "sha2"u8, 0, (byte)auth.Length, .. auth, .. "demo"u8, 0, 255, 0, .. "caching_sha2_password"u8, 0];
+        await raw.SendAsync(changeUser, 0, TestToken);
+        Assert.Equal(new byte[] { 0x01, 0x03 }, await raw.ReadPacketAsync(TestToken));
+        Assert.Equal(0x00, (await raw.ReadPacketAsync(TestToken))![0]);
+        await Eventually.AssertAsync(() => server.State.Disposed == 1, because: "the first session is disposed");
+        var second = server.State.Sessions.Last();
+        Assert.Equal(("sha2", "demo"), (second.User, second.Database));
+        Assert.Equal(0x00, (await raw.CommandAsync([0x0e], TestToken))[0]);
+
+        byte[] wrong = [0x11, .. "native"u8, 0, 20, .. new byte[20], 0, 255, 0, .. "mysql_native_password"u8, 0];
+        await raw.SendAsync(wrong, 0, TestToken);
+        var packets = await raw.ReadUntilClosedAsync(DefaultTimeout, TestToken);
+        Assert.Equal(1045, RawClient.ErrorCode(Assert.Single(packets)));
+        await Eventually.AssertAsync(() => server.State.Disposed == 2);
+    }
+
+    [Fact]
     public async Task UnknownCommandIsError1047AndTheConnectionStaysUsable()
     {
         await using var server = await TestServer.StartAsync();
