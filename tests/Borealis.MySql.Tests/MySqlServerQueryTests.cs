@@ -105,6 +105,18 @@ public sealed class MySqlServerQueryTests : BorealisTest
     }
 
     [Fact]
+    public async Task PreparingBeyondMaxPreparedStatementsIsError1461()
+    {
+        await using var server = await TestServer.StartAsync(o => o with { MaxPreparedStatements = 2 });
+        using var raw = await RawClient.ConnectAsync(server.Port, TestToken);
+        for (var i = 0; i < 2; i++)
+            Assert.Equal(0x00, (await raw.CommandAsync([0x16, .. "INSERT INTO t VALUES (1)"u8], TestToken))[0]);
+        var error = await raw.CommandAsync([0x16, .. "INSERT INTO t VALUES (1)"u8], TestToken);
+        Assert.Equal(1461, RawClient.ErrorCode(error));
+        Assert.Equal(0x00, (await raw.CommandAsync([0x0e], TestToken))[0]);
+    }
+
+    [Fact]
     public async Task SendLongDataIsAppendedToTheParameter()
     {
         await using var server = await TestServer.StartAsync();

@@ -167,4 +167,5 @@ public enum MySqlErrorCode : ushort
     NoSuchIndex = 1082,
     EmptyRowInTvc = 3865,
     NoSuchThread = 1094,
+    MaxPreparedStmtCountReached = 1461,
 }

@@ -110,6 +110,10 @@ public sealed class RawClient : IDisposable
     /// <summary>The next packet's payload (chunks reassembled), or null when the server closed the connection.</summary>
     public async Task<byte[]?> ReadPacketAsync(CancellationToken cancellationToken)
     {
+        // A server that neither answers nor closes fails the test instead of hanging it.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(Borealis.Testing.BorealisTest.DefaultTimeout);
+        cancellationToken = deadline.Token;
         var result = new List<byte>();
         var header = new byte[4];
         while (true)
