@@ -121,11 +121,7 @@ public sealed class MySqlServerQueryTests : BorealisTest
     {
         await using var server = await TestServer.StartAsync();
         using var raw = await RawClient.ConnectAsync(server.Port, TestToken);
-        await raw.SendAsync([0x16, .. "SELECT ECHO ?, ?"u8], 0, TestToken);
-        var ok = (await raw.ReadPacketAsync(TestToken))!;
-        var id = BitConverter.GetBytes(BitConverter.ToUInt32(ok, 1));
-        await raw.ReadPacketAsync(TestToken);
-        await raw.ReadPacketAsync(TestToken);
+        var id = await raw.PrepareAsync("SELECT ECHO ?, ?", TestToken);
         await raw.SendAsync([0x18, .. id, 0, 0, .. "hello "u8], 0, TestToken);
         await raw.SendAsync([0x18, .. id, 0, 0, .. "world"u8], 0, TestToken);
         // Parameter 0: VAR_STRING from long data; parameter 1: LONGLONG 5.

@@ -145,6 +145,19 @@ public sealed class RawClient : IDisposable
         return await ReadPacketAsync(cancellationToken) ?? throw new IOException("closed");
     }
 
+    /// <summary>COM_STMT_PREPARE; reads PREPARE_OK and the parameter and column definitions; returns the statement id bytes.</summary>
+    public async Task<byte[]> PrepareAsync(string sql, CancellationToken cancellationToken)
+    {
+        await SendAsync([0x16, .. Encoding.UTF8.GetBytes(sql)], 0, cancellationToken);
+        var ok = await ReadPacketAsync(cancellationToken) ?? throw new IOException("closed");
+        if (ok[0] != 0)
+            throw new InvalidOperationException($"Prepare failed: {ErrorMessage(ok)}");
+        var definitions = BitConverter.ToUInt16(ok, 5) + BitConverter.ToUInt16(ok, 7);
+        for (var i = 0; i < definitions; i++)
+            await ReadPacketAsync(cancellationToken);
+        return ok[1..5];
+    }
+
     /// <summary>Sends a command and reads packets up to the terminating EOF/OK(0xFE) or ERR.</summary>
     public async Task<List<byte[]>> CommandUntilEndAsync(byte[] payload, CancellationToken cancellationToken)
     {
