@@ -117,6 +117,32 @@ public sealed class MySqlServerQueryTests : BorealisTest
     }
 
     [Fact]
+    public async Task ClientsWithoutDeprecateEofGetEofPackets()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var raw = await RawClient.ConnectAsync(server.Port, TestToken, RawClient.Capabilities & ~0x1000000u);
+        // Text result set: count, 2 definitions, EOF, 2 rows, EOF (warnings, status).
+        var packets = await raw.CommandUntilEndAsync([0x03, .. "SELECT ROWS 2"u8], TestToken);
+        Assert.Equal(4, packets.Count);
+        Assert.Equal(new byte[] { 0xfe, 0, 0, 2, 0 }, packets[3]);
+        var rest = new List<byte[]>();
+        while (rest.Count == 0 || rest[^1][0] != 0xfe)
+            rest.Add((await raw.ReadPacketAsync(TestToken))!);
+        Assert.Equal(3, rest.Count);
+        Assert.Equal([1, (byte)'0', 5, .. "row 0"u8], rest[0]);
+        Assert.Equal(new byte[] { 0xfe, 0, 0, 2, 0 }, rest[2]);
+
+        // COM_STMT_PREPARE: OK, parameter definitions, EOF, column definitions, EOF.
+        await raw.SendAsync([0x16, .. "SELECT ECHO ?"u8], 0, TestToken);
+        var prepare = new List<byte[]>();
+        for (var i = 0; i < 5; i++)
+            prepare.Add((await raw.ReadPacketAsync(TestToken))!);
+        Assert.Equal(0xfe, prepare[2][0]);
+        Assert.Equal(0xfe, prepare[4][0]);
+        Assert.Equal(0x00, (await raw.CommandAsync([0x0e], TestToken))[0]);
+    }
+
+    [Fact]
     public async Task SendLongDataIsAppendedToTheParameter()
     {
         await using var server = await TestServer.StartAsync();

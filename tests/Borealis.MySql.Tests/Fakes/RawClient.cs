@@ -31,11 +31,11 @@ public sealed class RawClient : IDisposable
     }
 
     /// <summary>Connects and logs in as the "native" test user.</summary>
-    public static async Task<RawClient> ConnectAsync(int port, CancellationToken cancellationToken)
+    public static async Task<RawClient> ConnectAsync(int port, CancellationToken cancellationToken, uint capabilities = Capabilities)
     {
         var client = await OpenAsync(port, cancellationToken);
         var greeting = await client.ReadGreetingAsync(cancellationToken);
-        await client.SendAsync(HandshakeResponse(greeting, "native", TestServer.Password), 1, cancellationToken);
+        await client.SendAsync(HandshakeResponse(greeting, "native", TestServer.Password, capabilities), 1, cancellationToken);
         var reply = await client.ReadPacketAsync(cancellationToken) ?? throw new IOException("closed during login");
         if (reply[0] == 0xfe)
         {
@@ -66,11 +66,11 @@ public sealed class RawClient : IDisposable
     }
 
     /// <summary>A HandshakeResponse41 with mysql_native_password.</summary>
-    public static byte[] HandshakeResponse(byte[] greeting, string user, string password)
+    public static byte[] HandshakeResponse(byte[] greeting, string user, string password, uint capabilities = Capabilities)
     {
         var auth = NativePassword.Scramble(password, ScrambleOf(greeting));
         var payload = new List<byte>();
-        payload.AddRange(BitConverter.GetBytes(Capabilities));
+        payload.AddRange(BitConverter.GetBytes(capabilities));
         payload.AddRange(BitConverter.GetBytes(16 * 1024 * 1024));
         payload.Add(255);
         payload.AddRange(new byte[23]);
