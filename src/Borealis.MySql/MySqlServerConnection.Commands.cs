@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using Borealis.MySql.Packets;
 using Borealis.MySql.Protocol;
+using Borealis.Sql;
 using Borealis.Sql.Errors;
 using Borealis.Sql.Results;
 
@@ -65,6 +66,8 @@ internal sealed partial class MySqlServerConnection
                     _binaryResults = false;
                     WriteOk();
                     return true;
+                case CommandKind.ChangeUser:
+                    return await ChangeUserAsync(packet, cancellationToken);
                 case CommandKind.SetOption:
                     SetOption(packet);
                     return true;
@@ -119,6 +122,36 @@ internal sealed partial class MySqlServerConnection
             Output.EndPacket();
         }
         WriteEndOfRows(Session.Status);
+    }
+
+    /// <summary>COM_CHANGE_USER: authenticate again, then replace the session; a failed login closes the connection.</summary>
+    async ValueTask<bool> ChangeUserAsync(Packet packet, CancellationToken cancellationToken)
+    {
+        var request = ComChangeUserPacket.Read(packet.Payload, _capabilities);
+        _user = request.User;
+        if (!await AuthenticateAsync(request, cancellationToken))
+        {
+            Log.AuthenticationFailed(_server.Logger, Id, _user);
+            WriteError(MySqlErrors.LoginDenied(_user, _remoteHost, _usedPassword));
+            return false;
+        }
+        var session = _server.CreateSession(new SessionInfo(Id, _user, _remote, request.Database));
+        try
+        {
+            if (request.Database is { } database)
+                session.UseDatabase(database);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+        var previous = _session;
+        _session = session;
+        _statements.Clear();
+        previous?.Dispose();
+        WriteOk();
+        return true;
     }
 
     void WriteStatistics()

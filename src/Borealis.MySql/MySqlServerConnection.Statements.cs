@@ -22,6 +22,8 @@ internal sealed partial class MySqlServerConnection
 
     void Prepare(Packet packet)
     {
+        if (_statements.Count >= Options.MaxPreparedStatements)
+            throw MySqlErrors.TooManyPreparedStatements(Options.MaxPreparedStatements);
         var sql = BinaryValues.Utf8(packet.Payload[1..]);
         var statement = Session.Prepare(sql);
         var id = ++_nextStatementId;

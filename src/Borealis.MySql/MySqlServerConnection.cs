@@ -146,6 +146,8 @@ internal sealed partial class MySqlServerConnection : IDisposable
         {
             if (_reader is not null)
                 await _reader.CompleteAsync();
+            if (_output is not null)
+                await _output.CompleteAsync();
             if (_stream is not null)
                 await _stream.DisposeAsync();
         }

@@ -45,6 +45,9 @@ public sealed record MySqlServerOptions
     /// <summary>net_read_timeout: how long a client may stall in the middle of a packet (error 1159, then close).</summary>
     public TimeSpan NetReadTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>max_prepared_stmt_count, per connection: one more COM_STMT_PREPARE gets error 1461.</summary>
+    public int MaxPreparedStatements { get; init; } = 16382;
+
     /// <summary>connect_timeout: how long a client may take to complete the handshake.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -82,12 +82,13 @@ public sealed class SqlServer
     internal CatalogSnapshot EnsureCatalog(SQLitePCL.sqlite3 db, long storedVersion)
     {
         var current = Catalog;
-        if (current.Version == storedVersion)
+        // A session whose read snapshot predates the newest DDL sees an older version: keep the newer catalog.
+        if (current.Version >= storedVersion)
             return current;
         lock (_catalogLock)
         {
             current = _catalog;
-            if (current.Version == storedVersion)
+            if (current.Version >= storedVersion)
                 return current;
             var loaded = CatalogStore.Load(db, Registry);
             if (!Plans.IsEmpty)

@@ -26,7 +26,7 @@ internal sealed partial class SqlSession
         bool changed;
         try
         {
-            var catalog = CurrentCatalog();
+            var catalog = CurrentCatalog(force: true);
             (affected, changed) = statement switch
             {
                 Statement.CreateDatabase s => CreateDatabase(s, catalog),
@@ -276,22 +276,22 @@ internal sealed partial class SqlSession
                 c.Default = null;
                 break;
             case Expr.Literal lit:
-            {
-                object? stored;
-                try
                 {
-                    stored = ValueCoercion.Coerce(c, lit.Value, 1, strict: true, null);
+                    object? stored;
+                    try
+                    {
+                        stored = ValueCoercion.Coerce(c, lit.Value, 1, strict: true, null);
+                    }
+                    catch (MySqlErrorException)
+                    {
+                        throw MySqlErrors.InvalidDefault(c.Name);
+                    }
+                    c.HasDefault = true;
+                    c.Default = stored is null ? null : stored is byte[] b ? System.Text.Encoding.UTF8.GetString(b) : ValueCoercion.ToText(stored);
+                    if (c.DataType == "decimal" && c.Default is not null)
+                        c.Default = ValueCoercion.NormalizeDecimal(c.Default, c.Length ?? 10, c.Scale ?? 0, out _);
+                    break;
                 }
-                catch (MySqlErrorException)
-                {
-                    throw MySqlErrors.InvalidDefault(c.Name);
-                }
-                c.HasDefault = true;
-                c.Default = stored is null ? null : stored is byte[] b ? System.Text.Encoding.UTF8.GetString(b) : ValueCoercion.ToText(stored);
-                if (c.DataType == "decimal" && c.Default is not null)
-                    c.Default = ValueCoercion.NormalizeDecimal(c.Default, c.Length ?? 10, c.Scale ?? 0, out _);
-                break;
-            }
             case Expr.Function f when f.Name.ToUpperInvariant() is "CURRENT_TIMESTAMP" or "NOW" or "LOCALTIME" or "LOCALTIMESTAMP":
                 if (c.DataType is not ("datetime" or "timestamp"))
                     throw MySqlErrors.InvalidDefault(c.Name);
@@ -417,83 +417,83 @@ internal sealed partial class SqlSession
             switch (action)
             {
                 case AlterAction.AddColumn add:
-                {
-                    if (table.FindColumn(add.Column.Name) is not null)
-                        throw MySqlErrors.DuplicateColumn(add.Column.Name);
-                    var c = BuildColumn(add.Column, table);
-                    int position = table.Columns.Count;
-                    if (add.First)
-                        position = 0;
-                    else if (add.After is not null)
-                        position = table.IndexOfColumn(add.After) is int i && i >= 0 ? i + 1 : throw MySqlErrors.UnknownColumn(add.After, "field list");
-                    table.Columns.Insert(position, c);
-                    newColumns[c.Name] = null;
-                    if (add.Column.PrimaryKey)
-                        AddIndex(table, new IndexSpec("PRIMARY", "PRIMARY", [c.Name]));
-                    if (add.Column.Unique)
-                        AddIndex(table, new IndexSpec(null, "UNIQUE", [c.Name]));
-                    rebuild = true;
-                    break;
-                }
-                case AlterAction.DropColumn drop:
-                {
-                    int i = table.IndexOfColumn(drop.Name);
-                    if (i < 0)
-                        throw MySqlErrors.CantDropFieldOrKey(drop.Name);
-                    if (table.Columns.Count == 1)
-                        throw new MySqlErrorException(MySqlErrorCode.CantDropFieldOrKey, "You can't delete all columns with ALTER TABLE; use DROP TABLE instead");
-                    table.Columns.RemoveAt(i);
-                    foreach (var index in table.Indexes)
-                        index.Columns.RemoveAll(c => c.Equals(drop.Name, StringComparison.OrdinalIgnoreCase));
-                    table.Indexes.RemoveAll(x => x.Columns.Count == 0);
-                    rebuild = true;
-                    break;
-                }
-                case AlterAction.ModifyColumn modify:
-                {
-                    int i = table.IndexOfColumn(modify.OldName);
-                    if (i < 0)
-                        throw MySqlErrors.UnknownColumn(modify.OldName, table.Name);
-                    var c = BuildColumn(modify.Column, table);
-                    string oldName = table.Columns[i].Name;
-                    table.Columns[i] = c;
-                    foreach (var index in table.Indexes)
                     {
-                        for (int k = 0; k < index.Columns.Count; k++)
-                        {
-                            if (index.Columns[k].Equals(oldName, StringComparison.OrdinalIgnoreCase))
-                                index.Columns[k] = c.Name;
-                        }
+                        if (table.FindColumn(add.Column.Name) is not null)
+                            throw MySqlErrors.DuplicateColumn(add.Column.Name);
+                        var c = BuildColumn(add.Column, table);
+                        int position = table.Columns.Count;
+                        if (add.First)
+                            position = 0;
+                        else if (add.After is not null)
+                            position = table.IndexOfColumn(add.After) is int i && i >= 0 ? i + 1 : throw MySqlErrors.UnknownColumn(add.After, "field list");
+                        table.Columns.Insert(position, c);
+                        newColumns[c.Name] = null;
+                        if (add.Column.PrimaryKey)
+                            AddIndex(table, new IndexSpec("PRIMARY", "PRIMARY", [c.Name]));
+                        if (add.Column.Unique)
+                            AddIndex(table, new IndexSpec(null, "UNIQUE", [c.Name]));
+                        rebuild = true;
+                        break;
                     }
-                    if (table.Indexes.Any(x => x.Primary && x.Columns.Contains(c.Name, StringComparer.OrdinalIgnoreCase)))
-                        c.NotNull = true;
-                    newColumns[c.Name] = oldName;
-                    rebuild = true;
-                    break;
-                }
+                case AlterAction.DropColumn drop:
+                    {
+                        int i = table.IndexOfColumn(drop.Name);
+                        if (i < 0)
+                            throw MySqlErrors.CantDropFieldOrKey(drop.Name);
+                        if (table.Columns.Count == 1)
+                            throw new MySqlErrorException(MySqlErrorCode.CantDropFieldOrKey, "You can't delete all columns with ALTER TABLE; use DROP TABLE instead");
+                        table.Columns.RemoveAt(i);
+                        foreach (var index in table.Indexes)
+                            index.Columns.RemoveAll(c => c.Equals(drop.Name, StringComparison.OrdinalIgnoreCase));
+                        table.Indexes.RemoveAll(x => x.Columns.Count == 0);
+                        rebuild = true;
+                        break;
+                    }
+                case AlterAction.ModifyColumn modify:
+                    {
+                        int i = table.IndexOfColumn(modify.OldName);
+                        if (i < 0)
+                            throw MySqlErrors.UnknownColumn(modify.OldName, table.Name);
+                        var c = BuildColumn(modify.Column, table);
+                        string oldName = table.Columns[i].Name;
+                        table.Columns[i] = c;
+                        foreach (var index in table.Indexes)
+                        {
+                            for (int k = 0; k < index.Columns.Count; k++)
+                            {
+                                if (index.Columns[k].Equals(oldName, StringComparison.OrdinalIgnoreCase))
+                                    index.Columns[k] = c.Name;
+                            }
+                        }
+                        if (table.Indexes.Any(x => x.Primary && x.Columns.Contains(c.Name, StringComparer.OrdinalIgnoreCase)))
+                            c.NotNull = true;
+                        newColumns[c.Name] = oldName;
+                        rebuild = true;
+                        break;
+                    }
                 case AlterAction.AddIndex add:
-                {
-                    int before = table.Indexes.Count;
-                    AddIndex(table, add.Index);
-                    var added = add.Index.Kind == "PRIMARY" ? table.Indexes[0] : table.Indexes[^1];
-                    if (added.Primary)
-                        rebuild = true;
-                    else
-                        addedIndexes.Add(added);
-                    _ = before;
-                    break;
-                }
+                    {
+                        int before = table.Indexes.Count;
+                        AddIndex(table, add.Index);
+                        var added = add.Index.Kind == "PRIMARY" ? table.Indexes[0] : table.Indexes[^1];
+                        if (added.Primary)
+                            rebuild = true;
+                        else
+                            addedIndexes.Add(added);
+                        _ = before;
+                        break;
+                    }
                 case AlterAction.DropIndex drop:
-                {
-                    var index = table.Indexes.FirstOrDefault(i => i.Name.Equals(drop.Name, StringComparison.OrdinalIgnoreCase))
-                        ?? throw MySqlErrors.CantDropFieldOrKey(drop.Name);
-                    table.Indexes.Remove(index);
-                    if (index.Primary)
-                        rebuild = true;
-                    else if (!addedIndexes.Remove(index))
-                        droppedIndexes.Add(index);
-                    break;
-                }
+                    {
+                        var index = table.Indexes.FirstOrDefault(i => i.Name.Equals(drop.Name, StringComparison.OrdinalIgnoreCase))
+                            ?? throw MySqlErrors.CantDropFieldOrKey(drop.Name);
+                        table.Indexes.Remove(index);
+                        if (index.Primary)
+                            rebuild = true;
+                        else if (!addedIndexes.Remove(index))
+                            droppedIndexes.Add(index);
+                        break;
+                    }
                 case AlterAction.RenameTo rename:
                     renameTo = rename.Name;
                     break;

@@ -112,7 +112,7 @@ internal sealed partial class SqlSession
             _lastInsertId = firstId;
         _rowCount = (long)affected;
         string info = plan.Rows.Count > 1 || plan.Rows.Count == 1 && plan.Rows[0].Sql.StartsWith("WITH", StringComparison.Ordinal)
-            ? $"Records: {plan.Rows.Count}  Duplicates: {duplicates}  Warnings: {_state.Warnings.Count}" : "";
+            ? $"Records: {(plan.Rows.Count > 1 ? plan.Rows.Count : (long)affected)}  Duplicates: {duplicates}  Warnings: {_state.Warnings.Count}" : "";
         await WriteOkAsync(new OkResult(affected, (ulong)firstId, info), more, sink, cancellationToken);
     }
 

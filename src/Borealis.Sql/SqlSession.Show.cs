@@ -26,139 +26,139 @@ internal sealed partial class SqlSession
         switch (show.What)
         {
             case "databases":
-            {
-                columns = [ResultColumns.Text("Database")];
-                rows.Add(["information_schema"]);
-                foreach (var s in catalog.Schemas.Values.OrderBy(s => s.Name, StringComparer.Ordinal))
-                    rows.Add([s.Name]);
-                break;
-            }
+                {
+                    columns = [ResultColumns.Text("Database")];
+                    rows.Add(["information_schema"]);
+                    foreach (var s in catalog.Schemas.Values.OrderBy(s => s.Name, StringComparer.Ordinal))
+                        rows.Add([s.Name]);
+                    break;
+                }
             case "tables":
-            {
-                string schemaName = show.Schema ?? CurrentDatabase ?? throw MySqlErrors.NoDatabaseSelected();
-                var schema = catalog.FindSchema(schemaName) ?? throw MySqlErrors.UnknownDatabase(schemaName);
-                columns = show.Full
-                    ? [ResultColumns.Text("Tables_in_" + schema.Name), ResultColumns.Text("Table_type")]
-                    : [ResultColumns.Text("Tables_in_" + schema.Name)];
-                foreach (var t in schema.Tables.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
-                    rows.Add(show.Full ? [t.Name, "BASE TABLE"] : [t.Name]);
-                break;
-            }
+                {
+                    string schemaName = show.Schema ?? CurrentDatabase ?? throw MySqlErrors.NoDatabaseSelected();
+                    var schema = catalog.FindSchema(schemaName) ?? throw MySqlErrors.UnknownDatabase(schemaName);
+                    columns = show.Full
+                        ? [ResultColumns.Text("Tables_in_" + schema.Name), ResultColumns.Text("Table_type")]
+                        : [ResultColumns.Text("Tables_in_" + schema.Name)];
+                    foreach (var t in schema.Tables.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
+                        rows.Add(show.Full ? [t.Name, "BASE TABLE"] : [t.Name]);
+                    break;
+                }
             case "table status":
-            {
-                string schemaName = show.Schema ?? CurrentDatabase ?? throw MySqlErrors.NoDatabaseSelected();
-                var schema = catalog.FindSchema(schemaName) ?? throw MySqlErrors.UnknownDatabase(schemaName);
-                columns = [.. s_tableStatusColumns
+                {
+                    string schemaName = show.Schema ?? CurrentDatabase ?? throw MySqlErrors.NoDatabaseSelected();
+                    var schema = catalog.FindSchema(schemaName) ?? throw MySqlErrors.UnknownDatabase(schemaName);
+                    columns = [.. s_tableStatusColumns
                     .Select(n => ResultColumns.Text(n))];
-                foreach (var t in schema.Tables.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
-                {
-                    rows.Add([t.Name, t.Engine, 10L, "Dynamic", 0L, 0L, 16384L, 0L, 0L, 0L, NextAutoIncrement(t), t.CreateTime, null, null, t.Collation, null, "", t.Comment]);
-                }
-                break;
-            }
-            case "columns":
-            {
-                var table = ResolveShowTable(show.Table!, catalog);
-                columns = show.Full
-                    ? [ResultColumns.Text("Field"), ResultColumns.Text("Type"), ResultColumns.Text("Collation"), ResultColumns.Text("Null"), ResultColumns.Text("Key"),
-                        ResultColumns.Text("Default"), ResultColumns.Text("Extra"), ResultColumns.Text("Privileges"), ResultColumns.Text("Comment")]
-                    : [ResultColumns.Text("Field"), ResultColumns.Text("Type"), ResultColumns.Text("Null"), ResultColumns.Text("Key"), ResultColumns.Text("Default"), ResultColumns.Text("Extra")];
-                foreach (var c in table.Columns)
-                {
-                    string key = KeyOf(table, c);
-                    string? def = c.DefaultNow ? "CURRENT_TIMESTAMP" : c.Default;
-                    rows.Add(show.Full
-                        ? [c.Name, c.ColumnType, c.IsString ? c.Collation : null, c.NotNull ? "NO" : "YES", key, def, CatalogStore.Extra(c), "select,insert,update,references", c.Comment]
-                        : [c.Name, c.ColumnType, c.NotNull ? "NO" : "YES", key, def, CatalogStore.Extra(c)]);
-                }
-                if (show.Like is not null)
-                {
-                    var regex = LikeRegex(show.Like);
-                    rows = rows.Where(r => regex.IsMatch((string)r[0]!)).ToList();
-                }
-                break;
-            }
-            case "index":
-            {
-                var table = ResolveShowTable(show.Table!, catalog);
-                columns = [.. s_indexColumns.Select(n => ResultColumns.Text(n))];
-                foreach (var index in table.Indexes)
-                {
-                    long seq = 1;
-                    foreach (var col in index.Columns)
+                    foreach (var t in schema.Tables.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
                     {
-                        var c = table.FindColumn(col);
-                        rows.Add([table.Name, index.Unique || index.Primary ? 0L : 1L, index.Name, seq++, c?.Name ?? col, "A", 0L, null, null,
-                            c is { NotNull: false } ? "YES" : "", "BTREE", "", "", "YES", null]);
+                        rows.Add([t.Name, t.Engine, 10L, "Dynamic", 0L, 0L, 16384L, 0L, 0L, 0L, NextAutoIncrement(t), t.CreateTime, null, null, t.Collation, null, "", t.Comment]);
                     }
+                    break;
                 }
-                break;
-            }
+            case "columns":
+                {
+                    var table = ResolveShowTable(show.Table!, catalog);
+                    columns = show.Full
+                        ? [ResultColumns.Text("Field"), ResultColumns.Text("Type"), ResultColumns.Text("Collation"), ResultColumns.Text("Null"), ResultColumns.Text("Key"),
+                        ResultColumns.Text("Default"), ResultColumns.Text("Extra"), ResultColumns.Text("Privileges"), ResultColumns.Text("Comment")]
+                        : [ResultColumns.Text("Field"), ResultColumns.Text("Type"), ResultColumns.Text("Null"), ResultColumns.Text("Key"), ResultColumns.Text("Default"), ResultColumns.Text("Extra")];
+                    foreach (var c in table.Columns)
+                    {
+                        string key = KeyOf(table, c);
+                        string? def = c.DefaultNow ? "CURRENT_TIMESTAMP" : c.Default;
+                        rows.Add(show.Full
+                            ? [c.Name, c.ColumnType, c.IsString ? c.Collation : null, c.NotNull ? "NO" : "YES", key, def, CatalogStore.Extra(c), "select,insert,update,references", c.Comment]
+                            : [c.Name, c.ColumnType, c.NotNull ? "NO" : "YES", key, def, CatalogStore.Extra(c)]);
+                    }
+                    if (show.Like is not null)
+                    {
+                        var regex = LikeRegex(show.Like);
+                        rows = rows.Where(r => regex.IsMatch((string)r[0]!)).ToList();
+                    }
+                    break;
+                }
+            case "index":
+                {
+                    var table = ResolveShowTable(show.Table!, catalog);
+                    columns = [.. s_indexColumns.Select(n => ResultColumns.Text(n))];
+                    foreach (var index in table.Indexes)
+                    {
+                        long seq = 1;
+                        foreach (var col in index.Columns)
+                        {
+                            var c = table.FindColumn(col);
+                            rows.Add([table.Name, index.Unique || index.Primary ? 0L : 1L, index.Name, seq++, c?.Name ?? col, "A", 0L, null, null,
+                            c is { NotNull: false } ? "YES" : "", "BTREE", "", "", "YES", null]);
+                        }
+                    }
+                    break;
+                }
             case "create table":
-            {
-                var table = ResolveShowTable(show.Table!, catalog);
-                columns = [ResultColumns.Text("Table"), ResultColumns.Text("Create Table", 1024)];
-                rows.Add([table.Name, ShowCreateTable(table)]);
-                break;
-            }
+                {
+                    var table = ResolveShowTable(show.Table!, catalog);
+                    columns = [ResultColumns.Text("Table"), ResultColumns.Text("Create Table", 1024)];
+                    rows.Add([table.Name, ShowCreateTable(table)]);
+                    break;
+                }
             case "create database":
-            {
-                var schema = catalog.FindSchema(show.Schema!) ?? throw MySqlErrors.UnknownDatabase(show.Schema!);
-                columns = [ResultColumns.Text("Database"), ResultColumns.Text("Create Database", 1024)];
-                rows.Add([schema.Name, $"CREATE DATABASE `{schema.Name}` /*!40100 DEFAULT CHARACTER SET {schema.Charset} COLLATE {schema.Collation} */ /*!80016 DEFAULT ENCRYPTION='N' */"]);
-                break;
-            }
+                {
+                    var schema = catalog.FindSchema(show.Schema!) ?? throw MySqlErrors.UnknownDatabase(show.Schema!);
+                    columns = [ResultColumns.Text("Database"), ResultColumns.Text("Create Database", 1024)];
+                    rows.Add([schema.Name, $"CREATE DATABASE `{schema.Name}` /*!40100 DEFAULT CHARACTER SET {schema.Charset} COLLATE {schema.Collation} */ /*!80016 DEFAULT ENCRYPTION='N' */"]);
+                    break;
+                }
             case "variables":
-            {
-                columns = [ResultColumns.Text("Variable_name"), ResultColumns.Text("Value", 1024)];
-                var names = SystemVariables.Defaults.Select(kv => kv.Key).Concat(_server.GlobalVariables.Keys).Concat(_sessionVariables.Keys)
-                    .Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(n => n, StringComparer.Ordinal);
-                foreach (var name in names)
                 {
-                    var value = GetSystemVariable(name, show.Global);
-                    rows.Add([name, value is null ? "" : value is ulong u ? u.ToString(CultureInfo.InvariantCulture) : ValueCoercion.ToText(value)]);
+                    columns = [ResultColumns.Text("Variable_name"), ResultColumns.Text("Value", 1024)];
+                    var names = SystemVariables.Defaults.Select(kv => kv.Key).Concat(_server.GlobalVariables.Keys).Concat(_sessionVariables.Keys)
+                        .Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(n => n, StringComparer.Ordinal);
+                    foreach (var name in names)
+                    {
+                        var value = GetSystemVariable(name, show.Global);
+                        rows.Add([name, value is null ? "" : value is ulong u ? u.ToString(CultureInfo.InvariantCulture) : ValueCoercion.ToText(value)]);
+                    }
+                    break;
                 }
-                break;
-            }
             case "status":
-            {
-                columns = [ResultColumns.Text("Variable_name"), ResultColumns.Text("Value", 1024)];
-                long uptime = (long)(DateTime.UtcNow - _server.StartTime).TotalSeconds;
-                int sessions = _server.Sessions.Count();
-                rows.Add(["Aborted_clients", "0"]);
-                rows.Add(["Aborted_connects", "0"]);
-                rows.Add(["Connections", sessions.ToString(CultureInfo.InvariantCulture)]);
-                rows.Add(["Queries", Interlocked.Read(ref _server.Questions).ToString(CultureInfo.InvariantCulture)]);
-                rows.Add(["Questions", Interlocked.Read(ref _server.Questions).ToString(CultureInfo.InvariantCulture)]);
-                rows.Add(["Ssl_cipher", ""]);
-                rows.Add(["Threads_connected", sessions.ToString(CultureInfo.InvariantCulture)]);
-                rows.Add(["Threads_running", "1"]);
-                rows.Add(["Uptime", uptime.ToString(CultureInfo.InvariantCulture)]);
-                break;
-            }
+                {
+                    columns = [ResultColumns.Text("Variable_name"), ResultColumns.Text("Value", 1024)];
+                    long uptime = (long)(DateTime.UtcNow - _server.StartTime).TotalSeconds;
+                    int sessions = _server.Sessions.Count();
+                    rows.Add(["Aborted_clients", "0"]);
+                    rows.Add(["Aborted_connects", "0"]);
+                    rows.Add(["Connections", sessions.ToString(CultureInfo.InvariantCulture)]);
+                    rows.Add(["Queries", Interlocked.Read(ref _server.Questions).ToString(CultureInfo.InvariantCulture)]);
+                    rows.Add(["Questions", Interlocked.Read(ref _server.Questions).ToString(CultureInfo.InvariantCulture)]);
+                    rows.Add(["Ssl_cipher", ""]);
+                    rows.Add(["Threads_connected", sessions.ToString(CultureInfo.InvariantCulture)]);
+                    rows.Add(["Threads_running", "1"]);
+                    rows.Add(["Uptime", uptime.ToString(CultureInfo.InvariantCulture)]);
+                    break;
+                }
             case "warnings" or "errors":
-            {
-                columns = [ResultColumns.Text("Level", 7), ResultColumns.Integer("Code"), ResultColumns.Text("Message", 512)];
-                foreach (var w in _state.Warnings)
                 {
-                    if (show.What == "errors" && w.Level != "Error")
-                        continue;
-                    rows.Add([w.Level, (long)w.Code, w.Message]);
+                    columns = [ResultColumns.Text("Level", 7), ResultColumns.Integer("Code"), ResultColumns.Text("Message", 512)];
+                    foreach (var w in _state.Warnings)
+                    {
+                        if (show.What == "errors" && w.Level != "Error")
+                            continue;
+                        rows.Add([w.Level, (long)w.Code, w.Message]);
+                    }
+                    break;
                 }
-                break;
-            }
             case "processlist":
-            {
-                columns = [ResultColumns.Integer("Id"), ResultColumns.Text("User", 32), ResultColumns.Text("Host", 261), ResultColumns.Text("db"),
-                    ResultColumns.Text("Command", 16), ResultColumns.Integer("Time"), ResultColumns.Text("State", 64), ResultColumns.Text("Info", 1024)];
-                foreach (var s in _server.Sessions.OrderBy(s => s.Info.ConnectionId))
                 {
-                    string? statement = s.CurrentStatement;
-                    rows.Add([(long)s.Info.ConnectionId, s.Info.User, s.Info.Host, s.CurrentDatabase, statement is null ? "Sleep" : "Query", 0L,
+                    columns = [ResultColumns.Integer("Id"), ResultColumns.Text("User", 32), ResultColumns.Text("Host", 261), ResultColumns.Text("db"),
+                    ResultColumns.Text("Command", 16), ResultColumns.Integer("Time"), ResultColumns.Text("State", 64), ResultColumns.Text("Info", 1024)];
+                    foreach (var s in _server.Sessions.OrderBy(s => s.Info.ConnectionId))
+                    {
+                        string? statement = s.CurrentStatement;
+                        rows.Add([(long)s.Info.ConnectionId, s.Info.User, s.Info.Host, s.CurrentDatabase, statement is null ? "Sleep" : "Query", 0L,
                         statement is null ? "" : "executing", show.Full || statement is null ? statement : statement[..Math.Min(100, statement.Length)]]);
+                    }
+                    break;
                 }
-                break;
-            }
             case "engines":
                 columns = [ResultColumns.Text("Engine"), ResultColumns.Text("Support"), ResultColumns.Text("Comment", 80), ResultColumns.Text("Transactions"),
                     ResultColumns.Text("XA"), ResultColumns.Text("Savepoints")];

@@ -34,12 +34,12 @@ internal sealed partial class SqlSession
             case "error_count":
                 return 0L;
             case "character_set_database" or "collation_database":
-            {
-                var schema = CurrentDatabase is null ? null : _server.Catalog.FindSchema(CurrentDatabase);
-                if (schema is not null)
-                    return key == "character_set_database" ? schema.Charset : schema.Collation;
-                break;
-            }
+                {
+                    var schema = CurrentDatabase is null ? null : _server.Catalog.FindSchema(CurrentDatabase);
+                    if (schema is not null)
+                        return key == "character_set_database" ? schema.Charset : schema.Collation;
+                    break;
+                }
         }
         if (_server.GlobalVariables.TryGetValue(key, out var globalValue))
             return globalValue;

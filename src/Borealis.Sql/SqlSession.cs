@@ -17,6 +17,7 @@ namespace Borealis.Sql;
 internal sealed partial class SqlSession : ISqlSession
 {
     const int MaxCachedStatements = 256;
+    const long CatalogRecheck = 100;
 
     readonly SqlServer _server;
     readonly DatabaseConnection _connection;
@@ -30,6 +31,7 @@ internal sealed partial class SqlSession : ISqlSession
     long _lastInsertId;
     long _rowCount;
     long _foundRows;
+    long _catalogCheckedAt = long.MinValue / 2;
     bool _disposed;
 
     public SqlSession(SqlServer server, SessionInfo info)
@@ -100,8 +102,17 @@ internal sealed partial class SqlSession : ISqlSession
         CurrentDatabase = schema.Name;
     }
 
-    CatalogSnapshot CurrentCatalog()
+    /// <summary>
+    /// The catalog to translate against. DDL in this process installs its catalog at once (shared by all sessions);
+    /// the version stored in the database is re-read at most every <see cref="CatalogRecheck"/> so that DDL committed
+    /// by another process sharing the volume is seen without a read on every statement.
+    /// </summary>
+    CatalogSnapshot CurrentCatalog(bool force = false)
     {
+        long now = Environment.TickCount64;
+        if (!force && now - _catalogCheckedAt < CatalogRecheck)
+            return _server.Catalog;
+        _catalogCheckedAt = now;
         var stmt = GetStatement("SELECT value FROM __bx_meta WHERE key = 'catalog_version'");
         try
         {
@@ -140,7 +151,7 @@ internal sealed partial class SqlSession : ISqlSession
         ArgumentNullException.ThrowIfNull(sql);
         ArgumentNullException.ThrowIfNull(sink);
         Interlocked.Increment(ref _server.Questions);
-        var statements = StatementText.Split(Lexer.Tokenize(sql));
+        var statements = Split(sql);
         if (statements.Count == 0)
             throw MySqlErrors.EmptyQuery();
         if (!allowMultipleStatements && statements.Count > 1)
@@ -153,17 +164,19 @@ internal sealed partial class SqlSession : ISqlSession
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(sql);
-        var statements = StatementText.Split(Lexer.Tokenize(sql));
+        var statements = Split(sql);
         if (statements.Count == 0)
             throw MySqlErrors.EmptyQuery();
         if (statements.Count > 1)
             throw MySqlErrors.Syntax(Lexer.Near(sql, statements[1][0].Start), statements[1][0].Line);
         var tokens = statements[0];
-        var statement = Parser.Parse(sql, tokens, out int parameterCount);
+        Statement statement;
+        int parameterCount;
         IReadOnlyList<ColumnDefinition> columns = [];
         SqlPlan? plan = null;
         try
         {
+            statement = Parser.Parse(sql, tokens, out parameterCount);
             if (statement is Statement.SelectStatement select)
             {
                 var catalog = CurrentCatalog();
@@ -174,6 +187,10 @@ internal sealed partial class SqlSession : ISqlSession
                 if (complete)
                     plan.Columns = columns;
             }
+        }
+        catch (Exception ex) when (ex is not MySqlErrorException and not OperationCanceledException and not ObjectDisposedException)
+        {
+            throw MySqlErrors.Internal(ex.Message);
         }
         finally
         {
@@ -250,6 +267,18 @@ internal sealed partial class SqlSession : ISqlSession
         _connection.Dispose();
     }
 
+    static List<List<Token>> Split(string sql)
+    {
+        try
+        {
+            return StatementText.Split(Lexer.Tokenize(sql));
+        }
+        catch (Exception ex) when (ex is not MySqlErrorException)
+        {
+            throw MySqlErrors.Internal(ex.Message);
+        }
+    }
+
     static bool IsDataStatement(List<Token> tokens) =>
         tokens.Count > 0 && (tokens[0].Is("SELECT") || tokens[0].Is("INSERT") || tokens[0].Is("UPDATE") || tokens[0].Is("DELETE") || tokens[0].Is("REPLACE"));
 
@@ -267,6 +296,28 @@ internal sealed partial class SqlSession : ISqlSession
     }
 
     async ValueTask ExecuteStatementAsync(string sql, List<Token> tokens, IReadOnlyList<object?>? parameters, SqlPreparedStatement? prepared,
+        bool more, IResultSink sink, CancellationToken cancellationToken)
+    {
+        var guarded = new GuardedSink(sink);
+        try
+        {
+            await ExecuteStatementCoreAsync(sql, tokens, parameters, prepared, more, guarded, cancellationToken);
+        }
+        catch (MySqlErrorException ex)
+        {
+            // SHOW WARNINGS after a failed statement lists the error, as in MySQL.
+            _state.Warnings.Add(new SqlWarning("Error", (int)ex.Code, ex.Message));
+            throw;
+        }
+        catch (Exception ex) when (!guarded.Failed && ex is not OperationCanceledException and not ObjectDisposedException)
+        {
+            // A fault of the SQL layer on odd input must not end the session: it becomes ER_UNKNOWN_ERROR.
+            _state.Warnings.Add(new SqlWarning("Error", (int)MySqlErrorCode.UnknownError, ex.Message));
+            throw MySqlErrors.Internal(ex.Message);
+        }
+    }
+
+    async ValueTask ExecuteStatementCoreAsync(string sql, List<Token> tokens, IReadOnlyList<object?>? parameters, SqlPreparedStatement? prepared,
         bool more, IResultSink sink, CancellationToken cancellationToken)
     {
         CurrentStatement = sql;
@@ -337,7 +388,7 @@ internal sealed partial class SqlSession : ISqlSession
         if (plan is not null)
         {
             plan = WithDatabase(plan);
-            if (key is not null)
+            if (key is not null && plan.Rows.Count <= 100)
             {
                 if (_server.Plans.Count > 10_000)
                     _server.Plans.Clear();

@@ -43,6 +43,17 @@ public sealed class MariaDbClientTests : BorealisTest, IDisposable
     }
 
     [Fact]
+    public async Task ScriptPipedToStandardInputRunsStatementByStatement()
+    {
+        Assert.SkipUnless(File.Exists(Client), "mariadb client not installed");
+        await using var server = await TestServer.StartAsync();
+        var (exitCode, output, error) = await RunAsync(server.Port, "native", ["--skip-ssl"], "SELECT 1;\nINSERT INTO t VALUES (1);\nSELECT ROWS 2;\n");
+        Assert.True(exitCode == 0, $"exit {exitCode}: {error}");
+        Assert.Equal("1\n1\nid\tname\n0\trow 0\n1\trow 1\n", output);
+        Assert.Equal(["SELECT 1", "INSERT INTO t VALUES (1)", "SELECT ROWS 2"], server.State.Queries.Where(q => !q.StartsWith("SET", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task WrongPasswordIsAccessDenied()
     {
         Assert.SkipUnless(File.Exists(Client), "mariadb client not installed");
@@ -52,7 +63,10 @@ public sealed class MariaDbClientTests : BorealisTest, IDisposable
         Assert.Contains("ERROR 1045 (28000): Access denied for user 'native'@'127.0.0.1' (using password: YES)", error, StringComparison.Ordinal);
     }
 
-    static async Task<(int ExitCode, string Output, string Error)> RunAsync(int port, string user, params string[] arguments)
+    static Task<(int ExitCode, string Output, string Error)> RunAsync(int port, string user, params string[] arguments) =>
+        RunAsync(port, user, arguments, input: null);
+
+    static async Task<(int ExitCode, string Output, string Error)> RunAsync(int port, string user, string[] arguments, string? input)
     {
         var start = new ProcessStartInfo(Client)
         {
@@ -66,6 +80,8 @@ public sealed class MariaDbClientTests : BorealisTest, IDisposable
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
         using var process = Process.Start(start)!;
+        if (input is not null)
+            await process.StandardInput.WriteAsync(input);
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync(TestToken);
         var error = process.StandardError.ReadToEndAsync(TestToken);

@@ -29,11 +29,9 @@ public sealed class MySqlServerBadInputTests : BorealisTest
     {
         await using var server = await TestServer.StartAsync();
         using var raw = await RawClient.ConnectAsync(server.Port, TestToken);
-        await raw.SendAsync([0x16, .. "SELECT ECHO ?"u8], 0, TestToken);
-        var ok = (await raw.ReadPacketAsync(TestToken))!;
-        await raw.ReadPacketAsync(TestToken);
+        var id = await raw.PrepareAsync("SELECT ECHO ?", TestToken);
         // COM_STMT_EXECUTE that stops inside its parameter block.
-        await raw.SendAsync([0x17, .. ok.AsSpan(1, 4), 0, 1, 0, 0, 0, 0x00, 1, 0x08], 0, TestToken);
+        await raw.SendAsync([0x17, .. id, 0, 1, 0, 0, 0, 0x00, 1, 0x08], 0, TestToken);
         var packets = await raw.ReadUntilClosedAsync(BorealisTest.DefaultTimeout, TestToken);
         Assert.Equal(1835, RawClient.ErrorCode(Assert.Single(packets)));
     }
@@ -223,11 +221,8 @@ public sealed class MySqlServerBadInputTests : BorealisTest
                 {
                     // Mutations of a valid COM_STMT_EXECUTE.
                     using var raw = await RawClient.ConnectAsync(server.Port, TestToken);
-                    await raw.SendAsync([0x16, .. "SELECT ECHO ?, ?, ?"u8], 0, TestToken);
-                    var ok = (await raw.ReadPacketAsync(TestToken))!;
-                    for (var i = 0; i < 3; i++)
-                        await raw.ReadPacketAsync(TestToken);
-                    byte[] execute = [0x17, .. ok.AsSpan(1, 4), 0, 1, 0, 0, 0, 0b010, 1, 0x08, 0x80, 0x06, 0, 0xfd, 0,
+                    var id = await raw.PrepareAsync("SELECT ECHO ?, ?, ?", TestToken);
+                    byte[] execute = [0x17, .. id, 0, 1, 0, 0, 0, 0b010, 1, 0x08, 0x80, 0x06, 0, 0xfd, 0,
                     .. BitConverter.GetBytes(ulong.MaxValue), 3, .. "abc"u8];
                     for (var i = 0; i < 4; i++)
                     {

@@ -105,15 +105,49 @@ public sealed class MySqlServerQueryTests : BorealisTest
     }
 
     [Fact]
+    public async Task PreparingBeyondMaxPreparedStatementsIsError1461()
+    {
+        await using var server = await TestServer.StartAsync(o => o with { MaxPreparedStatements = 2 });
+        using var raw = await RawClient.ConnectAsync(server.Port, TestToken);
+        for (var i = 0; i < 2; i++)
+            Assert.Equal(0x00, (await raw.CommandAsync([0x16, .. "INSERT INTO t VALUES (1)"u8], TestToken))[0]);
+        var error = await raw.CommandAsync([0x16, .. "INSERT INTO t VALUES (1)"u8], TestToken);
+        Assert.Equal(1461, RawClient.ErrorCode(error));
+        Assert.Equal(0x00, (await raw.CommandAsync([0x0e], TestToken))[0]);
+    }
+
+    [Fact]
+    public async Task ClientsWithoutDeprecateEofGetEofPackets()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var raw = await RawClient.ConnectAsync(server.Port, TestToken, RawClient.Capabilities & ~0x1000000u);
+        // Text result set: count, 2 definitions, EOF, 2 rows, EOF (warnings, status).
+        var packets = await raw.CommandUntilEndAsync([0x03, .. "SELECT ROWS 2"u8], TestToken);
+        Assert.Equal(4, packets.Count);
+        Assert.Equal(new byte[] { 0xfe, 0, 0, 2, 0 }, packets[3]);
+        var rest = new List<byte[]>();
+        while (rest.Count == 0 || rest[^1][0] != 0xfe)
+            rest.Add((await raw.ReadPacketAsync(TestToken))!);
+        Assert.Equal(3, rest.Count);
+        Assert.Equal([1, (byte)'0', 5, .. "row 0"u8], rest[0]);
+        Assert.Equal(new byte[] { 0xfe, 0, 0, 2, 0 }, rest[2]);
+
+        // COM_STMT_PREPARE: OK, parameter definitions, EOF, column definitions, EOF.
+        await raw.SendAsync([0x16, .. "SELECT ECHO ?"u8], 0, TestToken);
+        var prepare = new List<byte[]>();
+        for (var i = 0; i < 5; i++)
+            prepare.Add((await raw.ReadPacketAsync(TestToken))!);
+        Assert.Equal(0xfe, prepare[2][0]);
+        Assert.Equal(0xfe, prepare[4][0]);
+        Assert.Equal(0x00, (await raw.CommandAsync([0x0e], TestToken))[0]);
+    }
+
+    [Fact]
     public async Task SendLongDataIsAppendedToTheParameter()
     {
         await using var server = await TestServer.StartAsync();
         using var raw = await RawClient.ConnectAsync(server.Port, TestToken);
-        await raw.SendAsync([0x16, .. "SELECT ECHO ?, ?"u8], 0, TestToken);
-        var ok = (await raw.ReadPacketAsync(TestToken))!;
-        var id = BitConverter.GetBytes(BitConverter.ToUInt32(ok, 1));
-        await raw.ReadPacketAsync(TestToken);
-        await raw.ReadPacketAsync(TestToken);
+        var id = await raw.PrepareAsync("SELECT ECHO ?, ?", TestToken);
         await raw.SendAsync([0x18, .. id, 0, 0, .. "hello "u8], 0, TestToken);
         await raw.SendAsync([0x18, .. id, 0, 0, .. "world"u8], 0, TestToken);
         // Parameter 0: VAR_STRING from long data; parameter 1: LONGLONG 5.
@@ -290,6 +324,29 @@ public sealed class MySqlServerQueryTests : BorealisTest
         reply = await raw.CommandAsync([0x0c, .. BitConverter.GetBytes(999_999u)], TestToken);
         Assert.Equal(1094, RawClient.ErrorCode(reply));
         await AssertUsableAsync(killer);
+    }
+
+    [Fact]
+    public async Task ChangeUserReplacesTheSessionAndAFailedOneCloses()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var raw = await RawClient.ConnectAsync(server.Port, TestToken);
+        var scramble = RawClient.ScrambleOf(raw.Greeting);
+        var auth = Borealis.MySql.Auth.CachingSha2Password.Scramble(TestServer.Password, scramble);
+        byte[] changeUser = [0x11, .. "sha2"u8, 0, (byte)auth.Length, .. auth, .. "demo"u8, 0, 255, 0, .. "caching_sha2_password"u8, 0];
+        await raw.SendAsync(changeUser, 0, TestToken);
+        Assert.Equal(new byte[] { 0x01, 0x03 }, await raw.ReadPacketAsync(TestToken));
+        Assert.Equal(0x00, (await raw.ReadPacketAsync(TestToken))![0]);
+        await Eventually.AssertAsync(() => server.State.Disposed == 1, because: "the first session is disposed");
+        var second = server.State.Sessions.Last();
+        Assert.Equal(("sha2", "demo"), (second.User, second.Database));
+        Assert.Equal(0x00, (await raw.CommandAsync([0x0e], TestToken))[0]);
+
+        byte[] wrong = [0x11, .. "native"u8, 0, 20, .. new byte[20], 0, 255, 0, .. "mysql_native_password"u8, 0];
+        await raw.SendAsync(wrong, 0, TestToken);
+        var packets = await raw.ReadUntilClosedAsync(DefaultTimeout, TestToken);
+        Assert.Equal(1045, RawClient.ErrorCode(Assert.Single(packets)));
+        await Eventually.AssertAsync(() => server.State.Disposed == 2);
     }
 
     [Fact]

@@ -203,4 +203,29 @@ public sealed class SemanticsTests : SqlTestBase
         Assert.Equal("it's", await ScalarAsync("SELECT \"it's\""));
         Assert.Equal("AB", await ScalarAsync("SELECT X'4142'"));
     }
+
+    [Fact]
+    public async Task OnUpdateCurrentTimestampChangesOnlyWithTheRow()
+    {
+        await OkAsync("CREATE TABLE t (id INT PRIMARY KEY, v INT, ts DATETIME DEFAULT '2000-01-01 00:00:00' ON UPDATE CURRENT_TIMESTAMP)");
+        await OkAsync("INSERT INTO t (id, v) VALUES (1, 1), (2, 2)");
+        await OkAsync("UPDATE t SET v = 1");
+        Assert.Equal("2000-01-01 00:00:00", await ScalarAsync("SELECT ts FROM t WHERE id = 1"));
+        Assert.NotEqual("2000-01-01 00:00:00", await ScalarAsync("SELECT ts FROM t WHERE id = 2"));
+    }
+
+    [Fact]
+    public async Task DateColumnsCompareAsDates()
+    {
+        await OkAsync("CREATE TABLE t (d DATE, dt DATETIME)");
+        await OkAsync("INSERT INTO t VALUES ('2024-01-05', '2024-01-05 10:00:00')");
+        Assert.Equal("1", await ScalarAsync("SELECT COUNT(*) FROM t WHERE d = '2024-1-5'"));
+        Assert.Equal("1", await ScalarAsync("SELECT COUNT(*) FROM t WHERE d = 20240105"));
+        Assert.Equal("1", await ScalarAsync("SELECT COUNT(*) FROM t WHERE dt > '2024-01-05'"));
+        Assert.Equal("1", await ScalarAsync("SELECT COUNT(*) FROM t WHERE d BETWEEN '2024-01-01' AND '2024-1-31'"));
+        var ps = Session.Prepare("SELECT COUNT(*) FROM t WHERE d = ?");
+        var sink = new RecordingSink();
+        await Session.ExecutePreparedAsync(ps, [new DateTime(2024, 1, 5)], sink, TestToken);
+        Assert.Equal("1", sink.Last.Rows[0][0]);
+    }
 }

@@ -46,6 +46,9 @@ internal sealed class PacketOutput
     public void WritePacket(ReadOnlySpan<byte> payload) =>
         SequenceId = PacketFraming.WritePacket(_writer, payload, SequenceId);
 
+    /// <summary>Returns the pipe's buffers; nothing more can be written.</summary>
+    public ValueTask CompleteAsync() => _writer.CompleteAsync();
+
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
         var result = await _writer.FlushAsync(cancellationToken);

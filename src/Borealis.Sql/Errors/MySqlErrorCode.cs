@@ -168,4 +168,5 @@ public enum MySqlErrorCode : ushort
     EmptyRowInTvc = 3865,
     NoSuchThread = 1094,
     NoTablesUsed = 1096,
+    MaxPreparedStmtCountReached = 1461,
 }

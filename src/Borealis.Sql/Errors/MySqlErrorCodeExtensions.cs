@@ -16,7 +16,7 @@ public static class MySqlErrorCodeExtensions
         MySqlErrorCode.BadFieldError or MySqlErrorCode.NonUniqError => "42S22",
         MySqlErrorCode.DupFieldName => "42S21",
         MySqlErrorCode.TableExists => "42S01",
-        MySqlErrorCode.NoSuchIndex or MySqlErrorCode.KeyDoesNotExist => "42S12" ,
+        MySqlErrorCode.NoSuchIndex or MySqlErrorCode.KeyDoesNotExist => "42S12",
         MySqlErrorCode.DupKeyName => "42000",
         MySqlErrorCode.BadNullError or MySqlErrorCode.DupEntry or MySqlErrorCode.DupUnique
             or MySqlErrorCode.RowIsReferenced or MySqlErrorCode.NoReferencedRow or MySqlErrorCode.RowIsReferenced2

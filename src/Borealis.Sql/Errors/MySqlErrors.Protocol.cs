@@ -22,6 +22,10 @@ public static partial class MySqlErrors
     public static MySqlErrorException NetReadTimeout() =>
         new(MySqlErrorCode.NetReadInterrupted, "Got timeout reading communication packets");
 
+    /// <summary>1461: too many prepared statements open (per connection here; MySQL counts per server).</summary>
+    public static MySqlErrorException TooManyPreparedStatements(int limit) =>
+        new(MySqlErrorCode.MaxPreparedStmtCountReached, "42000", $"Can't create more than max_prepared_stmt_count statements (current value: {limit})");
+
     /// <summary>1043: the client's handshake response could not be read.</summary>
     public static MySqlErrorException BadHandshake() =>
         new(MySqlErrorCode.HandshakeError, "Bad handshake");

@@ -38,10 +38,10 @@ internal static class ResultColumns
             case "year":
                 return new(MySqlColumnType.Year, 4, 0, flags | ColumnFlags.Unsigned | ColumnFlags.ZeroFill | ColumnFlags.Num);
             case "decimal":
-            {
-                int p = c.Length ?? 10, s = c.Scale ?? 0;
-                return new(MySqlColumnType.NewDecimal, (uint)(p + (s > 0 ? 1 : 0) + (c.Unsigned ? 0 : 1)), (byte)s, flags | ColumnFlags.Num);
-            }
+                {
+                    int p = c.Length ?? 10, s = c.Scale ?? 0;
+                    return new(MySqlColumnType.NewDecimal, (uint)(p + (s > 0 ? 1 : 0) + (c.Unsigned ? 0 : 1)), (byte)s, flags | ColumnFlags.Num);
+                }
             case "float":
                 return new(MySqlColumnType.Float, c.Length is int fp ? (uint)fp + 2 : 12, c.Scale is int fs ? (byte)fs : (byte)31, flags | ColumnFlags.Num);
             case "double":

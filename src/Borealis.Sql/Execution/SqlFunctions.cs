@@ -517,9 +517,13 @@ internal static class SqlFunctions
         return DateTime.ParseExact(canonical, "yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
     }
 
+    static readonly HashSet<string> s_volatile = new(StringComparer.Ordinal) { "__bx_now", "__bx_uuid", "__bx_sleep" };
+
     static void Scalar(sqlite3 db, FunctionState state, string name, int args, Func<object?[], object?> fn)
     {
-        raw.sqlite3_create_function(db, name, args, 0, state, (ctx, userData, values) =>
+        // Pure functions are deterministic, so SQLite evaluates them once on constant arguments and can use indexes.
+        int flags = s_volatile.Contains(name) ? 0 : 0x800;
+        raw.sqlite3_create_function(db, name, args, flags, state, (ctx, userData, values) =>
         {
             var s = (FunctionState)userData;
             try

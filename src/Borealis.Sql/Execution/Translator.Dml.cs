@@ -96,6 +96,13 @@ internal sealed partial class Translator
                 _current = list;
                 int aiParam = -1;
                 bool generatedByRowid = aiOmitted;
+                if (columns.Count == 0)
+                {
+                    sb.Append(verb).Append(target).Append(" DEFAULT VALUES");
+                    _current = saved;
+                    rows.Add(new InsertRow(sb.ToString(), list, mode == InsertMode.Replace ? "INSERT OR REPLACE" + sb.ToString()["INSERT".Length..] : null, -1, aiOmitted));
+                    continue;
+                }
                 sb.Append(verb).Append(target).Append(columnList).Append(" VALUES (");
                 for (int i = 0; i < columns.Count; i++)
                 {
@@ -212,6 +219,31 @@ internal sealed partial class Translator
         }
     }
 
+    /// <summary>TIMESTAMP/DATETIME ... ON UPDATE CURRENT_TIMESTAMP: set to now when an assignment changes the row.</summary>
+    void EmitOnUpdateNow(IReadOnlyList<Assignment> assignments, TableInfo table, StringBuilder sb)
+    {
+        foreach (var c in table.Columns)
+        {
+            if (!c.OnUpdateNow || assignments.Any(a => a.Target.Name.Equals(c.Name, StringComparison.OrdinalIgnoreCase)))
+                continue;
+            sb.Append(", ").Append(SqliteUtil.Quote(c.Name)).Append(" = CASE WHEN ");
+            for (int i = 0; i < assignments.Count; i++)
+            {
+                var target = table.FindColumn(assignments[i].Target.Name)!;
+                if (i > 0)
+                    sb.Append(" OR ");
+                sb.Append('(').Append(SqliteUtil.Quote(target.Name)).Append(" IS NOT __bx_coerce(");
+                if (assignments[i].Value is Expr.Default)
+                    sb.Append(CatalogStore.DefaultSql(target));
+                else
+                    EmitExpr(assignments[i].Value, sb);
+                sb.Append(", ").Append(target.Id).Append("))");
+            }
+            sb.Append(" THEN ").Append(c.Length is int f && f > 0 ? "strftime('%Y-%m-%d %H:%M:%f','now','localtime')" : "datetime('now','localtime')")
+                .Append(" ELSE ").Append(SqliteUtil.Quote(c.Name)).Append(" END");
+        }
+    }
+
     public SqlPlan TranslateUpdate(Statement.Update up, string user, string host)
     {
         if (up.Table is not TableSource.Table t)
@@ -223,6 +255,7 @@ internal sealed partial class Translator
         sb.Append(up.Ignore ? "UPDATE OR IGNORE " : "UPDATE ").Append("main.").Append(SqliteUtil.Quote(table.SqliteName))
             .Append(" AS ").Append(SqliteUtil.Quote(alias)).Append(" SET ");
         EmitAssignments(up.Assignments, table, sb);
+        EmitOnUpdateNow(up.Assignments, table, sb);
         EmitWriteFilter(table, alias, up.Where, up.OrderBy, up.Limit, sb);
         _scopes.RemoveAt(_scopes.Count - 1);
         return new SqlPlan

@@ -66,44 +66,44 @@ internal sealed partial class Translator
                 sb.Append(')');
                 return;
             case "GROUP_CONCAT":
-            {
-                sb.Append("group_concat(");
-                if (f.Distinct)
-                    sb.Append("DISTINCT ");
-                for (int i = 0; i < f.Args.Count; i++)
                 {
-                    if (i > 0)
-                        sb.Append(" || ");
-                    EmitExpr(f.Args[i], sb);
-                }
-                if (f.Separator is not null && !f.Distinct)
-                {
-                    sb.Append(", ");
-                    EmitExpr(f.Separator, sb);
-                }
-                else if (!f.Distinct)
-                {
-                    sb.Append(", ','");
-                }
-                else if (f.Separator is not null)
-                {
-                    throw MySqlErrors.NotSupportedYet("GROUP_CONCAT(DISTINCT ... SEPARATOR)");
-                }
-                if (f.OrderBy is { Count: > 0 } order)
-                {
-                    sb.Append(" ORDER BY ");
-                    for (int i = 0; i < order.Count; i++)
+                    sb.Append("group_concat(");
+                    if (f.Distinct)
+                        sb.Append("DISTINCT ");
+                    for (int i = 0; i < f.Args.Count; i++)
                     {
                         if (i > 0)
-                            sb.Append(", ");
-                        EmitExpr(order[i].Value, sb);
-                        if (order[i].Descending)
-                            sb.Append(" DESC");
+                            sb.Append(" || ");
+                        EmitExpr(f.Args[i], sb);
                     }
+                    if (f.Separator is not null && !f.Distinct)
+                    {
+                        sb.Append(", ");
+                        EmitExpr(f.Separator, sb);
+                    }
+                    else if (!f.Distinct)
+                    {
+                        sb.Append(", ','");
+                    }
+                    else if (f.Separator is not null)
+                    {
+                        throw MySqlErrors.NotSupportedYet("GROUP_CONCAT(DISTINCT ... SEPARATOR)");
+                    }
+                    if (f.OrderBy is { Count: > 0 } order)
+                    {
+                        sb.Append(" ORDER BY ");
+                        for (int i = 0; i < order.Count; i++)
+                        {
+                            if (i > 0)
+                                sb.Append(", ");
+                            EmitExpr(order[i].Value, sb);
+                            if (order[i].Descending)
+                                sb.Append(" DESC");
+                        }
+                    }
+                    sb.Append(')');
+                    return;
                 }
-                sb.Append(')');
-                return;
-            }
             case "LAST_INSERT_ID":
                 if (f.Args.Count > 0)
                     throw MySqlErrors.NotSupportedYet("LAST_INSERT_ID(expr)");
@@ -338,20 +338,20 @@ internal sealed partial class Translator
                 return;
             case "ABS" or "SIGN" or "FLOOR" or "CEIL" or "CEILING" or "SQRT" or "EXP" or "LN" or "LOG10" or "LOG2" or "SIN" or "COS" or "TAN"
                 or "ASIN" or "ACOS" or "ATAN" or "RADIANS" or "DEGREES" or "PI":
-            {
-                string fn = name switch { "CEILING" => "ceil", _ => name.ToLowerInvariant() };
-                if (name is "FLOOR" or "CEIL" or "CEILING")
                 {
-                    sb.Append("CAST(").Append(fn).Append('(');
+                    string fn = name switch { "CEILING" => "ceil", _ => name.ToLowerInvariant() };
+                    if (name is "FLOOR" or "CEIL" or "CEILING")
+                    {
+                        sb.Append("CAST(").Append(fn).Append('(');
+                        Args(f, sb);
+                        sb.Append(") AS INTEGER)");
+                        return;
+                    }
+                    sb.Append(fn).Append('(');
                     Args(f, sb);
-                    sb.Append(") AS INTEGER)");
+                    sb.Append(')');
                     return;
                 }
-                sb.Append(fn).Append('(');
-                Args(f, sb);
-                sb.Append(')');
-                return;
-            }
             case "LOG":
                 Call(f.Args.Count == 1 ? "ln" : "log", f, sb, 1, 2);
                 return;
@@ -427,12 +427,12 @@ internal sealed partial class Translator
             case Expr.Literal { Value: ulong }:
                 return Int(20, ColumnFlags.NotNull | ColumnFlags.Unsigned);
             case Expr.Literal { Value: decimal m }:
-            {
-                var text = m.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                int dot = text.IndexOf('.', StringComparison.Ordinal);
-                byte scale = (byte)(dot < 0 ? 0 : text.Length - dot - 1);
-                return new ColumnHint(MySqlColumnType.NewDecimal, (uint)text.Length, scale, ColumnFlags.NotNull | ColumnFlags.Binary);
-            }
+                {
+                    var text = m.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    int dot = text.IndexOf('.', StringComparison.Ordinal);
+                    byte scale = (byte)(dot < 0 ? 0 : text.Length - dot - 1);
+                    return new ColumnHint(MySqlColumnType.NewDecimal, (uint)text.Length, scale, ColumnFlags.NotNull | ColumnFlags.Binary);
+                }
             case Expr.Literal { Value: double }:
                 return s_double;
             case Expr.Literal { Value: string s }:
@@ -448,13 +448,13 @@ internal sealed partial class Translator
             case Expr.Binary { Op: "+" or "-", Right: Expr.Interval }:
                 return s_datetime;
             case Expr.Binary { Op: "+" or "-" or "*" } b:
-            {
-                var l = Infer(b.Left);
-                var r = Infer(b.Right);
-                if (IsIntegral(l, b.Left) && IsIntegral(r, b.Right))
-                    return Int();
-                return null;
-            }
+                {
+                    var l = Infer(b.Left);
+                    var r = Infer(b.Right);
+                    if (IsIntegral(l, b.Left) && IsIntegral(r, b.Right))
+                        return Int();
+                    return null;
+                }
             case Expr.Cast c:
                 return c.Type.Name switch
                 {
@@ -472,10 +472,10 @@ internal sealed partial class Translator
             case Expr.Function f:
                 return InferFunction(f);
             case Expr.Column c:
-            {
-                var info = FindColumn(c);
-                return info is null ? null : ResultColumns.Hint(info);
-            }
+                {
+                    var info = FindColumn(c);
+                    return info is null ? null : ResultColumns.Hint(info);
+                }
             default:
                 return null;
         }
@@ -495,31 +495,31 @@ internal sealed partial class Translator
                 or "WEEKDAY" or "EXTRACT" or "BIT_COUNT" or "CRC32" or "ASCII" or "ORD" or "SIGN" or "STRCMP" or "FIELD" or "FIND_IN_SET":
                 return Int(f.Name.Equals("COUNT", StringComparison.OrdinalIgnoreCase) ? 21u : 11u);
             case "SUM":
-            {
-                if (f.Args.Count == 1 && f.Args[0] is Expr.Column c && FindColumn(c) is { } info)
                 {
-                    if (info.IsInteger)
-                        return new ColumnHint(MySqlColumnType.NewDecimal, 33, 0, ColumnFlags.Binary);
-                    if (info.DataType == "decimal")
-                        return new ColumnHint(MySqlColumnType.NewDecimal, (uint)(info.Length ?? 10) + 23, (byte)(info.Scale ?? 0), ColumnFlags.Binary);
-                    if (info.DataType is "float" or "double")
-                        return s_double;
+                    if (f.Args.Count == 1 && f.Args[0] is Expr.Column c && FindColumn(c) is { } info)
+                    {
+                        if (info.IsInteger)
+                            return new ColumnHint(MySqlColumnType.NewDecimal, 33, 0, ColumnFlags.Binary);
+                        if (info.DataType == "decimal")
+                            return new ColumnHint(MySqlColumnType.NewDecimal, (uint)(info.Length ?? 10) + 23, (byte)(info.Scale ?? 0), ColumnFlags.Binary);
+                        if (info.DataType is "float" or "double")
+                            return s_double;
+                    }
+                    return null;
                 }
-                return null;
-            }
             case "AVG":
-            {
-                if (f.Args.Count == 1 && f.Args[0] is Expr.Column c && FindColumn(c) is { } info)
                 {
-                    if (info.IsInteger)
-                        return new ColumnHint(MySqlColumnType.NewDecimal, 14, 4, ColumnFlags.Binary);
-                    if (info.DataType == "decimal")
-                        return new ColumnHint(MySqlColumnType.NewDecimal, (uint)(info.Length ?? 10) + 6, (byte)Math.Min(30, (info.Scale ?? 0) + 4), ColumnFlags.Binary);
-                    if (info.DataType is "float" or "double")
-                        return s_double;
+                    if (f.Args.Count == 1 && f.Args[0] is Expr.Column c && FindColumn(c) is { } info)
+                    {
+                        if (info.IsInteger)
+                            return new ColumnHint(MySqlColumnType.NewDecimal, 14, 4, ColumnFlags.Binary);
+                        if (info.DataType == "decimal")
+                            return new ColumnHint(MySqlColumnType.NewDecimal, (uint)(info.Length ?? 10) + 6, (byte)Math.Min(30, (info.Scale ?? 0) + 4), ColumnFlags.Binary);
+                        if (info.DataType is "float" or "double")
+                            return s_double;
+                    }
+                    return null;
                 }
-                return null;
-            }
             case "MIN" or "MAX" or "IFNULL" or "COALESCE" or "NULLIF" or "ANY_VALUE":
                 return f.Args.Count > 0 ? Infer(f.Args[0]) : null;
             case "NOW" or "CURRENT_TIMESTAMP" or "LOCALTIME" or "LOCALTIMESTAMP" or "SYSDATE" or "UTC_TIMESTAMP" or "FROM_UNIXTIME"

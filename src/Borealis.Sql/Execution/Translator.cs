@@ -64,56 +64,56 @@ internal sealed partial class Translator
         switch (source)
         {
             case TableSource.Table t:
-            {
-                string schema = t.Name.Schema ?? _database ?? throw MySqlErrors.NoDatabaseSelected();
-                string alias = t.Alias ?? t.Name.Name;
-                if (schema.Equals("information_schema", StringComparison.OrdinalIgnoreCase))
                 {
-                    if (!CatalogStore.InformationSchemaTables.TryGetValue(t.Name.Name, out var actual))
-                        throw MySqlErrors.UnknownTableInList(t.Name.Name, "information_schema");
-                    sb.Append("temp.").Append(SqliteUtil.Quote("information_schema/" + actual)).Append(" AS ").Append(SqliteUtil.Quote(alias));
+                    string schema = t.Name.Schema ?? _database ?? throw MySqlErrors.NoDatabaseSelected();
+                    string alias = t.Alias ?? t.Name.Name;
+                    if (schema.Equals("information_schema", StringComparison.OrdinalIgnoreCase))
+                    {
+                        if (!CatalogStore.InformationSchemaTables.TryGetValue(t.Name.Name, out var actual))
+                            throw MySqlErrors.UnknownTableInList(t.Name.Name, "information_schema");
+                        sb.Append("temp.").Append(SqliteUtil.Quote("information_schema/" + actual)).Append(" AS ").Append(SqliteUtil.Quote(alias));
+                        return;
+                    }
+                    var table = ResolveTable(t.Name with { Schema = schema });
+                    AddToScope(alias, table);
+                    sb.Append("main.").Append(SqliteUtil.Quote(table.SqliteName)).Append(" AS ").Append(SqliteUtil.Quote(alias));
                     return;
                 }
-                var table = ResolveTable(t.Name with { Schema = schema });
-                AddToScope(alias, table);
-                sb.Append("main.").Append(SqliteUtil.Quote(table.SqliteName)).Append(" AS ").Append(SqliteUtil.Quote(alias));
-                return;
-            }
             case TableSource.Derived d:
                 sb.Append('(');
                 EmitQuery(d.Query, sb, topLevel: false);
                 sb.Append(") AS ").Append(SqliteUtil.Quote(d.Alias));
                 return;
             case TableSource.Join j:
-            {
-                sb.Append('(');
-                EmitTableSource(j.Left, sb);
-                sb.Append(j.Kind switch
                 {
-                    "CROSS" => " CROSS JOIN ",
-                    "LEFT" => " LEFT JOIN ",
-                    "RIGHT" => " RIGHT JOIN ",
-                    "NATURAL" => " NATURAL JOIN ",
-                    "NATURAL LEFT" => " NATURAL LEFT JOIN ",
-                    _ => " JOIN ",
-                });
-                EmitTableSource(j.Right, sb);
-                if (j.On is not null)
-                {
-                    sb.Append(" ON ");
-                    EmitExpr(j.On, sb);
+                    sb.Append('(');
+                    EmitTableSource(j.Left, sb);
+                    sb.Append(j.Kind switch
+                    {
+                        "CROSS" => " CROSS JOIN ",
+                        "LEFT" => " LEFT JOIN ",
+                        "RIGHT" => " RIGHT JOIN ",
+                        "NATURAL" => " NATURAL JOIN ",
+                        "NATURAL LEFT" => " NATURAL LEFT JOIN ",
+                        _ => " JOIN ",
+                    });
+                    EmitTableSource(j.Right, sb);
+                    if (j.On is not null)
+                    {
+                        sb.Append(" ON ");
+                        EmitExpr(j.On, sb);
+                    }
+                    else if (j.Using is not null)
+                    {
+                        sb.Append(" USING (").Append(string.Join(", ", j.Using.Select(SqliteUtil.Quote))).Append(')');
+                    }
+                    else if (j.Kind == "INNER")
+                    {
+                        sb.Append(" ON 1");
+                    }
+                    sb.Append(')');
+                    return;
                 }
-                else if (j.Using is not null)
-                {
-                    sb.Append(" USING (").Append(string.Join(", ", j.Using.Select(SqliteUtil.Quote))).Append(')');
-                }
-                else if (j.Kind == "INNER")
-                {
-                    sb.Append(" ON 1");
-                }
-                sb.Append(')');
-                return;
-            }
         }
     }
 
@@ -351,14 +351,23 @@ internal sealed partial class Translator
                 EmitBinary(b, sb);
                 return;
             case Expr.Between bt:
-                sb.Append('(');
-                EmitExpr(bt.Value, sb);
-                sb.Append(bt.Not ? " NOT BETWEEN " : " BETWEEN ");
-                EmitExpr(bt.Low, sb);
-                sb.Append(" AND ");
-                EmitExpr(bt.High, sb);
-                sb.Append(')');
-                return;
+                {
+                    string? convert = TemporalConversion(bt.Value, bt.Low) ?? TemporalConversion(bt.Value, bt.High);
+                    sb.Append('(');
+                    EmitExpr(bt.Value, sb);
+                    sb.Append(bt.Not ? " NOT BETWEEN " : " BETWEEN ");
+                    if (convert is null)
+                        EmitExpr(bt.Low, sb);
+                    else
+                        EmitTemporalOperand(bt.Low, convert, sb);
+                    sb.Append(" AND ");
+                    if (convert is null)
+                        EmitExpr(bt.High, sb);
+                    else
+                        EmitTemporalOperand(bt.High, convert, sb);
+                    sb.Append(')');
+                    return;
+                }
             case Expr.InList il:
                 sb.Append('(');
                 EmitExpr(il.Value, sb);
@@ -555,12 +564,52 @@ internal sealed partial class Translator
             "OR" => " OR ",
             _ => " " + b.Op + " ",
         };
+        if (b.Op is "=" or "<>" or "<" or "<=" or ">" or ">=" or "<=>" && TemporalConversion(b.Left, b.Right) is { } convert)
+        {
+            // DATE/DATETIME columns compare with values as dates ('2024-1-5' = DATE '2024-01-05'), as in MySQL.
+            sb.Append('(');
+            EmitTemporalOperand(b.Left, convert, sb);
+            sb.Append(op);
+            EmitTemporalOperand(b.Right, convert, sb);
+            sb.Append(')');
+            return;
+        }
         sb.Append('(');
         EmitExpr(b.Left, sb);
+        // Two values without a column collation compare case-insensitively, as under utf8mb4_0900_ai_ci.
+        if (b.Op is "=" or "<>" or "<" or "<=" or ">" or ">=" or "<=>" && IsStringValue(b.Left) && IsStringValue(b.Right))
+            sb.Append(" COLLATE NOCASE");
         sb.Append(op);
         EmitExpr(b.Right, sb);
         sb.Append(')');
     }
+
+    /// <summary>The conversion function when one side is a DATE/DATETIME/TIMESTAMP column and the other a value.</summary>
+    string? TemporalConversion(Expr left, Expr right)
+    {
+        static bool IsValue(Expr e) => e is Expr.Literal { Value: string or long } or Expr.Parameter or Expr.UserVariable;
+        var column = left is Expr.Column lc && IsValue(right) ? FindColumn(lc) : right is Expr.Column rc && IsValue(left) ? FindColumn(rc) : null;
+        return column?.DataType switch
+        {
+            "date" => "__bx_date",
+            "datetime" or "timestamp" when (column.Length ?? 0) == 0 => "__bx_datetime",
+            _ => null,
+        };
+    }
+
+    void EmitTemporalOperand(Expr e, string convert, StringBuilder sb)
+    {
+        if (e is Expr.Column)
+        {
+            EmitExpr(e, sb);
+            return;
+        }
+        sb.Append(convert).Append('(');
+        EmitExpr(e, sb);
+        sb.Append(')');
+    }
+
+    static bool IsStringValue(Expr e) => e is Expr.Literal { Value: string } or Expr.Function { Name: "CONCAT" or "LOWER" or "UPPER" or "TRIM" };
 
     void EmitCast(Expr.Cast cast, StringBuilder sb)
     {

@@ -59,138 +59,138 @@ internal static class ValueCoercion
             case "tinyint" or "smallint" or "mediumint" or "int" or "bigint" or "bit":
                 return CoerceInteger(c, value, row, strict, warnings);
             case "year":
-            {
-                long y = Convert.ToInt64(CoerceInteger(c, value, row, strict, warnings), CultureInfo.InvariantCulture);
-                if (y is > 0 and < 70)
-                    y += 2000;
-                else if (y is >= 70 and < 100)
-                    y += 1900;
-                if (y != 0 && (y < 1901 || y > 2155))
-                    throw MySqlErrors.OutOfRange(c.Name, row);
-                return y;
-            }
+                {
+                    long y = Convert.ToInt64(CoerceInteger(c, value, row, strict, warnings), CultureInfo.InvariantCulture);
+                    if (y is > 0 and < 70)
+                        y += 2000;
+                    else if (y is >= 70 and < 100)
+                        y += 1900;
+                    if (y != 0 && (y < 1901 || y > 2155))
+                        throw MySqlErrors.OutOfRange(c.Name, row);
+                    return y;
+                }
             case "decimal":
                 return CoerceDecimal(c, value, row);
             case "float" or "double":
-            {
-                double d = ToDouble(c, value, row);
-                if (double.IsNaN(d) || double.IsInfinity(d))
-                    throw MySqlErrors.OutOfRange(c.Name, row);
-                if (c.Unsigned && d < 0)
-                    throw MySqlErrors.OutOfRange(c.Name, row);
-                if (c.DataType == "float")
                 {
-                    if (Math.Abs(d) > float.MaxValue)
+                    double d = ToDouble(c, value, row);
+                    if (double.IsNaN(d) || double.IsInfinity(d))
                         throw MySqlErrors.OutOfRange(c.Name, row);
-                    d = (float)d;
+                    if (c.Unsigned && d < 0)
+                        throw MySqlErrors.OutOfRange(c.Name, row);
+                    if (c.DataType == "float")
+                    {
+                        if (Math.Abs(d) > float.MaxValue)
+                            throw MySqlErrors.OutOfRange(c.Name, row);
+                        d = (float)d;
+                    }
+                    if (c.Scale is int s)
+                        d = Math.Round(d, s, MidpointRounding.AwayFromZero);
+                    return d;
                 }
-                if (c.Scale is int s)
-                    d = Math.Round(d, s, MidpointRounding.AwayFromZero);
-                return d;
-            }
             case "char" or "varchar" or "tinytext" or "text" or "mediumtext" or "longtext":
-            {
-                string s = ToText(value);
-                if (c.DataType == "char")
-                    s = s.TrimEnd(' ');
-                long max = c.MaxLength ?? long.MaxValue;
-                bool tooLong = c.DataType is "char" or "varchar" ? s.Length > max && CountCodePoints(s) > max : Encoding.UTF8.GetByteCount(s) > max;
-                if (tooLong)
                 {
-                    if (strict)
-                        throw MySqlErrors.DataTooLong(c.Name, row);
-                    warnings?.Add(new SqlWarning("Warning", 1265, $"Data truncated for column '{c.Name}' at row {row}"));
-                    s = s[..(int)Math.Min(s.Length, max)];
+                    string s = ToText(value);
+                    if (c.DataType == "char")
+                        s = s.TrimEnd(' ');
+                    long max = c.MaxLength ?? long.MaxValue;
+                    bool tooLong = c.DataType is "char" or "varchar" ? s.Length > max && CountCodePoints(s) > max : Encoding.UTF8.GetByteCount(s) > max;
+                    if (tooLong)
+                    {
+                        if (strict)
+                            throw MySqlErrors.DataTooLong(c.Name, row);
+                        warnings?.Add(new SqlWarning("Warning", 1265, $"Data truncated for column '{c.Name}' at row {row}"));
+                        s = s[..(int)Math.Min(s.Length, max)];
+                    }
+                    return s;
                 }
-                return s;
-            }
             case "binary" or "varbinary" or "tinyblob" or "blob" or "mediumblob" or "longblob":
-            {
-                byte[] b = value is byte[] bytes ? bytes : Encoding.UTF8.GetBytes(ToText(value));
-                long max = c.MaxLength ?? long.MaxValue;
-                if (b.Length > max)
                 {
-                    if (strict)
-                        throw MySqlErrors.DataTooLong(c.Name, row);
-                    b = b[..(int)max];
+                    byte[] b = value is byte[] bytes ? bytes : Encoding.UTF8.GetBytes(ToText(value));
+                    long max = c.MaxLength ?? long.MaxValue;
+                    if (b.Length > max)
+                    {
+                        if (strict)
+                            throw MySqlErrors.DataTooLong(c.Name, row);
+                        b = b[..(int)max];
+                    }
+                    if (c.DataType == "binary" && b.Length < max)
+                    {
+                        var padded = new byte[max];
+                        b.CopyTo(padded, 0);
+                        b = padded;
+                    }
+                    return b;
                 }
-                if (c.DataType == "binary" && b.Length < max)
-                {
-                    var padded = new byte[max];
-                    b.CopyTo(padded, 0);
-                    b = padded;
-                }
-                return b;
-            }
             case "enum":
-            {
-                if (value is long or int or ulong or double or decimal)
                 {
-                    long idx = Convert.ToInt64(value, CultureInfo.InvariantCulture);
-                    if (idx >= 1 && idx <= c.Values.Count)
-                        return c.Values[(int)idx - 1];
+                    if (value is long or int or ulong or double or decimal)
+                    {
+                        long idx = Convert.ToInt64(value, CultureInfo.InvariantCulture);
+                        if (idx >= 1 && idx <= c.Values.Count)
+                            return c.Values[(int)idx - 1];
+                        throw MySqlErrors.DataTruncated(c.Name, row);
+                    }
+                    string s = ToText(value).TrimEnd(' ');
+                    foreach (var v in c.Values)
+                    {
+                        if (v.Equals(s, StringComparison.OrdinalIgnoreCase))
+                            return v;
+                    }
                     throw MySqlErrors.DataTruncated(c.Name, row);
                 }
-                string s = ToText(value).TrimEnd(' ');
-                foreach (var v in c.Values)
-                {
-                    if (v.Equals(s, StringComparison.OrdinalIgnoreCase))
-                        return v;
-                }
-                throw MySqlErrors.DataTruncated(c.Name, row);
-            }
             case "set":
-            {
-                string s = ToText(value);
-                if (s.Length == 0)
-                    return "";
-                var parts = s.Split(',');
-                var chosen = new List<string>();
-                foreach (var v in c.Values)
                 {
-                    if (parts.Any(p => p.Equals(v, StringComparison.OrdinalIgnoreCase)))
-                        chosen.Add(v);
+                    string s = ToText(value);
+                    if (s.Length == 0)
+                        return "";
+                    var parts = s.Split(',');
+                    var chosen = new List<string>();
+                    foreach (var v in c.Values)
+                    {
+                        if (parts.Any(p => p.Equals(v, StringComparison.OrdinalIgnoreCase)))
+                            chosen.Add(v);
+                    }
+                    if (parts.Any(p => !c.Values.Any(v => v.Equals(p, StringComparison.OrdinalIgnoreCase))))
+                        throw MySqlErrors.DataTruncated(c.Name, row);
+                    return string.Join(",", chosen);
                 }
-                if (parts.Any(p => !c.Values.Any(v => v.Equals(p, StringComparison.OrdinalIgnoreCase))))
-                    throw MySqlErrors.DataTruncated(c.Name, row);
-                return string.Join(",", chosen);
-            }
             case "json":
-            {
-                string s = ToText(value);
-                try
                 {
-                    using var doc = JsonDocument.Parse(s);
+                    string s = ToText(value);
+                    try
+                    {
+                        using var doc = JsonDocument.Parse(s);
+                    }
+                    catch (JsonException ex)
+                    {
+                        throw MySqlErrors.InvalidJson(ex.Message.Split('.')[0], c.Name);
+                    }
+                    return s;
                 }
-                catch (JsonException ex)
-                {
-                    throw MySqlErrors.InvalidJson(ex.Message.Split('.')[0], c.Name);
-                }
-                return s;
-            }
             case "date":
-            {
-                var parsed = ParseTemporal(value, dateOnly: true);
-                if (parsed is null)
-                    throw MySqlErrors.IncorrectValue("date", ToText(value), c.Name, row);
-                return parsed;
-            }
+                {
+                    var parsed = ParseTemporal(value, dateOnly: true);
+                    if (parsed is null)
+                        throw MySqlErrors.IncorrectValue("date", ToText(value), c.Name, row);
+                    return parsed;
+                }
             case "datetime" or "timestamp":
-            {
-                var parsed = ParseTemporal(value, dateOnly: false, c.Length ?? 0);
-                if (parsed is null)
-                    throw MySqlErrors.IncorrectValue("datetime", ToText(value), c.Name, row);
-                return parsed;
-            }
+                {
+                    var parsed = ParseTemporal(value, dateOnly: false, c.Length ?? 0);
+                    if (parsed is null)
+                        throw MySqlErrors.IncorrectValue("datetime", ToText(value), c.Name, row);
+                    return parsed;
+                }
             case "time":
-            {
-                var parsed = ParseTime(value, c.Length ?? 0);
-                if (parsed is null)
-                    throw MySqlErrors.IncorrectValue("time", ToText(value), c.Name, row);
-                return parsed;
-            }
+                {
+                    var parsed = ParseTime(value, c.Length ?? 0);
+                    if (parsed is null)
+                        throw MySqlErrors.IncorrectValue("time", ToText(value), c.Name, row);
+                    return parsed;
+                }
             default:
-                return value is byte[] ? value : ToText(value);
+                return value is byte[]? value : ToText(value);
         }
     }
 
@@ -245,33 +245,33 @@ internal static class ValueCoercion
                 v = Math.Round(m, MidpointRounding.AwayFromZero);
                 break;
             case byte[] bytes when c.DataType == "bit":
-            {
-                ulong acc = 0;
-                foreach (var b in bytes)
-                    acc = (acc << 8) | b;
-                v = acc;
-                break;
-            }
+                {
+                    ulong acc = 0;
+                    foreach (var b in bytes)
+                        acc = (acc << 8) | b;
+                    v = acc;
+                    break;
+                }
             case DateTime dt:
                 v = decimal.Parse(dt.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
                 break;
             default:
-            {
-                string s = ToText(value).Trim();
-                if (!TryParseNumberPrefix(s, out var parsed, out bool complete) || !complete)
                 {
-                    if (!complete && s.Length > 0 && TryParseNumberPrefix(s, out _, out _) && !strict)
+                    string s = ToText(value).Trim();
+                    if (!TryParseNumberPrefix(s, out var parsed, out bool complete) || !complete)
                     {
-                        warnings?.Add(new SqlWarning("Warning", 1265, $"Data truncated for column '{c.Name}' at row {row}"));
+                        if (!complete && s.Length > 0 && TryParseNumberPrefix(s, out _, out _) && !strict)
+                        {
+                            warnings?.Add(new SqlWarning("Warning", 1265, $"Data truncated for column '{c.Name}' at row {row}"));
+                        }
+                        else
+                        {
+                            throw MySqlErrors.IncorrectInteger(ToText(value), c.Name, row);
+                        }
                     }
-                    else
-                    {
-                        throw MySqlErrors.IncorrectInteger(ToText(value), c.Name, row);
-                    }
+                    v = Math.Round(parsed, MidpointRounding.AwayFromZero);
+                    break;
                 }
-                v = Math.Round(parsed, MidpointRounding.AwayFromZero);
-                break;
-            }
         }
         var (min, max) = IntegerRange(c);
         if (v < min || v > max)
@@ -348,12 +348,12 @@ internal static class ValueCoercion
             case bool b:
                 return b ? 1 : 0;
             default:
-            {
-                string s = ToText(value).Trim();
-                if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
-                    return d;
-                throw MySqlErrors.IncorrectDouble(ToText(value), c.Name, row);
-            }
+                {
+                    string s = ToText(value).Trim();
+                    if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
+                        return d;
+                    throw MySqlErrors.IncorrectDouble(ToText(value), c.Name, row);
+                }
         }
     }
 

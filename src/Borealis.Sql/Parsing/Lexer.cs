@@ -120,6 +120,9 @@ internal static class Lexer
                 if (close < 0)
                     throw MySqlErrors.Syntax(Near(sql, i), line);
                 string body = sql.Substring(i + 2, close - i - 2);
+                bool isHex = ch is 'x' or 'X';
+                if (isHex ? body.Length % 2 != 0 || !body.All(char.IsAsciiHexDigit) : body.Length > 64 || !body.All(c => c is '0' or '1'))
+                    throw MySqlErrors.Syntax(Near(sql, i), line);
                 i = close + 1;
                 tokens.Add(new Token(ch is 'x' or 'X' ? TokenKind.HexString : TokenKind.BitString, body, start, line, literals++));
                 continue;
@@ -130,11 +133,13 @@ internal static class Lexer
                 int j = i + 2;
                 while (j < n && (hex ? char.IsAsciiHexDigit(sql[j]) : sql[j] is '0' or '1'))
                     j++;
+                if (!hex && j - i - 2 > 64)
+                    throw MySqlErrors.Syntax(Near(sql, i), line);
                 tokens.Add(new Token(hex ? TokenKind.HexString : TokenKind.BitString, sql[(i + 2)..j], start, line, literals++));
                 i = j;
                 continue;
             }
-            if (char.IsAsciiDigit(ch) || (ch == '.' && i + 1 < n && char.IsAsciiDigit(sql[i + 1]) && !PrecededByIdentifier(tokens)))
+            if (char.IsAsciiDigit(ch) || (ch == '.' && i + 1 < n && char.IsAsciiDigit(sql[i + 1]) && !PrecededByIdentifier(tokens, sql, i)))
             {
                 int j = i;
                 while (j < n && char.IsAsciiDigit(sql[j]))
@@ -264,9 +269,10 @@ internal static class Lexer
         return rest.Length > 80 ? rest[..80] : rest;
     }
 
-    static bool PrecededByIdentifier(List<Token> tokens) =>
-        tokens.Count > 0 && tokens[^1].Kind is TokenKind.Identifier or TokenKind.QuotedIdentifier
-        && tokens[^1].Start + tokens[^1].Text.Length >= 0;
+    /// <summary>True for "t.5" (a qualified name part), false for "SELECT .5".</summary>
+    static bool PrecededByIdentifier(List<Token> tokens, string sql, int i) =>
+        tokens.Count > 0 && i > 0 && !char.IsWhiteSpace(sql[i - 1])
+        && (tokens[^1].Kind == TokenKind.QuotedIdentifier || (tokens[^1].Kind == TokenKind.Identifier && tokens[^1].Start + tokens[^1].Text.Length == i));
 
     static bool IsHexOrBitBody(string sql, int i, bool hex)
     {

@@ -351,20 +351,20 @@ internal sealed partial class Parser
                 type = new DataType("tinyint") { Length = 1 };
                 break;
             case "decimal":
-            {
-                int? p = OptionalLength(out int? s);
-                type = type with { Length = p ?? 10, Scale = s ?? 0 };
-                break;
-            }
+                {
+                    int? p = OptionalLength(out int? s);
+                    type = type with { Length = p ?? 10, Scale = s ?? 0 };
+                    break;
+                }
             case "float" or "double":
-            {
-                int? p = OptionalLength(out int? s);
-                if (word == "float" && p > 24 && s is null)
-                    type = new DataType("double");
-                else
-                    type = type with { Length = p, Scale = s };
-                break;
-            }
+                {
+                    int? p = OptionalLength(out int? s);
+                    if (word == "float" && p > 24 && s is null)
+                        type = new DataType("double");
+                    else
+                        type = type with { Length = p, Scale = s };
+                    break;
+                }
             case "char" or "binary":
                 type = type with { Length = OptionalLength(out _) ?? 1 };
                 break;
@@ -382,21 +382,21 @@ internal sealed partial class Parser
                 type = type with { Length = OptionalLength(out _) };
                 break;
             case "enum" or "set":
-            {
-                ExpectOp("(");
-                var values = new List<string>();
-                do
                 {
-                    var v = Next();
-                    if (v.Kind != TokenKind.String)
-                        throw Error();
-                    values.Add(v.Text);
+                    ExpectOp("(");
+                    var values = new List<string>();
+                    do
+                    {
+                        var v = Next();
+                        if (v.Kind != TokenKind.String)
+                            throw Error();
+                        values.Add(v.Text);
+                    }
+                    while (AcceptOp(","));
+                    ExpectOp(")");
+                    type = type with { Values = values };
+                    break;
                 }
-                while (AcceptOp(","));
-                ExpectOp(")");
-                type = type with { Values = values };
-                break;
-            }
             default:
                 _pos--;
                 throw Error();
@@ -684,7 +684,9 @@ internal sealed partial class Parser
             if (!AcceptOp("="))
                 ExpectOp(":=");
             Expr value;
-            if (Peek.Kind == TokenKind.Identifier && (PeekAt(1).IsOp(",") || PeekAt(1).Kind == TokenKind.End) && !Peek.Is("NULL")
+            if (Peek.Is("DEFAULT") && (PeekAt(1).IsOp(",") || PeekAt(1).Kind == TokenKind.End))
+                value = Default();
+            else if (Peek.Kind == TokenKind.Identifier && (PeekAt(1).IsOp(",") || PeekAt(1).Kind == TokenKind.End) && !Peek.Is("NULL")
                 && !Peek.Is("TRUE") && !Peek.Is("FALSE"))
                 value = new Expr.Literal(Next().Text, -1);
             else

@@ -269,43 +269,43 @@ internal sealed partial class Parser
                     throw MySqlErrors.NotSupportedYet("assignment to a user variable inside an expression");
                 return new Expr.UserVariable(t.Text);
             case TokenKind.SystemVariable:
-            {
-                _pos++;
-                string name = t.Text;
-                bool global = false;
-                int dot = name.IndexOf('.', StringComparison.Ordinal);
-                if (dot > 0)
                 {
-                    string scope = name[..dot];
-                    global = scope.Equals("global", StringComparison.OrdinalIgnoreCase);
-                    name = name[(dot + 1)..];
-                }
-                return new Expr.SystemVariable(name, global);
-            }
-            case TokenKind.Operator when t.Text == "(":
-            {
-                _pos++;
-                if (Peek.Is("SELECT"))
-                {
-                    var q = ParseQuery();
-                    ExpectOp(")");
-                    return new Expr.Subquery(q);
-                }
-                var first = ParseExpr();
-                if (AcceptOp(","))
-                {
-                    var items = new List<Expr> { first };
-                    do
+                    _pos++;
+                    string name = t.Text;
+                    bool global = false;
+                    int dot = name.IndexOf('.', StringComparison.Ordinal);
+                    if (dot > 0)
                     {
-                        items.Add(ParseExpr());
+                        string scope = name[..dot];
+                        global = scope.Equals("global", StringComparison.OrdinalIgnoreCase);
+                        name = name[(dot + 1)..];
                     }
-                    while (AcceptOp(","));
-                    ExpectOp(")");
-                    return new Expr.Row(items);
+                    return new Expr.SystemVariable(name, global);
                 }
-                ExpectOp(")");
-                return first;
-            }
+            case TokenKind.Operator when t.Text == "(":
+                {
+                    _pos++;
+                    if (Peek.Is("SELECT"))
+                    {
+                        var q = ParseQuery();
+                        ExpectOp(")");
+                        return new Expr.Subquery(q);
+                    }
+                    var first = ParseExpr();
+                    if (AcceptOp(","))
+                    {
+                        var items = new List<Expr> { first };
+                        do
+                        {
+                            items.Add(ParseExpr());
+                        }
+                        while (AcceptOp(","));
+                        ExpectOp(")");
+                        return new Expr.Row(items);
+                    }
+                    ExpectOp(")");
+                    return first;
+                }
             case TokenKind.Operator when t.Text == "{":
                 throw MySqlErrors.NotSupportedYet("ODBC escape syntax");
             case TokenKind.QuotedIdentifier:
@@ -332,24 +332,24 @@ internal sealed partial class Parser
                 _pos++;
                 return Literal(Next());
             case "EXISTS":
-            {
-                _pos++;
-                ExpectOp("(");
-                var q = ParseQuery();
-                ExpectOp(")");
-                return new Expr.Exists(q);
-            }
+                {
+                    _pos++;
+                    ExpectOp("(");
+                    var q = ParseQuery();
+                    ExpectOp(")");
+                    return new Expr.Exists(q);
+                }
             case "NOT":
                 _pos++;
                 return new Expr.Unary("NOT", ParsePrimary());
             case "CASE":
                 return ParseCase();
             case "INTERVAL":
-            {
-                _pos++;
-                var value = ParseExpr();
-                return new Expr.Interval(value, IntervalUnit());
-            }
+                {
+                    _pos++;
+                    var value = ParseExpr();
+                    return new Expr.Interval(value, IntervalUnit());
+                }
             case "DEFAULT" when !call:
                 _pos++;
                 return new Expr.Default();
@@ -432,145 +432,145 @@ internal sealed partial class Parser
         switch (name)
         {
             case "CAST":
-            {
-                var value = ParseExpr();
-                Expect("AS");
-                var type = ParseCastType();
-                ExpectOp(")");
-                return new Expr.Cast(value, type);
-            }
-            case "CONVERT":
-            {
-                var value = ParseExpr();
-                if (Accept("USING"))
                 {
-                    Name();
+                    var value = ParseExpr();
+                    Expect("AS");
+                    var type = ParseCastType();
                     ExpectOp(")");
-                    return value;
+                    return new Expr.Cast(value, type);
                 }
-                ExpectOp(",");
-                var type = ParseCastType();
-                ExpectOp(")");
-                return new Expr.Cast(value, type);
-            }
+            case "CONVERT":
+                {
+                    var value = ParseExpr();
+                    if (Accept("USING"))
+                    {
+                        Name();
+                        ExpectOp(")");
+                        return value;
+                    }
+                    ExpectOp(",");
+                    var type = ParseCastType();
+                    ExpectOp(")");
+                    return new Expr.Cast(value, type);
+                }
             case "EXTRACT":
-            {
-                string unit = IntervalUnit();
-                Expect("FROM");
-                var value = ParseExpr();
-                ExpectOp(")");
-                return new Expr.Function("EXTRACT", [new Expr.Literal(unit, -1), value]);
-            }
+                {
+                    string unit = IntervalUnit();
+                    Expect("FROM");
+                    var value = ParseExpr();
+                    ExpectOp(")");
+                    return new Expr.Function("EXTRACT", [new Expr.Literal(unit, -1), value]);
+                }
             case "POSITION":
-            {
-                var sub = ParseBitOr();
-                Expect("IN");
-                var s = ParseExpr();
-                ExpectOp(")");
-                return new Expr.Function("LOCATE", [sub, s]);
-            }
+                {
+                    var sub = ParseBitOr();
+                    Expect("IN");
+                    var s = ParseExpr();
+                    ExpectOp(")");
+                    return new Expr.Function("LOCATE", [sub, s]);
+                }
             case "SUBSTRING" or "SUBSTR" or "MID":
-            {
-                var s = ParseExpr();
-                var args = new List<Expr> { s };
-                if (Accept("FROM"))
                 {
-                    args.Add(ParseExpr());
-                    if (Accept("FOR"))
-                        args.Add(ParseExpr());
-                }
-                else
-                {
-                    while (AcceptOp(","))
-                        args.Add(ParseExpr());
-                }
-                ExpectOp(")");
-                return new Expr.Function("SUBSTRING", args);
-            }
-            case "TRIM":
-            {
-                string mode = "BOTH";
-                if (Accept("BOTH"))
-                    mode = "BOTH";
-                else if (Accept("LEADING"))
-                    mode = "LEADING";
-                else if (Accept("TRAILING"))
-                    mode = "TRAILING";
-                Expr? remove = null;
-                Expr value;
-                if (Accept("FROM"))
-                {
-                    value = ParseExpr();
-                }
-                else
-                {
-                    var first = ParseExpr();
+                    var s = ParseExpr();
+                    var args = new List<Expr> { s };
                     if (Accept("FROM"))
                     {
-                        remove = first;
+                        args.Add(ParseExpr());
+                        if (Accept("FOR"))
+                            args.Add(ParseExpr());
+                    }
+                    else
+                    {
+                        while (AcceptOp(","))
+                            args.Add(ParseExpr());
+                    }
+                    ExpectOp(")");
+                    return new Expr.Function("SUBSTRING", args);
+                }
+            case "TRIM":
+                {
+                    string mode = "BOTH";
+                    if (Accept("BOTH"))
+                        mode = "BOTH";
+                    else if (Accept("LEADING"))
+                        mode = "LEADING";
+                    else if (Accept("TRAILING"))
+                        mode = "TRAILING";
+                    Expr? remove = null;
+                    Expr value;
+                    if (Accept("FROM"))
+                    {
                         value = ParseExpr();
                     }
                     else
                     {
-                        value = first;
+                        var first = ParseExpr();
+                        if (Accept("FROM"))
+                        {
+                            remove = first;
+                            value = ParseExpr();
+                        }
+                        else
+                        {
+                            value = first;
+                        }
                     }
+                    ExpectOp(")");
+                    string fn = mode switch { "LEADING" => "LTRIM", "TRAILING" => "RTRIM", _ => "TRIM" };
+                    return new Expr.Function(fn, remove is null ? [value] : [value, remove]);
                 }
-                ExpectOp(")");
-                string fn = mode switch { "LEADING" => "LTRIM", "TRAILING" => "RTRIM", _ => "TRIM" };
-                return new Expr.Function(fn, remove is null ? [value] : [value, remove]);
-            }
             case "GROUP_CONCAT":
-            {
-                bool distinct = Accept("DISTINCT");
-                var args = new List<Expr>();
-                do
                 {
-                    args.Add(ParseExpr());
+                    bool distinct = Accept("DISTINCT");
+                    var args = new List<Expr>();
+                    do
+                    {
+                        args.Add(ParseExpr());
+                    }
+                    while (AcceptOp(","));
+                    var order = ParseOrderByOpt();
+                    Expr? sep = null;
+                    if (Accept("SEPARATOR"))
+                        sep = ParsePrimary();
+                    ExpectOp(")");
+                    return new Expr.Function("GROUP_CONCAT", args, distinct) { Separator = sep, OrderBy = order };
                 }
-                while (AcceptOp(","));
-                var order = ParseOrderByOpt();
-                Expr? sep = null;
-                if (Accept("SEPARATOR"))
-                    sep = ParsePrimary();
-                ExpectOp(")");
-                return new Expr.Function("GROUP_CONCAT", args, distinct) { Separator = sep, OrderBy = order };
-            }
             case "CHAR" when !Peek.IsOp(")"):
-            {
-                var args = new List<Expr>();
-                do
                 {
-                    args.Add(ParseExpr());
+                    var args = new List<Expr>();
+                    do
+                    {
+                        args.Add(ParseExpr());
+                    }
+                    while (AcceptOp(","));
+                    if (Accept("USING"))
+                        Name();
+                    ExpectOp(")");
+                    return new Expr.Function("CHAR", args);
                 }
-                while (AcceptOp(","));
-                if (Accept("USING"))
-                    Name();
-                ExpectOp(")");
-                return new Expr.Function("CHAR", args);
-            }
             case "DATE_ADD" or "DATE_SUB" or "ADDDATE" or "SUBDATE":
-            {
-                var d = ParseExpr();
-                ExpectOp(",");
-                Expr amount;
-                if (Peek.Is("INTERVAL"))
-                    amount = ParsePrimary();
-                else
-                    amount = new Expr.Interval(ParseExpr(), "DAY");
-                ExpectOp(")");
-                bool sub = name is "DATE_SUB" or "SUBDATE";
-                return new Expr.Binary(sub ? "-" : "+", d, amount);
-            }
+                {
+                    var d = ParseExpr();
+                    ExpectOp(",");
+                    Expr amount;
+                    if (Peek.Is("INTERVAL"))
+                        amount = ParsePrimary();
+                    else
+                        amount = new Expr.Interval(ParseExpr(), "DAY");
+                    ExpectOp(")");
+                    bool sub = name is "DATE_SUB" or "SUBDATE";
+                    return new Expr.Binary(sub ? "-" : "+", d, amount);
+                }
             case "TIMESTAMPDIFF" or "TIMESTAMPADD":
-            {
-                string unit = IntervalUnit();
-                ExpectOp(",");
-                var a = ParseExpr();
-                ExpectOp(",");
-                var b = ParseExpr();
-                ExpectOp(")");
-                return new Expr.Function(name, [new Expr.Literal(unit, -1), a, b]);
-            }
+                {
+                    string unit = IntervalUnit();
+                    ExpectOp(",");
+                    var a = ParseExpr();
+                    ExpectOp(",");
+                    var b = ParseExpr();
+                    ExpectOp(")");
+                    return new Expr.Function(name, [new Expr.Literal(unit, -1), a, b]);
+                }
         }
         if (AcceptOp(")"))
             return new Expr.Function(name, []);
@@ -610,19 +610,19 @@ internal sealed partial class Parser
                 Accept("INT");
                 return new DataType("bigint") { Unsigned = true };
             case "char" or "nchar" or "varchar":
-            {
-                int? len = OptionalLength(out _);
-                if (AcceptSequence("CHARACTER", "SET") || Accept("CHARSET"))
-                    Name();
-                return new DataType("char") { Length = len };
-            }
+                {
+                    int? len = OptionalLength(out _);
+                    if (AcceptSequence("CHARACTER", "SET") || Accept("CHARSET"))
+                        Name();
+                    return new DataType("char") { Length = len };
+                }
             case "binary":
                 return new DataType("binary") { Length = OptionalLength(out _) };
             case "decimal" or "dec" or "numeric":
-            {
-                int? p = OptionalLength(out int? s);
-                return new DataType("decimal") { Length = p ?? 10, Scale = s ?? 0 };
-            }
+                {
+                    int? p = OptionalLength(out int? s);
+                    return new DataType("decimal") { Length = p ?? 10, Scale = s ?? 0 };
+                }
             case "date" or "datetime" or "time" or "json" or "year":
                 return new DataType(word) { Length = OptionalLength(out _) };
             case "double" or "real":

@@ -22,37 +22,37 @@ public static class MySqlValueFormatter
         switch (kind)
         {
             case ValueKind.Integer:
-            {
-                long v = row.GetInt64(ordinal);
-                if (column.Type == MySqlColumnType.Bit)
                 {
-                    int bytes = Math.Max(1, (int)((column.Length + 7) / 8));
-                    var span = output.GetSpan(bytes);
-                    for (int i = 0; i < bytes; i++)
-                        span[i] = (byte)((ulong)v >> (8 * (bytes - 1 - i)));
-                    output.Advance(bytes);
+                    long v = row.GetInt64(ordinal);
+                    if (column.Type == MySqlColumnType.Bit)
+                    {
+                        int bytes = Math.Max(1, (int)((column.Length + 7) / 8));
+                        var span = output.GetSpan(bytes);
+                        for (int i = 0; i < bytes; i++)
+                            span[i] = (byte)((ulong)v >> (8 * (bytes - 1 - i)));
+                        output.Advance(bytes);
+                        return;
+                    }
+                    if (column.Type is MySqlColumnType.NewDecimal or MySqlColumnType.Decimal && column.Decimals is > 0 and < 31)
+                    {
+                        WriteAscii(output, v.ToString(CultureInfo.InvariantCulture) + "." + new string('0', column.Decimals));
+                        return;
+                    }
+                    if (column.Type is MySqlColumnType.Double or MySqlColumnType.Float && column.Decimals is > 0 and < 31)
+                    {
+                        WriteAscii(output, ((double)v).ToString("F" + column.Decimals, CultureInfo.InvariantCulture));
+                        return;
+                    }
+                    if ((column.Flags & ColumnFlags.Unsigned) != 0 && v < 0)
+                    {
+                        WriteAscii(output, unchecked((ulong)v).ToString(CultureInfo.InvariantCulture));
+                        return;
+                    }
+                    var dst = output.GetSpan(20);
+                    Utf8Formatter.TryFormat(v, dst, out int written);
+                    output.Advance(written);
                     return;
                 }
-                if (column.Type is MySqlColumnType.NewDecimal or MySqlColumnType.Decimal && column.Decimals is > 0 and < 31)
-                {
-                    WriteAscii(output, v.ToString(CultureInfo.InvariantCulture) + "." + new string('0', column.Decimals));
-                    return;
-                }
-                if (column.Type is MySqlColumnType.Double or MySqlColumnType.Float && column.Decimals is > 0 and < 31)
-                {
-                    WriteAscii(output, ((double)v).ToString("F" + column.Decimals, CultureInfo.InvariantCulture));
-                    return;
-                }
-                if ((column.Flags & ColumnFlags.Unsigned) != 0 && v < 0)
-                {
-                    WriteAscii(output, unchecked((ulong)v).ToString(CultureInfo.InvariantCulture));
-                    return;
-                }
-                var dst = output.GetSpan(20);
-                Utf8Formatter.TryFormat(v, dst, out int written);
-                output.Advance(written);
-                return;
-            }
             case ValueKind.Real:
                 WriteAscii(output, FormatReal(column, row.GetDouble(ordinal)));
                 return;

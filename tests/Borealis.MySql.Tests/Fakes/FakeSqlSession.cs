@@ -78,7 +78,8 @@ public sealed class FakeSqlSession(SessionInfo info, FakeServerState state) : IS
         {
             "SELECT TYPED" => TypedColumns,
             "SELECT 1" => [s_one],
-            _ when sql.StartsWith("SELECT ECHO", StringComparison.Ordinal) => [],
+            // Result columns must be known at prepare time: libmariadb clients (sysbench) decide from them whether to read a result.
+            _ when sql.StartsWith("SELECT ECHO", StringComparison.Ordinal) => EchoColumns(parameters),
             _ when sql.StartsWith("INSERT", StringComparison.Ordinal) => [],
             "FAIL" => [],
             _ => throw MySqlErrors.Syntax(sql, 1),
@@ -108,6 +109,9 @@ public sealed class FakeSqlSession(SessionInfo info, FakeServerState state) : IS
     }
 
     public void Dispose() => state.OnDisposed();
+
+    static List<ColumnDefinition> EchoColumns(int count) =>
+        Enumerable.Range(0, count).Select(i => new ColumnDefinition { Name = "p" + i, Type = MySqlColumnType.VarString, Length = 255 }).ToList();
 
     static async ValueTask RunAsync(string sql, IReadOnlyList<object?> parameters, IResultSink sink, bool more, CancellationToken cancellationToken)
     {
@@ -144,7 +148,7 @@ public sealed class FakeSqlSession(SessionInfo info, FakeServerState state) : IS
                 return;
             case ["SELECT", "ECHO", ..]:
                 {
-                    var columns = parameters.Select((_, i) => new ColumnDefinition { Name = "p" + i, Type = MySqlColumnType.VarString, Length = 255 }).ToList();
+                    var columns = EchoColumns(parameters.Count);
                     var row = parameters.Select(p => (object?)(p is null ? null : Convert.ToString(p, CultureInfo.InvariantCulture))).ToArray();
                     await sink.WriteResultSetAsync(columns, new FakeRowSource([row]), more, cancellationToken);
                     return;

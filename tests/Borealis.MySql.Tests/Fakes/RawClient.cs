@@ -31,11 +31,11 @@ public sealed class RawClient : IDisposable
     }
 
     /// <summary>Connects and logs in as the "native" test user.</summary>
-    public static async Task<RawClient> ConnectAsync(int port, CancellationToken cancellationToken)
+    public static async Task<RawClient> ConnectAsync(int port, CancellationToken cancellationToken, uint capabilities = Capabilities)
     {
         var client = await OpenAsync(port, cancellationToken);
         var greeting = await client.ReadGreetingAsync(cancellationToken);
-        await client.SendAsync(HandshakeResponse(greeting, "native", TestServer.Password), 1, cancellationToken);
+        await client.SendAsync(HandshakeResponse(greeting, "native", TestServer.Password, capabilities), 1, cancellationToken);
         var reply = await client.ReadPacketAsync(cancellationToken) ?? throw new IOException("closed during login");
         if (reply[0] == 0xfe)
         {
@@ -66,11 +66,11 @@ public sealed class RawClient : IDisposable
     }
 
     /// <summary>A HandshakeResponse41 with mysql_native_password.</summary>
-    public static byte[] HandshakeResponse(byte[] greeting, string user, string password)
+    public static byte[] HandshakeResponse(byte[] greeting, string user, string password, uint capabilities = Capabilities)
     {
         var auth = NativePassword.Scramble(password, ScrambleOf(greeting));
         var payload = new List<byte>();
-        payload.AddRange(BitConverter.GetBytes(Capabilities));
+        payload.AddRange(BitConverter.GetBytes(capabilities));
         payload.AddRange(BitConverter.GetBytes(16 * 1024 * 1024));
         payload.Add(255);
         payload.AddRange(new byte[23]);
@@ -110,6 +110,10 @@ public sealed class RawClient : IDisposable
     /// <summary>The next packet's payload (chunks reassembled), or null when the server closed the connection.</summary>
     public async Task<byte[]?> ReadPacketAsync(CancellationToken cancellationToken)
     {
+        // A server that neither answers nor closes fails the test instead of hanging it.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(Borealis.Testing.BorealisTest.DefaultTimeout);
+        cancellationToken = deadline.Token;
         var result = new List<byte>();
         var header = new byte[4];
         while (true)
@@ -139,6 +143,19 @@ public sealed class RawClient : IDisposable
     {
         await SendAsync(payload, 0, cancellationToken);
         return await ReadPacketAsync(cancellationToken) ?? throw new IOException("closed");
+    }
+
+    /// <summary>COM_STMT_PREPARE; reads PREPARE_OK and the parameter and column definitions; returns the statement id bytes.</summary>
+    public async Task<byte[]> PrepareAsync(string sql, CancellationToken cancellationToken)
+    {
+        await SendAsync([0x16, .. Encoding.UTF8.GetBytes(sql)], 0, cancellationToken);
+        var ok = await ReadPacketAsync(cancellationToken) ?? throw new IOException("closed");
+        if (ok[0] != 0)
+            throw new InvalidOperationException($"Prepare failed: {ErrorMessage(ok)}");
+        var definitions = BitConverter.ToUInt16(ok, 5) + BitConverter.ToUInt16(ok, 7);
+        for (var i = 0; i < definitions; i++)
+            await ReadPacketAsync(cancellationToken);
+        return ok[1..5];
     }
 
     /// <summary>Sends a command and reads packets up to the terminating EOF/OK(0xFE) or ERR.</summary>

@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Borealis.MySql.Auth;
-using Microsoft.Extensions.Logging;
 using MySqlConnector;
 
 namespace Borealis.MySql.Tests.Fakes;
@@ -56,17 +54,4 @@ public sealed class TestServer : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await Server.DisposeAsync();
-}
-
-/// <summary>Keeps every log entry, so that a test can assert that nothing unexpected was logged.</summary>
-public sealed class RecordingLogger : ILogger
-{
-    public ConcurrentQueue<(LogLevel Level, EventId Id, string Message, Exception? Exception)> Entries { get; } = new();
-
-    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-    public bool IsEnabled(LogLevel logLevel) => true;
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        => Entries.Enqueue((logLevel, eventId, formatter(state, exception), exception));
 }

@@ -1,0 +1,96 @@
+namespace Borealis.Sql.Tests;
+
+public sealed class QueryTests : SqlTestBase
+{
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        await RunAsync("""
+            CREATE DATABASE q; USE q;
+            CREATE TABLE dept (id INT PRIMARY KEY, name VARCHAR(20));
+            CREATE TABLE emp (id INT PRIMARY KEY, name VARCHAR(20), dept_id INT, salary INT);
+            INSERT INTO dept VALUES (1, 'eng'), (2, 'ops'), (3, 'empty');
+            INSERT INTO emp VALUES (1, 'ann', 1, 100), (2, 'bo', 1, 200), (3, 'cy', 2, 150), (4, 'di', NULL, 50);
+            """);
+    }
+
+    [Fact]
+    public async Task JoinsAndAliases()
+    {
+        var inner = await RowsAsync("SELECT e.name, d.name AS dept FROM emp e JOIN dept d ON e.dept_id = d.id ORDER BY e.id");
+        Assert.Equal([["ann", "eng"], ["bo", "eng"], ["cy", "ops"]], inner);
+        var left = await RowsAsync("SELECT e.name, d.name FROM emp AS e LEFT JOIN dept AS d ON e.dept_id = d.id WHERE d.id IS NULL");
+        Assert.Equal([["di", null]], left);
+        var right = await RowsAsync("SELECT d.name FROM emp e RIGHT JOIN dept d ON e.dept_id = d.id WHERE e.id IS NULL");
+        Assert.Equal([["empty"]], right);
+        var comma = await ScalarAsync("SELECT COUNT(*) FROM emp, dept");
+        Assert.Equal("12", comma);
+        var qualified = await RowsAsync("SELECT q.emp.name FROM q.emp WHERE q.emp.id = 1");
+        Assert.Equal([["ann"]], qualified);
+        var usingJoin = await ScalarAsync("SELECT COUNT(*) FROM emp JOIN dept USING (id)");
+        Assert.Equal("3", usingJoin);
+    }
+
+    [Fact]
+    public async Task GroupByHavingAndAggregates()
+    {
+        var rows = await RowsAsync("SELECT dept_id, COUNT(*) AS n, SUM(salary), AVG(salary), MIN(name), MAX(salary) FROM emp WHERE dept_id IS NOT NULL GROUP BY dept_id HAVING n >= 1 ORDER BY dept_id");
+        Assert.Equal([["1", "2", "300", "150.0000", "ann", "200"], ["2", "1", "150", "150.0000", "cy", "150"]], rows);
+        Assert.Equal("ann,bo", await ScalarAsync("SELECT GROUP_CONCAT(name ORDER BY name) FROM emp WHERE dept_id = 1"));
+        Assert.Equal("2", await ScalarAsync("SELECT COUNT(DISTINCT dept_id) FROM emp"));
+        Assert.Equal("2", (await RowsAsync("SELECT dept_id, COUNT(*) FROM emp GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1"))[0][1]);
+    }
+
+    [Fact]
+    public async Task SubqueriesAndUnion()
+    {
+        Assert.Equal([["bo"]], await RowsAsync("SELECT name FROM emp WHERE salary = (SELECT MAX(salary) FROM emp)"));
+        Assert.Equal(["ann", "bo"], (await RowsAsync("SELECT name FROM emp WHERE dept_id IN (SELECT id FROM dept WHERE name = 'ENG') ORDER BY name")).Select(r => r[0]).ToArray());
+        Assert.Equal("2", await ScalarAsync("SELECT COUNT(*) FROM dept d WHERE EXISTS (SELECT 1 FROM emp e WHERE e.dept_id = d.id)"));
+        Assert.Equal("2", await ScalarAsync("SELECT COUNT(*) FROM (SELECT dept_id FROM emp GROUP BY dept_id HAVING COUNT(*) = 1) AS x"));
+        var union = await RowsAsync("SELECT name FROM dept UNION SELECT name FROM emp WHERE id < 3 ORDER BY name LIMIT 10");
+        Assert.Equal(["ann", "bo", "empty", "eng", "ops"], union.Select(r => r[0]).ToArray());
+        Assert.Equal("6", await ScalarAsync("SELECT COUNT(*) FROM (SELECT id FROM dept UNION ALL SELECT id FROM dept) t"));
+        Assert.Equal("4", await ScalarAsync("SELECT COUNT(*) FROM (SELECT id FROM dept UNION SELECT id FROM emp) u"));
+    }
+
+    [Fact]
+    public async Task LimitForms()
+    {
+        Assert.Equal(["1", "2"], (await RowsAsync("SELECT id FROM emp ORDER BY id LIMIT 2")).Select(r => r[0]).ToArray());
+        Assert.Equal(["2", "3"], (await RowsAsync("SELECT id FROM emp ORDER BY id LIMIT 1, 2")).Select(r => r[0]).ToArray());
+        Assert.Equal(["3", "4"], (await RowsAsync("SELECT id FROM emp ORDER BY id LIMIT 2 OFFSET 2")).Select(r => r[0]).ToArray());
+        Assert.Equal(["4", "1"], (await RowsAsync("SELECT id FROM emp ORDER BY salary LIMIT 2")).Select(r => r[0]).ToArray());
+        Assert.Equal(["bo"], (await RowsAsync("SELECT DISTINCT name FROM emp WHERE salary > 150")).Select(r => r[0]).ToArray());
+    }
+
+    [Fact]
+    public async Task ShapeCacheKeepsLiteralsApart()
+    {
+        // The same statement shape with different literals, including in the select list and ORDER BY position.
+        Assert.Equal("ann", await ScalarAsync("SELECT name FROM emp WHERE id = 1"));
+        Assert.Equal("bo", await ScalarAsync("SELECT name FROM emp WHERE id = 2"));
+        Assert.Equal("x", await ScalarAsync("SELECT 'x' FROM emp WHERE id = 1"));
+        Assert.Equal("y", await ScalarAsync("SELECT 'y' FROM emp WHERE id = 1"));
+        var byName = await RowsAsync("SELECT id, name FROM emp ORDER BY 2 DESC LIMIT 1");
+        var byId = await RowsAsync("SELECT id, name FROM emp ORDER BY 1 DESC LIMIT 1");
+        Assert.Equal("di", byName[0][1]);
+        Assert.Equal("4", byId[0][0]);
+        var r1 = await ExecAsync("SELECT 1 + 1");
+        var r2 = await ExecAsync("SELECT 2 + 2");
+        Assert.Equal("1 + 1", r1.Columns![0].Name);
+        Assert.Equal("2 + 2", r2.Columns![0].Name);
+        Assert.Equal("4", r2.Rows[0][0]);
+    }
+
+    [Fact]
+    public async Task InsertSelectAndUpdateWithSubquery()
+    {
+        await OkAsync("CREATE TABLE archive (id INT, name VARCHAR(3))");
+        var ok = await OkAsync("INSERT INTO archive SELECT id, name FROM emp WHERE salary >= 150");
+        Assert.Equal(2UL, ok.AffectedRows);
+        await AssertErrorAsync(Errors.MySqlErrorCode.DataTooLong, "INSERT INTO archive SELECT id, CONCAT(name, 'long') FROM emp");
+        await OkAsync("UPDATE emp SET salary = salary + 1 WHERE dept_id = (SELECT id FROM dept WHERE name = 'ops')");
+        Assert.Equal("151", await ScalarAsync("SELECT salary FROM emp WHERE id = 3"));
+    }
+}
