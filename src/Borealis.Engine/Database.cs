@@ -1,4 +1,7 @@
+using System.Buffers.Binary;
 using Borealis.Common;
+using Borealis.Engine.Cache;
+using Borealis.Engine.Vfs;
 using Borealis.Volume;
 using SQLitePCL;
 
@@ -6,7 +9,8 @@ namespace Borealis.Engine;
 
 /// <summary>
 /// One instance's database: SQLite over the Borealis VFS on one volume. All MySQL schemas live in this one SQLite
-/// database (one page space), so a transaction over several schemas commits as one redo batch.
+/// database (one page space: SQLite page n is volume page n), so a transaction over several schemas commits as
+/// one redo batch. Nothing is persisted anywhere but through the volume.
 /// </summary>
 /// <remarks>
 /// Concurrency model (see docs/architecture.md):
@@ -17,21 +21,39 @@ namespace Borealis.Engine;
 /// <item>A commit becomes one redo batch appended to the volume; it is visible to new read points at once, but
 /// no reply that depends on it may leave the instance before the volume's durable LSN covers it
 /// (<see cref="DatabaseConnection.WaitForDurableAsync"/>).</item>
+/// <item>The VFS is the buffer cache: page versions keyed by (page, LSN), bounded by
+/// <see cref="DatabaseOptions.CacheBytes"/>; SQLite's own per-connection cache is refilled from it when the
+/// connection's read point moves.</item>
 /// </list>
 /// </remarks>
-public sealed partial class Database : IAsyncDisposable
+public sealed class Database : IAsyncDisposable
 {
+    /// <summary>The SQLite page size, which is also the volume's page size.</summary>
+    public const int PageSize = 4096;
+
     static readonly Lock s_initLock = new();
     static bool s_initialized;
 
     readonly SemaphoreSlim _writeLock = new(1, 1);
-    readonly string _path;
+    readonly string _name;
+    readonly PageCache _cache;
+    readonly Lock _filesLock = new();
+    MainFile[] _files = [];
+    Snapshot _latest;
+    readonly ReadPointSet _commitReadPoints = new();
+    Lsn _horizon;
+    long _retiredHits;
+    long _retiredMisses;
+    long _failedHorizonUpdates;
+    bool _disposed;
 
-    Database(IVolume volume, DatabaseOptions options, string path)
+    Database(IVolume volume, DatabaseOptions options, Snapshot initial)
     {
         Volume = volume;
         Options = options;
-        _path = path;
+        _latest = initial;
+        _cache = new PageCache(volume, options.CacheBytes, CollectReadPoints);
+        _name = BorealisVfs.RegisterDatabase(this);
     }
 
     /// <summary>The volume this database stands on.</summary>
@@ -40,37 +62,176 @@ public sealed partial class Database : IAsyncDisposable
     public DatabaseOptions Options { get; }
 
     /// <summary>The newest commit: new read points start here.</summary>
-    public Lsn CommittedLsn => Volume.AppendedLsn;
+    public Lsn CommittedLsn => Latest.Lsn;
 
-    /// <summary>Opens the database on <paramref name="volume"/> (an empty volume becomes an empty database).</summary>
+    /// <summary>The volume's durable LSN (VDL): every commit at or below it survives any crash.</summary>
+    public Lsn DurableLsn => Volume.DurableLsn;
+
+    internal Snapshot Latest => Volatile.Read(ref _latest);
+
+    internal SemaphoreSlim WriteLock => _writeLock;
+
+    /// <summary>
+    /// Opens the database on <paramref name="volume"/> (an empty volume becomes an empty database; a volume with data
+    /// shows every commit up to its <see cref="IVolume.AppendedLsn"/>). The database is the volume's only writer:
+    /// open one <see cref="Database"/> per volume at a time.
+    /// </summary>
+    /// <exception cref="ArgumentException">The volume's page size is not <see cref="PageSize"/>.</exception>
     public static Database Open(IVolume volume, DatabaseOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(volume);
+        if (volume.PageSize != PageSize)
+            throw new ArgumentException($"The volume's page size is {volume.PageSize}; the engine needs {PageSize}.", nameof(volume));
         EnsureSqliteInitialized();
-        // Interim implementation: a private SQLite file in WAL mode stands in for the VFS so that the layers above
-        // can be built against the final API. The VFS-backed engine replaces it.
-        var path = Path.Combine(Path.GetTempPath(), $"borealis-{Guid.NewGuid():N}.db");
-        return new Database(volume, options ?? new DatabaseOptions(), path);
+
+        Lsn lsn = volume.AppendedLsn;
+        uint pageCount = volume.GetPageCount(lsn);
+        Span<byte> header = stackalloc byte[Snapshot.HeaderLength];
+        uint counter = 0;
+        if (pageCount > 0)
+        {
+            var pageOne = new byte[PageSize];
+            volume.ReadPage(new PageId(1), lsn, pageOne);
+            pageOne.AsSpan(Snapshot.HeaderOffset, Snapshot.HeaderLength).CopyTo(header);
+            counter = BinaryPrimitives.ReadUInt32BigEndian(header);
+        }
+        return new Database(volume, options ?? new DatabaseOptions(), new Snapshot(lsn, pageCount, counter, header, 0));
     }
 
     /// <summary>Opens a new SQLite connection on this database. Each MySQL session owns one.</summary>
     public DatabaseConnection OpenConnection()
     {
-        int rc = raw.sqlite3_open_v2(_path, out var handle, raw.SQLITE_OPEN_READWRITE | raw.SQLITE_OPEN_CREATE | raw.SQLITE_OPEN_NOMUTEX, null);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        int rc = raw.sqlite3_open_v2(_name, out var handle, raw.SQLITE_OPEN_READWRITE | raw.SQLITE_OPEN_CREATE | raw.SQLITE_OPEN_NOMUTEX, BorealisVfs.Name);
         if (rc != raw.SQLITE_OK)
-            throw new InvalidOperationException($"sqlite3_open_v2 failed: {raw.sqlite3_errstr(rc).utf8_to_string()}");
-        raw.sqlite3_exec(handle, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA busy_timeout=50000;");
-        return new DatabaseConnection(this, handle);
+        {
+            string message = raw.sqlite3_errstr(rc).utf8_to_string();
+            handle?.Dispose();
+            throw new InvalidOperationException($"sqlite3_open_v2 failed: {message}");
+        }
+        try
+        {
+            var file = BorealisVfs.GetMainFile(handle.DangerousGetHandle());
+            // journal_mode=MEMORY: the VFS overlay gives atomicity, the in-memory journal keeps statement and
+            // savepoint rollback correct (never OFF). synchronous=NORMAL still sends SQLITE_FCNTL_SYNC at commit.
+            rc = raw.sqlite3_exec(handle, "PRAGMA page_size=4096; PRAGMA journal_mode=MEMORY; PRAGMA synchronous=NORMAL;");
+            if (rc != raw.SQLITE_OK)
+                throw new InvalidOperationException($"Configuring the connection failed: {raw.sqlite3_errmsg(handle).utf8_to_string()}");
+            return new DatabaseConnection(this, handle, file);
+        }
+        catch
+        {
+            raw.sqlite3_close_v2(handle);
+            throw;
+        }
     }
 
-    internal SemaphoreSlim WriteLock => _writeLock;
+    /// <summary>Counters for monitoring (cache, commits, LSNs).</summary>
+    public DatabaseStatistics GetStatistics()
+    {
+        long hits = Interlocked.Read(ref _retiredHits);
+        long misses = Interlocked.Read(ref _retiredMisses);
+        var files = Volatile.Read(ref _files);
+        foreach (var file in files)
+        {
+            hits += file.CacheHits;
+            misses += file.CacheMisses;
+        }
+        var latest = Latest;
+        var readPoints = new ReadPointSet();
+        CollectReadPoints(readPoints);
+        return new DatabaseStatistics(
+            hits, misses, _cache.Bytes, _cache.BudgetBytes, _cache.Versions, _cache.Evictions,
+            latest.Sequence, latest.Lsn, Volume.DurableLsn, readPoints.Oldest, files.Length);
+    }
 
+    /// <summary>
+    /// Closes the database to new connections. Dispose every <see cref="DatabaseConnection"/> first. The volume is
+    /// not disposed: its owner does that (and may open a new <see cref="Database"/> on it).
+    /// </summary>
     public ValueTask DisposeAsync()
     {
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-            File.Delete(_path + suffix);
-        _writeLock.Dispose();
+        if (_disposed)
+            return ValueTask.CompletedTask;
+        _disposed = true;
+        // New connections can no longer open it. The write lock is not disposed: a connection closed later must
+        // still be able to release it (SemaphoreSlim holds no native resource unless its wait handle is used).
+        BorealisVfs.UnregisterDatabase(_name);
         return ValueTask.CompletedTask;
+    }
+
+    internal MainFile OpenMainFile()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var file = new MainFile(this, _cache);
+        lock (_filesLock)
+            _files = [.. _files, file];
+        return file;
+    }
+
+    internal void RemoveFile(MainFile file)
+    {
+        lock (_filesLock)
+        {
+            int index = Array.IndexOf(_files, file);
+            if (index < 0)
+                return;
+            var files = new MainFile[_files.Length - 1];
+            Array.Copy(_files, 0, files, 0, index);
+            Array.Copy(_files, index + 1, files, index, files.Length - index);
+            _files = files;
+            Interlocked.Add(ref _retiredHits, file.CacheHits);
+            Interlocked.Add(ref _retiredMisses, file.CacheMisses);
+        }
+    }
+
+    /// <summary>
+    /// Makes a commit the newest snapshot (its page versions are already in the cache), then drops the versions it
+    /// superseded that no read point needs and moves the volume's read horizon. Runs under the write lock.
+    /// </summary>
+    internal void CompleteCommit(Snapshot next, List<uint> pages)
+    {
+        Volatile.Write(ref _latest, next);
+        // The snapshot store must be visible before the pins are scanned (see MainFile.Pin).
+        Interlocked.MemoryBarrier();
+        var readPoints = _commitReadPoints;
+        CollectReadPoints(readPoints);
+        Lsn oldest = readPoints.Oldest;
+        foreach (var page in pages)
+            _cache.ReleaseObsolete(page, readPoints);
+        if (oldest > _horizon)
+        {
+            _horizon = oldest;
+            try
+            {
+                Volume.SetReadHorizon(oldest);
+            }
+#pragma warning disable CA1031 // The commit is already appended; a horizon is advisory and is retried at the next commit.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                _horizon = Lsn.Zero;
+                Interlocked.Increment(ref _failedHorizonUpdates);
+            }
+        }
+        _cache.EnforceBudget();
+    }
+
+    /// <summary>
+    /// Fills <paramref name="readPoints"/> with the newest commit and every pinned read point. The newest commit is
+    /// read first: a connection pinning concurrently either is seen here or pins that commit or a later one.
+    /// </summary>
+    internal void CollectReadPoints(ReadPointSet readPoints)
+    {
+        readPoints.Clear();
+        readPoints.Add(Latest.Lsn);
+        foreach (var file in Volatile.Read(ref _files))
+        {
+            ulong pinned = file.PinnedLsn;
+            if (pinned != ulong.MaxValue)
+                readPoints.Add(new Lsn(pinned));
+        }
+        readPoints.Seal();
     }
 
     static void EnsureSqliteInitialized()

@@ -166,5 +166,7 @@ public enum MySqlErrorCode : ushort
     SpNoRecursion = 1424,
     NoSuchIndex = 1082,
     EmptyRowInTvc = 3865,
+    NoSuchThread = 1094,
     NoTablesUsed = 1096,
+    MaxPreparedStmtCountReached = 1461,
 }

@@ -30,7 +30,8 @@ public static class MySqlErrorCodeExtensions
         MySqlErrorCode.TruncatedWrongValue or MySqlErrorCode.InvalidCharacterString => "22007",
         MySqlErrorCode.DivisionByZero => "22012",
         MySqlErrorCode.InvalidJsonText or MySqlErrorCode.InvalidJsonPath or MySqlErrorCode.InvalidJsonTextInParam => "22032",
-        MySqlErrorCode.AccessDenied or MySqlErrorCode.DbAccessDenied or MySqlErrorCode.BadDbError
+        MySqlErrorCode.AccessDenied or MySqlErrorCode.AccessDeniedNoPassword => "28000",
+        MySqlErrorCode.DbAccessDenied or MySqlErrorCode.BadDbError
             or MySqlErrorCode.ParseError or MySqlErrorCode.SyntaxError or MySqlErrorCode.EmptyQuery
             or MySqlErrorCode.NotSupportedYet or MySqlErrorCode.NonUniqTable or MySqlErrorCode.WrongFieldSpec
             or MySqlErrorCode.InvalidDefault or MySqlErrorCode.MultiplePriKey or MySqlErrorCode.TooManyKeys

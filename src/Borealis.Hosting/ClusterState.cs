@@ -1,0 +1,75 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Borealis.Hosting;
+
+/// <summary>What the supervisor of a local cluster writes to <c>DIR/cluster.json</c>; <c>status</c> and <c>down</c> read it.</summary>
+public sealed record ClusterState
+{
+    public int SupervisorPid { get; init; }
+
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>The MySQL endpoint clients use (for now the writer's port).</summary>
+    public int Port { get; init; }
+
+    public string User { get; init; } = "admin";
+
+    public DateTimeOffset StartedAt { get; init; }
+
+    public List<ProcessState> Processes { get; init; } = [];
+
+    static readonly JsonSerializerOptions s_json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static ClusterState? TryRead(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? JsonSerializer.Deserialize<ClusterState>(File.ReadAllText(path), s_json) : null;
+        }
+        catch (Exception ex) when (ex is JsonException or IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Writes atomically (temp file + rename) so a reader never sees half a file.</summary>
+    public void Write(string path)
+    {
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(this, s_json));
+        File.Move(temp, path, overwrite: true);
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, s_json);
+}
+
+/// <summary>One supervised process of the cluster.</summary>
+public sealed record ProcessState
+{
+    public required string Id { get; init; }
+
+    public required string Role { get; init; }
+
+    public ProcessStatus State { get; set; }
+
+    public int Pid { get; set; }
+
+    public int Port { get; init; }
+
+    public int Restarts { get; set; }
+}
+
+public enum ProcessStatus
+{
+    Starting,
+    Running,
+    Restarting,
+    Stopped,
+    Failed,
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace Borealis.Hosting;
+
+/// <summary>Log messages of the hosting layer (EventIds 8000–8999, shared with the CLI).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(8001, LogLevel.Information, "Starting {Id}: borealis {Arguments}")]
+    public static partial void StartingChild(ILogger logger, string id, string arguments);
+
+    [LoggerMessage(8002, LogLevel.Information, "{Id} is running (pid {Pid}, port {Port})")]
+    public static partial void ChildRunning(ILogger logger, string id, int pid, int port);
+
+    [LoggerMessage(8003, LogLevel.Warning, "{Id} exited with code {ExitCode}; restarting")]
+    public static partial void ChildExited(ILogger logger, string id, int exitCode);
+
+    [LoggerMessage(8004, LogLevel.Error, "{Id} could not start (exit code {ExitCode}); see {LogFile}")]
+    public static partial void ChildFailedToStart(ILogger logger, string id, int exitCode, string logFile);
+
+    [LoggerMessage(8010, LogLevel.Information, "Instance {Id} serving MySQL on {EndPoint} (volume {Volume}, durable LSN {Lsn})")]
+    public static partial void InstanceServing(ILogger logger, string id, string endPoint, string volume, string lsn);
+
+    [LoggerMessage(8011, LogLevel.Information, "Instance {Id} stopping")]
+    public static partial void InstanceStopping(ILogger logger, string id);
+}

@@ -1,0 +1,38 @@
+namespace Borealis.MySql.Protocol;
+
+/// <summary>The first byte of a command packet (https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_command_phase.html).</summary>
+internal enum CommandKind : byte
+{
+    Sleep = 0x00,
+    Quit = 0x01,
+    InitDb = 0x02,
+    Query = 0x03,
+    FieldList = 0x04,
+    CreateDb = 0x05,
+    DropDb = 0x06,
+    Refresh = 0x07,
+    Shutdown = 0x08,
+    Statistics = 0x09,
+    ProcessInfo = 0x0a,
+    Connect = 0x0b,
+    ProcessKill = 0x0c,
+    Debug = 0x0d,
+    Ping = 0x0e,
+    Time = 0x0f,
+    DelayedInsert = 0x10,
+    ChangeUser = 0x11,
+    BinlogDump = 0x12,
+    TableDump = 0x13,
+    ConnectOut = 0x14,
+    RegisterSlave = 0x15,
+    StatementPrepare = 0x16,
+    StatementExecute = 0x17,
+    StatementSendLongData = 0x18,
+    StatementClose = 0x19,
+    StatementReset = 0x1a,
+    SetOption = 0x1b,
+    StatementFetch = 0x1c,
+    Daemon = 0x1d,
+    BinlogDumpGtid = 0x1e,
+    ResetConnection = 0x1f,
+}

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Logging;
+
+namespace Borealis.Volume;
+
+/// <summary>Log events of the volume (EventIds 3000–3999).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information,
+        Message = "Opened volume {Directory}: checkpoint at LSN {Checkpoint}, recovered to LSN {Recovered} ({Frames} frames replayed) in {ElapsedMs} ms")]
+    public static partial void Opened(ILogger logger, string directory, ulong checkpoint, ulong recovered, int frames, long elapsedMs);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning,
+        Message = "Cut the torn tail of log segment {Segment} at byte {Offset} ({Dropped} bytes of incomplete or damaged frames dropped)")]
+    public static partial void TornTail(ILogger logger, string segment, long offset, long dropped);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Debug,
+        Message = "Checkpoint at LSN {Checkpoint}: {Pages} pages written, {Segments} log segments deleted")]
+    public static partial void Checkpointed(ILogger logger, ulong checkpoint, int pages, int segments);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Critical,
+        Message = "Volume {Directory} failed and accepts no more writes")]
+    public static partial void Failed(ILogger logger, string directory, Exception exception);
+}

@@ -1,0 +1,131 @@
+using System.Text.Json;
+using Borealis.Testing;
+using MySqlConnector;
+
+namespace Borealis.Integration.Tests;
+
+/// <summary>The operator commands on real processes: up --detach, status, down, restart on the same data, bad input.</summary>
+public sealed class CliTests : BorealisTest
+{
+    static Task<ExternalProcess.Result> RunCliAsync(params string[] args) =>
+        ExternalProcess.RunAsync(BorealisExecutable.Path, args, environment: new Dictionary<string, string> { ["BOREALIS_PASSWORD"] = "" });
+
+    static string P(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task UpStatusDownAndRestartKeepTheData()
+    {
+        using var dir = new TempDirectory();
+        var data = dir.Combine("data");
+        int port = FreePort.Next();
+        try
+        {
+            var up = await RunCliAsync("up", "--data", data, "--port", P(port), "--detach");
+            Assert.True(up.ExitCode == 0, up.ToString());
+            Assert.Contains($"127.0.0.1:{port}", up.StandardOutput, StringComparison.Ordinal);
+
+            // A generated password is printed once and kept with mode 0600.
+            var passwordFile = Path.Combine(data, "admin-password");
+            var password = (await File.ReadAllTextAsync(passwordFile, TestToken)).Trim();
+            Assert.Contains(password, up.StandardOutput, StringComparison.Ordinal);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(passwordFile));
+
+            var status = await RunCliAsync("status", "--data", data, "--output", "json");
+            Assert.True(status.ExitCode == 0, status.ToString());
+            using (var json = JsonDocument.Parse(status.StandardOutput))
+            {
+                Assert.True(json.RootElement.GetProperty("running").GetBoolean());
+                var writer = json.RootElement.GetProperty("processes")[0];
+                Assert.Equal("writer", writer.GetProperty("role").GetString());
+                Assert.Equal("running", writer.GetProperty("state").GetString());
+                Assert.Equal(port, writer.GetProperty("port").GetInt32());
+                Assert.True(writer.GetProperty("pid").GetInt32() > 0);
+            }
+            var text = await RunCliAsync("status", "--data", data);
+            Assert.Contains("writer-1", text.StandardOutput, StringComparison.Ordinal);
+
+            await using (var connection = await OpenAsync(port, password))
+            {
+                await new MySqlCommand("CREATE DATABASE keep; CREATE TABLE keep.t (v VARCHAR(10)); INSERT INTO keep.t VALUES ('kept')", connection).ExecuteNonQueryAsync(TestToken);
+            }
+
+            // A second up on the same directory is refused in one line.
+            var again = await RunCliAsync("up", "--data", data, "--port", P(FreePort.Next()), "--detach");
+            Assert.Equal(1, again.ExitCode);
+            Assert.StartsWith("error: ", again.StandardError, StringComparison.Ordinal);
+
+            var down = await RunCliAsync("down", "--data", data);
+            Assert.True(down.ExitCode == 0, down.ToString());
+            var stopped = await RunCliAsync("status", "--data", data, "--output", "json");
+            using (var json = JsonDocument.Parse(stopped.StandardOutput))
+                Assert.False(json.RootElement.GetProperty("running").GetBoolean());
+
+            // Reopening the directory reopens the data, with the kept password.
+            var reopened = await RunCliAsync("up", "--data", data, "--port", P(port), "--detach");
+            Assert.True(reopened.ExitCode == 0, reopened.ToString());
+            Assert.DoesNotContain(password, reopened.StandardOutput, StringComparison.Ordinal);
+            await using (var connection = await OpenAsync(port, password))
+            {
+                Assert.Equal("kept", await new MySqlCommand("SELECT v FROM keep.t", connection).ExecuteScalarAsync(TestToken));
+            }
+        }
+        finally
+        {
+            await RunCliAsync("down", "--data", data);
+        }
+    }
+
+    [Fact]
+    public async Task ABusyPortIsAOneLineError()
+    {
+        using var dir = new TempDirectory();
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+
+        var up = await RunCliAsync("up", "--data", dir.Combine("data"), "--port", P(port), "--password", "pw", "--detach");
+        Assert.Equal(1, up.ExitCode);
+        Assert.Equal($"error: port {port} on 127.0.0.1 is already in use; choose another with --port", up.StandardError.Trim());
+    }
+
+    [Fact]
+    public async Task AnUnusableDataDirectoryIsAOneLineError()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.Combine("not-a-dir");
+        await File.WriteAllTextAsync(file, "x", TestToken);
+
+        var up = await RunCliAsync("up", "--data", file, "--port", P(FreePort.Next()), "--password", "pw", "--detach");
+        Assert.Equal(1, up.ExitCode);
+        var line = Assert.Single(up.StandardError.Trim().Split('\n'));
+        Assert.StartsWith("error: data directory", line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("up")]
+    [InlineData("status")]
+    [InlineData("down")]
+    [InlineData("instance")]
+    public async Task EveryCommandHasHelp(string command)
+    {
+        var help = await RunCliAsync(command, "--help");
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("--", help.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Usage", help.StandardOutput, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task AnUnknownFlagIsRejected()
+    {
+        var result = await RunCliAsync("up", "--no-such-flag");
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("--no-such-flag", result.StandardError + result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    static async Task<MySqlConnection> OpenAsync(int port, string password)
+    {
+        var connection = new MySqlConnection($"Server=127.0.0.1;Port={port};User ID=admin;Password={password};SslMode=None;AllowPublicKeyRetrieval=true;Pooling=false;AllowUserVariables=true");
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        return connection;
+    }
+}
