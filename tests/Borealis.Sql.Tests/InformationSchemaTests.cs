@@ -21,6 +21,10 @@ public sealed class InformationSchemaTests : SqlTestBase
         Assert.Equal(["title", "varchar", "varchar(40)", "NO", "", "", "40", null], columns[1]);
         Assert.Equal(["price", "decimal", "decimal(6,2)", "YES", "", "", null, "2"], columns[2]);
         Assert.Single(await RowsAsync("SELECT SERVER_ID FROM information_schema.replica_host_status"));
+        Assert.Equal([["PRIMARY", "id", "PRIMARY KEY"]], await RowsAsync(
+            "SELECT k.CONSTRAINT_NAME, k.COLUMN_NAME, c.CONSTRAINT_TYPE FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.TABLE_CONSTRAINTS c USING (CONSTRAINT_NAME, TABLE_SCHEMA, TABLE_NAME) WHERE k.TABLE_SCHEMA = 'demo'"));
+        Assert.Empty(await RowsAsync("SELECT * FROM information_schema.REFERENTIAL_CONSTRAINTS"));
+        Assert.NotEmpty(await RowsAsync("SELECT * FROM information_schema.COLLATIONS"));
         await AssertErrorAsync(Errors.MySqlErrorCode.UnknownTable, "SELECT * FROM information_schema.nope");
     }
 

@@ -68,6 +68,29 @@ internal static class CatalogStore
         CREATE TEMP VIEW IF NOT EXISTS "information_schema/ENGINES" AS
             SELECT 'InnoDB' AS ENGINE, 'DEFAULT' AS SUPPORT, 'Borealis storage (SQLite on the Borealis volume)' AS COMMENT,
                 'YES' AS TRANSACTIONS, 'NO' AS XA, 'YES' AS SAVEPOINTS;
+        CREATE TEMP VIEW IF NOT EXISTS "information_schema/KEY_COLUMN_USAGE" AS
+            SELECT 'def' AS CONSTRAINT_CATALOG, schema_name AS CONSTRAINT_SCHEMA, index_name AS CONSTRAINT_NAME, 'def' AS TABLE_CATALOG,
+                schema_name AS TABLE_SCHEMA, table_name AS TABLE_NAME, column_name AS COLUMN_NAME, seq AS ORDINAL_POSITION,
+                NULL AS POSITION_IN_UNIQUE_CONSTRAINT, NULL AS REFERENCED_TABLE_SCHEMA, NULL AS REFERENCED_TABLE_NAME, NULL AS REFERENCED_COLUMN_NAME
+            FROM main.__bx_statistics WHERE non_unique = 0;
+        CREATE TEMP VIEW IF NOT EXISTS "information_schema/TABLE_CONSTRAINTS" AS
+            SELECT DISTINCT 'def' AS CONSTRAINT_CATALOG, schema_name AS CONSTRAINT_SCHEMA, index_name AS CONSTRAINT_NAME,
+                schema_name AS TABLE_SCHEMA, table_name AS TABLE_NAME,
+                CASE WHEN index_name = 'PRIMARY' THEN 'PRIMARY KEY' ELSE 'UNIQUE' END AS CONSTRAINT_TYPE, 'YES' AS ENFORCED
+            FROM main.__bx_statistics WHERE non_unique = 0;
+        CREATE TEMP VIEW IF NOT EXISTS "information_schema/REFERENTIAL_CONSTRAINTS" AS
+            SELECT NULL AS CONSTRAINT_CATALOG, NULL AS CONSTRAINT_SCHEMA, NULL AS CONSTRAINT_NAME, NULL AS UNIQUE_CONSTRAINT_SCHEMA,
+                NULL AS UNIQUE_CONSTRAINT_NAME, NULL AS UPDATE_RULE, NULL AS DELETE_RULE, NULL AS TABLE_NAME, NULL AS REFERENCED_TABLE_NAME WHERE 0;
+        CREATE TEMP VIEW IF NOT EXISTS "information_schema/CHARACTER_SETS" AS
+            SELECT 'utf8mb4' AS CHARACTER_SET_NAME, 'utf8mb4_0900_ai_ci' AS DEFAULT_COLLATE_NAME, 'UTF-8 Unicode' AS DESCRIPTION, 4 AS MAXLEN
+            UNION ALL SELECT 'utf8mb3', 'utf8mb3_general_ci', 'UTF-8 Unicode', 3
+            UNION ALL SELECT 'latin1', 'latin1_swedish_ci', 'cp1252 West European', 1
+            UNION ALL SELECT 'binary', 'binary', 'Binary pseudo charset', 1;
+        CREATE TEMP VIEW IF NOT EXISTS "information_schema/COLLATIONS" AS
+            SELECT 'utf8mb4_0900_ai_ci' AS COLLATION_NAME, 'utf8mb4' AS CHARACTER_SET_NAME, 255 AS ID, 'Yes' AS IS_DEFAULT, 'Yes' AS IS_COMPILED, 0 AS SORTLEN, 'NO PAD' AS PAD_ATTRIBUTE
+            UNION ALL SELECT 'utf8mb4_general_ci', 'utf8mb4', 45, '', 'Yes', 1, 'PAD SPACE'
+            UNION ALL SELECT 'utf8mb4_bin', 'utf8mb4', 46, '', 'Yes', 1, 'PAD SPACE'
+            UNION ALL SELECT 'binary', 'binary', 63, 'Yes', 'Yes', 1, 'NO PAD';
         CREATE TEMP VIEW IF NOT EXISTS "information_schema/VIEWS" AS
             SELECT NULL AS TABLE_CATALOG, NULL AS TABLE_SCHEMA, NULL AS TABLE_NAME, NULL AS VIEW_DEFINITION WHERE 0;
         CREATE TEMP VIEW IF NOT EXISTS "information_schema/ROUTINES" AS
@@ -80,6 +103,7 @@ internal static class CatalogStore
     public static readonly HashSet<string> InformationSchemaTables = new(StringComparer.OrdinalIgnoreCase)
     {
         "SCHEMATA", "TABLES", "COLUMNS", "STATISTICS", "replica_host_status", "ENGINES", "VIEWS", "ROUTINES", "TRIGGERS",
+        "KEY_COLUMN_USAGE", "TABLE_CONSTRAINTS", "REFERENTIAL_CONSTRAINTS", "CHARACTER_SETS", "COLLATIONS",
     };
 
     public static long ReadVersion(sqlite3 db)
