@@ -143,6 +143,16 @@ internal sealed partial class SqlSession
         else
         {
             table = BuildTable(schema, s);
+            int n = 0;
+            var translator = new Translator(catalog, CurrentDatabase);
+            foreach (var spec in s.Checks)
+            {
+                var check = new CheckInfo { Name = spec.Name ?? $"{table.Name}_chk_{++n}", Text = spec.Text, Enforced = spec.Enforced };
+                if (table.Checks.Any(c => c.Name.Equals(check.Name, StringComparison.OrdinalIgnoreCase)))
+                    throw new MySqlErrorException(MySqlErrorCode.UnknownError, $"Duplicate check constraint name '{check.Name}'.");
+                check.Sql = translator.TranslateCheck(table, check, spec.Value);
+                table.Checks.Add(check);
+            }
         }
         table.CreateTime = DateTime.Now.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
         foreach (var sql in CatalogStore.SqliteDdl(table))

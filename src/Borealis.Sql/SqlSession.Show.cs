@@ -261,6 +261,8 @@ internal sealed partial class SqlSession
             string cols = string.Join(",", index.Columns.Select(c => "`" + c + "`"));
             lines.Add(index.Primary ? $"  PRIMARY KEY ({cols})" : index.Unique ? $"  UNIQUE KEY `{index.Name}` ({cols})" : $"  KEY `{index.Name}` ({cols})");
         }
+        foreach (var check in table.Checks)
+            lines.Add($"  CONSTRAINT `{check.Name}` CHECK ({check.Text}){(check.Enforced ? "" : " /*!80016 NOT ENFORCED */")}");
         sb.Append(string.Join(",\n", lines)).Append("\n) ENGINE=").Append(table.Engine);
         if (table.AutoIncrementColumn is not null && NextAutoIncrement(table) is long next && next > 1)
             sb.Append(" AUTO_INCREMENT=").Append(next);

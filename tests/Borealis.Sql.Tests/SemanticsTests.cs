@@ -252,4 +252,17 @@ public sealed class SemanticsTests : SqlTestBase
         await OkAsync("INSERT INTO t VALUES ('large'), ('small'), ('MEDIUM'), (1)");
         Assert.Equal(["small", "small", "medium", "large"], (await RowsAsync("SELECT size FROM t ORDER BY size")).Select(r => r[0]).ToArray());
     }
+
+    [Fact]
+    public async Task CheckConstraintsAreEnforced()
+    {
+        await OkAsync("CREATE TABLE t (a INT CHECK (a > 0), b VARCHAR(5), CONSTRAINT b_short CHECK (CHAR_LENGTH(b) < 4), CHECK (a < 100) NOT ENFORCED)");
+        await OkAsync("INSERT INTO t VALUES (1, 'ab')");
+        var ex = await ErrorAsync("INSERT INTO t VALUES (0, 'ab')");
+        Assert.Equal(MySqlErrorCode.CheckConstraintViolated, ex.Code);
+        Assert.Equal("Check constraint 't_chk_1' is violated.", ex.Message);
+        Assert.Equal("Check constraint 'b_short' is violated.", (await ErrorAsync("UPDATE t SET b = 'abcd'")).Message);
+        await OkAsync("INSERT INTO t VALUES (500, 'x')");
+        Assert.Contains("CONSTRAINT `b_short` CHECK (CHAR_LENGTH(b) < 4)", (await RowsAsync("SHOW CREATE TABLE t"))[0][1]);
+    }
 }

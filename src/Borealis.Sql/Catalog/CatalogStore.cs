@@ -274,6 +274,8 @@ internal static class CatalogStore
         }
         if (pk is not null && rowid is null)
             sb.Append(", PRIMARY KEY (").Append(string.Join(", ", pk.Columns.Select(SqliteUtil.Quote))).Append(')');
+        foreach (var check in table.Checks.Where(c => c.Enforced))
+            sb.Append(", CONSTRAINT ").Append(SqliteUtil.Quote(check.Name)).Append(" CHECK (").Append(check.Sql).Append(')');
         sb.Append(')');
         var list = new List<string> { sb.ToString() };
         foreach (var index in table.Indexes)

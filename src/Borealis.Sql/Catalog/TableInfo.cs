@@ -11,6 +11,8 @@ internal sealed class TableInfo
 
     public List<IndexInfo> Indexes { get; set; } = [];
 
+    public List<CheckInfo> Checks { get; set; } = [];
+
     public string Engine { get; set; } = "InnoDB";
 
     public string Charset { get; set; } = "utf8mb4";
@@ -51,6 +53,7 @@ internal sealed class TableInfo
         var t = (TableInfo)MemberwiseClone();
         t.Columns = Columns.Select(c => c.Clone()).ToList();
         t.Indexes = Indexes.Select(i => new IndexInfo { Name = i.Name, Primary = i.Primary, Unique = i.Unique, Columns = [.. i.Columns], SqliteName = i.SqliteName }).ToList();
+        t.Checks = Checks.Select(c => new CheckInfo { Name = c.Name, Text = c.Text, Sql = c.Sql, Enforced = c.Enforced }).ToList();
         return t;
     }
 }

@@ -116,4 +116,7 @@ public static partial class MySqlErrors
 
     public static MySqlErrorException AccessDeniedToDatabase(string user, string host, string schema) =>
         new(MySqlErrorCode.DbAccessDenied, $"Access denied for user '{user}'@'{host}' to database '{schema}'");
+
+    public static MySqlErrorException CheckConstraintViolated(string name) =>
+        new(MySqlErrorCode.CheckConstraintViolated, $"Check constraint '{name}' is violated.");
 }

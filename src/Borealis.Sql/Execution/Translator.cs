@@ -61,6 +61,21 @@ internal sealed partial class Translator
         };
     }
 
+    /// <summary>A CHECK constraint's expression as SQLite text (literals written in, columns of <paramref name="table"/> only).</summary>
+    public string TranslateCheck(TableInfo table, CheckInfo check, Expr value)
+    {
+        _scopes.Add([]);
+        _inlineLiterals = true;
+        var sb = new StringBuilder();
+        EmitExpr(value, sb);
+        _inlineLiterals = false;
+        _scopes.RemoveAt(_scopes.Count - 1);
+        if (_params.Count > 0 || value is Expr.Subquery)
+            throw new MySqlErrorException(MySqlErrorCode.UnknownError, $"An expression of check constraint '{check.Name}' contains disallowed function.");
+        _ = table;
+        return sb.ToString();
+    }
+
     // ---- tables ----
 
     /// <summary>Resolves a table name for reading or writing; throws 1046 / 1146 / 1109 as MySQL does.</summary>

@@ -96,12 +96,13 @@ internal sealed partial class Parser
         }
         while (AcceptOp(","));
         ExpectOp(")");
+        var checks = _checks.ToList();
         var options = ParseTableOptions();
         if (Peek.Is("PARTITION"))
             throw MySqlErrors.NotSupportedYet("PARTITION BY");
         if (Peek.Is("AS") || Peek.Is("SELECT") || Peek.Is("IGNORE") || Peek.Is("REPLACE"))
             throw MySqlErrors.NotSupportedYet("CREATE TABLE ... SELECT");
-        return new Statement.CreateTable(name, ifNotExists, columns, indexes) { Options = options, Temporary = temporary };
+        return new Statement.CreateTable(name, ifNotExists, columns, indexes) { Options = options, Temporary = temporary, Checks = checks };
     }
 
     void ParseTableElement(List<ColumnSpec> columns, List<IndexSpec> indexes)
@@ -154,16 +155,27 @@ internal sealed partial class Parser
         }
         if (Accept("CHECK"))
         {
-            ExpectOp("(");
-            ParseExpr();
-            ExpectOp(")");
-            if (!AcceptSequence("NOT", "ENFORCED"))
-                Accept("ENFORCED");
+            ParseCheck(constraintName);
             return;
         }
         if (constraintName is not null)
             throw Error();
         columns.Add(ParseColumnSpec());
+    }
+
+    void ParseCheck(string? name)
+    {
+        ExpectOp("(");
+        int start = Peek.Start;
+        var value = ParseExpr();
+        string text = _sql[start..Peek.Start].TrimEnd();
+        ExpectOp(")");
+        bool enforced = true;
+        if (AcceptSequence("NOT", "ENFORCED"))
+            enforced = false;
+        else
+            Accept("ENFORCED");
+        _checks.Add(new CheckSpec(name, value, text, enforced));
     }
 
     void SkipReferences()
@@ -265,11 +277,13 @@ internal sealed partial class Parser
                 spec = spec with { Type = spec.Type with { Collation = Name() } };
             else if (AcceptSequence("CHARACTER", "SET") || Accept("CHARSET"))
                 spec = spec with { Type = spec.Type with { Charset = Name() } };
-            else if (Accept("CHECK"))
+            else if (Accept("CHECK") || (Peek.Is("CONSTRAINT") && PeekAt(2).Is("CHECK") && Accept("CONSTRAINT")))
             {
-                ExpectOp("(");
-                ParseExpr();
-                ExpectOp(")");
+                string? checkName = null;
+                if (!Peek.IsOp("(") && PeekIdentifier && !Peek.Is("CHECK"))
+                    checkName = Identifier();
+                Accept("CHECK");
+                ParseCheck(checkName);
             }
             else if (Peek.Is("REFERENCES"))
                 SkipReferences();
@@ -540,7 +554,10 @@ internal sealed partial class Parser
             {
                 var cols = new List<ColumnSpec>();
                 var idx = new List<IndexSpec>();
+                int checks = _checks.Count;
                 ParseTableElement(cols, idx);
+                if (_checks.Count > checks)
+                    throw MySqlErrors.NotSupportedYet("ALTER TABLE ADD CHECK");
                 if (idx.Count == 0)
                     return new AlterAction.Options(new Dictionary<string, string>());
                 return new AlterAction.AddIndex(idx[0]);

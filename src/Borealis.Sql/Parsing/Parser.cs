@@ -14,6 +14,7 @@ internal sealed partial class Parser
     readonly List<Token> _tokens;
     int _pos;
     int _parameters;
+    readonly List<CheckSpec> _checks = [];
 
     Parser(string sql, List<Token> tokens)
     {

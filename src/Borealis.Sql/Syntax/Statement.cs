@@ -46,6 +46,8 @@ internal abstract record Statement
 
         public TableName? Like { get; init; }
 
+        public IReadOnlyList<CheckSpec> Checks { get; init; } = [];
+
         public bool Temporary { get; init; }
     }
 
