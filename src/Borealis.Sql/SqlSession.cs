@@ -131,8 +131,7 @@ internal sealed partial class SqlSession : ISqlSession
     {
         if (_statements.TryGetValue(sql, out var stmt))
             return stmt;
-        if (_statements.Count >= MaxCachedStatements)
-            ClearStatements();
+        // The cache is trimmed between statements (ExecuteStatementCoreAsync), never while a statement may hold one.
         stmt = SqliteUtil.Prepare(_db, sql);
         _statements[sql] = stmt;
         return stmt;
@@ -325,6 +324,8 @@ internal sealed partial class SqlSession : ISqlSession
     {
         CurrentStatement = sql;
         _state.LastInsertIdOverride = null;
+        if (_statements.Count >= MaxCachedStatements)
+            ClearStatements();
         bool showWarnings = tokens.Count > 1 && tokens[0].Is("SHOW") && (tokens[1].Is("WARNINGS") || tokens[1].Is("ERRORS") || tokens[1].Is("COUNT"));
         if (!showWarnings)
             _state.Warnings.Clear();
