@@ -102,4 +102,18 @@ public sealed class QueryTests : SqlTestBase
         Assert.Equal(2, (await RowsAsync("SELECT name FROM emp LIMIT 2")).Count);
         Assert.Equal("2", await ScalarAsync("SELECT FOUND_ROWS()"));
     }
+
+    [Fact]
+    public async Task MultiTableUpdateAndDelete()
+    {
+        var ok = await OkAsync("UPDATE emp e JOIN dept d ON e.dept_id = d.id SET e.name = CONCAT(e.name, '@', d.name) WHERE d.name = 'eng'");
+        Assert.Equal(2UL, ok.AffectedRows);
+        Assert.Equal(["ann@eng", "bo@eng", "cy"], (await RowsAsync("SELECT name FROM emp WHERE id < 4 ORDER BY id")).Select(r => r[0]).ToArray());
+        await OkAsync("UPDATE emp, dept SET salary = salary + 1 WHERE emp.dept_id = dept.id AND dept.name = 'ops'");
+        Assert.Equal("151", await ScalarAsync("SELECT salary FROM emp WHERE id = 3"));
+        Assert.Equal(1UL, (await OkAsync("DELETE e FROM emp e JOIN dept d ON e.dept_id = d.id WHERE d.name = 'ops'")).AffectedRows);
+        Assert.Equal(2UL, (await OkAsync("DELETE FROM emp USING emp JOIN dept ON emp.dept_id = dept.id")).AffectedRows);
+        Assert.Equal(1UL, (await OkAsync("DELETE FROM emp AS x WHERE x.id = 4")).AffectedRows);
+        Assert.Equal("0", await ScalarAsync("SELECT COUNT(*) FROM emp"));
+    }
 }

@@ -207,7 +207,7 @@ internal sealed partial class Translator
         }
     }
 
-    void EmitAssignments(IReadOnlyList<Assignment> assignments, TableInfo table, StringBuilder sb)
+    void EmitAssignments(IReadOnlyList<Assignment> assignments, TableInfo table, StringBuilder sb, string rowid = "rowid")
     {
         for (int i = 0; i < assignments.Count; i++)
         {
@@ -215,7 +215,8 @@ internal sealed partial class Translator
                 sb.Append(", ");
             var a = assignments[i];
             var c = table.FindColumn(a.Target.Name) ?? throw MySqlErrors.UnknownColumn(a.Target.Name, "field list");
-            sb.Append(SqliteUtil.Quote(c.Name)).Append(" = __bx_set(rowid, ").Append(SqliteUtil.Quote(c.Name)).Append(", ");
+            sb.Append(SqliteUtil.Quote(c.Name)).Append(" = __bx_set(").Append(rowid).Append(", ").Append(rowid == "rowid" ? "" : rowid[..rowid.LastIndexOf('.')] + ".")
+                .Append(SqliteUtil.Quote(c.Name)).Append(", ");
             if (a.Value is Expr.Literal { Index: >= 0 } or Expr.Parameter)
                 _assignedParams[c.Name] = _current.Count;
             if (a.Value is Expr.Default)
@@ -253,8 +254,10 @@ internal sealed partial class Translator
 
     public SqlPlan TranslateUpdate(Statement.Update up, string user, string host)
     {
+        if (up.Table is TableSource.Join join)
+            return TranslateMultiUpdate(up, join, user, host);
         if (up.Table is not TableSource.Table t)
-            throw MySqlErrors.NotSupportedYet("multi-table UPDATE");
+            throw MySqlErrors.NotSupportedYet("UPDATE of a derived table");
         var table = ResolveWriteTable(t.Name, user, host);
         string alias = t.Alias ?? t.Name.Name;
         _scopes.Add([(alias, table)]);
@@ -278,14 +281,146 @@ internal sealed partial class Translator
         };
     }
 
+    /// <summary>UPDATE t1 JOIN t2 ON ... SET t1.c = ...: SQLite's UPDATE ... FROM, inner joins only, one updated table.</summary>
+    SqlPlan TranslateMultiUpdate(Statement.Update up, TableSource.Join join, string user, string host)
+    {
+        if (up.OrderBy.Count > 0 || up.Limit is not null)
+            throw new MySqlErrorException(MySqlErrorCode.WrongUsage, "Incorrect usage of UPDATE and ORDER BY");
+        var tables = new List<TableSource>();
+        var conditions = new List<Expr>();
+        Flatten(join, tables, conditions);
+        var named = new List<(string Alias, TableInfo Table, TableSource.Table Source)>();
+        foreach (var source in tables)
+        {
+            if (source is not TableSource.Table t)
+                throw MySqlErrors.NotSupportedYet("multi-table UPDATE with derived tables");
+            named.Add((t.Alias ?? t.Name.Name, ResolveWriteTable(t.Name, user, host), t));
+        }
+        string? targetAlias = null;
+        foreach (var a in up.Assignments)
+        {
+            string alias = a.Target.Table ?? named.SingleOrDefault(n => n.Table.FindColumn(a.Target.Name) is not null).Alias
+                ?? throw MySqlErrors.UnknownColumn(a.Target.Name, "field list");
+            if (targetAlias is not null && !targetAlias.Equals(alias, StringComparison.OrdinalIgnoreCase))
+                throw MySqlErrors.NotSupportedYet("UPDATE of several tables in one statement");
+            targetAlias = alias;
+        }
+        var target = named.FirstOrDefault(n => n.Alias.Equals(targetAlias, StringComparison.OrdinalIgnoreCase));
+        if (target.Table is null)
+            throw MySqlErrors.UnknownTableInList(targetAlias ?? "", "MULTI UPDATE");
+        _scopes.Add(named.Select(n => (n.Alias, n.Table)).ToList());
+        var sb = new StringBuilder();
+        sb.Append(up.Ignore ? "UPDATE OR IGNORE " : "UPDATE ").Append("main.").Append(SqliteUtil.Quote(target.Table.SqliteName))
+            .Append(" AS ").Append(SqliteUtil.Quote(target.Alias)).Append(" SET ");
+        var unqualified = up.Assignments.Select(a => new Assignment(a.Target with { Table = null, Schema = null }, a.Value)).ToList();
+        EmitAssignments(unqualified, target.Table, sb, SqliteUtil.Quote(target.Alias) + ".rowid");
+        var others = named.Where(n => n != target).ToList();
+        if (others.Count > 0)
+        {
+            sb.Append(" FROM ");
+            for (int i = 0; i < others.Count; i++)
+            {
+                if (i > 0)
+                    sb.Append(", ");
+                sb.Append("main.").Append(SqliteUtil.Quote(others[i].Table.SqliteName)).Append(" AS ").Append(SqliteUtil.Quote(others[i].Alias));
+            }
+        }
+        var filters = conditions.ToList();
+        if (up.Where is not null)
+            filters.Add(up.Where);
+        for (int i = 0; i < filters.Count; i++)
+        {
+            sb.Append(i == 0 ? " WHERE (" : " AND (");
+            EmitExpr(filters[i], sb);
+            sb.Append(')');
+        }
+        _scopes.RemoveAt(_scopes.Count - 1);
+        return new SqlPlan
+        {
+            Kind = PlanKind.Update,
+            CatalogVersion = _catalog.Version,
+            Sql = sb.ToString(),
+            Params = _params,
+            Inlined = _inlined,
+            Table = target.Table,
+            TracksChanges = true,
+            AssignedParams = _assignedParams,
+        };
+    }
+
+    static void Flatten(TableSource source, List<TableSource> tables, List<Expr> conditions)
+    {
+        if (source is TableSource.Join j)
+        {
+            if (j.Kind is not ("INNER" or "CROSS") || j.Using is not null)
+                throw MySqlErrors.NotSupportedYet("multi-table UPDATE with outer joins or USING");
+            Flatten(j.Left, tables, conditions);
+            Flatten(j.Right, tables, conditions);
+            if (j.On is not null)
+                conditions.Add(j.On);
+            return;
+        }
+        tables.Add(source);
+    }
+
     public SqlPlan TranslateDelete(Statement.Delete del, string user, string host)
     {
+        if (del.Source is not null)
+            return TranslateMultiDelete(del, user, host);
         var table = ResolveWriteTable(del.Table, user, host);
-        string alias = del.Table.Name;
+        string alias = del.Alias ?? del.Table.Name;
         _scopes.Add([(alias, table)]);
         var sb = new StringBuilder();
         sb.Append("DELETE FROM main.").Append(SqliteUtil.Quote(table.SqliteName)).Append(" AS ").Append(SqliteUtil.Quote(alias));
         EmitWriteFilter(table, alias, del.Where, del.OrderBy, del.Limit, sb);
+        _scopes.RemoveAt(_scopes.Count - 1);
+        return new SqlPlan
+        {
+            Kind = PlanKind.Delete,
+            CatalogVersion = _catalog.Version,
+            Sql = sb.ToString(),
+            Params = _params,
+            Inlined = _inlined,
+            Table = table,
+        };
+    }
+
+    /// <summary>DELETE t1 FROM t1 JOIN t2 ...: delete the target rows the joined query selects.</summary>
+    SqlPlan TranslateMultiDelete(Statement.Delete del, string user, string host)
+    {
+        string targetName = del.Table.Name;
+        TableInfo? table = null;
+        string? alias = null;
+        void Find(TableSource s)
+        {
+            switch (s)
+            {
+                case TableSource.Table t when (t.Alias ?? t.Name.Name).Equals(targetName, StringComparison.OrdinalIgnoreCase)
+                    && (del.Table.Schema is null || t.Alias is not null || string.Equals(t.Name.Schema ?? _database, del.Table.Schema, StringComparison.OrdinalIgnoreCase)):
+                    table = ResolveWriteTable(t.Name, user, host);
+                    alias = t.Alias ?? t.Name.Name;
+                    break;
+                case TableSource.Join j:
+                    Find(j.Left);
+                    Find(j.Right);
+                    break;
+            }
+        }
+        Find(del.Source!);
+        if (table is null || alias is null)
+            throw MySqlErrors.UnknownTableInList(targetName, "MULTI DELETE");
+        var from = new StringBuilder();
+        _scopes.Add([]);
+        EmitTableSource(del.Source!, from);
+        var sb = new StringBuilder();
+        sb.Append("DELETE FROM main.").Append(SqliteUtil.Quote(table.SqliteName)).Append(" WHERE rowid IN (SELECT ")
+            .Append(SqliteUtil.Quote(alias)).Append(".rowid FROM ").Append(from);
+        if (del.Where is not null)
+        {
+            sb.Append(" WHERE ");
+            EmitExpr(del.Where, sb);
+        }
+        sb.Append(')');
         _scopes.RemoveAt(_scopes.Count - 1);
         return new SqlPlan
         {

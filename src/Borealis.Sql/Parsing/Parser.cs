@@ -726,19 +726,54 @@ internal sealed partial class Parser
         {
         }
         if (!Peek.Is("FROM"))
-            throw MySqlErrors.NotSupportedYet("multi-table DELETE");
+        {
+            // DELETE t1 FROM t1 JOIN t2 ...
+            var targets = ParseDeleteTargets();
+            Expect("FROM");
+            var source = ParseTableSources();
+            Expr? multiWhere = Accept("WHERE") ? ParseExpr() : null;
+            return MultiDelete(targets, source, multiWhere);
+        }
         Expect("FROM");
+        if (PeekAt(1).IsOp(",") || PeekAt(1).Is("USING") || (PeekAt(1).IsOp(".") && PeekAt(2).IsOp("*")) || (PeekAt(3).IsOp(".") && PeekAt(4).IsOp("*")))
+        {
+            // DELETE FROM t1 USING t1 JOIN t2 ...
+            var targets = ParseDeleteTargets();
+            Expect("USING");
+            var source = ParseTableSources();
+            Expr? multiWhere = Accept("WHERE") ? ParseExpr() : null;
+            return MultiDelete(targets, source, multiWhere);
+        }
         var table = TableName();
-        if (Peek.IsOp(",") || Peek.Is("USING") || Peek.Is("JOIN"))
-            throw MySqlErrors.NotSupportedYet("multi-table DELETE");
-        if (Accept("AS") || (PeekIdentifier && !Peek.Is("WHERE") && !Peek.Is("ORDER") && !Peek.Is("LIMIT")))
-            throw MySqlErrors.NotSupportedYet("DELETE with a table alias");
+        string? alias = null;
+        if (Accept("AS") || (PeekIdentifier && !Peek.Is("WHERE") && !Peek.Is("ORDER") && !Peek.Is("LIMIT") && !Peek.Is("PARTITION")))
+            alias = Identifier();
         Expr? where = Accept("WHERE") ? ParseExpr() : null;
         var order = ParseOrderByOpt();
         Expr? limit = null;
         if (Accept("LIMIT"))
             limit = ParseLimitValue();
-        return new Statement.Delete(table, where) { OrderBy = order, Limit = limit };
+        return new Statement.Delete(table, where) { OrderBy = order, Limit = limit, Alias = alias };
+    }
+
+    List<TableName> ParseDeleteTargets()
+    {
+        var targets = new List<TableName>();
+        do
+        {
+            targets.Add(TableName());
+            if (AcceptOp("."))
+                ExpectOp("*");
+        }
+        while (AcceptOp(","));
+        return targets;
+    }
+
+    static Statement.Delete MultiDelete(List<TableName> targets, TableSource source, Expr? where)
+    {
+        if (targets.Count != 1)
+            throw MySqlErrors.NotSupportedYet("DELETE from several tables");
+        return new Statement.Delete(targets[0], where) { Source = source };
     }
 
     static long ParseInteger(string text) =>

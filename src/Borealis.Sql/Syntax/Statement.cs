@@ -29,6 +29,12 @@ internal abstract record Statement
 
     public sealed record Delete(TableName Table, Expr? Where) : Statement
     {
+        /// <summary>The table's alias (DELETE FROM t AS x), or the alias/name of the target in a multi-table DELETE.</summary>
+        public string? Alias { get; init; }
+
+        /// <summary>Multi-table DELETE: the joined tables the target's rows are chosen from.</summary>
+        public TableSource? Source { get; init; }
+
         public IReadOnlyList<OrderItem> OrderBy { get; init; } = [];
 
         public Expr? Limit { get; init; }
