@@ -116,4 +116,12 @@ public sealed class QueryTests : SqlTestBase
         Assert.Equal(1UL, (await OkAsync("DELETE FROM emp AS x WHERE x.id = 4")).AffectedRows);
         Assert.Equal("0", await ScalarAsync("SELECT COUNT(*) FROM emp"));
     }
+
+    [Fact]
+    public async Task CountDistinctOfSeveralColumnsAndLongInLists()
+    {
+        Assert.Equal("3", await ScalarAsync("SELECT COUNT(DISTINCT dept_id, salary > 100) FROM emp"));
+        var list = string.Join(", ", Enumerable.Range(1, 40000));
+        Assert.Equal("4", await ScalarAsync($"SELECT COUNT(*) FROM emp WHERE id IN ({list})"));
+    }
 }

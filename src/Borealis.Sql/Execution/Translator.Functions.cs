@@ -52,8 +52,25 @@ internal sealed partial class Translator
                     sb.Append("count(*)");
                     return;
                 }
+                if (f.Args.Count > 1 && f.Distinct)
+                {
+                    // COUNT(DISTINCT a, b): rows where any is NULL are not counted, as the concatenation is NULL then.
+                    sb.Append("count(DISTINCT ");
+                    for (int i = 0; i < f.Args.Count; i++)
+                    {
+                        if (i > 0)
+                            sb.Append(" || char(0) || ");
+                        sb.Append("CASE WHEN (");
+                        EmitExpr(f.Args[i], sb);
+                        sb.Append(") IS NOT NULL THEN quote(");
+                        EmitExpr(f.Args[i], sb);
+                        sb.Append(") END");
+                    }
+                    sb.Append(')');
+                    return;
+                }
                 if (f.Args.Count != 1)
-                    throw MySqlErrors.NotSupportedYet("COUNT with several arguments");
+                    throw MySqlErrors.WrongParameterCount(f.Name);
                 sb.Append(f.Distinct ? "count(DISTINCT " : "count(");
                 Args(f, sb);
                 sb.Append(')');
