@@ -410,23 +410,23 @@ internal sealed partial class Translator
                     return;
                 }
             case Expr.InList il:
-            {
-                sb.Append('(');
-                EmitExpr(il.Value, sb);
-                sb.Append(il.Not ? " NOT IN (" : " IN (");
-                // Long lists are written into the text: SQLite limits bound parameters per statement.
-                bool saved = _inlineLiterals;
-                _inlineLiterals |= il.Items.Count > 200;
-                for (int i = 0; i < il.Items.Count; i++)
                 {
-                    if (i > 0)
-                        sb.Append(", ");
-                    EmitExpr(il.Items[i], sb);
+                    sb.Append('(');
+                    EmitExpr(il.Value, sb);
+                    sb.Append(il.Not ? " NOT IN (" : " IN (");
+                    // Long lists are written into the text: SQLite limits bound parameters per statement.
+                    bool saved = _inlineLiterals;
+                    _inlineLiterals |= il.Items.Count > 200;
+                    for (int i = 0; i < il.Items.Count; i++)
+                    {
+                        if (i > 0)
+                            sb.Append(", ");
+                        EmitExpr(il.Items[i], sb);
+                    }
+                    _inlineLiterals = saved;
+                    sb.Append("))");
+                    return;
                 }
-                _inlineLiterals = saved;
-                sb.Append("))");
-                return;
-            }
             case Expr.InQuery iq:
                 sb.Append('(');
                 EmitExpr(iq.Value, sb);
