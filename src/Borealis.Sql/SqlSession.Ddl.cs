@@ -33,6 +33,7 @@ internal sealed partial class SqlSession
                 Statement.DropDatabase s => DropDatabase(s, catalog),
                 Statement.CreateTable s => CreateTable(s, catalog),
                 Statement.DropTable s => DropTables(s, catalog),
+                Statement.CreateView s => CreateView(s, catalog),
                 Statement.CreateIndex s => AlterTable(new Statement.AlterTable(s.Table, [new AlterAction.AddIndex(s.Index)]), catalog),
                 Statement.DropIndex s => AlterTable(new Statement.AlterTable(s.Table, [new AlterAction.DropIndex(s.Name)]), catalog),
                 Statement.AlterTable s => AlterTable(s, catalog),
@@ -108,9 +109,30 @@ internal sealed partial class SqlSession
         return (count, true);
     }
 
+    (ulong, bool) CreateView(Statement.CreateView s, CatalogSnapshot catalog)
+    {
+        string schemaName = SchemaOf(s.Name);
+        var schema = catalog.FindSchema(schemaName) ?? throw MySqlErrors.UnknownDatabase(schemaName);
+        if (schema.Tables.TryGetValue(s.Name.Name, out var existing))
+        {
+            if (!existing.IsView)
+                throw new MySqlErrorException(MySqlErrorCode.WrongObject, $"'{schema.Name}.{existing.Name}' is not VIEW");
+            if (!s.OrReplace)
+                throw MySqlErrors.TableExists(s.Name.Name);
+            DropSqliteTable(existing);
+        }
+        var translator = new Translator(catalog, CurrentDatabase);
+        string sql = translator.TranslateView(s.Query);
+        var view = new TableInfo { Schema = schema.Name, Name = s.Name.Name, ViewText = s.Text, CreateTime = DateTime.Now.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) };
+        string columns = s.Columns is null ? "" : "(" + string.Join(", ", s.Columns.Select(SqliteUtil.Quote)) + ")";
+        SqliteUtil.Exec(_db, $"CREATE VIEW main.{SqliteUtil.Quote(view.SqliteName)}{columns} AS {sql}");
+        CatalogStore.SaveTable(_db, view);
+        return (0, true);
+    }
+
     void DropSqliteTable(TableInfo table)
     {
-        SqliteUtil.Exec(_db, "DROP TABLE IF EXISTS main." + SqliteUtil.Quote(table.SqliteName));
+        SqliteUtil.Exec(_db, (table.IsView ? "DROP VIEW IF EXISTS main." : "DROP TABLE IF EXISTS main.") + SqliteUtil.Quote(table.SqliteName));
         SqliteUtil.Exec(_db, "DELETE FROM sqlite_sequence WHERE name = ?", table.SqliteName);
         CatalogStore.DeleteTable(_db, table.Schema, table.Name);
     }
@@ -360,6 +382,12 @@ internal sealed partial class SqlSession
         {
             string schema = SchemaOf(name);
             var table = catalog.FindTable(schema, name.Name);
+            if (table is not null && table.IsView != s.Views)
+            {
+                if (s.Views)
+                    throw new MySqlErrorException(MySqlErrorCode.WrongObject, $"'{schema}.{name.Name}' is not VIEW");
+                table = null;
+            }
             if (table is null)
                 missing.Add(schema + "." + name.Name);
             else if (!found.Contains(table))
@@ -380,6 +408,8 @@ internal sealed partial class SqlSession
     (ulong, bool) Truncate(Statement.Truncate s, CatalogSnapshot catalog)
     {
         var table = catalog.FindTable(SchemaOf(s.Table), s.Table.Name) ?? throw MySqlErrors.NoSuchTable(SchemaOf(s.Table), s.Table.Name);
+        if (table.IsView)
+            throw MySqlErrors.NoSuchTable(table.Schema, table.Name);
         SqliteUtil.Exec(_db, "DELETE FROM main." + SqliteUtil.Quote(table.SqliteName));
         SqliteUtil.Exec(_db, "DELETE FROM sqlite_sequence WHERE name = ?", table.SqliteName);
         return (0, false);
@@ -391,6 +421,8 @@ internal sealed partial class SqlSession
         {
             var current = _server.Catalog;
             var table = catalog.FindTable(SchemaOf(from), from.Name) ?? throw MySqlErrors.NoSuchTable(SchemaOf(from), from.Name);
+            if (table.IsView)
+                throw MySqlErrors.NotSupportedYet("RENAME TABLE of a view");
             RenameTable(table, SchemaOf(to), to.Name);
             _ = current;
         }
@@ -416,6 +448,8 @@ internal sealed partial class SqlSession
     {
         string schemaName = SchemaOf(s.Table);
         var original = catalog.FindTable(schemaName, s.Table.Name) ?? throw MySqlErrors.NoSuchTable(schemaName, s.Table.Name);
+        if (original.IsView)
+            throw new MySqlErrorException(MySqlErrorCode.WrongObject, $"'{schemaName}.{original.Name}' is not BASE TABLE");
         var table = original.Clone();
         bool rebuild = false;
         var addedIndexes = new List<IndexInfo>();

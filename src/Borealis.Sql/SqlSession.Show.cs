@@ -48,7 +48,7 @@ internal sealed partial class SqlSession
                         ? [ResultColumns.Text("Tables_in_" + schema.Name), ResultColumns.Text("Table_type")]
                         : [ResultColumns.Text("Tables_in_" + schema.Name)];
                     foreach (var t in schema.Tables.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
-                        rows.Add(show.Full ? [t.Name, "BASE TABLE"] : [t.Name]);
+                        rows.Add(show.Full ? [t.Name, t.IsView ? "VIEW" : "BASE TABLE"] : [t.Name]);
                     break;
                 }
             case "table status":
@@ -66,6 +66,8 @@ internal sealed partial class SqlSession
             case "columns":
                 {
                     var table = ResolveShowTable(show.Table!, catalog);
+                    if (table.IsView)
+                        table = ViewColumns(table, catalog);
                     columns = show.Full
                         ? [ResultColumns.Text("Field"), ResultColumns.Text("Type"), ResultColumns.Text("Collation"), ResultColumns.Text("Null"), ResultColumns.Text("Key"),
                         ResultColumns.Text("Default"), ResultColumns.Text("Extra"), ResultColumns.Text("Privileges"), ResultColumns.Text("Comment")]
@@ -104,6 +106,14 @@ internal sealed partial class SqlSession
             case "create table":
                 {
                     var table = ResolveShowTable(show.Table!, catalog);
+                    if (table.IsView)
+                    {
+                        columns = [ResultColumns.Text("View"), ResultColumns.Text("Create View", 1024), ResultColumns.Text("character_set_client"),
+                            ResultColumns.Text("collation_connection")];
+                        rows.Add([table.Name, $"CREATE ALGORITHM=UNDEFINED DEFINER=`{Info.User}`@`%` SQL SECURITY DEFINER VIEW `{table.Name}` AS {table.ViewText}",
+                            "utf8mb4", "utf8mb4_0900_ai_ci"]);
+                        break;
+                    }
                     columns = [ResultColumns.Text("Table"), ResultColumns.Text("Create Table", 1024)];
                     rows.Add([table.Name, ShowCreateTable(table)]);
                     break;
@@ -213,6 +223,28 @@ internal sealed partial class SqlSession
         if (catalog.FindSchema(schema) is null && !schema.Equals("information_schema", StringComparison.OrdinalIgnoreCase))
             throw MySqlErrors.UnknownDatabase(schema);
         return catalog.FindTable(schema, name.Name) ?? throw MySqlErrors.NoSuchTable(schema, name.Name);
+    }
+
+    /// <summary>A view's columns, described from the base columns SQLite reports as their origin.</summary>
+    TableInfo ViewColumns(TableInfo view, CatalogSnapshot catalog)
+    {
+        var result = new TableInfo { Schema = view.Schema, Name = view.Name, ViewText = view.ViewText };
+        using var stmt = SqliteUtil.Prepare(_db, "SELECT * FROM main." + SqliteUtil.Quote(view.SqliteName));
+        int n = raw.sqlite3_column_count(stmt);
+        for (int i = 0; i < n; i++)
+        {
+            string name = raw.sqlite3_column_name(stmt, i).utf8_to_string() ?? "";
+            string? table = raw.sqlite3_column_table_name(stmt, i).utf8_to_string();
+            string? origin = raw.sqlite3_column_origin_name(stmt, i).utf8_to_string();
+            ColumnInfo? source = null;
+            if (table is not null && origin is not null && table.IndexOf('/', StringComparison.Ordinal) is int slash && slash > 0)
+                source = catalog.FindTable(table[..slash], table[(slash + 1)..])?.FindColumn(origin);
+            var column = source?.Clone() ?? new ColumnInfo { DataType = "varchar", Length = 255, HasDefault = true };
+            column.Name = name;
+            column.AutoIncrement = false;
+            result.Columns.Add(column);
+        }
+        return result;
     }
 
     static string KeyOf(TableInfo table, ColumnInfo c) =>

@@ -131,4 +131,29 @@ public sealed class DdlTests : SqlTestBase
         await AssertErrorAsync(MySqlErrorCode.BadDbError, "CREATE TABLE nodb.x (a INT)");
         await AssertErrorAsync(MySqlErrorCode.ParseError, "CREATE TABLE x (a NOTATYPE)");
     }
+
+    [Fact]
+    public async Task ViewsAreQueryableAndShown()
+    {
+        await OkAsync("CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(20), price DECIMAL(6,2))");
+        await OkAsync("INSERT INTO t VALUES (1, 'a', 1.50), (2, 'b', 20.00)");
+        await OkAsync("CREATE VIEW cheap AS SELECT id, name, price FROM t WHERE price < 10");
+        var r = await ExecAsync("SELECT name, price FROM cheap");
+        Assert.Equal([["a", "1.50"]], r.Rows);
+        Assert.Equal(Results.MySqlColumnType.NewDecimal, r.Columns![1].Type);
+        Assert.Equal([["cheap", "VIEW"], ["t", "BASE TABLE"]], await RowsAsync("SHOW FULL TABLES"));
+        Assert.Equal(["id", "name", "price"], (await RowsAsync("DESCRIBE cheap")).Select(x => x[0]).ToArray());
+        Assert.Equal("decimal(6,2)", (await RowsAsync("SHOW COLUMNS FROM cheap"))[2][1]);
+        Assert.Contains("VIEW `cheap` AS SELECT id, name, price FROM t WHERE price < 10", (await RowsAsync("SHOW CREATE VIEW cheap"))[0][1]);
+        Assert.Equal("VIEW", await ScalarAsync("SELECT TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_NAME = 'cheap'"));
+        await AssertErrorAsync(MySqlErrorCode.TableExists, "CREATE VIEW cheap AS SELECT 1");
+        await OkAsync("CREATE OR REPLACE VIEW cheap (n) AS SELECT COUNT(*) FROM t");
+        Assert.Equal("2", await ScalarAsync("SELECT n FROM cheap"));
+        await AssertErrorAsync(MySqlErrorCode.NonUpdatableTable, "INSERT INTO cheap VALUES (3)");
+        await AssertErrorAsync(MySqlErrorCode.WrongObject, "DROP VIEW t");
+        await AssertErrorAsync(MySqlErrorCode.BadTableError, "DROP TABLE cheap");
+        await OkAsync("DROP VIEW cheap");
+        await OkAsync("DROP VIEW IF EXISTS cheap");
+        await AssertErrorAsync(MySqlErrorCode.NoSuchTable, "SELECT * FROM cheap");
+    }
 }

@@ -41,7 +41,8 @@ internal static class CatalogStore
                 'utf8mb3_general_ci' AS DEFAULT_COLLATION_NAME, NULL AS SQL_PATH, 'NO' AS DEFAULT_ENCRYPTION
             UNION ALL SELECT 'def', name, charset, collation, NULL, 'NO' FROM main.__bx_schemata;
         CREATE TEMP VIEW IF NOT EXISTS "information_schema/TABLES" AS
-            SELECT 'def' AS TABLE_CATALOG, t.schema_name AS TABLE_SCHEMA, t.table_name AS TABLE_NAME, 'BASE TABLE' AS TABLE_TYPE,
+            SELECT 'def' AS TABLE_CATALOG, t.schema_name AS TABLE_SCHEMA, t.table_name AS TABLE_NAME,
+                CASE WHEN t.engine IS NULL THEN 'VIEW' ELSE 'BASE TABLE' END AS TABLE_TYPE,
                 t.engine AS ENGINE, 10 AS VERSION, 'Dynamic' AS ROW_FORMAT, 0 AS TABLE_ROWS, 0 AS AVG_ROW_LENGTH,
                 16384 AS DATA_LENGTH, 0 AS MAX_DATA_LENGTH, 0 AS INDEX_LENGTH, 0 AS DATA_FREE,
                 (SELECT s.seq + 1 FROM main.sqlite_sequence s WHERE s.name = t.schema_name || '/' || t.table_name) AS AUTO_INCREMENT,
@@ -143,7 +144,8 @@ internal static class CatalogStore
     {
         DeleteTable(db, table.Schema, table.Name);
         SqliteUtil.Exec(db, "INSERT INTO __bx_tables VALUES (?, ?, ?, ?, ?, ?, ?)", table.Schema, table.Name,
-            JsonSerializer.Serialize(table, s_json), table.Engine, table.Collation, table.Comment, table.CreateTime);
+            JsonSerializer.Serialize(table, s_json), table.IsView ? null : table.Engine, table.IsView ? null : table.Collation,
+            table.IsView ? "VIEW" : table.Comment, table.CreateTime);
         int ordinal = 1;
         foreach (var c in table.Columns)
         {

@@ -13,6 +13,11 @@ internal sealed class TableInfo
 
     public List<CheckInfo> Checks { get; set; } = [];
 
+    /// <summary>For a view: its SELECT as written; null for a base table.</summary>
+    public string? ViewText { get; set; }
+
+    public bool IsView => ViewText is not null;
+
     public string Engine { get; set; } = "InnoDB";
 
     public string Charset { get; set; } = "utf8mb4";

@@ -168,5 +168,7 @@ public enum MySqlErrorCode : ushort
     EmptyRowInTvc = 3865,
     NoSuchThread = 1094,
     NoTablesUsed = 1096,
+    WrongObject = 1347,
+    ViewSelectVariable = 1351,
     MaxPreparedStmtCountReached = 1461,
 }

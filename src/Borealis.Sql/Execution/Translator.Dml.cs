@@ -14,7 +14,10 @@ internal sealed partial class Translator
         string schema = name.Schema ?? _database ?? throw MySqlErrors.NoDatabaseSelected();
         if (schema.Equals("information_schema", StringComparison.OrdinalIgnoreCase))
             throw MySqlErrors.AccessDeniedToDatabase(user, host, "information_schema");
-        return ResolveTable(name with { Schema = schema });
+        var table = ResolveTable(name with { Schema = schema });
+        if (table.IsView)
+            throw new MySqlErrorException(MySqlErrorCode.NonUpdatableTable, $"The target table {table.Name} of the UPDATE is not updatable");
+        return table;
     }
 
     public SqlPlan TranslateInsert(Statement.Insert ins, bool strict, string user, string host)

@@ -76,6 +76,18 @@ internal sealed partial class Translator
         return sb.ToString();
     }
 
+    /// <summary>A view's SELECT as SQLite text: every literal written in, no session values.</summary>
+    public string TranslateView(Query query)
+    {
+        _inlineLiterals = true;
+        var sb = new StringBuilder();
+        EmitQuery(query, sb, topLevel: false);
+        _inlineLiterals = false;
+        if (_params.Count > 0)
+            throw new MySqlErrorException(MySqlErrorCode.ViewSelectVariable, "View's SELECT contains a variable or parameter");
+        return sb.ToString();
+    }
+
     // ---- tables ----
 
     /// <summary>Resolves a table name for reading or writing; throws 1046 / 1146 / 1109 as MySQL does.</summary>

@@ -15,6 +15,8 @@ internal sealed partial class Parser
             var (charset, collation) = ParseCharsetOptions();
             return new Statement.CreateDatabase(name, ifNotExists, charset, collation);
         }
+        if (Peek.Is("OR") || Peek.Is("ALGORITHM") || Peek.Is("DEFINER") || Peek.Is("SQL") || Peek.Is("VIEW"))
+            return ParseCreateView();
         bool temporary = Accept("TEMPORARY");
         if (Accept("TABLE"))
             return ParseCreateTable(temporary);
@@ -44,6 +46,59 @@ internal sealed partial class Parser
             || Peek.Is("EVENT") || Peek.Is("ROLE") || Peek.Is("ALGORITHM") || Peek.Is("DEFINER") || Peek.Is("TABLESPACE") || Peek.Is("SERVER"))
             throw MySqlErrors.NotSupportedYet("CREATE " + Peek.Text.ToUpperInvariant());
         throw Error();
+    }
+
+    Statement ParseCreateView()
+    {
+        bool orReplace = AcceptSequence("OR", "REPLACE");
+        while (true)
+        {
+            if (Accept("ALGORITHM") || Accept("DEFINER"))
+            {
+                ExpectOp("=");
+                Next();
+                if (Peek.Kind == TokenKind.UserVariable)
+                    Next();
+            }
+            else if (AcceptSequence("SQL", "SECURITY"))
+            {
+                Next();
+            }
+            else
+            {
+                break;
+            }
+        }
+        if (!Accept("VIEW"))
+        {
+            if (Peek.Kind == TokenKind.Identifier)
+                throw MySqlErrors.NotSupportedYet("CREATE " + Peek.Text.ToUpperInvariant());
+            throw Error();
+        }
+        var name = TableName();
+        List<string>? columns = null;
+        if (AcceptOp("("))
+        {
+            columns = [];
+            do
+            {
+                columns.Add(Identifier());
+            }
+            while (AcceptOp(","));
+            ExpectOp(")");
+        }
+        Expect("AS");
+        int start = Peek.Start;
+        var query = ParseQuery();
+        string text = _sql[start..Peek.Start].TrimEnd();
+        if (Accept("WITH"))
+        {
+            if (!Accept("CASCADED"))
+                Accept("LOCAL");
+            Expect("CHECK");
+            Expect("OPTION");
+        }
+        return new Statement.CreateView(name, columns, query, text, orReplace);
     }
 
     (string? Charset, string? Collation) ParseCharsetOptions()
@@ -490,6 +545,19 @@ internal sealed partial class Parser
             return new Statement.DropDatabase(Identifier(), ifExists);
         }
         Accept("TEMPORARY");
+        if (Accept("VIEW"))
+        {
+            bool viewIfExists = AcceptSequence("IF", "EXISTS");
+            var views = new List<TableName>();
+            do
+            {
+                views.Add(TableName());
+            }
+            while (AcceptOp(","));
+            if (!Accept("RESTRICT"))
+                Accept("CASCADE");
+            return new Statement.DropTable(views, viewIfExists) { Views = true };
+        }
         if (Accept("TABLE") || Accept("TABLES"))
         {
             bool ifExists = AcceptSequence("IF", "EXISTS");
@@ -747,6 +815,8 @@ internal sealed partial class Parser
             show = new Statement.Show("index") { Table = schema is null ? table : table with { Schema = schema } };
         }
         else if (AcceptSequence("CREATE", "TABLE"))
+            show = new Statement.Show("create table") { Table = TableName() };
+        else if (AcceptSequence("CREATE", "VIEW"))
             show = new Statement.Show("create table") { Table = TableName() };
         else if (AcceptSequence("CREATE", "DATABASE") || AcceptSequence("CREATE", "SCHEMA"))
         {

@@ -57,7 +57,14 @@ internal abstract record Statement
         public bool Temporary { get; init; }
     }
 
-    public sealed record DropTable(IReadOnlyList<TableName> Names, bool IfExists) : Statement;
+    public sealed record DropTable(IReadOnlyList<TableName> Names, bool IfExists) : Statement
+    {
+        /// <summary>DROP VIEW rather than DROP TABLE.</summary>
+        public bool Views { get; init; }
+    }
+
+    /// <param name="Text">The SELECT as written (SHOW CREATE VIEW).</param>
+    public sealed record CreateView(TableName Name, IReadOnlyList<string>? Columns, Query Query, string Text, bool OrReplace) : Statement;
 
     public sealed record CreateIndex(IndexSpec Index, TableName Table) : Statement;
 
