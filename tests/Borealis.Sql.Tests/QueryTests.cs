@@ -124,4 +124,13 @@ public sealed class QueryTests : SqlTestBase
         var list = string.Join(", ", Enumerable.Range(1, 40000));
         Assert.Equal("4", await ScalarAsync($"SELECT COUNT(*) FROM emp WHERE id IN ({list})"));
     }
+
+    [Fact]
+    public async Task CommonTableExpressions()
+    {
+        Assert.Equal("2", await ScalarAsync("WITH rich AS (SELECT * FROM emp WHERE salary >= 150) SELECT COUNT(*) FROM rich"));
+        Assert.Equal(["1", "2", "3", "4", "5"], (await RowsAsync("WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5) SELECT i FROM n")).Select(r => r[0]).ToArray());
+        Assert.Equal("eng", await ScalarAsync("WITH d AS (SELECT id, name FROM dept), e AS (SELECT dept_id FROM emp WHERE id = 1) SELECT d.name FROM d JOIN e ON d.id = e.dept_id"));
+        Assert.Equal("4", await ScalarAsync("SELECT COUNT(*) FROM (WITH x AS (SELECT id FROM emp) SELECT * FROM x) y"));
+    }
 }

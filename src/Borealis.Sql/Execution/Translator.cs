@@ -104,6 +104,9 @@ internal sealed partial class Translator
     {
         switch (source)
         {
+            case TableSource.Table t when IsCommonTable(t.Name):
+                sb.Append(SqliteUtil.Quote(t.Name.Name)).Append(" AS ").Append(SqliteUtil.Quote(t.Alias ?? t.Name.Name));
+                return;
             case TableSource.Table t:
                 {
                     string schema = t.Name.Schema ?? _database ?? throw MySqlErrors.NoDatabaseSelected();
@@ -182,7 +185,45 @@ internal sealed partial class Translator
 
     // ---- queries ----
 
+    readonly List<HashSet<string>> _commonTables = [];
+
+    bool IsCommonTable(TableName name) =>
+        name.Schema is null && _commonTables.Any(scope => scope.Contains(name.Name));
+
     void EmitQuery(Query query, StringBuilder sb, bool topLevel)
+    {
+        if (query.With.Count == 0)
+        {
+            EmitQueryBody(query, sb, topLevel);
+            return;
+        }
+        var names = new HashSet<string>(query.With.Select(c => c.Name), StringComparer.OrdinalIgnoreCase);
+        _commonTables.Add(names);
+        try
+        {
+            sb.Append(query.Recursive ? "WITH RECURSIVE " : "WITH ");
+            for (int i = 0; i < query.With.Count; i++)
+            {
+                var cte = query.With[i];
+                if (i > 0)
+                    sb.Append(", ");
+                sb.Append(SqliteUtil.Quote(cte.Name));
+                if (cte.Columns is not null)
+                    sb.Append('(').Append(string.Join(", ", cte.Columns.Select(SqliteUtil.Quote))).Append(')');
+                sb.Append(" AS (");
+                EmitQuery(cte.Query, sb, topLevel: false);
+                sb.Append(')');
+            }
+            sb.Append(' ');
+            EmitQueryBody(query, sb, topLevel);
+        }
+        finally
+        {
+            _commonTables.RemoveAt(_commonTables.Count - 1);
+        }
+    }
+
+    void EmitQueryBody(Query query, StringBuilder sb, bool topLevel)
     {
         switch (query)
         {

@@ -154,7 +154,7 @@ internal sealed partial class Parser
             case "SELECT":
                 return new Statement.SelectStatement(ParseQuery());
             case "WITH":
-                throw MySqlErrors.NotSupportedYet("WITH (common table expressions)");
+                return new Statement.SelectStatement(ParseQuery());
             case "INSERT":
             case "REPLACE":
                 return ParseInsert();
@@ -284,6 +284,39 @@ internal sealed partial class Parser
     // ---- SELECT ----
 
     Query ParseQuery()
+    {
+        if (Accept("WITH"))
+        {
+            bool recursive = Accept("RECURSIVE");
+            var ctes = new List<CommonTable>();
+            do
+            {
+                string name = Identifier();
+                List<string>? columns = null;
+                if (AcceptOp("("))
+                {
+                    columns = [];
+                    do
+                    {
+                        columns.Add(Identifier());
+                    }
+                    while (AcceptOp(","));
+                    ExpectOp(")");
+                }
+                Expect("AS");
+                ExpectOp("(");
+                var body = ParseQuery();
+                ExpectOp(")");
+                ctes.Add(new CommonTable(name, columns, body));
+            }
+            while (AcceptOp(","));
+            var main = ParseQueryWithoutWith();
+            return main with { With = ctes, Recursive = recursive };
+        }
+        return ParseQueryWithoutWith();
+    }
+
+    Query ParseQueryWithoutWith()
     {
         var left = ParseQueryTerm();
         while (Peek.Is("UNION"))
@@ -541,7 +574,7 @@ internal sealed partial class Parser
     {
         if (AcceptOp("("))
         {
-            if (Peek.Is("SELECT") || Peek.IsOp("("))
+            if (Peek.Is("SELECT") || Peek.Is("WITH") || Peek.IsOp("("))
             {
                 var q = ParseQuery();
                 ExpectOp(")");

@@ -9,6 +9,11 @@ internal abstract record Query
 
     public Expr? Offset { get; init; }
 
+    /// <summary>WITH [RECURSIVE] common table expressions defined for this query.</summary>
+    public IReadOnlyList<CommonTable> With { get; init; } = [];
+
+    public bool Recursive { get; init; }
+
     public sealed record Select : Query
     {
         public bool Distinct { get; init; }
