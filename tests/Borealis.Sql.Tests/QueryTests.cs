@@ -133,4 +133,14 @@ public sealed class QueryTests : SqlTestBase
         Assert.Equal("eng", await ScalarAsync("WITH d AS (SELECT id, name FROM dept), e AS (SELECT dept_id FROM emp WHERE id = 1) SELECT d.name FROM d JOIN e ON d.id = e.dept_id"));
         Assert.Equal("4", await ScalarAsync("SELECT COUNT(*) FROM (WITH x AS (SELECT id FROM emp) SELECT * FROM x) y"));
     }
+
+    [Fact]
+    public async Task WindowFunctions()
+    {
+        var rows = await RowsAsync("SELECT name, ROW_NUMBER() OVER (ORDER BY salary DESC) AS rn, SUM(salary) OVER (PARTITION BY dept_id) AS total FROM emp ORDER BY rn");
+        Assert.Equal([["bo", "1", "300"], ["cy", "2", "150"], ["ann", "3", "300"], ["di", "4", "50"]], rows);
+        var running = await RowsAsync("SELECT id, SUM(salary) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM emp ORDER BY id");
+        Assert.Equal(["100", "300", "350", "200"], running.Select(r => r[1]).ToArray());
+        Assert.Equal("ann", await ScalarAsync("SELECT LAG(name) OVER (ORDER BY id) FROM emp WHERE id <= 2 ORDER BY id DESC LIMIT 1"));
+    }
 }

@@ -427,6 +427,61 @@ internal sealed partial class Translator
         throw MySqlErrors.FunctionDoesNotExist((_database ?? "") + "." + f.Name.ToLowerInvariant());
     }
 
+    static readonly HashSet<string> s_windowFunctions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "ROW_NUMBER", "RANK", "DENSE_RANK", "PERCENT_RANK", "CUME_DIST", "NTILE", "LAG", "LEAD", "FIRST_VALUE", "LAST_VALUE", "NTH_VALUE",
+    };
+
+    void EmitWindow(Expr.Window w, StringBuilder sb)
+    {
+        if (s_windowFunctions.Contains(w.Call.Name))
+        {
+            sb.Append(w.Call.Name.ToLowerInvariant()).Append('(');
+            Args(w.Call, sb);
+            sb.Append(')');
+        }
+        else if (w.Call.Name.ToUpperInvariant() is "COUNT" or "SUM" or "AVG" or "MIN" or "MAX" or "GROUP_CONCAT")
+        {
+            EmitFunction(w.Call, sb);
+        }
+        else
+        {
+            throw MySqlErrors.NotSupportedYet(w.Call.Name.ToUpperInvariant() + " as a window function");
+        }
+        sb.Append(" OVER (");
+        if (w.PartitionBy.Count > 0)
+        {
+            sb.Append("PARTITION BY ");
+            for (int i = 0; i < w.PartitionBy.Count; i++)
+            {
+                if (i > 0)
+                    sb.Append(", ");
+                EmitExpr(w.PartitionBy[i], sb);
+            }
+        }
+        if (w.OrderBy.Count > 0)
+        {
+            sb.Append(w.PartitionBy.Count > 0 ? " ORDER BY " : "ORDER BY ");
+            for (int i = 0; i < w.OrderBy.Count; i++)
+            {
+                if (i > 0)
+                    sb.Append(", ");
+                EmitExpr(w.OrderBy[i].Value, sb);
+                if (w.OrderBy[i].Descending)
+                    sb.Append(" DESC");
+            }
+        }
+        foreach (var part in w.Frame)
+        {
+            sb.Append(' ');
+            if (part is Expr.Literal lit)
+                InlineLiteral(lit, sb);
+            else
+                sb.Append((string)part);
+        }
+        sb.Append(')');
+    }
+
     bool _allowValuesFunction;
 
     void AllowValues(bool allow) => _allowValuesFunction = allow;
@@ -504,6 +559,14 @@ internal sealed partial class Translator
                 return SystemVariables.IsNumeric(sv.Name) ? Int() : Str();
             case Expr.Function f:
                 return InferFunction(f);
+            case Expr.Window w:
+                return w.Call.Name.ToUpperInvariant() switch
+                {
+                    "ROW_NUMBER" or "RANK" or "DENSE_RANK" or "NTILE" => Int(),
+                    "PERCENT_RANK" or "CUME_DIST" => s_double,
+                    "LAG" or "LEAD" or "FIRST_VALUE" or "LAST_VALUE" or "NTH_VALUE" => w.Call.Args.Count > 0 ? Infer(w.Call.Args[0]) : null,
+                    _ => InferFunction(w.Call),
+                };
             case Expr.Column c:
                 {
                     var info = FindColumn(c);

@@ -550,6 +550,9 @@ internal sealed partial class Translator
             case Expr.Function f:
                 EmitFunction(f, sb);
                 return;
+            case Expr.Window w:
+                EmitWindow(w, sb);
+                return;
             case Expr.Cast cast:
                 EmitCast(cast, sb);
                 return;

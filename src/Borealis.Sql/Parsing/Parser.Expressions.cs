@@ -363,13 +363,73 @@ internal sealed partial class Parser
         if (call)
         {
             var function = ParseFunction(word);
-            if (Peek.Is("OVER"))
-                throw MySqlErrors.NotSupportedYet("window functions");
+            if (Accept("OVER"))
+                return ParseWindow(function);
             return function;
         }
         if (IsReserved(t.Text))
             throw Error();
         return ParseColumnRef();
+    }
+
+    Expr ParseWindow(Expr f)
+    {
+        if (f is not Expr.Function function)
+            throw Error();
+        if (!AcceptOp("("))
+            throw MySqlErrors.NotSupportedYet("named windows");
+        var partition = new List<Expr>();
+        if (AcceptSequence("PARTITION", "BY"))
+        {
+            do
+            {
+                partition.Add(ParseExpr());
+            }
+            while (AcceptOp(","));
+        }
+        var order = ParseOrderByOpt();
+        var frame = new List<object>();
+        if (Peek.Is("ROWS") || Peek.Is("RANGE"))
+        {
+            frame.Add(Next().Text.ToUpperInvariant());
+            if (Accept("BETWEEN"))
+            {
+                frame.Add("BETWEEN");
+                ParseFrameBound(frame);
+                Expect("AND");
+                frame.Add("AND");
+            }
+            ParseFrameBound(frame);
+        }
+        ExpectOp(")");
+        return new Expr.Window(function, partition, order, frame);
+    }
+
+    void ParseFrameBound(List<object> frame)
+    {
+        if (AcceptSequence("UNBOUNDED", "PRECEDING"))
+            frame.Add("UNBOUNDED PRECEDING");
+        else if (AcceptSequence("UNBOUNDED", "FOLLOWING"))
+            frame.Add("UNBOUNDED FOLLOWING");
+        else if (AcceptSequence("CURRENT", "ROW"))
+            frame.Add("CURRENT ROW");
+        else
+        {
+            var t = Next();
+            if (t.Kind != TokenKind.Integer)
+            {
+                _pos--;
+                throw Error();
+            }
+            frame.Add(Literal(t));
+            if (Accept("PRECEDING"))
+                frame.Add("PRECEDING");
+            else
+            {
+                Expect("FOLLOWING");
+                frame.Add("FOLLOWING");
+            }
+        }
     }
 
     Expr ParseColumnRef()
@@ -588,8 +648,6 @@ internal sealed partial class Parser
         }
         while (AcceptOp(","));
         ExpectOp(")");
-        if (Peek.Is("OVER"))
-            throw MySqlErrors.NotSupportedYet("window functions");
         return new Expr.Function(name, list, isDistinct);
     }
 

@@ -63,6 +63,10 @@ internal abstract record Expr
     /// <summary>DEFAULT in a VALUES row or SET.</summary>
     public sealed record Default : Expr;
 
+    /// <summary>A function evaluated over a window: f(...) OVER (PARTITION BY ... ORDER BY ... frame).</summary>
+    /// <param name="Frame">The frame clause as keywords (strings) and bound literals, or empty.</param>
+    public sealed record Window(Function Call, IReadOnlyList<Expr> PartitionBy, IReadOnlyList<OrderItem> OrderBy, IReadOnlyList<object> Frame) : Expr;
+
     /// <summary>ROW(a, b) / (a, b) row constructors.</summary>
     public sealed record Row(IReadOnlyList<Expr> Items) : Expr;
 }
