@@ -265,4 +265,15 @@ public sealed class SemanticsTests : SqlTestBase
         await OkAsync("INSERT INTO t VALUES (500, 'x')");
         Assert.Contains("CONSTRAINT `b_short` CHECK (CHAR_LENGTH(b) < 4)", (await RowsAsync("SHOW CREATE TABLE t"))[0][1]);
     }
+
+    [Fact]
+    public async Task ClientFoundRowsCountsMatchedRows()
+    {
+        await OkAsync("CREATE TABLE t (id INT PRIMARY KEY, v INT)");
+        await OkAsync("INSERT INTO t VALUES (1, 1), (2, 2)");
+        using var found = Server.OpenSession(new SessionInfo(77, "admin", "127.0.0.1:9", "s") { ClientFoundRows = true });
+        Assert.Equal(2UL, (await OkAsync("UPDATE t SET v = 1", found)).AffectedRows);
+        Assert.Equal(1UL, (await OkAsync("INSERT INTO t VALUES (1, 1) ON DUPLICATE KEY UPDATE v = 1", found)).AffectedRows);
+        Assert.Equal(0UL, (await OkAsync("UPDATE t SET v = 1")).AffectedRows);
+    }
 }
