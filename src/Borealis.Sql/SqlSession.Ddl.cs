@@ -155,6 +155,8 @@ internal sealed partial class SqlSession
         if (s.Name.Name.Length == 0 || s.Name.Name.Length > 64 || s.Name.Name.Contains('/', StringComparison.Ordinal))
             throw new MySqlErrorException(MySqlErrorCode.WrongNameForCatalog, $"Incorrect table name '{s.Name.Name}'");
         TableInfo table;
+        if (s.Source is not null)
+            return CreateTableFromQuery(schema, s, catalog);
         if (s.Like is not null)
         {
             var source = catalog.FindTable(SchemaOf(s.Like), s.Like.Name) ?? throw MySqlErrors.NoSuchTable(SchemaOf(s.Like), s.Like.Name);
@@ -184,6 +186,79 @@ internal sealed partial class SqlSession
         CatalogStore.SaveTable(_db, table);
         return (0, true);
     }
+
+    /// <summary>CREATE TABLE t AS SELECT: column types from the query's result metadata, then the rows.</summary>
+    (ulong, bool) CreateTableFromQuery(SchemaInfo schema, Statement.CreateTable s, CatalogSnapshot catalog)
+    {
+        var translator = new Translator(catalog, CurrentDatabase);
+        string select = translator.TranslateView(s.Source!);
+        var hints = new Translator(catalog, CurrentDatabase).TranslateSelect(s.Source!);
+        var table = new TableInfo
+        {
+            Schema = schema.Name,
+            Name = s.Name.Name,
+            Charset = schema.Charset,
+            Collation = schema.Collation,
+            CreateTime = DateTime.Now.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+        };
+        using (var stmt = SqliteUtil.Prepare(_db, select))
+        {
+            var columns = BuildColumns(stmt, hints, hasRow: false, out _);
+            int n = raw.sqlite3_column_count(stmt);
+            for (int i = 0; i < n; i++)
+            {
+                string name = columns[i].Name;
+                if (table.FindColumn(name) is not null)
+                    throw MySqlErrors.DuplicateColumn(name);
+                string? origin = raw.sqlite3_column_origin_name(stmt, i).utf8_to_string();
+                string? source = raw.sqlite3_column_table_name(stmt, i).utf8_to_string();
+                ColumnInfo? from = null;
+                if (source is not null && origin is not null && source.IndexOf('/', StringComparison.Ordinal) is int slash && slash > 0)
+                    from = catalog.FindTable(source[..slash], source[(slash + 1)..])?.FindColumn(origin);
+                var column = from?.Clone() ?? ColumnFromDefinition(columns[i]);
+                column.Name = name;
+                column.AutoIncrement = false;
+                table.Columns.Add(column);
+            }
+        }
+        if (table.Columns.Count == 0)
+            throw MySqlErrors.TableMustHaveColumns();
+        foreach (var sql in CatalogStore.SqliteDdl(table))
+            SqliteUtil.Exec(_db, sql);
+        foreach (var c in table.Columns)
+            _server.Registry.Register(c);
+        string targets = string.Join(", ", table.Columns.Select(c => SqliteUtil.Quote(c.Name)));
+        string values = string.Join(", ", table.Columns.Select((c, i) => $"__bx_coerce(c{i + 1}, {c.Id})"));
+        string names = string.Join(", ", table.Columns.Select((_, i) => "c" + (i + 1)));
+        _state.Strict = Strict;
+        SqliteUtil.Exec(_db, $"WITH __bx_src({names}) AS ({select}) INSERT INTO main.{SqliteUtil.Quote(table.SqliteName)} ({targets}) SELECT {values} FROM __bx_src WHERE true");
+        if (_state.PendingError is { } pending)
+        {
+            _state.PendingError = null;
+            throw pending;
+        }
+        ulong rows = (ulong)raw.sqlite3_changes(_db);
+        CatalogStore.SaveTable(_db, table);
+        return (rows, true);
+    }
+
+    /// <summary>A column type for a computed result column (CREATE TABLE ... SELECT).</summary>
+    static ColumnInfo ColumnFromDefinition(ColumnDefinition d) => d.Type switch
+    {
+        MySqlColumnType.Tiny or MySqlColumnType.Short or MySqlColumnType.Int24 or MySqlColumnType.Long or MySqlColumnType.LongLong =>
+            new ColumnInfo { DataType = "bigint", HasDefault = true },
+        MySqlColumnType.NewDecimal or MySqlColumnType.Decimal =>
+            new ColumnInfo { DataType = "decimal", Length = (int)Math.Clamp(d.Length, 1, 65), Scale = Math.Min((int)d.Decimals, 30), HasDefault = true },
+        MySqlColumnType.Float or MySqlColumnType.Double => new ColumnInfo { DataType = "double", HasDefault = true },
+        MySqlColumnType.Date => new ColumnInfo { DataType = "date", HasDefault = true },
+        MySqlColumnType.DateTime or MySqlColumnType.Timestamp => new ColumnInfo { DataType = "datetime", HasDefault = true },
+        MySqlColumnType.Time => new ColumnInfo { DataType = "time", HasDefault = true },
+        MySqlColumnType.Json => new ColumnInfo { DataType = "json" },
+        MySqlColumnType.Blob when (d.Flags & ColumnFlags.Binary) != 0 => new ColumnInfo { DataType = "longblob" },
+        _ when d.Length / 4 is > 0 and <= 16383 && d.Length != uint.MaxValue =>
+            new ColumnInfo { DataType = "varchar", Length = (int)(d.Length / 4), HasDefault = true, Charset = "utf8mb4", Collation = "utf8mb4_0900_ai_ci" },
+        _ => new ColumnInfo { DataType = "longtext", Charset = "utf8mb4", Collation = "utf8mb4_0900_ai_ci" },
+    };
 
     static TableInfo BuildTable(SchemaInfo schema, Statement.CreateTable s)
     {

@@ -156,4 +156,19 @@ public sealed class DdlTests : SqlTestBase
         await OkAsync("DROP VIEW IF EXISTS cheap");
         await AssertErrorAsync(MySqlErrorCode.NoSuchTable, "SELECT * FROM cheap");
     }
+
+    [Fact]
+    public async Task CreateTableAsSelectCopiesTypesAndRows()
+    {
+        await OkAsync("CREATE TABLE src (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL, price DECIMAL(6,2), made DATE)");
+        await OkAsync("INSERT INTO src VALUES (1, 'a', 1.50, '2024-01-01'), (2, 'b', 2.25, '2024-02-02')");
+        Assert.Equal(2UL, (await OkAsync("CREATE TABLE copy AS SELECT id, name, price * 2 AS doubled, made, COUNT(*) OVER () AS n FROM src WHERE id > 0")).AffectedRows);
+        var cols = await RowsAsync("SHOW COLUMNS FROM copy");
+        Assert.Equal(["id", "int"], cols[0][..2]);
+        Assert.Equal(["name", "varchar(20)"], cols[1][..2]);
+        Assert.Equal("decimal", cols[2][1]![..7]);
+        Assert.Equal(["made", "date"], cols[3][..2]);
+        Assert.Equal([["1", "a", "3.00", "2024-01-01", "2"], ["2", "b", "4.50", "2024-02-02", "2"]], await RowsAsync("SELECT * FROM copy ORDER BY id"));
+        await AssertErrorAsync(MySqlErrorCode.TableExists, "CREATE TABLE copy SELECT 1");
+    }
 }

@@ -142,6 +142,12 @@ internal sealed partial class Parser
             ExpectOp(")");
             return new Statement.CreateTable(name, ifNotExists, [], []) { Like = like, Temporary = temporary };
         }
+        if (Peek.Is("AS") || Peek.Is("SELECT") || Peek.Is("WITH") || (Peek.IsOp("(") && PeekAt(1).Is("SELECT")))
+        {
+            // CREATE TABLE t [AS] SELECT ...: columns come from the query.
+            Accept("AS");
+            return new Statement.CreateTable(name, ifNotExists, [], []) { Source = ParseQuery(), Temporary = temporary };
+        }
         ExpectOp("(");
         var columns = new List<ColumnSpec>();
         var indexes = new List<IndexSpec>();

@@ -54,6 +54,9 @@ internal abstract record Statement
 
         public IReadOnlyList<CheckSpec> Checks { get; init; } = [];
 
+        /// <summary>CREATE TABLE ... SELECT: the query whose result defines and fills the table.</summary>
+        public Query? Source { get; init; }
+
         public bool Temporary { get; init; }
     }
 
