@@ -16,6 +16,31 @@ internal sealed partial class SqlSession
     /// </summary>
     async ValueTask DdlAsync(Statement statement, bool more, IResultSink sink, CancellationToken cancellationToken)
     {
+        // Temporary tables are the session's own: no implicit commit, no catalog change, allowed on a read-only instance.
+        if (statement is Statement.CreateTable { Temporary: true } createTemporary)
+        {
+            CreateTemporaryTable(createTemporary);
+            await WriteOkAsync(new OkResult(), more, sink, cancellationToken);
+            return;
+        }
+        if (statement is Statement.DropTable { Views: false } drop && _temporary.Count > 0)
+        {
+            var remaining = new List<TableName>();
+            foreach (var name in drop.Names)
+            {
+                string key = Translator.TemporaryKey(SchemaOf(name), name.Name);
+                if (_temporary.Remove(key, out var table))
+                    SqliteUtil.Exec(_db, "DROP TABLE IF EXISTS " + table.SqliteQualified);
+                else
+                    remaining.Add(name);
+            }
+            if (remaining.Count == 0)
+            {
+                await WriteOkAsync(new OkResult(), more, sink, cancellationToken);
+                return;
+            }
+            statement = drop with { Names = remaining };
+        }
         if (_server.Options.ReadOnly)
             throw MySqlErrors.ReadOnly();
         if (_connection.InTransaction)
@@ -65,6 +90,41 @@ internal sealed partial class SqlSession
     }
 
     string SchemaOf(TableName name) => name.Schema ?? CurrentDatabase ?? throw MySqlErrors.NoDatabaseSelected();
+
+    void CreateTemporaryTable(Statement.CreateTable s)
+    {
+        var catalog = CurrentCatalog();
+        string schemaName = SchemaOf(s.Name);
+        var schema = catalog.FindSchema(schemaName) ?? throw MySqlErrors.UnknownDatabase(schemaName);
+        string key = Translator.TemporaryKey(schema.Name, s.Name.Name);
+        if (_temporary.ContainsKey(key))
+        {
+            if (s.IfNotExists)
+                return;
+            throw MySqlErrors.TableExists(s.Name.Name);
+        }
+        if (s.Source is not null || s.Like is not null)
+            throw MySqlErrors.NotSupportedYet("CREATE TEMPORARY TABLE ... LIKE/SELECT");
+        var table = BuildTable(schema, s);
+        table.Temporary = true;
+        foreach (var c in table.Columns)
+        {
+            c.TableName = table.SqliteName;
+            _server.Registry.Register(c);
+        }
+        var ddl = CatalogStore.SqliteDdl(table);
+        SqliteUtil.Exec(_db, "CREATE TEMP TABLE " + ddl[0]["CREATE TABLE ".Length..]);
+        foreach (var index in ddl.Skip(1))
+            SqliteUtil.Exec(_db, index.Replace(" INDEX \"", " INDEX temp.\"", StringComparison.Ordinal));
+        _temporary[key] = table;
+    }
+
+    void DropTemporaryTables()
+    {
+        foreach (var table in _temporary.Values)
+            raw.sqlite3_exec(_db, "DROP TABLE IF EXISTS " + table.SqliteQualified);
+        _temporary.Clear();
+    }
 
     (ulong, bool) CreateDatabase(Statement.CreateDatabase s, CatalogSnapshot catalog)
     {
@@ -121,7 +181,7 @@ internal sealed partial class SqlSession
                 throw MySqlErrors.TableExists(s.Name.Name);
             DropSqliteTable(existing);
         }
-        var translator = new Translator(catalog, CurrentDatabase);
+        var translator = NewTranslator(catalog);
         string sql = translator.TranslateView(s.Query);
         var view = new TableInfo { Schema = schema.Name, Name = s.Name.Name, ViewText = s.Text, CreateTime = DateTime.Now.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) };
         string columns = s.Columns is null ? "" : "(" + string.Join(", ", s.Columns.Select(SqliteUtil.Quote)) + ")";
@@ -133,7 +193,7 @@ internal sealed partial class SqlSession
     void DropSqliteTable(TableInfo table)
     {
         SqliteUtil.Exec(_db, (table.IsView ? "DROP VIEW IF EXISTS main." : "DROP TABLE IF EXISTS main.") + SqliteUtil.Quote(table.SqliteName));
-        SqliteUtil.Exec(_db, "DELETE FROM sqlite_sequence WHERE name = ?", table.SqliteName);
+        SqliteUtil.Exec(_db, "DELETE FROM main.sqlite_sequence WHERE name = ?", table.SqliteName);
         CatalogStore.DeleteTable(_db, table.Schema, table.Name);
     }
 
@@ -168,7 +228,7 @@ internal sealed partial class SqlSession
         {
             table = BuildTable(schema, s);
             int n = 0;
-            var translator = new Translator(catalog, CurrentDatabase);
+            var translator = NewTranslator(catalog);
             foreach (var spec in s.Checks)
             {
                 var check = new CheckInfo { Name = spec.Name ?? $"{table.Name}_chk_{++n}", Text = spec.Text, Enforced = spec.Enforced };
@@ -182,7 +242,7 @@ internal sealed partial class SqlSession
         foreach (var sql in CatalogStore.SqliteDdl(table))
             SqliteUtil.Exec(_db, sql);
         if (s.Options.TryGetValue("AUTO_INCREMENT", out var start) && long.TryParse(start, out long next) && next > 1 && table.RowidAutoIncrement)
-            SqliteUtil.Exec(_db, "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", table.SqliteName, next - 1);
+            SqliteUtil.Exec(_db, "INSERT INTO main.sqlite_sequence (name, seq) VALUES (?, ?)", table.SqliteName, next - 1);
         CatalogStore.SaveTable(_db, table);
         return (0, true);
     }
@@ -190,9 +250,9 @@ internal sealed partial class SqlSession
     /// <summary>CREATE TABLE t AS SELECT: column types from the query's result metadata, then the rows.</summary>
     (ulong, bool) CreateTableFromQuery(SchemaInfo schema, Statement.CreateTable s, CatalogSnapshot catalog)
     {
-        var translator = new Translator(catalog, CurrentDatabase);
+        var translator = NewTranslator(catalog);
         string select = translator.TranslateView(s.Source!);
-        var hints = new Translator(catalog, CurrentDatabase).TranslateSelect(s.Source!);
+        var hints = NewTranslator(catalog).TranslateSelect(s.Source!);
         var table = new TableInfo
         {
             Schema = schema.Name,
@@ -486,7 +546,7 @@ internal sealed partial class SqlSession
         if (table.IsView)
             throw MySqlErrors.NoSuchTable(table.Schema, table.Name);
         SqliteUtil.Exec(_db, "DELETE FROM main." + SqliteUtil.Quote(table.SqliteName));
-        SqliteUtil.Exec(_db, "DELETE FROM sqlite_sequence WHERE name = ?", table.SqliteName);
+        SqliteUtil.Exec(_db, "DELETE FROM main.sqlite_sequence WHERE name = ?", table.SqliteName);
         return (0, false);
     }
 
@@ -522,6 +582,8 @@ internal sealed partial class SqlSession
     (ulong, bool) AlterTable(Statement.AlterTable s, CatalogSnapshot catalog)
     {
         string schemaName = SchemaOf(s.Table);
+        if (_temporary.ContainsKey(Translator.TemporaryKey(schemaName, s.Table.Name)))
+            throw MySqlErrors.NotSupportedYet("ALTER TABLE of a temporary table");
         var original = catalog.FindTable(schemaName, s.Table.Name) ?? throw MySqlErrors.NoSuchTable(schemaName, s.Table.Name);
         if (original.IsView)
             throw new MySqlErrorException(MySqlErrorCode.WrongObject, $"'{schemaName}.{original.Name}' is not BASE TABLE");
@@ -691,7 +753,7 @@ internal sealed partial class SqlSession
                 }
             }
         }
-        var sequence = SqliteUtil.Query(_db, "SELECT seq FROM sqlite_sequence WHERE name = ?", original.SqliteName);
+        var sequence = SqliteUtil.Query(_db, "SELECT seq FROM main.sqlite_sequence WHERE name = ?", original.SqliteName);
         _state.Strict = Strict;
         if (targets.Count > 0)
         {
@@ -708,8 +770,8 @@ internal sealed partial class SqlSession
             SqliteUtil.Exec(_db, CatalogStore.IndexDdl(table.SqliteName, index));
         if (sequence.Count > 0 && table.RowidAutoIncrement)
         {
-            SqliteUtil.Exec(_db, "DELETE FROM sqlite_sequence WHERE name = ?", table.SqliteName);
-            SqliteUtil.Exec(_db, "INSERT INTO sqlite_sequence (name, seq) VALUES (?, (SELECT max(?, COALESCE((SELECT max(rowid) FROM main." + SqliteUtil.Quote(table.SqliteName) + "), 0))))",
+            SqliteUtil.Exec(_db, "DELETE FROM main.sqlite_sequence WHERE name = ?", table.SqliteName);
+            SqliteUtil.Exec(_db, "INSERT INTO main.sqlite_sequence (name, seq) VALUES (?, (SELECT max(?, COALESCE((SELECT max(rowid) FROM main." + SqliteUtil.Quote(table.SqliteName) + "), 0))))",
                 table.SqliteName, sequence[0][0]);
         }
     }

@@ -151,7 +151,7 @@ internal sealed partial class SqlSession
                 else
                 {
                     var col = p.Target!;
-                    var next = SqliteUtil.Query(_db, $"SELECT COALESCE(MAX({SqliteUtil.Quote(col.Name)}), 0) + 1 FROM main.{SqliteUtil.Quote(table.SqliteName)}");
+                    var next = SqliteUtil.Query(_db, $"SELECT COALESCE(MAX({SqliteUtil.Quote(col.Name)}), 0) + 1 FROM {table.SqliteQualified}");
                     generatedValue = Convert.ToInt64(next[0][0], System.Globalization.CultureInfo.InvariantCulture);
                     v = generatedValue;
                 }

@@ -220,6 +220,8 @@ internal sealed partial class SqlSession
     TableInfo ResolveShowTable(TableName name, CatalogSnapshot catalog)
     {
         string schema = SchemaOf(name);
+        if (_temporary.TryGetValue(Translator.TemporaryKey(schema, name.Name), out var temporary))
+            return temporary;
         if (catalog.FindSchema(schema) is null && !schema.Equals("information_schema", StringComparison.OrdinalIgnoreCase))
             throw MySqlErrors.UnknownDatabase(schema);
         return catalog.FindTable(schema, name.Name) ?? throw MySqlErrors.NoSuchTable(schema, name.Name);
@@ -258,8 +260,8 @@ internal sealed partial class SqlSession
         if (ai is null)
             return null;
         var rows = table.RowidAutoIncrement
-            ? SqliteUtil.Query(_db, "SELECT seq + 1 FROM sqlite_sequence WHERE name = ?", table.SqliteName)
-            : SqliteUtil.Query(_db, $"SELECT COALESCE(MAX({SqliteUtil.Quote(ai.Name)}), 0) + 1 FROM main.{SqliteUtil.Quote(table.SqliteName)}");
+            ? SqliteUtil.Query(_db, "SELECT seq + 1 FROM main.sqlite_sequence WHERE name = ?", table.SqliteName)
+            : SqliteUtil.Query(_db, $"SELECT COALESCE(MAX({SqliteUtil.Quote(ai.Name)}), 0) + 1 FROM {table.SqliteQualified}");
         return rows.Count > 0 ? rows[0][0] : 1L;
     }
 
@@ -330,7 +332,7 @@ internal sealed partial class SqlSession
             return rows;
         var result = new List<object?[]>();
         var select = new Query.Select { Items = [new SelectItem(where, "v", "v")] };
-        var plan = new Translator(catalog, CurrentDatabase).TranslateSelect(select);
+        var plan = NewTranslator(catalog).TranslateSelect(select);
         // Wrap: SELECT (expr) FROM (SELECT ? AS "c1", ? AS "c2", ...)
         string inner = "SELECT " + string.Join(", ", columns.Select(c => "? AS " + SqliteUtil.Quote(c.Name)));
         string sql = plan.Sql.Replace(" AS \"v\"", "", StringComparison.Ordinal) + " FROM (" + inner + ")";

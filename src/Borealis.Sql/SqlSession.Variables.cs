@@ -129,7 +129,7 @@ internal sealed partial class SqlSession
         if (e is Expr.Literal lit)
             return lit.Value;
         var select = new Query.Select { Items = [new SelectItem(e, "v", "v")] };
-        var plan = new Translator(catalog, CurrentDatabase).TranslateSelect(select);
+        var plan = NewTranslator(catalog).TranslateSelect(select);
         var stmt = GetStatement(plan.Sql);
         try
         {

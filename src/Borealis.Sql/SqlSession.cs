@@ -27,6 +27,7 @@ internal sealed partial class SqlSession : ISqlSession
     readonly Dictionary<string, object?> _userVariables = new(StringComparer.OrdinalIgnoreCase);
     readonly Dictionary<string, object?> _sessionVariables = new(StringComparer.OrdinalIgnoreCase);
     readonly HashSet<SqlPreparedStatement> _prepared = [];
+    readonly Dictionary<string, TableInfo> _temporary = new(StringComparer.Ordinal);
     bool _autocommit = true;
     long _lastInsertId;
     long _rowCount;
@@ -179,7 +180,7 @@ internal sealed partial class SqlSession : ISqlSession
             if (statement is Statement.SelectStatement select)
             {
                 var catalog = CurrentCatalog();
-                plan = new Translator(catalog, CurrentDatabase).TranslateSelect(select.Query);
+                plan = NewTranslator(catalog).TranslateSelect(select.Query);
                 plan = WithDatabase(plan);
                 var stmt = GetStatement(plan.Sql);
                 columns = BuildColumns(stmt, plan, hasRow: false, out bool complete);
@@ -250,6 +251,7 @@ internal sealed partial class SqlSession : ISqlSession
         _connection.EndStatement();
         _userVariables.Clear();
         _sessionVariables.Clear();
+        DropTemporaryTables();
         foreach (var p in _prepared)
             p.Closed = true;
         _prepared.Clear();
@@ -280,6 +282,8 @@ internal sealed partial class SqlSession : ISqlSession
             throw MySqlErrors.Internal(ex.Message);
         }
     }
+
+    Translator NewTranslator(CatalogSnapshot catalog) => new(catalog, CurrentDatabase, _temporary);
 
     static bool IsDataStatement(List<Token> tokens) =>
         tokens.Count > 0 && (tokens[0].Is("SELECT") || tokens[0].Is("INSERT") || tokens[0].Is("UPDATE") || tokens[0].Is("DELETE") || tokens[0].Is("REPLACE"));
@@ -335,7 +339,8 @@ internal sealed partial class SqlSession : ISqlSession
             var literals = StatementText.LiteralValues(tokens);
             var catalog = CurrentCatalog();
             string? key = null;
-            if (prepared is null && IsDataStatement(tokens))
+            // Temporary tables hide catalog tables for this session only: its statements bypass the shared shape cache.
+            if (prepared is null && IsDataStatement(tokens) && _temporary.Count == 0)
             {
                 key = StatementText.ShapeKey(tokens, CurrentDatabase);
                 if (_server.Plans.TryGetValue(key, out var cached) && cached.CatalogVersion == catalog.Version && InlinedMatch(cached, literals))
@@ -370,7 +375,7 @@ internal sealed partial class SqlSession : ISqlSession
         IReadOnlyList<object?>? parameters, bool more, IResultSink sink, CancellationToken cancellationToken)
     {
         SqlPlan? plan = null;
-        var translator = new Translator(catalog, CurrentDatabase);
+        var translator = NewTranslator(catalog);
         switch (statement)
         {
             case Statement.SelectStatement s:

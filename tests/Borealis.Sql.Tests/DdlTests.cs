@@ -171,4 +171,29 @@ public sealed class DdlTests : SqlTestBase
         Assert.Equal([["1", "a", "3.00", "2024-01-01", "2"], ["2", "b", "4.50", "2024-02-02", "2"]], await RowsAsync("SELECT * FROM copy ORDER BY id"));
         await AssertErrorAsync(MySqlErrorCode.TableExists, "CREATE TABLE copy SELECT 1");
     }
+
+    [Fact]
+    public async Task TemporaryTablesBelongToTheirSession()
+    {
+        await OkAsync("CREATE TABLE t (a INT)");
+        await OkAsync("INSERT INTO t VALUES (1)");
+        await OkAsync("BEGIN");
+        await OkAsync("CREATE TEMPORARY TABLE t (a INT, b VARCHAR(3), KEY kb (b))");
+        Assert.True(Session.Status.HasFlag(ServerStatus.InTransaction));
+        await OkAsync("INSERT INTO t VALUES (2, 'x'), (3, 'y')");
+        await OkAsync("COMMIT");
+        Assert.Equal("2", await ScalarAsync("SELECT COUNT(*) FROM t"));
+        Assert.Equal(2, (await RowsAsync("DESCRIBE t")).Count);
+        await AssertErrorAsync(MySqlErrorCode.DataTooLong, "INSERT INTO t VALUES (4, 'long')");
+        var other = OpenSession("d");
+        Assert.Equal("1", await ScalarAsync("SELECT COUNT(*) FROM t", other));
+        Assert.Equal([["t"]], await RowsAsync("SHOW TABLES"));
+        await OkAsync("DROP TEMPORARY TABLE t");
+        Assert.Equal("1", await ScalarAsync("SELECT COUNT(*) FROM t"));
+        await OkAsync("CREATE TEMPORARY TABLE tmp (x INT)");
+        Session.Reset();
+        await OkAsync("USE d");
+        await AssertErrorAsync(MySqlErrorCode.NoSuchTable, "SELECT * FROM tmp");
+        other.Dispose();
+    }
 }

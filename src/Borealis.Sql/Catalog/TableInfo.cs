@@ -28,6 +28,14 @@ internal sealed class TableInfo
 
     public string CreateTime { get; set; } = "";
 
+    /// <summary>A session's CREATE TEMPORARY TABLE: lives in the connection's SQLite temp schema, not in the catalog.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Temporary { get; set; }
+
+    /// <summary>The SQLite table with its schema: main."schema/table" or temp."schema/table".</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string SqliteQualified => (Temporary ? "temp." : "main.") + Execution.SqliteUtil.Quote(SqliteName);
+
     /// <summary>The SQLite table: "schema/table".</summary>
     public string SqliteName => Schema + "/" + Name;
 

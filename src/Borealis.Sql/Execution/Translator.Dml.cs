@@ -53,7 +53,7 @@ internal sealed partial class Translator
                     throw MySqlErrors.NoDefaultForField(c.Name);
             }
         }
-        string target = "main." + SqliteUtil.Quote(table.SqliteName);
+        string target = table.SqliteQualified;
         string columnList = " (" + string.Join(", ", columns.Select(c => SqliteUtil.Quote(c.Name))) + ")";
         // INSERT IGNORE runs a plain INSERT and turns a duplicate key into a warning (so the warning names the key).
         string verb = "INSERT INTO ";
@@ -265,7 +265,7 @@ internal sealed partial class Translator
         string alias = t.Alias ?? t.Name.Name;
         _scopes.Add([(alias, table)]);
         var sb = new StringBuilder();
-        sb.Append(up.Ignore ? "UPDATE OR IGNORE " : "UPDATE ").Append("main.").Append(SqliteUtil.Quote(table.SqliteName))
+        sb.Append(up.Ignore ? "UPDATE OR IGNORE " : "UPDATE ").Append(table.SqliteQualified)
             .Append(" AS ").Append(SqliteUtil.Quote(alias)).Append(" SET ");
         EmitAssignments(up.Assignments, table, sb);
         EmitOnUpdateNow(up.Assignments, table, sb);
@@ -313,7 +313,7 @@ internal sealed partial class Translator
             throw MySqlErrors.UnknownTableInList(targetAlias ?? "", "MULTI UPDATE");
         _scopes.Add(named.Select(n => (n.Alias, n.Table)).ToList());
         var sb = new StringBuilder();
-        sb.Append(up.Ignore ? "UPDATE OR IGNORE " : "UPDATE ").Append("main.").Append(SqliteUtil.Quote(target.Table.SqliteName))
+        sb.Append(up.Ignore ? "UPDATE OR IGNORE " : "UPDATE ").Append(target.Table.SqliteQualified)
             .Append(" AS ").Append(SqliteUtil.Quote(target.Alias)).Append(" SET ");
         var unqualified = up.Assignments.Select(a => new Assignment(a.Target with { Table = null, Schema = null }, a.Value)).ToList();
         EmitAssignments(unqualified, target.Table, sb, SqliteUtil.Quote(target.Alias) + ".rowid");
@@ -325,7 +325,7 @@ internal sealed partial class Translator
             {
                 if (i > 0)
                     sb.Append(", ");
-                sb.Append("main.").Append(SqliteUtil.Quote(others[i].Table.SqliteName)).Append(" AS ").Append(SqliteUtil.Quote(others[i].Alias));
+                sb.Append(others[i].Table.SqliteQualified).Append(" AS ").Append(SqliteUtil.Quote(others[i].Alias));
             }
         }
         var filters = conditions.ToList();
@@ -374,7 +374,7 @@ internal sealed partial class Translator
         string alias = del.Alias ?? del.Table.Name;
         _scopes.Add([(alias, table)]);
         var sb = new StringBuilder();
-        sb.Append("DELETE FROM main.").Append(SqliteUtil.Quote(table.SqliteName)).Append(" AS ").Append(SqliteUtil.Quote(alias));
+        sb.Append("DELETE FROM ").Append(table.SqliteQualified).Append(" AS ").Append(SqliteUtil.Quote(alias));
         EmitWriteFilter(table, alias, del.Where, del.OrderBy, del.Limit, sb);
         _scopes.RemoveAt(_scopes.Count - 1);
         return new SqlPlan
@@ -416,7 +416,7 @@ internal sealed partial class Translator
         _scopes.Add([]);
         EmitTableSource(del.Source!, from);
         var sb = new StringBuilder();
-        sb.Append("DELETE FROM main.").Append(SqliteUtil.Quote(table.SqliteName)).Append(" WHERE rowid IN (SELECT ")
+        sb.Append("DELETE FROM ").Append(table.SqliteQualified).Append(" WHERE rowid IN (SELECT ")
             .Append(SqliteUtil.Quote(alias)).Append(".rowid FROM ").Append(from);
         if (del.Where is not null)
         {
@@ -448,7 +448,7 @@ internal sealed partial class Translator
             return;
         }
         // SQLite has no UPDATE/DELETE ... ORDER BY ... LIMIT: select the rowids first.
-        sb.Append(" WHERE rowid IN (SELECT rowid FROM main.").Append(SqliteUtil.Quote(table.SqliteName)).Append(" AS ").Append(SqliteUtil.Quote(alias));
+        sb.Append(" WHERE rowid IN (SELECT rowid FROM ").Append(table.SqliteQualified).Append(" AS ").Append(SqliteUtil.Quote(alias));
         if (where is not null)
         {
             sb.Append(" WHERE ");

@@ -22,12 +22,18 @@ internal sealed partial class Translator
     bool _inlineLiterals;
     List<ParamSource> _current;
 
-    public Translator(CatalogSnapshot catalog, string? database)
+    readonly IReadOnlyDictionary<string, TableInfo>? _temporary;
+
+    /// <param name="temporary">The session's temporary tables by "schema/table" (lower case); they hide catalog tables.</param>
+    public Translator(CatalogSnapshot catalog, string? database, IReadOnlyDictionary<string, TableInfo>? temporary = null)
     {
         _catalog = catalog;
         _database = database;
         _current = _params;
+        _temporary = temporary;
     }
+
+    public static string TemporaryKey(string schema, string table) => (schema + "/" + table).ToLowerInvariant();
 
     public SqlPlan TranslateSelect(Query query)
     {
@@ -94,6 +100,8 @@ internal sealed partial class Translator
     public TableInfo ResolveTable(TableName name)
     {
         string schema = name.Schema ?? _database ?? throw MySqlErrors.NoDatabaseSelected();
+        if (_temporary is { Count: > 0 } && _temporary.TryGetValue(TemporaryKey(schema, name.Name), out var temporary))
+            return temporary;
         var table = _catalog.FindTable(schema, name.Name);
         if (table is null)
             throw MySqlErrors.NoSuchTable(schema, name.Name);
@@ -120,7 +128,7 @@ internal sealed partial class Translator
                     }
                     var table = ResolveTable(t.Name with { Schema = schema });
                     AddToScope(alias, table);
-                    sb.Append("main.").Append(SqliteUtil.Quote(table.SqliteName)).Append(" AS ").Append(SqliteUtil.Quote(alias));
+                    sb.Append(table.SqliteQualified).Append(" AS ").Append(SqliteUtil.Quote(alias));
                     return;
                 }
             case TableSource.Derived d:
