@@ -407,6 +407,29 @@ internal sealed partial class Translator
             case "JSON_ARRAY":
                 Call("json_array", f, sb, 0, 1000);
                 return;
+            case "JSON_SET" or "JSON_INSERT" or "JSON_REPLACE" or "JSON_REMOVE" or "JSON_QUOTE":
+                Call(name.ToLowerInvariant(), f, sb, 1, 1000);
+                return;
+            case "JSON_TYPE":
+                if (f.Args.Count != 1)
+                    throw MySqlErrors.WrongParameterCount(f.Name);
+                sb.Append("upper(json_type(");
+                EmitExpr(f.Args[0], sb);
+                sb.Append("))");
+                return;
+            case "JSON_KEYS":
+                if (f.Args.Count != 1)
+                    throw MySqlErrors.NotSupportedYet("JSON_KEYS with a path");
+                sb.Append("(SELECT json_group_array(key) FROM json_each(");
+                EmitExpr(f.Args[0], sb);
+                sb.Append("))");
+                return;
+            case "JSON_ARRAYAGG":
+                Call("json_group_array", f, sb, 1, 1);
+                return;
+            case "JSON_OBJECTAGG":
+                Call("json_group_object", f, sb, 2, 2);
+                return;
             case "JSON_LENGTH":
                 Call("json_array_length", f, sb, 1, 2);
                 return;
@@ -643,7 +666,8 @@ internal sealed partial class Translator
                 or "TRIM" or "LTRIM" or "RTRIM" or "REPLACE" or "REPEAT" or "LPAD" or "RPAD" or "REVERSE" or "GROUP_CONCAT" or "HEX"
                 or "UUID" or "MD5" or "SHA1" or "SHA2" or "MONTHNAME" or "DAYNAME" or "FORMAT" or "SUBSTRING_INDEX" or "JSON_UNQUOTE":
                 return Str(f.Name.Equals("GROUP_CONCAT", StringComparison.OrdinalIgnoreCase) ? 1024u : 255u);
-            case "JSON_EXTRACT" or "JSON_OBJECT" or "JSON_ARRAY":
+            case "JSON_EXTRACT" or "JSON_OBJECT" or "JSON_ARRAY" or "JSON_SET" or "JSON_INSERT" or "JSON_REPLACE" or "JSON_REMOVE" or "JSON_KEYS"
+                or "JSON_ARRAYAGG" or "JSON_OBJECTAGG":
                 return new ColumnHint(MySqlColumnType.Json, uint.MaxValue, 0, ColumnFlags.Binary | ColumnFlags.Blob);
             case "RAND" or "SQRT" or "POW" or "POWER" or "EXP" or "LN" or "LOG" or "LOG10" or "LOG2" or "PI" or "SIN" or "COS" or "TAN":
                 return s_double;
