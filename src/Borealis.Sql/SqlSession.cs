@@ -29,6 +29,7 @@ internal sealed partial class SqlSession : ISqlSession
     readonly HashSet<SqlPreparedStatement> _prepared = [];
     readonly Dictionary<string, TableInfo> _temporary = new(StringComparer.Ordinal);
     bool _autocommit = true;
+    bool _readOnlyTransaction;
     long _lastInsertId;
     long _rowCount;
     long _foundRows;
@@ -67,7 +68,9 @@ internal sealed partial class SqlSession : ISqlSession
     internal string? CurrentStatement { get; private set; }
 
     public ServerStatus Status =>
-        (_autocommit ? ServerStatus.Autocommit : ServerStatus.None) | (_connection.InTransaction ? ServerStatus.InTransaction : ServerStatus.None);
+        (_autocommit ? ServerStatus.Autocommit : ServerStatus.None)
+        | (_connection.InTransaction ? ServerStatus.InTransaction : ServerStatus.None)
+        | (_connection.InTransaction && _readOnlyTransaction ? ServerStatus.InTransactionReadOnly : ServerStatus.None);
 
     public int WarningCount => _state.Warnings.Count;
 
@@ -456,6 +459,8 @@ internal sealed partial class SqlSession : ISqlSession
     {
         if (_server.Options.ReadOnly)
             throw MySqlErrors.ReadOnly();
+        if (_readOnlyTransaction && _connection.InTransaction)
+            throw new MySqlErrorException(MySqlErrorCode.ReadOnlyTransactionStatement, "Cannot execute statement in a READ ONLY transaction.");
         try
         {
             await _connection.AcquireWriteLockAsync(cancellationToken);
@@ -470,10 +475,11 @@ internal sealed partial class SqlSession : ISqlSession
     {
         switch (t.Action)
         {
-            case "BEGIN":
+            case "BEGIN" or "BEGIN READ ONLY":
                 if (_connection.InTransaction)
                     await CommitAsync(cancellationToken);
                 SqliteUtil.Exec(_db, "BEGIN");
+                _readOnlyTransaction = t.Action == "BEGIN READ ONLY";
                 break;
             case "COMMIT":
                 await CommitAsync(cancellationToken);

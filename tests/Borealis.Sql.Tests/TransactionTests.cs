@@ -69,4 +69,17 @@ public sealed class TransactionTests : SqlTestBase
         Assert.Null(await ScalarAsync("SELECT @v"));
         Assert.Equal("0", await ScalarAsync("SELECT COUNT(*) FROM t"));
     }
+
+    [Fact]
+    public async Task ReadOnlyTransactionsRefuseWrites()
+    {
+        await OkAsync("START TRANSACTION READ ONLY");
+        Assert.True(Session.Status.HasFlag(ServerStatus.InTransactionReadOnly));
+        Assert.Equal("0", await ScalarAsync("SELECT COUNT(*) FROM t"));
+        var ex = await ErrorAsync("INSERT INTO t VALUES (1, 1)");
+        Assert.Equal(MySqlErrorCode.ReadOnlyTransactionStatement, ex.Code);
+        Assert.Equal("25006", ex.SqlState);
+        await OkAsync("COMMIT");
+        await OkAsync("INSERT INTO t VALUES (1, 1)");
+    }
 }

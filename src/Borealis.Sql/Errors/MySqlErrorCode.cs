@@ -169,6 +169,7 @@ public enum MySqlErrorCode : ushort
     NoSuchThread = 1094,
     NoTablesUsed = 1096,
     WrongObject = 1347,
+    ReadOnlyTransactionStatement = 1792,
     ViewSelectVariable = 1351,
     MaxPreparedStmtCountReached = 1461,
 }

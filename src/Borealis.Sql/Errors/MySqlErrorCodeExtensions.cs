@@ -25,6 +25,7 @@ public static class MySqlErrorCodeExtensions
         MySqlErrorCode.OperandColumns or MySqlErrorCode.SubqueryNoOneRow => "21000",
         MySqlErrorCode.LockDeadlock => "40001",
         MySqlErrorCode.ReadOnlyTransaction or MySqlErrorCode.CantDoThisDuringAnTransaction => "25000",
+        MySqlErrorCode.ReadOnlyTransactionStatement => "25006",
         MySqlErrorCode.DataTooLong => "22001",
         MySqlErrorCode.WarnDataOutOfRange or MySqlErrorCode.DataOutOfRange => "22003",
         MySqlErrorCode.TruncatedWrongValue or MySqlErrorCode.InvalidCharacterString => "22007",

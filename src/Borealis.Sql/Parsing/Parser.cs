@@ -184,16 +184,23 @@ internal sealed partial class Parser
             case "START":
                 _pos++;
                 Expect("TRANSACTION");
+                bool readOnly = false;
                 while (Peek.Kind == TokenKind.Identifier)
                 {
-                    if (AcceptSequence("WITH", "CONSISTENT", "SNAPSHOT") || AcceptSequence("READ", "ONLY") || AcceptSequence("READ", "WRITE"))
+                    if (AcceptSequence("READ", "ONLY"))
+                    {
+                        readOnly = true;
+                        AcceptOp(",");
+                        continue;
+                    }
+                    if (AcceptSequence("WITH", "CONSISTENT", "SNAPSHOT") || AcceptSequence("READ", "WRITE"))
                     {
                         AcceptOp(",");
                         continue;
                     }
                     break;
                 }
-                return new Statement.Transaction("BEGIN");
+                return new Statement.Transaction(readOnly ? "BEGIN READ ONLY" : "BEGIN");
             case "COMMIT":
                 _pos++;
                 Accept("WORK");
