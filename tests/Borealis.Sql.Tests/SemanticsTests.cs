@@ -276,4 +276,15 @@ public sealed class SemanticsTests : SqlTestBase
         Assert.Equal(1UL, (await OkAsync("INSERT INTO t VALUES (1, 1) ON DUPLICATE KEY UPDATE v = 1", found)).AffectedRows);
         Assert.Equal(0UL, (await OkAsync("UPDATE t SET v = 1")).AffectedRows);
     }
+
+    [Fact]
+    public async Task InsertRowAliasInOnDuplicateKeyUpdate()
+    {
+        await OkAsync("CREATE TABLE t (id INT PRIMARY KEY, n INT)");
+        await OkAsync("INSERT INTO t VALUES (1, 1)");
+        Assert.Equal(2UL, (await OkAsync("INSERT INTO t VALUES (1, 5) AS new ON DUPLICATE KEY UPDATE n = t.n + new.n")).AffectedRows);
+        Assert.Equal("6", await ScalarAsync("SELECT n FROM t"));
+        await OkAsync("INSERT INTO t (id, n) VALUES (1, 10) AS r (i, v) ON DUPLICATE KEY UPDATE n = r.v");
+        Assert.Equal("10", await ScalarAsync("SELECT n FROM t"));
+    }
 }

@@ -7,6 +7,9 @@ namespace Borealis.Sql.Execution;
 
 internal sealed partial class Translator
 {
+    string? _rowAlias;
+    Dictionary<string, string>? _rowAliasColumns;
+
     readonly Dictionary<string, int> _assignedParams = new(StringComparer.OrdinalIgnoreCase);
 
     TableInfo ResolveWriteTable(TableName name, string user, string host)
@@ -53,7 +56,8 @@ internal sealed partial class Translator
                     throw MySqlErrors.NoDefaultForField(c.Name);
             }
         }
-        string target = table.SqliteQualified;
+        // Aliased so that ON DUPLICATE KEY UPDATE can say tbl.col for the existing row.
+        string target = table.SqliteQualified + " AS " + SqliteUtil.Quote(ins.Table.Name);
         string columnList = " (" + string.Join(", ", columns.Select(c => SqliteUtil.Quote(c.Name))) + ")";
         // INSERT IGNORE runs a plain INSERT and turns a duplicate key into a warning (so the warning names the key).
         string verb = "INSERT INTO ";
@@ -199,6 +203,20 @@ internal sealed partial class Translator
         if (ins.OnDuplicate.Count == 0)
             return;
         sb.Append(" ON CONFLICT DO UPDATE SET ");
+        if (ins.RowAlias is not null)
+        {
+            // The row alias names the proposed row: SQLite's "excluded".
+            _rowAlias = ins.RowAlias;
+            _rowAliasColumns = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            var targets = ins.Columns ?? table.Columns.Select(c => c.Name).ToList();
+            if (ins.RowAliasColumns is { } aliases)
+            {
+                if (aliases.Count != targets.Count)
+                    throw MySqlErrors.WrongValueCountOnRow(1);
+                for (int i = 0; i < aliases.Count; i++)
+                    _rowAliasColumns[aliases[i]] = targets[i];
+            }
+        }
         AllowValues(true);
         try
         {
@@ -207,6 +225,8 @@ internal sealed partial class Translator
         finally
         {
             AllowValues(false);
+            _rowAlias = null;
+            _rowAliasColumns = null;
         }
     }
 

@@ -599,6 +599,12 @@ internal sealed partial class Translator
 
     void EmitColumn(Expr.Column c, StringBuilder sb)
     {
+        if (_rowAlias is not null && c.Table is not null && c.Table.Equals(_rowAlias, StringComparison.OrdinalIgnoreCase))
+        {
+            string name = _rowAliasColumns is not null && _rowAliasColumns.TryGetValue(c.Name, out var mapped) ? mapped : c.Name;
+            sb.Append("excluded.").Append(SqliteUtil.Quote(name));
+            return;
+        }
         var info = FindColumn(c);
         bool castWide = info is { IsWideDecimal: true } && !_inlineLiterals;
         if (castWide)

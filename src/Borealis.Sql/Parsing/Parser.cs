@@ -700,12 +700,36 @@ internal sealed partial class Parser
         {
             throw Error();
         }
+        string? rowAlias = null;
+        List<string>? rowAliasColumns = null;
         if (Accept("AS"))
-            throw MySqlErrors.NotSupportedYet("INSERT ... AS row alias");
+        {
+            // INSERT ... VALUES (...) AS new [(a, b)] ON DUPLICATE KEY UPDATE c = new.a
+            rowAlias = Identifier();
+            if (AcceptOp("("))
+            {
+                rowAliasColumns = [];
+                do
+                {
+                    rowAliasColumns.Add(Identifier());
+                }
+                while (AcceptOp(","));
+                ExpectOp(")");
+            }
+        }
         var onDup = new List<Assignment>();
         if (AcceptSequence("ON", "DUPLICATE", "KEY", "UPDATE"))
             onDup.AddRange(ParseAssignments());
-        return new Statement.Insert(table, columns) { Replace = replace, Ignore = ignore, Rows = rows, Source = source, OnDuplicate = onDup };
+        return new Statement.Insert(table, columns)
+        {
+            Replace = replace,
+            Ignore = ignore,
+            Rows = rows,
+            Source = source,
+            OnDuplicate = onDup,
+            RowAlias = rowAlias,
+            RowAliasColumns = rowAliasColumns,
+        };
     }
 
     Expr Default()

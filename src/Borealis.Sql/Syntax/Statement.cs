@@ -16,6 +16,11 @@ internal abstract record Statement
         public Query? Source { get; init; }
 
         public IReadOnlyList<Assignment> OnDuplicate { get; init; } = [];
+
+        /// <summary>INSERT ... AS alias [(columns)]: the new row's name in ON DUPLICATE KEY UPDATE.</summary>
+        public string? RowAlias { get; init; }
+
+        public IReadOnlyList<string>? RowAliasColumns { get; init; }
     }
 
     public sealed record Update(TableSource Table, IReadOnlyList<Assignment> Assignments, Expr? Where) : Statement
