@@ -435,6 +435,9 @@ internal sealed partial class SqlSession : ISqlSession
                 return;
             case Statement.Unsupported u:
                 throw MySqlErrors.NotSupportedYet(u.What);
+            case Statement.Explain explain:
+                await ExplainAsync(explain, catalog, more, sink, cancellationToken);
+                return;
             default:
                 await DdlAsync(statement, more, sink, cancellationToken);
                 return;

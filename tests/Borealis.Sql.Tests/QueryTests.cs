@@ -143,4 +143,15 @@ public sealed class QueryTests : SqlTestBase
         Assert.Equal(["100", "300", "350", "200"], running.Select(r => r[1]).ToArray());
         Assert.Equal("ann", await ScalarAsync("SELECT LAG(name) OVER (ORDER BY id) FROM emp WHERE id <= 2 ORDER BY id DESC LIMIT 1"));
     }
+
+    [Fact]
+    public async Task ExplainShowsThePlan()
+    {
+        var r = await ExecAsync("EXPLAIN SELECT name FROM emp WHERE id = 1");
+        Assert.Equal("id", r.Columns![0].Name);
+        Assert.Equal("Extra", r.Columns[11].Name);
+        Assert.Contains(r.Rows, row => row[5] == "PRIMARY");
+        Assert.Contains((await ExecAsync("EXPLAIN SELECT * FROM emp WHERE salary > 5")).Rows, row => row[4] == "ALL");
+        Assert.NotEmpty((await ExecAsync("EXPLAIN UPDATE emp SET salary = 1 WHERE id = 2")).Rows);
+    }
 }

@@ -123,7 +123,7 @@ public sealed class StatementCorpusTests : SqlTestBase
         ("SHOW GLOBAL VARIABLES LIKE 'max_connections'", "rows:1"),
         ("SHOW VARIABLES LIKE 'version%'", "rows:4"),
         ("DESC k", "rows:2"),
-        ("EXPLAIN SELECT 1", "error:1235"),
+        ("EXPLAIN ANALYZE SELECT 1", "error:1235"),
         ("DROP TABLE IF EXISTS k, `t-1`", "ok"),
         ("DROP DATABASE corpus", "ok:0"),
         ("DROP DATABASE IF EXISTS corpus", "ok:0"),

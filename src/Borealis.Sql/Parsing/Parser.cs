@@ -231,8 +231,16 @@ internal sealed partial class Parser
             case "DESC":
             case "EXPLAIN":
                 _pos++;
-                if (Peek.Is("SELECT") || Peek.Is("UPDATE") || Peek.Is("DELETE") || Peek.Is("INSERT") || Peek.Is("FORMAT") || Peek.Is("ANALYZE") || Peek.IsOp("("))
-                    throw MySqlErrors.NotSupportedYet("EXPLAIN");
+                if (Peek.Is("ANALYZE"))
+                    throw MySqlErrors.NotSupportedYet("EXPLAIN ANALYZE");
+                if (Accept("FORMAT"))
+                {
+                    ExpectOp("=");
+                    if (!Accept("TRADITIONAL"))
+                        throw MySqlErrors.NotSupportedYet("EXPLAIN FORMAT=" + Peek.Text.ToUpperInvariant());
+                }
+                if (Peek.Is("SELECT") || Peek.Is("WITH") || Peek.Is("UPDATE") || Peek.Is("DELETE") || Peek.Is("INSERT") || Peek.Is("REPLACE") || Peek.IsOp("("))
+                    return new Statement.Explain(ParseStatement());
                 {
                     var table = TableName();
                     string? like = null;

@@ -112,4 +112,7 @@ internal abstract record Statement
     }
 
     public sealed record Unsupported(string What) : Statement;
+
+    /// <summary>EXPLAIN of a data statement: SQLite's query plan in MySQL's EXPLAIN columns.</summary>
+    public sealed record Explain(Statement Inner) : Statement;
 }
