@@ -20,6 +20,12 @@ public sealed class FuzzTests : SqlTestBase
         "SHOW FULL COLUMNS FROM sbtest1 WHERE Field LIKE 'c%'",
         "SET @x = (SELECT MAX(id) FROM sbtest1), SESSION sql_mode = 'STRICT_TRANS_TABLES'",
         "ALTER TABLE f ADD COLUMN n INT NOT NULL DEFAULT 3 AFTER d, ADD INDEX ix (n)",
+        "WITH n (i) AS (SELECT 1 UNION ALL SELECT 2) SELECT i, ROW_NUMBER() OVER (ORDER BY i DESC) FROM n",
+        "CREATE OR REPLACE VIEW v AS SELECT id, k FROM sbtest1 WHERE k > 1",
+        "UPDATE sbtest1 a JOIN sbtest1 b ON a.id = b.k SET a.c = b.c WHERE b.id < 3",
+        "INSERT INTO sbtest1 (id, k) VALUES (1, 2) AS new ON DUPLICATE KEY UPDATE k = new.k + sbtest1.k",
+        "CREATE TEMPORARY TABLE tt (a INT CHECK (a > 0)); INSERT INTO tt VALUES (1); SELECT * FROM tt",
+        "EXPLAIN SELECT c FROM sbtest1 WHERE id IN (SELECT k FROM sbtest1) ORDER BY c",
     ];
 
     [Fact]

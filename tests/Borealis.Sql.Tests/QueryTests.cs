@@ -154,4 +154,12 @@ public sealed class QueryTests : SqlTestBase
         Assert.Contains((await ExecAsync("EXPLAIN SELECT * FROM emp WHERE salary > 5")).Rows, row => row[4] == "ALL");
         Assert.NotEmpty((await ExecAsync("EXPLAIN UPDATE emp SET salary = 1 WHERE id = 2")).Rows);
     }
+
+    [Fact]
+    public async Task RunawayRecursionFails()
+    {
+        var ex = await ErrorAsync("WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT COUNT(*) FROM n");
+        Assert.Equal(Errors.MySqlErrorCode.CteMaxRecursionDepth, ex.Code);
+        Assert.Equal("1", await ScalarAsync("SELECT 1"));
+    }
 }

@@ -170,6 +170,7 @@ public enum MySqlErrorCode : ushort
     NoTablesUsed = 1096,
     WrongObject = 1347,
     ReadOnlyTransactionStatement = 1792,
+    CteMaxRecursionDepth = 3636,
     ViewSelectVariable = 1351,
     MaxPreparedStmtCountReached = 1461,
 }

@@ -12,6 +12,9 @@ internal sealed class FunctionState
 
     public List<SqlWarning> Warnings { get; } = [];
 
+    /// <summary>Rows produced by recursive CTE members in the current statement.</summary>
+    public long RecursionRows { get; set; }
+
     /// <summary>Set by LAST_INSERT_ID(expr) during the statement.</summary>
     public long? LastInsertIdOverride { get; set; }
 

@@ -18,6 +18,9 @@ internal static class SqlFunctions
 {
     static readonly ConcurrentDictionary<string, Regex> s_regexCache = new();
 
+    /// <summary>Rows a recursive CTE may produce in one statement before it fails with 3636 (MySQL limits depth to 1000).</summary>
+    const long MaxRecursionRows = 10_000_000;
+
     public static void Register(sqlite3 db, FunctionState state, ColumnRegistry registry)
     {
         const int deterministic = 0x800; // SQLITE_DETERMINISTIC
@@ -63,6 +66,18 @@ internal static class SqlFunctions
                 s.PendingError = ex;
                 raw.sqlite3_result_error(ctx, ex.Message);
             }
+        });
+        raw.sqlite3_create_function(db, "__bx_recursion_guard", 0, 0, state, (ctx, userData, args) =>
+        {
+            var s = (FunctionState)userData;
+            if (++s.RecursionRows > MaxRecursionRows)
+            {
+                s.PendingError = new MySqlErrorException(MySqlErrorCode.CteMaxRecursionDepth,
+                    $"Recursive query aborted after {MaxRecursionRows} rows. Try a query that terminates sooner.");
+                raw.sqlite3_result_error(ctx, "recursion limit");
+                return;
+            }
+            raw.sqlite3_result_int64(ctx, 1);
         });
         raw.sqlite3_create_function(db, "__bx_last_insert_id", 1, 0, state, (ctx, userData, args) =>
         {

@@ -194,6 +194,7 @@ internal sealed partial class Translator
     // ---- queries ----
 
     readonly List<HashSet<string>> _commonTables = [];
+    bool _recursionGuard;
 
     bool IsCommonTable(TableName name) =>
         name.Schema is null && _commonTables.Any(scope => scope.Contains(name.Name));
@@ -219,7 +220,19 @@ internal sealed partial class Translator
                 if (cte.Columns is not null)
                     sb.Append('(').Append(string.Join(", ", cte.Columns.Select(SqliteUtil.Quote))).Append(')');
                 sb.Append(" AS (");
-                EmitQuery(cte.Query, sb, topLevel: false);
+                if (query.Recursive && cte.Query is Query.Union { Right: Query.Select recursive } union && union.With.Count == 0)
+                {
+                    // The recursive member counts its rows: a runaway recursion fails with 3636 instead of running forever.
+                    EmitUnionSide(union.Left, sb, topLevel: false);
+                    sb.Append(union.All ? " UNION ALL " : " UNION ");
+                    _recursionGuard = true;
+                    EmitSelect(recursive, sb, topLevel: false);
+                    EmitOrderLimit(union.OrderBy, union.Limit, union.Offset, sb);
+                }
+                else
+                {
+                    EmitQuery(cte.Query, sb, topLevel: false);
+                }
                 sb.Append(')');
             }
             sb.Append(' ');
@@ -282,10 +295,18 @@ internal sealed partial class Translator
             }
             if (s.From is not null)
                 sb.Append(" FROM ").Append(from);
+            bool guard = _recursionGuard;
+            _recursionGuard = false;
             if (s.Where is not null)
             {
                 sb.Append(" WHERE ");
                 EmitExpr(s.Where, sb);
+                if (guard)
+                    sb.Append(" AND __bx_recursion_guard()");
+            }
+            else if (guard)
+            {
+                sb.Append(" WHERE __bx_recursion_guard()");
             }
             if (s.GroupBy.Count > 0)
             {
