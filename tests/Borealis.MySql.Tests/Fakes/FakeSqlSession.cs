@@ -166,7 +166,7 @@ public sealed class FakeSqlSession(SessionInfo info, FakeServerState state) : IS
                 await sink.WriteResultSetAsync(TypedColumns.Take(3).ToList(), new FakeRowSource([]), more, cancellationToken);
                 return;
             case ["INSERT", ..]:
-                await sink.WriteOkAsync(new OkResult(1, 42), more, cancellationToken);
+                await sink.WriteOkAsync(new OkResult(1, 42, "Records: 1  Duplicates: 0  Warnings: 0"), more, cancellationToken);
                 return;
             case ["SET", ..]:
             case ["DO", ..]:
