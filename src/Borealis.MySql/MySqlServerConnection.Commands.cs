@@ -24,7 +24,16 @@ internal sealed partial class MySqlServerConnection
             Output.SequenceId = (byte)(packet.LastSequenceId + 1);
             if (packet.Length == 0)
                 ProtocolViolationException.ThrowMalformed();
-            var keepOpen = await DispatchAsync(packet, cancellationToken);
+            SetActivity((CommandKind)packet.Payload[0], packet);
+            bool keepOpen;
+            try
+            {
+                keepOpen = await DispatchAsync(packet, cancellationToken);
+            }
+            finally
+            {
+                SetIdle();
+            }
             await FlushAsync(cancellationToken);
             if (!keepOpen)
                 return;

@@ -118,6 +118,7 @@ internal sealed partial class MySqlServerConnection
         }
 
         _multiStatements = (_capabilities & CapabilityFlags.MultiStatements) != 0;
+        SetIdle();
         WriteOk();
         await FlushAsync(token);
         return true;

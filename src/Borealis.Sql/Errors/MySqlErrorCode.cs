@@ -12,6 +12,7 @@ public enum MySqlErrorCode : ushort
     AccessDenied = 1045,
     NoDbError = 1046,
     UnknownComError = 1047,
+    NoSuchThread = 1094,
     BadNullError = 1048,
     BadDbError = 1049,
     DbCreateExists = 1007,
@@ -94,6 +95,7 @@ public enum MySqlErrorCode : ushort
     OperandColumns = 1241,
     SubqueryNoOneRow = 1242,
     UnknownStmtHandler = 1243,
+    MaxPreparedStmtCountReached = 1461,
     DerivedMustHaveAlias = 1248,
     TableNameNotAllowedHere = 1250,
     NotSupportedAuthMode = 1251,
@@ -166,7 +168,5 @@ public enum MySqlErrorCode : ushort
     SpNoRecursion = 1424,
     NoSuchIndex = 1082,
     EmptyRowInTvc = 3865,
-    NoSuchThread = 1094,
     NoTablesUsed = 1096,
-    MaxPreparedStmtCountReached = 1461,
 }
