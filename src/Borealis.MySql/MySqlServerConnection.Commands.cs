@@ -144,7 +144,7 @@ internal sealed partial class MySqlServerConnection
             WriteError(MySqlErrors.LoginDenied(_user, _remoteHost, _usedPassword));
             return false;
         }
-        var session = _server.CreateSession(new SessionInfo(Id, _user, _remote, request.Database));
+        var session = _server.CreateSession(new SessionInfo(Id, _user, _remote, request.Database, FoundRows));
         try
         {
             if (request.Database is { } database)

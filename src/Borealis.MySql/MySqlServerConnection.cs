@@ -103,6 +103,8 @@ internal sealed partial class MySqlServerConnection : IDisposable
 
     bool DeprecateEof => (_capabilities & CapabilityFlags.DeprecateEof) != 0;
 
+    bool FoundRows => (_capabilities & CapabilityFlags.FoundRows) != 0;
+
     public void Start(CancellationToken stopping) => _ = Task.Run(() => RunAsync(stopping), CancellationToken.None);
 
     /// <summary>Closes the connection from outside (KILL, server stop); its loop ends and cleans up.</summary>

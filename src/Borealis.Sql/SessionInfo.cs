@@ -5,4 +5,8 @@ namespace Borealis.Sql;
 /// <param name="User">The authenticated user name.</param>
 /// <param name="Host">The client's address as MySQL shows it (e.g. "127.0.0.1:53412").</param>
 /// <param name="Database">The schema named in the handshake, or null.</param>
-public sealed record SessionInfo(uint ConnectionId, string User, string Host, string? Database = null);
+/// <param name="FoundRows">
+/// The client set CLIENT_FOUND_ROWS: an UPDATE reports the rows it matched rather than the rows it changed
+/// (MySqlConnector does by default).
+/// </param>
+public sealed record SessionInfo(uint ConnectionId, string User, string Host, string? Database = null, bool FoundRows = false);
