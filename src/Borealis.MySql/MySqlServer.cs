@@ -140,8 +140,12 @@ public sealed class MySqlServer : IAsyncDisposable
 
     static string Sha2CacheKey(string user, byte[] hash) => user + "\0" + Convert.ToHexString(hash);
 
-    /// <summary>Closes connection <paramref name="id"/> (COM_PROCESS_KILL); false when there is none.</summary>
-    internal bool Kill(uint id)
+    /// <summary>The open connections (for SHOW PROCESSLIST), ordered by id.</summary>
+    public IReadOnlyList<ProcessInfo> GetProcessList() =>
+        _connections.Values.Select(c => c.Describe()).OrderBy(p => p.Id).ToList();
+
+    /// <summary>Closes connection <paramref name="id"/> (KILL / COM_PROCESS_KILL); false when there is none.</summary>
+    public bool Kill(uint id)
     {
         if (!_connections.TryGetValue(id, out var connection))
             return false;

@@ -24,7 +24,16 @@ internal sealed partial class MySqlServerConnection
             Output.SequenceId = (byte)(packet.LastSequenceId + 1);
             if (packet.Length == 0)
                 ProtocolViolationException.ThrowMalformed();
-            var keepOpen = await DispatchAsync(packet, cancellationToken);
+            SetActivity((CommandKind)packet.Payload[0], packet);
+            bool keepOpen;
+            try
+            {
+                keepOpen = await DispatchAsync(packet, cancellationToken);
+            }
+            finally
+            {
+                SetIdle();
+            }
             await FlushAsync(cancellationToken);
             if (!keepOpen)
                 return;
@@ -135,7 +144,7 @@ internal sealed partial class MySqlServerConnection
             WriteError(MySqlErrors.LoginDenied(_user, _remoteHost, _usedPassword));
             return false;
         }
-        var session = _server.CreateSession(new SessionInfo(Id, _user, _remote, request.Database));
+        var session = _server.CreateSession(new SessionInfo(Id, _user, _remote, request.Database, FoundRows));
         try
         {
             if (request.Database is { } database)

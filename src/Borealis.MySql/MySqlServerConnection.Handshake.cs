@@ -99,7 +99,7 @@ internal sealed partial class MySqlServerConnection
                 Log.AuthenticationFailed(_server.Logger, Id, _user);
                 throw MySqlErrors.LoginDenied(_user, _remoteHost, _usedPassword);
             }
-            _session = _server.CreateSession(new SessionInfo(Id, _user, _remote, response.Database));
+            _session = _server.CreateSession(new SessionInfo(Id, _user, _remote, response.Database, FoundRows));
             if (response.Database is { } database)
                 _session.UseDatabase(database);
         }
@@ -118,6 +118,7 @@ internal sealed partial class MySqlServerConnection
         }
 
         _multiStatements = (_capabilities & CapabilityFlags.MultiStatements) != 0;
+        SetIdle();
         WriteOk();
         await FlushAsync(token);
         return true;

@@ -48,6 +48,48 @@ internal sealed partial class MySqlServerConnection : IDisposable
 
     public uint Id { get; }
 
+    /// <summary>What SHOW PROCESSLIST shows; written by the connection's loop, read by any thread.</summary>
+    sealed record Activity(string Command, long Since, string State, string? Info, string? Database);
+
+    Activity _activity = new("Connect", Environment.TickCount64, "starting", null, null);
+
+    public ProcessInfo Describe()
+    {
+        var activity = Volatile.Read(ref _activity);
+        var user = _session is null ? "unauthenticated user" : _user;
+        return new ProcessInfo(Id, user, _remote, activity.Database, activity.Command,
+            TimeSpan.FromMilliseconds(Environment.TickCount64 - activity.Since), activity.State, activity.Info);
+    }
+
+    void SetActivity(CommandKind command, Packet packet)
+    {
+        var info = command is CommandKind.Query or CommandKind.StatementPrepare
+            ? BinaryValues.Utf8(packet.Payload[1..Math.Min(packet.Length, 1 + 1024)])
+            : null;
+        var name = command switch
+        {
+            CommandKind.Query => "Query",
+            CommandKind.StatementExecute => "Execute",
+            CommandKind.StatementPrepare => "Prepare",
+            CommandKind.StatementClose => "Close stmt",
+            CommandKind.StatementReset => "Reset stmt",
+            CommandKind.StatementSendLongData => "Long Data",
+            CommandKind.InitDb => "Init DB",
+            CommandKind.FieldList => "Field List",
+            CommandKind.Ping => "Ping",
+            CommandKind.ChangeUser => "Change user",
+            CommandKind.ResetConnection => "Reset Connection",
+            CommandKind.ProcessKill => "Kill",
+            CommandKind.Statistics => "Statistics",
+            CommandKind.Quit => "Quit",
+            _ => "Error",
+        };
+        Volatile.Write(ref _activity, new Activity(name, Environment.TickCount64, "starting", info, _activity.Database));
+    }
+
+    void SetIdle() =>
+        Volatile.Write(ref _activity, new Activity("Sleep", Environment.TickCount64, "", null, _session?.CurrentDatabase));
+
     /// <summary>Completes when the connection has closed and its session is disposed.</summary>
 #pragma warning disable VSTHRD003 // The task of this connection's own loop, awaited by the server on stop.
     public Task Completion => _done.Task;
@@ -60,6 +102,8 @@ internal sealed partial class MySqlServerConnection : IDisposable
     ISqlSession Session => _session ?? throw new InvalidOperationException("No session yet.");
 
     bool DeprecateEof => (_capabilities & CapabilityFlags.DeprecateEof) != 0;
+
+    bool FoundRows => (_capabilities & CapabilityFlags.FoundRows) != 0;
 
     public void Start(CancellationToken stopping) => _ = Task.Run(() => RunAsync(stopping), CancellationToken.None);
 

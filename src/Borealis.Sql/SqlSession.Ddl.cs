@@ -176,7 +176,7 @@ internal sealed partial class SqlSession
         if (schema.Tables.TryGetValue(s.Name.Name, out var existing))
         {
             if (!existing.IsView)
-                throw new MySqlErrorException(MySqlErrorCode.WrongObject, $"'{schema.Name}.{existing.Name}' is not VIEW");
+                throw MySqlErrors.WrongObject(schema.Name, existing.Name, "VIEW");
             if (!s.OrReplace)
                 throw MySqlErrors.TableExists(s.Name.Name);
             DropSqliteTable(existing);
@@ -213,7 +213,7 @@ internal sealed partial class SqlSession
             throw MySqlErrors.TableExists(s.Name.Name);
         }
         if (s.Name.Name.Length == 0 || s.Name.Name.Length > 64 || s.Name.Name.Contains('/', StringComparison.Ordinal))
-            throw new MySqlErrorException(MySqlErrorCode.WrongNameForCatalog, $"Incorrect table name '{s.Name.Name}'");
+            throw MySqlErrors.IncorrectTableName(s.Name.Name);
         TableInfo table;
         if (s.Source is not null)
             return CreateTableFromQuery(schema, s, catalog);
@@ -233,7 +233,7 @@ internal sealed partial class SqlSession
             {
                 var check = new CheckInfo { Name = spec.Name ?? $"{table.Name}_chk_{++n}", Text = spec.Text, Enforced = spec.Enforced };
                 if (table.Checks.Any(c => c.Name.Equals(check.Name, StringComparison.OrdinalIgnoreCase)))
-                    throw new MySqlErrorException(MySqlErrorCode.UnknownError, $"Duplicate check constraint name '{check.Name}'.");
+                    throw MySqlErrors.DuplicateCheckConstraint(check.Name);
                 check.Sql = translator.TranslateCheck(table, check, spec.Value);
                 table.Checks.Add(check);
             }
@@ -419,14 +419,14 @@ internal sealed partial class SqlSession
             c.Length = null;
         }
         if (c.IsTemporal && c.DataType != "date" && c.Length > 6)
-            throw new MySqlErrorException(MySqlErrorCode.TooBigPrecision, $"Too-big precision {c.Length} specified for '{c.Name}'. Maximum is 6.");
+            throw MySqlErrors.TooBigFractionalPrecision(c.Length ?? 0, c.Name);
         if (c.IsString)
         {
             c.Charset = t.Charset?.ToLowerInvariant() ?? table.Charset;
             c.Collation = t.Collation?.ToLowerInvariant() ?? (t.Charset is null ? table.Collation : c.Charset == "utf8mb4" ? "utf8mb4_0900_ai_ci" : c.Charset + "_general_ci");
         }
         if (c.AutoIncrement && !(c.IsInteger || c.DataType is "float" or "double"))
-            throw new MySqlErrorException(MySqlErrorCode.WrongFieldSpec, $"Incorrect column specifier for column '{c.Name}'");
+            throw MySqlErrors.WrongColumnSpecifier(c.Name);
         var defaultExpr = spec.Default is Expr.Unary { Op: "-", Operand: Expr.Literal { Value: not null } negated }
             ? negated with { Value = Negate(negated.Value) } : spec.Default;
         switch (defaultExpr)
@@ -502,7 +502,7 @@ internal sealed partial class SqlSession
         }
         else if (name.Equals("PRIMARY", StringComparison.OrdinalIgnoreCase))
         {
-            throw new MySqlErrorException(MySqlErrorCode.WrongNameForIndex, $"Incorrect index name '{name}'");
+            throw MySqlErrors.IncorrectIndexName(name);
         }
         if (table.Indexes.Any(i => i.Name.Equals(name, StringComparison.OrdinalIgnoreCase)))
             throw MySqlErrors.DuplicateKeyName(name);
@@ -520,7 +520,7 @@ internal sealed partial class SqlSession
             if (table is not null && table.IsView != s.Views)
             {
                 if (s.Views)
-                    throw new MySqlErrorException(MySqlErrorCode.WrongObject, $"'{schema}.{name.Name}' is not VIEW");
+                    throw MySqlErrors.WrongObject(schema, name.Name, "VIEW");
                 table = null;
             }
             if (table is null)
@@ -586,7 +586,7 @@ internal sealed partial class SqlSession
             throw MySqlErrors.NotSupportedYet("ALTER TABLE of a temporary table");
         var original = catalog.FindTable(schemaName, s.Table.Name) ?? throw MySqlErrors.NoSuchTable(schemaName, s.Table.Name);
         if (original.IsView)
-            throw new MySqlErrorException(MySqlErrorCode.WrongObject, $"'{schemaName}.{original.Name}' is not BASE TABLE");
+            throw MySqlErrors.WrongObject(schemaName, original.Name, "BASE TABLE");
         var table = original.Clone();
         bool rebuild = false;
         var addedIndexes = new List<IndexInfo>();
@@ -622,7 +622,7 @@ internal sealed partial class SqlSession
                         if (i < 0)
                             throw MySqlErrors.CantDropFieldOrKey(drop.Name);
                         if (table.Columns.Count == 1)
-                            throw new MySqlErrorException(MySqlErrorCode.CantDropFieldOrKey, "You can't delete all columns with ALTER TABLE; use DROP TABLE instead");
+                            throw MySqlErrors.CantDropAllColumns();
                         table.Columns.RemoveAt(i);
                         foreach (var index in table.Indexes)
                             index.Columns.RemoveAll(c => c.Equals(drop.Name, StringComparison.OrdinalIgnoreCase));

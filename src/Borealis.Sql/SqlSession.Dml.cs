@@ -169,7 +169,7 @@ internal sealed partial class SqlSession
             {
                 int changes = raw.sqlite3_changes(_db);
                 if (plan.Mode == InsertMode.Upsert && _state.AnySetCall)
-                    return (_state.ChangedRows > 0 ? 2UL : Info.ClientFoundRows ? 1UL : 0UL, 0, true);
+                    return (_state.ChangedRows > 0 ? 2UL : Info.FoundRows ? 1UL : 0UL, 0, true);
                 if (changes == 0 && plan.Mode == InsertMode.Ignore)
                     return (0, 0, true);
                 long id = 0;
@@ -305,7 +305,7 @@ internal sealed partial class SqlSession
         if (plan.Kind == PlanKind.Update)
         {
             long changed = _state.ChangedRows;
-            result = new OkResult(Info.ClientFoundRows ? (ulong)matched : (ulong)changed, (ulong)(_state.LastInsertIdOverride ?? 0), $"Rows matched: {matched}  Changed: {changed}  Warnings: {_state.Warnings.Count}");
+            result = new OkResult(Info.FoundRows ? (ulong)matched : (ulong)changed, (ulong)(_state.LastInsertIdOverride ?? 0), $"Rows matched: {matched}  Changed: {changed}  Warnings: {_state.Warnings.Count}");
             _rowCount = changed;
         }
         else

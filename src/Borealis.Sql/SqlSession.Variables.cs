@@ -86,8 +86,8 @@ internal sealed partial class SqlSession
             if (key is "read_only" or "innodb_read_only" or "super_read_only" or "version" or "hostname" or "aurora_server_id" or "port" or "version_comment")
             {
                 if (scope == "global")
-                    throw new MySqlErrorException(MySqlErrorCode.IncorrectGlobalLocalVar, $"Variable '{key}' is a read only variable");
-                throw new MySqlErrorException(MySqlErrorCode.IncorrectGlobalLocalVar, $"Variable '{key}' is a read only variable");
+                    throw MySqlErrors.ReadOnlyVariable(key);
+                throw MySqlErrors.ReadOnlyVariable(key);
             }
             if (key == "sql_mode" && value is string mode)
                 value = NormaliseSqlMode(mode);
@@ -116,7 +116,7 @@ internal sealed partial class SqlSession
     {
         string charset = names.Charset.ToLowerInvariant();
         if (charset is not ("utf8mb4" or "utf8" or "utf8mb3" or "latin1" or "ascii" or "binary"))
-            throw new MySqlErrorException(MySqlErrorCode.UnknownCharacterSet, $"Unknown character set: '{names.Charset}'");
+            throw MySqlErrors.UnknownCharacterSet(names.Charset);
         _sessionVariables["character_set_client"] = charset;
         _sessionVariables["character_set_connection"] = charset;
         _sessionVariables["character_set_results"] = charset;

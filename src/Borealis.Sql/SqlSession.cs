@@ -232,7 +232,7 @@ internal sealed partial class SqlSession : ISqlSession
         if (statement is not SqlPreparedStatement prepared || prepared.Closed)
             throw MySqlErrors.UnknownStatementHandler(0, "mysqld_stmt_execute");
         if (parameters.Count < prepared.ParameterCount)
-            throw new MySqlErrorException(MySqlErrorCode.WrongArguments, "Incorrect arguments to mysqld_stmt_execute");
+            throw MySqlErrors.IncorrectArguments("mysqld_stmt_execute");
         Interlocked.Increment(ref _server.Questions);
         await ExecuteStatementAsync(prepared.Sql, prepared.Tokens, parameters, prepared, false, sink, cancellationToken);
     }
@@ -464,7 +464,7 @@ internal sealed partial class SqlSession : ISqlSession
         if (_server.Options.ReadOnly)
             throw MySqlErrors.ReadOnly();
         if (_readOnlyTransaction && _connection.InTransaction)
-            throw new MySqlErrorException(MySqlErrorCode.ReadOnlyTransactionStatement, "Cannot execute statement in a READ ONLY transaction.");
+            throw MySqlErrors.ReadOnlyTransaction();
         try
         {
             await _connection.AcquireWriteLockAsync(cancellationToken);
@@ -535,7 +535,7 @@ internal sealed partial class SqlSession : ISqlSession
     {
         ParamKind.Literal => p.Negate ? Negate(literals[p.Index]) : literals[p.Index],
         ParamKind.Placeholder => parameters is not null && p.Index < parameters.Count ? parameters[p.Index]
-            : throw new MySqlErrorException(MySqlErrorCode.WrongArguments, "Incorrect arguments to mysqld_stmt_execute"),
+            : throw MySqlErrors.IncorrectArguments("mysqld_stmt_execute"),
         ParamKind.UserVariable => _userVariables.GetValueOrDefault(p.Name!),
         ParamKind.SystemVariable => GetSystemVariable(p.Name!, p.Global),
         ParamKind.LastInsertId => _lastInsertId,

@@ -56,7 +56,7 @@ public sealed class DurabilityTests : BorealisTest
                         acknowledged.Add((client, txn));
                     }
                 }
-                catch (Exception ex) when (ex is MySqlException or IOException or InvalidOperationException)
+                catch (Exception ex) when (ex is MySqlException or IOException or System.Net.Sockets.SocketException or InvalidOperationException or ObjectDisposedException)
                 {
                     // The kill: this client's in-flight transaction is in doubt and was not acknowledged.
                 }

@@ -279,6 +279,31 @@ public sealed class MySqlServerQueryTests : BorealisTest
     }
 
     [Fact]
+    public async Task ManyConcurrentConnectionsAreServedIndependently()
+    {
+        await using var server = await TestServer.StartAsync();
+        const int Connections = 64;
+        await Task.WhenAll(Enumerable.Range(0, Connections).Select(async i =>
+        {
+            await using var connection = await server.OpenAsync(i % 2 == 0 ? "native" : "sha2");
+            await using var command = new MySqlCommand("SELECT ROWS 20", connection);
+            if (i % 3 == 0)
+                await command.PrepareAsync(TestToken);
+            for (var round = 0; round < 20; round++)
+            {
+                await using var reader = await command.ExecuteReaderAsync(TestToken);
+                var count = 0;
+                while (await reader.ReadAsync(TestToken))
+                    Assert.Equal(count++, reader.GetInt64(0));
+                Assert.Equal(20, count);
+            }
+        }));
+        Assert.Equal(Connections, server.Server.ConnectionsTotal);
+        Assert.True(server.Server.CommandsTotal >= Connections * 20);
+        await Eventually.AssertAsync(() => server.Server.ConnectionsOpen == 0 && server.State.Disposed == Connections);
+    }
+
+    [Fact]
     public async Task PingResetAndInitDbWork()
     {
         await using var server = await TestServer.StartAsync();
@@ -347,6 +372,33 @@ public sealed class MySqlServerQueryTests : BorealisTest
         var packets = await raw.ReadUntilClosedAsync(DefaultTimeout, TestToken);
         Assert.Equal(1045, RawClient.ErrorCode(Assert.Single(packets)));
         await Eventually.AssertAsync(() => server.State.Disposed == 2);
+    }
+
+    [Fact]
+    public async Task ProcessListShowsEachConnectionAndWhatItRuns()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var idle = await server.OpenAsync(extra: "Database=demo");
+        await using var busy = await server.OpenAsync("sha2");
+        using var handshaking = await RawClient.OpenAsync(server.Port, TestToken);
+        await handshaking.ReadGreetingAsync(TestToken);
+
+        await using var command = new MySqlCommand("SELECT WAIT", busy);
+        var running = command.ExecuteScalarAsync(TestToken);
+        await Eventually.AssertAsync(() => server.Server.GetProcessList().Any(p => p.Command == "Query"));
+        var list = server.Server.GetProcessList();
+        Assert.Equal(3, list.Count);
+        Assert.Equal(("native", "demo", "Sleep", (string?)null), (list[0].User, list[0].Database, list[0].Command, list[0].Info));
+        Assert.Equal(("sha2", "Query", "SELECT WAIT"), (list[1].User, list[1].Command, list[1].Info));
+        Assert.Equal(("unauthenticated user", "Connect"), (list[2].User, list[2].Command));
+        Assert.Equal((uint)idle.ServerThread, list[0].Id);
+        Assert.StartsWith("127.0.0.1:", list[0].Host, StringComparison.Ordinal);
+
+        server.State.Gate.SetResult();
+        Assert.Equal(1L, await running);
+        Assert.True(server.Server.Kill(list[0].Id));
+        Assert.False(server.Server.Kill(999_999));
+        await Eventually.AssertAsync(() => server.Server.GetProcessList().Count == 2);
     }
 
     [Fact]

@@ -271,7 +271,7 @@ public sealed class SemanticsTests : SqlTestBase
     {
         await OkAsync("CREATE TABLE t (id INT PRIMARY KEY, v INT)");
         await OkAsync("INSERT INTO t VALUES (1, 1), (2, 2)");
-        using var found = Server.OpenSession(new SessionInfo(77, "admin", "127.0.0.1:9", "s") { ClientFoundRows = true });
+        using var found = Server.OpenSession(new SessionInfo(77, "admin", "127.0.0.1:9", "s", FoundRows: true));
         Assert.Equal(2UL, (await OkAsync("UPDATE t SET v = 1", found)).AffectedRows);
         Assert.Equal(1UL, (await OkAsync("INSERT INTO t VALUES (1, 1) ON DUPLICATE KEY UPDATE v = 1", found)).AffectedRows);
         Assert.Equal(0UL, (await OkAsync("UPDATE t SET v = 1")).AffectedRows);

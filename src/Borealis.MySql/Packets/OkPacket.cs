@@ -21,8 +21,8 @@ internal static class OkPacket
         writer.WriteLengthEncodedInteger(lastInsertId);
         writer.WriteUInt16((ushort)status);
         writer.WriteUInt16((ushort)Math.Clamp(warnings, 0, ushort.MaxValue));
-        // The spec shows info as string<EOF> without CLIENT_SESSION_TRACK, but MySQL's net_send_ok writes it
-        // length-encoded either way, and libmariadb (the mariadb CLI, sysbench) reads it so.
+        // The spec page shows string<EOF> without CLIENT_SESSION_TRACK, but MySQL and MariaDB servers store the info
+        // length-encoded (net_store_data), and libmysqlclient/libmariadb read it so: a bare string is "malformed" to them.
         if (!string.IsNullOrEmpty(info))
             writer.WriteLengthEncodedString(info);
     }

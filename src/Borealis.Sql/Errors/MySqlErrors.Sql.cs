@@ -119,4 +119,52 @@ public static partial class MySqlErrors
 
     public static MySqlErrorException CheckConstraintViolated(string name) =>
         new(MySqlErrorCode.CheckConstraintViolated, $"Check constraint '{name}' is violated.");
+
+    public static MySqlErrorException NotUpdatable(string table, string statement) =>
+        new(MySqlErrorCode.NonUpdatableTable, $"The target table {table} of the {statement} is not updatable");
+
+    public static MySqlErrorException WrongUsage(string first, string second) =>
+        new(MySqlErrorCode.WrongUsage, $"Incorrect usage of {first} and {second}");
+
+    public static MySqlErrorException CheckDisallowedFunction(string name) =>
+        new(MySqlErrorCode.UnknownError, $"An expression of check constraint '{name}' contains disallowed function.");
+
+    public static MySqlErrorException ViewSelectVariable() =>
+        new(MySqlErrorCode.ViewSelectVariable, "View's SELECT contains a variable or parameter");
+
+    public static MySqlErrorException ReadOnlyTransaction() =>
+        new(MySqlErrorCode.ReadOnlyTransactionStatement, "Cannot execute statement in a READ ONLY transaction.");
+
+    public static MySqlErrorException DerivedMustHaveAlias() =>
+        new(MySqlErrorCode.DerivedMustHaveAlias, "Every derived table must have its own alias");
+
+    public static MySqlErrorException ReadOnlyVariable(string name) =>
+        new(MySqlErrorCode.IncorrectGlobalLocalVar, $"Variable '{name}' is a read only variable");
+
+    public static MySqlErrorException UnknownCharacterSet(string name) =>
+        new(MySqlErrorCode.UnknownCharacterSet, $"Unknown character set: '{name}'");
+
+    public static MySqlErrorException WrongObject(string schema, string name, string expected) =>
+        new(MySqlErrorCode.WrongObject, $"'{schema}.{name}' is not {expected}");
+
+    public static MySqlErrorException IncorrectTableName(string name) =>
+        new(MySqlErrorCode.WrongNameForCatalog, $"Incorrect table name '{name}'");
+
+    public static MySqlErrorException DuplicateCheckConstraint(string name) =>
+        new(MySqlErrorCode.UnknownError, $"Duplicate check constraint name '{name}'.");
+
+    public static MySqlErrorException TooBigFractionalPrecision(int precision, string column) =>
+        new(MySqlErrorCode.TooBigPrecision, $"Too-big precision {precision} specified for '{column}'. Maximum is 6.");
+
+    public static MySqlErrorException WrongColumnSpecifier(string column) =>
+        new(MySqlErrorCode.WrongFieldSpec, $"Incorrect column specifier for column '{column}'");
+
+    public static MySqlErrorException IncorrectIndexName(string name) =>
+        new(MySqlErrorCode.WrongNameForIndex, $"Incorrect index name '{name}'");
+
+    public static MySqlErrorException CantDropAllColumns() =>
+        new(MySqlErrorCode.CantDropFieldOrKey, "You can't delete all columns with ALTER TABLE; use DROP TABLE instead");
+
+    public static MySqlErrorException RecursionLimit(long rows) =>
+        new(MySqlErrorCode.CteMaxRecursionDepth, $"Recursive query aborted after {rows} rows. Try a query that terminates sooner.");
 }

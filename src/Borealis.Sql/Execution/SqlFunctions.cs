@@ -72,8 +72,7 @@ internal static class SqlFunctions
             var s = (FunctionState)userData;
             if (++s.RecursionRows > MaxRecursionRows)
             {
-                s.PendingError = new MySqlErrorException(MySqlErrorCode.CteMaxRecursionDepth,
-                    $"Recursive query aborted after {MaxRecursionRows} rows. Try a query that terminates sooner.");
+                s.PendingError = MySqlErrors.RecursionLimit(MaxRecursionRows);
                 raw.sqlite3_result_error(ctx, "recursion limit");
                 return;
             }

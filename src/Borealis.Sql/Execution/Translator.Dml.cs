@@ -19,7 +19,7 @@ internal sealed partial class Translator
             throw MySqlErrors.AccessDeniedToDatabase(user, host, "information_schema");
         var table = ResolveTable(name with { Schema = schema });
         if (table.IsView)
-            throw new MySqlErrorException(MySqlErrorCode.NonUpdatableTable, $"The target table {table.Name} of the UPDATE is not updatable");
+            throw MySqlErrors.NotUpdatable(table.Name, "UPDATE");
         return table;
     }
 
@@ -308,7 +308,7 @@ internal sealed partial class Translator
     SqlPlan TranslateMultiUpdate(Statement.Update up, TableSource.Join join, string user, string host)
     {
         if (up.OrderBy.Count > 0 || up.Limit is not null)
-            throw new MySqlErrorException(MySqlErrorCode.WrongUsage, "Incorrect usage of UPDATE and ORDER BY");
+            throw MySqlErrors.WrongUsage("UPDATE", "ORDER BY");
         var tables = new List<TableSource>();
         var conditions = new List<Expr>();
         Flatten(join, tables, conditions);

@@ -77,7 +77,7 @@ internal sealed partial class Translator
         _inlineLiterals = false;
         _scopes.RemoveAt(_scopes.Count - 1);
         if (_params.Count > 0 || value is Expr.Subquery)
-            throw new MySqlErrorException(MySqlErrorCode.UnknownError, $"An expression of check constraint '{check.Name}' contains disallowed function.");
+            throw MySqlErrors.CheckDisallowedFunction(check.Name);
         _ = table;
         return sb.ToString();
     }
@@ -90,7 +90,7 @@ internal sealed partial class Translator
         EmitQuery(query, sb, topLevel: false);
         _inlineLiterals = false;
         if (_params.Count > 0)
-            throw new MySqlErrorException(MySqlErrorCode.ViewSelectVariable, "View's SELECT contains a variable or parameter");
+            throw MySqlErrors.ViewSelectVariable();
         return sb.ToString();
     }
 

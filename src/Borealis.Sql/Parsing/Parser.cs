@@ -595,7 +595,7 @@ internal sealed partial class Parser
                 ExpectOp(")");
                 Accept("AS");
                 if (!PeekIdentifier)
-                    throw new MySqlErrorException(MySqlErrorCode.DerivedMustHaveAlias, "Every derived table must have its own alias");
+                    throw MySqlErrors.DerivedMustHaveAlias();
                 return new TableSource.Derived(q, Identifier());
             }
             var inner = ParseTableSources();

@@ -12,6 +12,9 @@ public sealed class FakeServerState
 
     public ConcurrentQueue<(string Sql, IReadOnlyList<object?> Parameters)> Executions { get; } = new();
 
+    /// <summary>What <c>SELECT WAIT</c> waits for.</summary>
+    public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     int _disposed;
     int _resets;
     int _closedStatements;

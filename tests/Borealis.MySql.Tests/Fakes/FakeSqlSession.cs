@@ -43,6 +43,8 @@ public sealed class FakeSqlSession(SessionInfo info, FakeServerState state) : IS
 
     static readonly ColumnDefinition s_one = new() { Name = "1", Type = MySqlColumnType.LongLong, Length = 1, CharacterSet = CharacterSets.Binary, Flags = ColumnFlags.NotNull | ColumnFlags.Num };
 
+    static readonly IReadOnlyList<ColumnDefinition> s_rowsColumns = [s_one with { Name = "id" }, new ColumnDefinition { Name = "name", Length = 80 }];
+
     public SessionInfo Info { get; } = info;
 
     public string? CurrentDatabase { get; private set; } = info.Database;
@@ -68,7 +70,11 @@ public sealed class FakeSqlSession(SessionInfo info, FakeServerState state) : IS
         if (statements.Length > 1 && !allowMultipleStatements)
             throw MySqlErrors.Syntax(statements[1], 1);
         for (var i = 0; i < statements.Length; i++)
-            await RunAsync(statements[i], [], sink, i < statements.Length - 1, cancellationToken);
+        {
+            if (statements[i] == "SELECT WAIT")
+                await state.Gate.Task.WaitAsync(cancellationToken);
+            await RunAsync(statements[i] == "SELECT WAIT" ? "SELECT 1" : statements[i], [], sink, i < statements.Length - 1, cancellationToken);
+        }
     }
 
     public PreparedStatement Prepare(string sql)
@@ -78,6 +84,7 @@ public sealed class FakeSqlSession(SessionInfo info, FakeServerState state) : IS
         {
             "SELECT TYPED" => TypedColumns,
             "SELECT 1" => [s_one],
+            _ when sql.StartsWith("SELECT ROWS", StringComparison.Ordinal) => s_rowsColumns,
             // Result columns must be known at prepare time: libmariadb clients (sysbench) decide from them whether to read a result.
             _ when sql.StartsWith("SELECT ECHO", StringComparison.Ordinal) => EchoColumns(parameters),
             _ when sql.StartsWith("INSERT", StringComparison.Ordinal) => [],
@@ -128,7 +135,7 @@ public sealed class FakeSqlSession(SessionInfo info, FakeServerState state) : IS
                 {
                     var n = int.Parse(count, CultureInfo.InvariantCulture);
                     var rows = Enumerable.Range(0, n).Select(i => new object?[] { (long)i, "row " + i }).ToList();
-                    await sink.WriteResultSetAsync([s_one with { Name = "id" }, new ColumnDefinition { Name = "name", Length = 80 }], new FakeRowSource(rows), more, cancellationToken);
+                    await sink.WriteResultSetAsync(s_rowsColumns, new FakeRowSource(rows), more, cancellationToken);
                     return;
                 }
             case ["SELECT", "BIG", var size]:
@@ -159,7 +166,7 @@ public sealed class FakeSqlSession(SessionInfo info, FakeServerState state) : IS
                 await sink.WriteResultSetAsync(TypedColumns.Take(3).ToList(), new FakeRowSource([]), more, cancellationToken);
                 return;
             case ["INSERT", ..]:
-                await sink.WriteOkAsync(new OkResult(1, 42), more, cancellationToken);
+                await sink.WriteOkAsync(new OkResult(1, 42, "Records: 1  Duplicates: 0  Warnings: 0"), more, cancellationToken);
                 return;
             case ["SET", ..]:
             case ["DO", ..]:
