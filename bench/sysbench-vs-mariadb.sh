@@ -3,6 +3,10 @@
 # by this script on 127.0.0.1, same tables, same threads, in one run. Prints each throughput and the ratio.
 #
 #   bench/sysbench-vs-mariadb.sh [--threads N] [--time SECONDS] [--table-size ROWS] [--tests "oltp_point_select oltp_insert"]
+#                                [--cache-mb MB] [--rss-soak SECONDS]
+#
+# --rss-soak runs oltp_insert against Borealis alone for SECONDS afterwards and prints its RSS every 10 s, to
+# show that instance memory stays bounded by the cache setting under a long insert load.
 #
 # Needs: sysbench, mariadb-server (installed with apt-get when missing). Results go to stdout; record them in
 # docs/benchmarks.md with the command line.
@@ -12,13 +16,17 @@ threads=4
 duration=20
 table_size=100000
 tests="oltp_point_select oltp_insert"
+cache_mb=256
+rss_soak=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --threads) threads="$2"; shift ;;
     --time) duration="$2"; shift ;;
     --table-size) table_size="$2"; shift ;;
     --tests) tests="$2"; shift ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --cache-mb) cache_mb="$2"; shift ;;
+    --rss-soak) rss_soak="$2"; shift ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -60,7 +68,7 @@ mariadb -S "$work/maria.sock" -u root -e "CREATE USER 'admin'@'127.0.0.1' IDENTI
 # --- Borealis, one instance on a local volume ---
 bor_port=$(free_port)
 "$root/borealis" --help >/dev/null  # builds when needed
-BOREALIS_PASSWORD="$password" "$root/artifacts/bin/Borealis.Cli/release/borealis" instance --volume "$work/volume" --port "$bor_port" \
+BOREALIS_PASSWORD="$password" "$root/artifacts/bin/Borealis.Cli/release/borealis" instance --volume "$work/volume" --port "$bor_port" --cache-mb "$cache_mb" \
   >"$work/borealis.log" 2>&1 &
 bor_pid=$!
 pids+=($bor_pid)
@@ -90,5 +98,19 @@ for t in $tests; do
   printf '%-20s %12s %12s %10s %12s %12s %10s %8s\n' "$t" "$btps" "$bqps" "$bp95" "$mtps" "$mqps" "$mp95" "${ratio}x"
   [ "${berr:-0}" != "0" ] && echo "  note: borealis reported $berr ignored errors in $t"
 done
-echo "borealis RSS after the run: $(( $(rss_kb "$bor_pid") / 1024 )) MiB (cache bound 256 MiB)"
+echo "borealis RSS after the run: $(( $(rss_kb "$bor_pid") / 1024 )) MiB (cache bound $cache_mb MiB)"
+if [ "$rss_soak" -gt 0 ]; then
+  echo "RSS soak: oltp_insert on Borealis for ${rss_soak}s (cache bound $cache_mb MiB)"
+  sysbench oltp_insert --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$bor_port" --mysql-user=admin \
+    --mysql-password="$password" --mysql-db=sbtest --mysql-ssl=off --tables=1 --table-size="$table_size" \
+    --threads="$threads" --time="$rss_soak" --report-interval=0 run >"$work/soak.log" 2>&1 &
+  soak_pid=$!
+  for ((s = 10; s <= rss_soak; s += 10)); do
+    sleep 10
+    echo "  t=${s}s rss=$(( $(rss_kb "$bor_pid") / 1024 )) MiB"
+  done
+  wait "$soak_pid" || { cat "$work/soak.log" >&2; exit 1; }
+  rows=$(mariadb -h 127.0.0.1 -P "$bor_port" -u admin -p"$password" --skip-ssl -N -e "SELECT COUNT(*) FROM sbtest.sbtest1")
+  echo "  rows in sbtest1 after the soak: $rows; inserts/s: $(awk '/transactions:/ {gsub(/[()]/,"",$3); print $3}' "$work/soak.log")"
+fi
 echo "threads=$threads time=${duration}s table_size=$table_size"

@@ -43,7 +43,12 @@ public sealed class InstanceHost : IAsyncDisposable
         LocalVolume volume;
         try
         {
-            volume = await LocalVolume.OpenAsync(options.VolumeDirectory, new LocalVolumeOptions(), cancellationToken);
+            // The volume's in-memory redo is sized from the instance's cache setting, so that one knob bounds memory.
+            var volumeOptions = new LocalVolumeOptions
+            {
+                MaxMemoryRedoBytes = Math.Clamp(options.CacheBytes / 4, 4L << 20, 64L << 20),
+            };
+            volume = await LocalVolume.OpenAsync(options.VolumeDirectory, volumeOptions, cancellationToken);
         }
         catch (VolumeException ex)
         {

@@ -165,6 +165,12 @@ public sealed partial class LocalVolume
                     state.Versions.RemoveRange(0, CountAtOrBelow(state.Versions, checkpoint));
                     state.BaseSlot = slot;
                     state.BaseLsn = lsn;
+                    // Memory must follow the pages in use, not the pages ever written: a cold page's state is
+                    // dropped (its base is found again by reading both slots), and a list keeps no spare capacity.
+                    if (state.Versions.Count == 0 && state.Image is null)
+                        _pages.Remove(page);
+                    else if (state.Versions.Capacity > 2 * state.Versions.Count + 8)
+                        state.Versions.Capacity = state.Versions.Count;
                 }
                 _checkpointLsn = checkpoint;
                 _sizes.RemoveRange(0, LastSizeAtOrBelow(checkpoint));
