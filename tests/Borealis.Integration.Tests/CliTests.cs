@@ -76,6 +76,54 @@ public sealed class CliTests : BorealisTest
     }
 
     [Fact]
+    public async Task TheSupervisorRestartsAKilledInstanceAndNothingAcknowledgedIsLost()
+    {
+        using var dir = new TempDirectory();
+        var data = dir.Combine("data");
+        int port = FreePort.Next();
+        try
+        {
+            var up = await RunCliAsync("up", "--data", data, "--port", P(port), "--password", "pw", "--detach");
+            Assert.True(up.ExitCode == 0, up.ToString());
+            await using (var connection = await OpenAsync(port, "pw"))
+            {
+                await new MySqlCommand("CREATE DATABASE r; CREATE TABLE r.t (v INT); INSERT INTO r.t VALUES (1), (2), (3)", connection).ExecuteNonQueryAsync(TestToken);
+            }
+
+            int pid = await WriterPidAsync(data);
+            Assert.True(pid > 0);
+            System.Diagnostics.Process.GetProcessById(pid).Kill();
+
+            // The supervisor notices, restarts the instance on the same volume, and counts the restart.
+            await Eventually.AssertAsync(async () =>
+            {
+                int now = await WriterPidAsync(data);
+                return now > 0 && now != pid && await Hosting.PortProbe.IsListeningAsync("127.0.0.1", port, TestToken);
+            }, TimeSpan.FromSeconds(60), "the writer is restarted");
+            var status = await RunCliAsync("status", "--data", data, "--output", "json");
+            using (var json = JsonDocument.Parse(status.StandardOutput))
+                Assert.Equal(1, json.RootElement.GetProperty("processes")[0].GetProperty("restarts").GetInt32());
+
+            await using (var connection = await OpenAsync(port, "pw"))
+            {
+                Assert.Equal(6L, Convert.ToInt64(await new MySqlCommand("SELECT SUM(v) FROM r.t", connection).ExecuteScalarAsync(TestToken), System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+        finally
+        {
+            await RunCliAsync("down", "--data", data);
+        }
+    }
+
+    static async Task<int> WriterPidAsync(string data)
+    {
+        var status = await RunCliAsync("status", "--data", data, "--output", "json");
+        using var json = JsonDocument.Parse(status.StandardOutput);
+        var writer = json.RootElement.GetProperty("processes")[0];
+        return writer.GetProperty("state").GetString() == "running" ? writer.GetProperty("pid").GetInt32() : 0;
+    }
+
+    [Fact]
     public async Task ABusyPortIsAOneLineError()
     {
         using var dir = new TempDirectory();
