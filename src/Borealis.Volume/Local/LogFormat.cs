@@ -16,7 +16,7 @@ internal static class LogFormat
 {
     public const ulong SegmentMagic = 0x31304F474C524F42; // "BORLOG01"
     public const uint SegmentVersion = 1;
-    public const int SegmentHeaderSize = 64;
+    public const int SegmentHeaderSize = SealedBlock.Size;
 
     public const ushort FrameVersion = 1;
     public const int FrameHeaderSize = 32;
@@ -26,13 +26,11 @@ internal static class LogFormat
 
     public static void WriteSegmentHeader(Span<byte> header, ulong number, Lsn firstLsn, Guid volumeId)
     {
-        header[..SegmentHeaderSize].Clear();
-        BinaryPrimitives.WriteUInt64LittleEndian(header, SegmentMagic);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], SegmentVersion);
+        SealedBlock.Begin(header, SegmentMagic, SegmentVersion);
         BinaryPrimitives.WriteUInt64LittleEndian(header[16..], number);
         BinaryPrimitives.WriteUInt64LittleEndian(header[24..], firstLsn.Value);
         volumeId.TryWriteBytes(header[32..48]);
-        BinaryPrimitives.WriteUInt64LittleEndian(header[56..], Checksum.Compute(header[..56]));
+        SealedBlock.Seal(header);
     }
 
     /// <summary>Reads a segment header; false when it is torn, corrupt or belongs to another volume or number.</summary>
@@ -40,9 +38,7 @@ internal static class LogFormat
     {
         firstLsn = Lsn.Zero;
         if (header.Length < SegmentHeaderSize
-            || BinaryPrimitives.ReadUInt64LittleEndian(header) != SegmentMagic
-            || BinaryPrimitives.ReadUInt64LittleEndian(header[56..]) != Checksum.Compute(header[..56])
-            || BinaryPrimitives.ReadUInt32LittleEndian(header[8..]) != SegmentVersion
+            || !SealedBlock.IsValid(header, SegmentMagic, SegmentVersion)
             || BinaryPrimitives.ReadUInt64LittleEndian(header[16..]) != number
             || new Guid(header[32..48]) != volumeId)
         {

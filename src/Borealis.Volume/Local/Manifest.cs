@@ -13,7 +13,6 @@ internal readonly record struct Manifest(Lsn CheckpointLsn, uint PageCount, ulon
     public const string FileName = "checkpoint";
     const ulong Magic = 0x3130504B43524F42; // "BORCKP01"
     const uint Version = 1;
-    const int Size = 64;
 
     public static Manifest? Read(string directory, Guid volumeId)
     {
@@ -21,13 +20,8 @@ internal readonly record struct Manifest(Lsn CheckpointLsn, uint PageCount, ulon
         if (!File.Exists(path))
             return null;
         byte[] data = File.ReadAllBytes(path);
-        if (data.Length != Size
-            || BinaryPrimitives.ReadUInt64LittleEndian(data) != Magic
-            || BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(56)) != Checksum.Compute(data.AsSpan(0, 56))
-            || BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(8)) != Version)
-        {
+        if (data.Length != SealedBlock.Size || !SealedBlock.IsValid(data, Magic, Version))
             throw new VolumeException($"The checkpoint manifest '{path}' is corrupt; the volume cannot be opened.");
-        }
         if (new Guid(data.AsSpan(32, 16)) != volumeId)
             throw new VolumeException($"The checkpoint manifest '{path}' belongs to another volume.");
         return new Manifest(
@@ -38,14 +32,13 @@ internal readonly record struct Manifest(Lsn CheckpointLsn, uint PageCount, ulon
 
     public void Write(string directory, Guid volumeId)
     {
-        byte[] data = new byte[Size];
-        BinaryPrimitives.WriteUInt64LittleEndian(data, Magic);
-        BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(8), Version);
+        byte[] data = new byte[SealedBlock.Size];
+        SealedBlock.Begin(data, Magic, Version);
         BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(12), PageCount);
         BinaryPrimitives.WriteUInt64LittleEndian(data.AsSpan(16), CheckpointLsn.Value);
         BinaryPrimitives.WriteUInt64LittleEndian(data.AsSpan(24), ReplayFromSegment);
         volumeId.TryWriteBytes(data.AsSpan(32, 16));
-        BinaryPrimitives.WriteUInt64LittleEndian(data.AsSpan(56), Checksum.Compute(data.AsSpan(0, 56)));
+        SealedBlock.Seal(data);
         DurableFile.WriteAtomically(directory, FileName, data);
     }
 }

@@ -12,7 +12,6 @@ internal readonly record struct VolumeMetadata(int PageSize, Guid VolumeId, Volu
     public const string FileName = "volume";
     const ulong Magic = 0x31304C4F56524F42; // "BORVOL01"
     const uint Version = 1;
-    const int Size = 64;
 
     public static VolumeMetadata? Read(string directory)
     {
@@ -20,13 +19,8 @@ internal readonly record struct VolumeMetadata(int PageSize, Guid VolumeId, Volu
         if (!File.Exists(path))
             return null;
         byte[] data = File.ReadAllBytes(path);
-        if (data.Length != Size
-            || BinaryPrimitives.ReadUInt64LittleEndian(data) != Magic
-            || BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(56)) != Checksum.Compute(data.AsSpan(0, 56))
-            || BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(8)) != Version)
-        {
+        if (data.Length != SealedBlock.Size || !SealedBlock.IsValid(data, Magic, Version))
             throw new VolumeException($"The volume metadata '{path}' is corrupt or of an unknown version; the volume cannot be opened.");
-        }
         return new VolumeMetadata(
             (int)BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(12)),
             new Guid(data.AsSpan(16, 16)),
@@ -35,13 +29,12 @@ internal readonly record struct VolumeMetadata(int PageSize, Guid VolumeId, Volu
 
     public void Write(string directory)
     {
-        byte[] data = new byte[Size];
-        BinaryPrimitives.WriteUInt64LittleEndian(data, Magic);
-        BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(8), Version);
+        byte[] data = new byte[SealedBlock.Size];
+        SealedBlock.Begin(data, Magic, Version);
         BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(12), (uint)PageSize);
         VolumeId.TryWriteBytes(data.AsSpan(16, 16));
         BinaryPrimitives.WriteUInt64LittleEndian(data.AsSpan(32), Epoch.Value);
-        BinaryPrimitives.WriteUInt64LittleEndian(data.AsSpan(56), Checksum.Compute(data.AsSpan(0, 56)));
+        SealedBlock.Seal(data);
         DurableFile.WriteAtomically(directory, FileName, data);
     }
 }
