@@ -21,6 +21,9 @@ public sealed partial class Supervisor
     readonly ClusterState _state;
     readonly Lock _stateLock = new();
 
+    /// <summary>Processes that have accepted connections at least once: a later exit is a crash, not a start-up failure.</summary>
+    readonly HashSet<string> _everRunning = [];
+
     public Supervisor(SupervisorOptions options, ILogger logger)
     {
         _options = options;
@@ -95,8 +98,6 @@ public sealed partial class Supervisor
         UpdateState(() => process.State = ProcessStatus.Stopped);
         return true;
     }
-
-    readonly HashSet<string> _everRunning = [];
 
     async Task WaitUntilListeningAsync(ProcessState process, Process child, CancellationToken cancellationToken)
     {

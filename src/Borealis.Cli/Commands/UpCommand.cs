@@ -132,7 +132,8 @@ internal static class UpCommand
             if (state is not null && state.SupervisorPid == supervisorPid && state.Processes.Count > 0
                 && state.Processes.All(p => p.State == ProcessStatus.Running))
                 return true;
-            if (failed() || state?.Processes.Any(p => p.State == ProcessStatus.Failed) == true && state.SupervisorPid == supervisorPid)
+            bool childFailed = state is not null && state.SupervisorPid == supervisorPid && state.Processes.Any(p => p.State == ProcessStatus.Failed);
+            if (failed() || childFailed)
                 return false;
             try
             {
