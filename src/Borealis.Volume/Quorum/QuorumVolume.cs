@@ -1,0 +1,9 @@
+namespace Borealis.Volume.Quorum;
+
+/// <summary>
+/// The quorum-replicated volume: <see cref="IVolume"/> over a fleet of storage nodes, running a
+/// <see cref="QuorumVolumeCore"/> under one lock with a TCP (or in-process) transport and a timer thread.
+/// </summary>
+public sealed partial class QuorumVolume
+{
+}

@@ -1,0 +1,31 @@
+using Borealis.Storage.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace Borealis.Volume.Quorum;
+
+/// <summary>Settings of a quorum volume client.</summary>
+public sealed class QuorumVolumeOptions
+{
+    /// <summary>The storage fleet (at least 6 nodes in 3 zones, 2 or more per zone). New nodes may be added to it later.</summary>
+    public required IReadOnlyList<StorageNodeInfo> Nodes { get; init; }
+
+    /// <summary>Bytes per page; fixed at creation.</summary>
+    public int PageSize { get; init; } = 4096;
+
+    /// <summary>Pages per protection group; fixed at creation. Default 16 MiB of 4 KiB pages.</summary>
+    public uint PagesPerGroup { get; init; } = 4096;
+
+    /// <summary>Create the volume when no node holds a map.</summary>
+    public bool CreateIfMissing { get; init; } = true;
+
+    /// <summary>A member node unreachable for this long is replaced (its segments re-created on another node).</summary>
+    public TimeSpan ReplaceAfter { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A read with no answer after this long is hedged to a second segment.</summary>
+    public TimeSpan HedgeAfter { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>A request with no answer after this long counts as failed (the node as unreachable).</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    public ILogger? Logger { get; init; }
+}
