@@ -1,4 +1,5 @@
 using Borealis.Storage.Protocol;
+using Borealis.Storage.Transport;
 using Microsoft.Extensions.Logging;
 
 namespace Borealis.Volume.Quorum;
@@ -26,6 +27,12 @@ public sealed class QuorumVolumeOptions
 
     /// <summary>A request with no answer after this long counts as failed (the node as unreachable).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Creates the transport to the nodes, given the callback for answers. Default (null): TCP
+    /// (<c>TcpStorageTransport</c>); tests pass the in-process transport.
+    /// </summary>
+    public Func<Action<long, StorageResponse>, IStorageTransport>? TransportFactory { get; init; }
 
     public ILogger? Logger { get; init; }
 }
