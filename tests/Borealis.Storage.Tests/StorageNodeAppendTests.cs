@@ -6,7 +6,7 @@ namespace Borealis.Storage.Tests;
 
 public sealed class StorageNodeAppendTests : BorealisTest
 {
-    static readonly VolumeEpoch E1 = new(1);
+    static VolumeEpoch E1 => new(1);
 
     static (TestCluster Cluster, TestNode Node, TestWriter Writer) OneNode()
     {
