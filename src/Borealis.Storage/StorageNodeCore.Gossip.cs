@@ -78,8 +78,9 @@ public sealed partial class StorageNodeCore
             SendReadImages(segment);
             return;
         }
-        bool needed = segment.Fresh || segment.Scl < segment.MaxLsn || segment.PeerScl > segment.Scl
-            || _gossipRound % PeriodicGossipRounds == 0;
+        // Round 1 (just opened) and every PeriodicGossipRounds-th round ask even without a known gap.
+        bool needed = segment.Fresh || segment.RepairWanted || segment.Scl < segment.MaxLsn || segment.PeerScl > segment.Scl
+            || _gossipRound % PeriodicGossipRounds == 1;
         if (!needed || NextPeer(segment) is not { } peer)
             return;
         SendReadLog(segment, peer, segment.Scl);
@@ -190,7 +191,10 @@ public sealed partial class StorageNodeCore
         if (response.Scl > segment.PeerScl)
             segment.PeerScl = response.Scl;
         if (segment.Scl >= response.Scl)
+        {
             segment.Fresh = false;
+            segment.RepairWanted = false;
+        }
         if (response.More && response.Frames.Count > 0)
             SendReadLog(segment, peer, response.Frames[^1].Last);
     }

@@ -108,6 +108,7 @@ public sealed partial class StorageNodeCore
         if (at < length)
         {
             Log.LogCut(_logger, segment.Group, name, at, length - at);
+            segment.RepairWanted = true;
             file.SetLength(at);
             MarkDirty(file);
         }
@@ -271,6 +272,7 @@ public sealed partial class StorageNodeCore
     void CutLog(Segment segment, LogFile log, long offset)
     {
         Log.LogCut(_logger, segment.Group, log.Name, offset, log.Length - offset);
+        segment.RepairWanted = true;
         log.File.SetLength(offset);
         log.Length = Math.Min(log.Length, offset);
         MarkDirty(log.File);

@@ -50,6 +50,9 @@ internal sealed class Segment(uint group)
     /// <summary>The highest SCL a peer reported.</summary>
     public Lsn PeerScl { get; set; }
 
+    /// <summary>Data was cut (torn tail, damaged frame): ask peers until one shows nothing is missing.</summary>
+    public bool RepairWanted { get; set; }
+
     public int PeerCursor { get; set; }
 
     /// <summary>The correlation of the request in flight for this segment (0: none).</summary>
@@ -57,7 +60,7 @@ internal sealed class Segment(uint group)
 
     public Hydration? Hydration { get; set; }
 
-    public string State => Hydration is not null || Fresh ? "hydrating" : Scl < MaxLsn || PeerScl > Scl ? "repairing" : "healthy";
+    public string State => Hydration is not null || Fresh ? "hydrating" : RepairWanted || Scl < MaxLsn || PeerScl > Scl ? "repairing" : "healthy";
 
     public bool Contains(Lsn first) => _frames.ContainsKey(first.Value);
 
