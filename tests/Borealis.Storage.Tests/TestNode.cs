@@ -32,11 +32,14 @@ public sealed class TestNode : IDisposable
 
     public bool Up { get; set; } = true;
 
-    public static StorageNodeOptions DefaultOptions(int id) => new()
+    public static StorageNodeOptions DefaultOptions(int id) => DefaultOptions(id, 8L << 20);
+
+    public static StorageNodeOptions DefaultOptions(int id, long checkpointBytes) => new()
     {
         Id = new NodeId(id),
         Zone = ((char)('a' + (id - 1) % 3)).ToString(),
         GossipInterval = TimeSpan.FromMilliseconds(100),
+        CheckpointBytes = checkpointBytes,
     };
 
     /// <summary>Handles a request; returns the reply if it came at once (null when deferred).</summary>
