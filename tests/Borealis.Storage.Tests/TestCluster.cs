@@ -26,6 +26,9 @@ public sealed class TestCluster : IDisposable
 
     public long Now { get; private set; }
 
+    /// <summary>Every message delivered by <see cref="Pump"/>, in order: what a simulation's replay would compare.</summary>
+    public List<string> Trace { get; } = [];
+
     public TestNode this[int id] => Nodes.Single(n => n.Id.Value == id);
 
     /// <summary>A map of this cluster: page size 256, 8 pages per group, groups with the given members.</summary>
@@ -80,6 +83,7 @@ public sealed class TestCluster : IDisposable
                             target.Core.Flush();
                         response = target.Host.TakeReply(context) ?? throw new InvalidOperationException("A peer request got no reply.");
                     }
+                    Trace.Add($"{node.Id}->{message.Peer.Id} #{message.Correlation} {message.Request} => {Describe(response)}");
                     if (node.Up)
                         node.Core.OnPeerResponse(message.Correlation, response);
                 }
@@ -103,6 +107,14 @@ public sealed class TestCluster : IDisposable
             Pump();
         }
     }
+
+    static string Describe(StorageResponse response) => response switch
+    {
+        ReadLogResponse r => $"ReadLog(scl {r.Scl}, start {r.LogStart}, frames {string.Join(",", r.Frames.Select(f => f.First))})",
+        ReadImagesResponse r => $"ReadImages(asOf {r.AsOf}, pages {string.Join(",", r.Images.Select(i => i.Page))}, next {r.NextPage})",
+        MapResponse r => $"Map({r.Map?.Version})",
+        _ => response.ToString(),
+    };
 
     public void Dispose()
     {
