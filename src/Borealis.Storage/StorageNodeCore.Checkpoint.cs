@@ -38,7 +38,7 @@ public sealed partial class StorageNodeCore
             if (!TryMaterialize(segment, page, position, out var version, out var image))
             {
                 writer.Dispose();
-                _disk.Delete(writer.Name);
+                DeleteIfExists(writer.Name);
                 return;
             }
             writer.Add(page, version, image);

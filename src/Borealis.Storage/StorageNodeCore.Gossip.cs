@@ -211,7 +211,7 @@ public sealed partial class StorageNodeCore
     {
         var hydration = segment.Hydration!;
         hydration.Writer.Dispose();
-        _disk.Delete(hydration.Writer.Name);
+        DeleteIfExists(hydration.Writer.Name);
         segment.Hydration = null;
     }
 

@@ -261,7 +261,7 @@ public sealed partial class StorageNodeCore
         Log.SegmentReset(_logger, segment.Group, reason);
         segment.Checkpoint?.Dispose();
         segment.Checkpoint = null;
-        _disk.Delete(FileNames.Checkpoint(segment.Group));
+        DeleteIfExists(FileNames.Checkpoint(segment.Group));
         _disk.SyncDirectory();
         segment.SetBase(Lsn.Zero, []);
         segment.Fresh = true;

@@ -72,7 +72,7 @@ public sealed partial class StorageNodeCore : IDisposable
             if (_map is null)
                 Log.MapDamaged(_logger);
         }
-        _disk.Delete(FileNames.Temp(FileNames.Map));
+        DeleteIfExists(FileNames.Temp(FileNames.Map));
         if (_map is not null)
         {
             RebuildNodes();
@@ -178,6 +178,12 @@ public sealed partial class StorageNodeCore : IDisposable
         var bytes = new byte[file.Length];
         int read = file.Read(0, bytes);
         return read == bytes.Length ? bytes : bytes[..read];
+    }
+
+    void DeleteIfExists(string name)
+    {
+        if (_disk.Exists(name))
+            _disk.Delete(name);
     }
 
     /// <summary>Replaces a small file crash-safely: temp file, fsync, rename, directory fsync.</summary>

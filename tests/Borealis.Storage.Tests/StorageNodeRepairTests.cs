@@ -110,6 +110,42 @@ public sealed class StorageNodeRepairTests : BorealisTest
     }
 
     [Fact]
+    public void ReadImagesPagesThroughTheGroupAtTheSegmentScl()
+    {
+        using var cluster = new TestCluster(1, SmallCheckpoints);
+        var map = cluster.MakeMap(1, 1, [1]);
+        cluster.SetMap(map);
+        var node = cluster[1];
+        var writer = new TestWriter(map);
+        var frames = WriteMany(writer, 40, 1);
+        cluster.Append(E1, frames[20].Last, frames);
+        cluster.Tick();
+        Assert.Equal(frames[20].Last, node.Status(0).LogStart);
+
+        var images = new List<PageImage>();
+        var from = new PageId(1);
+        var asOf = Lsn.Zero;
+        do
+        {
+            var response = Assert.IsType<ReadImagesResponse>(node.Request(new ReadImagesRequest(E1, 0, asOf, from, 2)));
+            Assert.Equal(frames[^1].Last, response.AsOf);
+            Assert.True(response.Images.Count <= 2);
+            asOf = response.AsOf;
+            images.AddRange(response.Images);
+            from = response.NextPage;
+        }
+        while (from.Value != 0);
+        Assert.Equal([1u, 2u, 3u, 4u, 5u], images.Select(i => i.Page.Value));
+        foreach (var image in images)
+            Assert.Equal(writer.PageAt(image.Page, asOf), image.Image.ToArray());
+
+        var tooOld = Assert.IsType<ErrorResponse>(node.Request(new ReadImagesRequest(E1, 0, frames[10].Last, new PageId(1), 8)));
+        Assert.Equal(StorageStatus.TooOld, tooOld.Status);
+        var atBase = Assert.IsType<ReadImagesResponse>(node.Request(new ReadImagesRequest(E1, 0, frames[20].Last, new PageId(1), 8)));
+        Assert.All(atBase.Images, i => Assert.Equal(writer.PageAt(i.Page, frames[20].Last), i.Image.ToArray()));
+    }
+
+    [Fact]
     public void ADamagedCheckpointImageIsNeverServedAndTheSegmentRehydrates()
     {
         using var cluster = new TestCluster(2, SmallCheckpoints);
