@@ -147,6 +147,9 @@ public sealed partial class QuorumVolumeCore
         read.Completion(outcome);
     }
 
+    /// <summary>Completes every read in progress with <paramref name="failure"/> (the host is closing).</summary>
+    public void AbortReads(Exception failure) => FailReads(failure);
+
     void FailReads(Exception failure)
     {
         var error = failure as VolumeException ?? new VolumeException("The quorum volume failed.", innerException: failure);
