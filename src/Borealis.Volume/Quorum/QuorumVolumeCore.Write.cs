@@ -13,6 +13,9 @@ public sealed partial class QuorumVolumeCore
     /// <summary>How long an up node that is behind gets before its missing frames are sent again.</summary>
     const long RetransmitQuietMs = 2 * MinBackoffMs;
 
+    /// <summary>An idle member gets an empty append this often (at most a quarter of ReplaceAfter).</summary>
+    long HeartbeatMs => Math.Clamp((long)_options.ReplaceAfter.TotalMilliseconds / 4, MinBackoffMs, 1000);
+
     readonly List<GroupState> _groups = [];
     readonly Dictionary<(uint Group, NodeId Node), Lsn> _acked = [];
     readonly Queue<PendingBatch> _batches = new();
@@ -299,9 +302,10 @@ public sealed partial class QuorumVolumeCore
                         (frames ??= []).Add(frame);
                 }
             }
-            if (!member || (frames is null && !node.Down))
+            if (!member || (frames is null && !node.Down && now - node.LastAppendAt < HeartbeatMs))
                 continue;
-            // A down node gets an empty append as a probe when it lacks nothing we still hold.
+            // A down node gets an empty append as a probe when it lacks nothing we still hold; an idle one as a
+            // heartbeat (liveness for repair, and the piggybacked durable LSN and read horizon).
             SendAppend(node, frames ?? []);
             node.RetryAt = now + (node.Down ? node.Backoff : RetransmitQuietMs);
         }

@@ -155,7 +155,10 @@ public sealed partial class QuorumVolumeCore
         long correlation = _nextCorrelation++;
         _pending[correlation] = new PendingRequest(node.Info.Id, kind, _host.NowMilliseconds, read, mapVersion, group, round);
         if (kind == RequestKind.Append)
+        {
             node.OutstandingAppends++;
+            node.LastAppendAt = _host.NowMilliseconds;
+        }
         _host.Send(node.Info, correlation, request);
     }
 
@@ -234,6 +237,7 @@ public sealed partial class QuorumVolumeCore
         public long RetryAt { get; set; }
         public long Backoff { get; set; } = MinBackoffMs;
         public int OutstandingAppends { get; set; }
+        public long LastAppendAt { get; set; }
         public double LatencyMs { get; set; } = -1;
 
         /// <summary>The node refused our epoch or group: it gets the map before more appends.</summary>
