@@ -123,8 +123,9 @@ public sealed partial class QuorumVolumeCore
         return new AppendResult(first, commit);
     }
 
+    // Nodes may coalesce versions below the horizon: never tell them one above VDL (those frames may yet be truncated).
     void SendAppend(NodeState node, IReadOnlyList<SegmentFrame> frames) =>
-        Send(node, RequestKind.Append, new AppendRequest(_map!.Epoch, _durable, _durablePageCount, _horizon, frames));
+        Send(node, RequestKind.Append, new AppendRequest(_map!.Epoch, _durable, _durablePageCount, Lsn.Min(_horizon, _durable), frames));
 
     /// <summary>Adds groups up to <paramref name="count"/> with a map write; their frames count toward durability once it is on a quorum.</summary>
     VolumeMap AddGroups(uint count)

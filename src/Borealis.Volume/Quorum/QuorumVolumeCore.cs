@@ -64,7 +64,8 @@ public sealed partial class QuorumVolumeCore
         if (!_pending.Remove(correlation, out var request))
             return; // Timed out earlier, or answered twice.
         var node = _nodes[request.Node];
-        bool unreachable = response is ErrorResponse { Status: StorageStatus.Unreachable };
+        // A node that failed (I/O error) serves nothing until restarted: for liveness and repair it is as good as gone.
+        bool unreachable = response is ErrorResponse { Status: StorageStatus.Unreachable or StorageStatus.Failed };
         if (unreachable)
         {
             MarkDown(node);
@@ -76,13 +77,17 @@ public sealed partial class QuorumVolumeCore
             node.LatencyMs = node.LatencyMs < 0 ? latency : (node.LatencyMs * 7 + latency) / 8;
         }
 
-        if (response is ErrorResponse { Status: StorageStatus.StaleEpoch } stale && _state != QuorumVolumeState.Failed)
+        // StaleEpoch to a request sent before this client's own epoch bump (a late recovery read) fences nothing.
+        if (response is ErrorResponse { Status: StorageStatus.StaleEpoch } stale && _state != QuorumVolumeState.Failed
+            && (stale.NodeEpoch > Epoch || request.Epoch == Epoch))
         {
             Fail(new VolumeException($"The volume was fenced by a newer writer (epoch {stale.NodeEpoch}); this writer (epoch {Epoch}) can no longer write."));
             return;
         }
         if (_state == QuorumVolumeState.Failed)
             return;
+        if (response is ErrorResponse { Status: StorageStatus.StaleEpoch })
+            response = new ErrorResponse(StorageStatus.BadRequest, "sent in an older epoch of this writer", Epoch);
 
         switch (request.Kind)
         {
@@ -153,7 +158,7 @@ public sealed partial class QuorumVolumeCore
     void Send(NodeState node, RequestKind kind, StorageRequest request, ReadOperation? read = null, long mapVersion = 0, uint group = 0, int round = 0)
     {
         long correlation = _nextCorrelation++;
-        _pending[correlation] = new PendingRequest(node.Info.Id, kind, _host.NowMilliseconds, read, mapVersion, group, round);
+        _pending[correlation] = new PendingRequest(node.Info.Id, kind, _host.NowMilliseconds, Epoch, read, mapVersion, group, round);
         if (kind == RequestKind.Append)
         {
             node.OutstandingAppends++;
@@ -227,7 +232,7 @@ public sealed partial class QuorumVolumeCore
     }
 
     /// <summary>A request awaiting its answer. MapVersion: the map written (negative: a one-node refresh); Group and Round: a recovery ReadLog.</summary>
-    sealed record PendingRequest(NodeId Node, RequestKind Kind, long SentAt, ReadOperation? Read, long MapVersion, uint Group, int Round);
+    sealed record PendingRequest(NodeId Node, RequestKind Kind, long SentAt, VolumeEpoch Epoch, ReadOperation? Read, long MapVersion, uint Group, int Round);
 
     sealed class NodeState(StorageNodeInfo info)
     {

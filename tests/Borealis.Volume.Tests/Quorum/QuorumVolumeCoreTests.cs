@@ -332,4 +332,28 @@ public sealed class QuorumVolumeCoreTests : BorealisTest
         Assert.Empty(spare.Groups);
         Assert.Equal(b.Commit, dead.Scl(0));
     }
+
+    [Fact]
+    public void PageCountsAndTheReadHorizonFollowCommits()
+    {
+        var cluster = new FakeCluster(6);
+        var (host, core) = Open(cluster, cluster.Options());
+        var one = core.Append(Batch(1, (1, 0x01)));
+        var three = core.Append(Batch(3, (3, 0x03)));
+        var two = core.Append(Batch(2, (2, 0x02)));
+        host.Run(10);
+        Assert.Equal(0u, core.GetPageCount(Lsn.Zero));
+        Assert.Equal(1u, core.GetPageCount(one.Commit));
+        Assert.Equal(3u, core.GetPageCount(three.Commit));
+        Assert.Equal(2u, core.GetPageCount(two.Commit));
+
+        core.SetReadHorizon(three.Commit);
+        Assert.Equal(3u, core.GetPageCount(three.Commit));
+        Assert.Equal(2u, core.GetPageCount(two.Commit));
+        host.Run(1000);
+        var horizons = host.Sent.OfType<AppendRequest>().Select(a => a.ReadHorizon).ToList();
+        Assert.Contains(three.Commit, horizons);
+        Assert.All(cluster.Nodes, n => Assert.Equal(two.Commit, n.KnownDurable));
+        AssertPage(Read(host, core, 3, three.Commit), 0x03);
+    }
 }
