@@ -98,6 +98,14 @@ public sealed partial class QuorumVolume : IVolume
     /// <summary>The volume map the client holds.</summary>
     public VolumeMap? Map { get { lock (_lock) return _core.Map; } }
 
+    /// <inheritdoc cref="QuorumVolumeCore.UpdateFleet"/>
+    public void UpdateFleet(IReadOnlyList<StorageNodeInfo> nodes)
+    {
+        lock (_lock)
+            _core.UpdateFleet(nodes);
+        FlushSends();
+    }
+
     public AppendResult Append(RedoBatch batch)
     {
         AppendResult result;
