@@ -68,6 +68,37 @@ public sealed class StorageNodeRepairTests : BorealisTest
     }
 
     [Fact]
+    public void ACrashAtAnyStepOfACheckpointLosesNothingAcknowledged()
+    {
+        for (int step = 1; ; step++)
+        {
+            using var cluster = new TestCluster(1, SmallCheckpoints);
+            var map = cluster.MakeMap(1, 1, [1]);
+            cluster.SetMap(map);
+            var node = cluster[1];
+            var writer = new TestWriter(map);
+            var frames = WriteMany(writer, 40, 1);
+            cluster.Append(E1, frames[25].Last, frames);
+
+            node.MemoryDisk.FailAfter = step;
+            node.Core.Tick();
+            bool completed = node.MemoryDisk.FailAfter > 0;
+            node.Restart(crash: true);
+
+            var status = node.Status(0);
+            Assert.Equal(frames[^1].Last, status.Scl);
+            Assert.True(status.LogStart == Lsn.Zero || status.LogStart == frames[25].Last, $"step {step}: base {status.LogStart}");
+            AssertPagesFrom(node, writer, E1, status.LogStart, frames[^1].Last);
+            if (completed)
+            {
+                Assert.True(step > 20, $"the checkpoint took only {step - 1} disk steps");
+                Assert.Equal(frames[25].Last, status.LogStart);
+                break;
+            }
+        }
+    }
+
+    [Fact]
     public void ANewMemberHydratesFromImagesAndLogsOfTwoPeers()
     {
         using var cluster = new TestCluster(3, SmallCheckpoints);
