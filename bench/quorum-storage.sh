@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# The quorum storage service against the local volume, side by side in one run on this machine:
+#   - commit latency (sysbench oltp_insert, 1 thread: avg and p95) against the physical floor
+#     (one loopback round trip + one fsync, both measured here),
+#   - throughput with 16 clients (oltp_insert) as a ratio quorum/local (target >= 0.7x),
+#   - redo bytes per transaction stored per copy (log bytes on the 6 nodes / 6 / transactions; target < 1 KiB),
+#   - writer recovery time (SIGKILL, restart, first query answered) after a small and a 10x larger log.
+#
+#   bench/quorum-storage.sh [--time SECONDS] [--table-size ROWS]
+#
+# Needs sysbench and the mariadb client (installed with apt-get when missing). Record the output in
+# docs/benchmarks.md with the command line.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+duration=20
+table_size=10000
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --time) duration="$2"; shift ;;
+    --table-size) table_size="$2"; shift ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "error: unknown option '$1' (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+need=()
+command -v sysbench >/dev/null || need+=(sysbench)
+command -v mariadb >/dev/null || need+=(mariadb-client)
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+work=$(mktemp -d /tmp/borealis-qbench.XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_port() { for _ in $(seq 1 600); do (echo >/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "error: nothing listens on $1" >&2; return 1; }
+password=bench-pw
+"$root/borealis" --help >/dev/null  # builds when needed
+exe="$root/artifacts/bin/Borealis.Cli/release/borealis"
+
+# --- the floor: loopback round trip and fsync on this disk ---
+read -r rtt_us fsync_us < <(/usr/bin/python3 - "$work" <<'PY'
+import os, socket, sys, threading, time
+d = sys.argv[1]
+srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen(1)
+def echo():
+    c, _ = srv.accept()
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    while True:
+        b = c.recv(64)
+        if not b: return
+        c.sendall(b)
+threading.Thread(target=echo, daemon=True).start()
+cl = socket.create_connection(srv.getsockname()); cl.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+n = 2000
+t = time.perf_counter()
+for _ in range(n):
+    cl.sendall(b"x" * 32); cl.recv(64)
+rtt = (time.perf_counter() - t) / n * 1e6
+f = os.open(os.path.join(d, "fsync.probe"), os.O_WRONLY | os.O_CREAT)
+t = time.perf_counter()
+for i in range(500):
+    os.pwrite(f, b"y" * 512, i * 512); os.fdatasync(f)
+fs = (time.perf_counter() - t) / 500 * 1e6
+print(f"{rtt:.0f} {fs:.0f}")
+PY
+)
+floor_us=$((rtt_us + fsync_us))
+
+# --- local volume instance ---
+local_port=$(free_port)
+BOREALIS_PASSWORD="$password" "$exe" instance --volume "$work/local" --port "$local_port" >"$work/local.log" 2>&1 &
+pids+=($!)
+
+# --- 6 storage nodes (zones a, b, c) and a writer on them ---
+nodes_json="$work/nodes.json"
+{
+  echo '{ "pagesPerGroup": 4096, "nodes": ['
+  for i in 1 2 3 4 5 6; do
+    port=$(free_port); zone=$(echo "a b c" | cut -d' ' -f$(( (i - 1) % 3 + 1 )))
+    eval "node_port_$i=$port"
+    echo "  { \"id\": $i, \"zone\": \"$zone\", \"host\": \"127.0.0.1\", \"port\": $port }$([ $i -lt 6 ] && echo ,)"
+    "$exe" storage --data "$work/node-$i" --node-id "$i" --zone "$zone" --port "$port" >"$work/node-$i.log" 2>&1 &
+    pids+=($!)
+  done
+  echo '] }'
+} >"$nodes_json"
+for i in 1 2 3 4 5 6; do eval "wait_port \$node_port_$i"; done
+quorum_port=$(free_port)
+start_writer() {
+  BOREALIS_PASSWORD="$password" "$exe" instance --storage "$nodes_json" --port "$quorum_port" >>"$work/writer.log" 2>&1 &
+  writer_pid=$!
+  pids+=($writer_pid)
+}
+start_writer
+wait_port "$local_port"
+wait_port "$quorum_port"
+for p in "$local_port" "$quorum_port"; do mariadb -h 127.0.0.1 -P "$p" -u admin -p"$password" --skip-ssl -e "CREATE DATABASE sbtest"; done
+
+run() { # port test threads -> "tps avg_ms p95_ms transactions"
+  local port=$1 test=$2 threads=$3
+  local common=(--db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$port" --mysql-user=admin --mysql-password="$password"
+                --mysql-db=sbtest --mysql-ssl=off --tables=1 --table-size="$table_size" --threads="$threads")
+  sysbench "$test" "${common[@]}" cleanup >/dev/null 2>&1 || true
+  sysbench "$test" "${common[@]}" prepare >"$work/prepare.log" 2>&1 || { cat "$work/prepare.log" >&2; return 1; }
+  sysbench "$test" "${common[@]}" --time="$duration" --report-interval=0 --histogram=off run >"$work/run.log" 2>&1 || { cat "$work/run.log" >&2; return 1; }
+  awk '/transactions:/ {gsub(/[()]/,"",$3); tps=$3; n=$2} /avg:/ {avg=$2} /95th percentile:/ {p95=$3} END {print tps, avg, p95, n}' "$work/run.log"
+}
+log_bytes() { cat "$work"/node-*/seg-*.log* 2>/dev/null | wc -c; }
+
+echo "floor: loopback round trip ${rtt_us} us + fdatasync ${fsync_us} us = ${floor_us} us"
+printf '%-28s %12s %12s %8s\n' measure local quorum ratio
+read -r l1tps l1avg l1p95 _ < <(run "$local_port" oltp_insert 1)
+bytes_before=$(log_bytes)
+read -r q1tps q1avg q1p95 q1n < <(run "$quorum_port" oltp_insert 1)
+bytes_after=$(log_bytes)
+printf '%-28s %12s %12s %8s\n' "commit latency avg (ms)" "$l1avg" "$q1avg" "$(awk -v a="$q1avg" -v b="$l1avg" 'BEGIN{printf "%.2fx", a/b}')"
+printf '%-28s %12s %12s %8s\n' "commit latency p95 (ms)" "$l1p95" "$q1p95" "$(awk -v a="$q1p95" -v b="$l1p95" 'BEGIN{printf "%.2fx", a/b}')"
+echo "  quorum commit avg / floor: $(awk -v a="$q1avg" -v f="$floor_us" 'BEGIN{printf "%.1fx (%.0f us vs %d us)", a*1000/f, a*1000, f}')"
+read -r l16tps _ l16p95 _ < <(run "$local_port" oltp_insert 16)
+read -r q16tps _ q16p95 _ < <(run "$quorum_port" oltp_insert 16)
+printf '%-28s %12s %12s %8s\n' "oltp_insert 16 clients tps" "$l16tps" "$q16tps" "$(awk -v a="$q16tps" -v b="$l16tps" 'BEGIN{printf "%.2fx", a/b}')"
+printf '%-28s %12s %12s\n' "  p95 (ms)" "$l16p95" "$q16p95"
+echo "redo stored per transaction per copy: $(awk -v d=$((bytes_after - bytes_before)) -v n="$q1n" 'BEGIN{printf "%.0f bytes", d/6/n}') (oltp_insert, 1 thread, $q1n transactions; log frame headers included)"
+
+recover() { # -> seconds from restart to the first answered query
+  kill -9 "$writer_pid"; wait "$writer_pid" 2>/dev/null || true
+  local t0; t0=$(date +%s.%N)
+  start_writer
+  wait_port "$quorum_port"
+  mariadb -h 127.0.0.1 -P "$quorum_port" -u admin -p"$password" --skip-ssl -N -e "SELECT COUNT(*) FROM sbtest.sbtest1" >/dev/null
+  awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.2f", b-a}'
+}
+small=$(log_bytes)
+r1=$(recover)
+sysbench oltp_insert --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$quorum_port" --mysql-user=admin --mysql-password="$password" \
+  --mysql-db=sbtest --mysql-ssl=off --tables=1 --table-size="$table_size" --threads=16 --time=$((duration * 3)) --report-interval=0 run >/dev/null 2>&1
+large=$(log_bytes)
+r2=$(recover)
+echo "writer recovery (SIGKILL -> first query answered, process start included): ${r1} s with $((small / 1048576)) MiB of log on the nodes, ${r2} s with $((large / 1048576)) MiB"
+echo "time=${duration}s table_size=$table_size"
