@@ -1,0 +1,193 @@
+using Borealis.Storage;
+using Borealis.Storage.Protocol;
+
+namespace Borealis.Simulation.Tests;
+
+/// <summary>
+/// One storage node in the simulation: a real <see cref="StorageNodeCore"/> over a <see cref="SimDisk"/>. Requests
+/// are handled as they arrive; a flush follows a burst of them a little later (group commit); Tick runs every few
+/// virtual milliseconds. A crash drops the core and crashes the disk; a restart opens a new core on the same disk.
+/// </summary>
+public sealed class SimNodeHost : ISimEndpoint, IStorageNodeHost
+{
+    readonly SimScheduler _scheduler;
+    readonly SimNetwork _network;
+    readonly SimRandom _random;
+    readonly SimTrace _trace;
+    readonly Func<StorageNodeOptions> _options;
+    readonly Dictionary<ulong, SimExchange> _unanswered = [];
+    StorageNodeCore? _core;
+    int _incarnation;
+    bool _flushScheduled;
+
+    public SimNodeHost(StorageNodeInfo info, SimScheduler scheduler, SimNetwork network, SimRandom random, SimTrace trace, Func<StorageNodeOptions> options)
+    {
+        Info = info;
+        _scheduler = scheduler;
+        _network = network;
+        _random = random;
+        _trace = trace;
+        _options = options;
+        network.Register(this);
+    }
+
+    public StorageNodeInfo Info { get; }
+
+    public int Id => Info.Id.Value;
+
+    public SimDisk Disk { get; private set; } = new();
+
+    public bool IsUp => _core is not null;
+
+    /// <summary>Lost for good: its disk was wiped and it never comes back.</summary>
+    public bool IsLost { get; private set; }
+
+    public StorageNodeCore? Core => _core;
+
+    public long NowMilliseconds => _scheduler.NowMilliseconds;
+
+    /// <summary>Called when a core method throws something that is not an injected I/O error: a bug to report.</summary>
+    public Action<string, Exception>? OnCoreFault { get; set; }
+
+    /// <summary>Called after the node crashed on an injected I/O error (the simulation restarts it later).</summary>
+    public Action? OnIoCrash { get; set; }
+
+    public void Start()
+    {
+        if (_core is not null || IsLost)
+            return;
+        var core = new StorageNodeCore(_options(), Disk, this);
+        int incarnation = ++_incarnation;
+        _trace.Add($"node {Id} start (incarnation {incarnation})");
+        _core = core;
+        if (!Guard(core.Open, "Open"))
+            return;
+        ScheduleTick(incarnation);
+    }
+
+    /// <summary>Power loss: the core is dropped without a word, unsynced disk writes are partly lost or torn.</summary>
+    public void Crash()
+    {
+        if (_core is null)
+            return;
+        _trace.Add($"node {Id} crash");
+        _core = null;
+        _incarnation++;
+        _unanswered.Clear();
+        _flushScheduled = false;
+        Disk.Crash(_random);
+    }
+
+    public void Lose()
+    {
+        Crash();
+        Disk.Wipe();
+        IsLost = true;
+        _trace.Add($"node {Id} lost for good");
+    }
+
+    public void Deliver(SimExchange exchange)
+    {
+        var core = _core!;
+        ulong requestId = (ulong)exchange.Id;
+        _unanswered[requestId] = exchange;
+        _trace.Add($"node {Id} handle #{exchange.Id}", exchange.Request);
+        if (!Guard(() => core.Handle(new RequestContext(exchange.From, requestId), exchange.Request), "Handle"))
+            return;
+        ScheduleFlush();
+    }
+
+    public void Reply(RequestContext context, StorageResponse response)
+    {
+        if (!_unanswered.Remove(context.RequestId, out var exchange))
+            throw new SimulationViolationException($"node {Id} replied to request #{context.RequestId}, which it is not holding (answered twice, or never received): {Describe.Response(response)}");
+        _network.Reply(exchange, response);
+    }
+
+    public void SendToPeer(StorageNodeInfo peer, long correlation, StorageRequest request)
+    {
+        var core = _core;
+        int incarnation = _incarnation;
+        _network.Send(Id, peer.Id.Value, request, response =>
+        {
+            if (_core != core || incarnation != _incarnation || core is null)
+                return;
+            _trace.Add($"node {Id} peer answer c{correlation}", response);
+            if (Guard(() => core.OnPeerResponse(correlation, response), "OnPeerResponse"))
+                ScheduleFlush();
+        });
+    }
+
+    /// <summary>Requests handled and still not answered.</summary>
+    public IEnumerable<SimExchange> Unanswered => _unanswered.Values;
+
+    void ScheduleFlush()
+    {
+        var core = _core;
+        if (core is null || _flushScheduled || !core.HasUnsyncedWrites)
+            return;
+        _flushScheduled = true;
+        int incarnation = _incarnation;
+        _scheduler.After(_random.NextInt64(100, 1_500), () =>
+        {
+            if (incarnation != _incarnation || _core is null)
+                return;
+            _flushScheduled = false;
+            Guard(_core.Flush, "Flush");
+        });
+    }
+
+    void ScheduleTick(int incarnation)
+    {
+        _scheduler.After(_random.NextInt64(3_000, 7_000), () =>
+        {
+            if (incarnation != _incarnation || _core is null)
+                return;
+            if (Guard(_core.Tick, "Tick"))
+                ScheduleFlush();
+            ScheduleTick(incarnation);
+        });
+    }
+
+    /// <summary>
+    /// Runs a core method. An injected I/O error crashes the node (crash-only: it restarts later); anything else is
+    /// a core bug, reported with the seed. <see cref="NotImplementedException"/> passes through (the core is a stub).
+    /// </summary>
+    bool Guard(Action action, string what)
+    {
+        int errorsBefore = Disk.InjectedErrors;
+        try
+        {
+            action();
+            if (Disk.InjectedErrors > errorsBefore)
+            {
+                // The core survived the error itself; crash-only: a node that saw an I/O error restarts.
+                _trace.Add($"node {Id} {what} hit an injected I/O error; restarting it");
+                Crash();
+                OnIoCrash?.Invoke();
+                return false;
+            }
+            return true;
+        }
+        catch (NotImplementedException)
+        {
+            throw;
+        }
+        catch (SimulationViolationException)
+        {
+            throw;
+        }
+        catch (Exception e) when (Disk.InjectedErrors > errorsBefore)
+        {
+            _trace.Add($"node {Id} {what} failed on an injected I/O error: {e.GetType().Name}: {e.Message}");
+            Crash();
+            OnIoCrash?.Invoke();
+            return false;
+        }
+        catch (Exception e)
+        {
+            OnCoreFault?.Invoke($"node {Id} {what}", e);
+            throw new SimulationViolationException($"node {Id}: StorageNodeCore.{what} threw {e.GetType().Name}: {e.Message}", e);
+        }
+    }
+}

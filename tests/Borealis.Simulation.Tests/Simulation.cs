@@ -1,0 +1,307 @@
+using System.Globalization;
+using System.Text;
+using Borealis.Common;
+using Borealis.Storage;
+using Borealis.Storage.Protocol;
+using Borealis.Volume.Quorum;
+
+namespace Borealis.Simulation.Tests;
+
+/// <summary>
+/// One seeded run: 7 storage nodes (6 per group, one spare) and the writers, on virtual time. Phases: open, chaos
+/// (workload + faults), heal, quiesce, final checks. Every random choice comes from the seed, so a seed replays
+/// exactly. A broken invariant throws <see cref="SimulationViolationException"/>; <see cref="Run"/> wraps it with
+/// the seed, the fault plan and the last events of the trace.
+/// </summary>
+public sealed partial class Simulation
+{
+    const long Ms = 1_000;
+    const int NodeCount = 7;
+    static readonly string[] s_zones = ["a", "b", "c", "a", "b", "c", "a"];
+
+    readonly int _seed;
+    readonly SimRandom _random;
+    readonly SimRandom _faults;
+    readonly SimScheduler _scheduler = new();
+    readonly SimTrace _trace;
+    readonly SimNetwork _network;
+    readonly List<SimNodeHost> _nodes = [];
+    readonly List<SimWriter> _writers = [];
+    readonly List<ModelBatch> _acknowledged = [];
+    readonly Workload _workload;
+    readonly int _pageSize;
+    readonly uint _pagesPerGroup;
+    readonly long _chaosMicros;
+    readonly Plan _plan;
+    readonly StringBuilder _faultLog = new();
+    long _nextBatchId;
+    SimWriter? _current;
+    SimWriter? _lastOpened;
+    Lsn _horizon;
+    bool _healed;
+    bool _appending = true;
+    ThreeDownEpisode? _episode;
+
+    public Simulation(int seed, double scale = 1.0)
+    {
+        _seed = seed;
+        var root = new SimRandom((ulong)seed);
+        _random = root.Fork();
+        _faults = root.Fork();
+        _trace = new SimTrace(_scheduler);
+        _network = new SimNetwork(_scheduler, root.Fork(), _trace);
+        _pageSize = _random.Chance(0.5) ? 256 : 512;
+        _pagesPerGroup = (uint)_random.Next(4, 17);
+        uint maxPages = _pagesPerGroup * (uint)_random.Next(2, 7);
+        _workload = new Workload(root.Fork(), _pagesPerGroup, maxPages);
+        _chaosMicros = (long)(_random.NextInt64(400, 1_200) * Ms * scale);
+        _plan = new Plan(
+            Crashes: _faults.Chance(0.8),
+            Partitions: _faults.Chance(0.5),
+            WriterCrash: _faults.Chance(0.35),
+            StaleWriter: _faults.Chance(0.3),
+            LoseNode: _faults.Chance(0.15),
+            ThreeDown: _faults.Chance(0.15),
+            BitFlips: _faults.Chance(0.25),
+            IoErrors: _faults.Chance(0.1));
+        _network.DropRate = _faults.Chance(0.5) ? 0.0 : 0.01;
+
+        for (int i = 1; i <= NodeCount; i++)
+        {
+            var info = new StorageNodeInfo(new NodeId(i), s_zones[i - 1], $"sim:{i}");
+            var nodeRandom = root.Fork();
+            var host = new SimNodeHost(info, _scheduler, _network, nodeRandom, _trace, () => new StorageNodeOptions
+            {
+                Id = info.Id,
+                Zone = info.Zone,
+                GossipInterval = TimeSpan.FromMilliseconds(20),
+                CheckpointBytes = 16 << 10,
+                ScrubBytesPerTick = 4 << 10,
+            });
+            host.OnIoCrash = () => _scheduler.After(_faults.NextInt64(5, 50) * Ms, host.Start);
+            _nodes.Add(host);
+        }
+    }
+
+    public long EventsRun => _scheduler.EventsRun;
+
+    public ulong Fingerprint => _trace.Fingerprint;
+
+    /// <summary>Which faults this seed injects.</summary>
+    sealed record Plan(bool Crashes, bool Partitions, bool WriterCrash, bool StaleWriter, bool LoseNode, bool ThreeDown, bool BitFlips, bool IoErrors);
+
+    sealed record ThreeDownEpisode(HashSet<int> Down, long Start)
+    {
+        public bool Over { get; set; }
+    }
+
+    /// <summary>Runs the seed to the end; throws <see cref="SimulationFailureException"/> on a broken invariant.</summary>
+    public void Run()
+    {
+        try
+        {
+            RunPhases();
+        }
+        catch (NotImplementedException)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            throw new SimulationFailureException(_seed, Report(e), e);
+        }
+    }
+
+    string Report(Exception e)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"Simulation seed {_seed} failed at {_scheduler.NowMicros / 1000.0:F3}ms (virtual): {e.Message}\n");
+        text.Append(CultureInfo.InvariantCulture, $"Replay: SIM_SEED={_seed} ./test.sh --filter Simulation\n");
+        text.Append(CultureInfo.InvariantCulture, $"Setup: pageSize={_pageSize} pagesPerGroup={_pagesPerGroup} chaos={_chaosMicros / 1000}ms plan={_plan} drop={_network.DropRate}\n");
+        text.Append("Faults:\n").Append(_faultLog);
+        text.Append("Last events:\n").Append(_trace.Format(60));
+        return text.ToString();
+    }
+
+    void Fault(string what)
+    {
+        _faultLog.Append(CultureInfo.InvariantCulture, $"  {_scheduler.NowMicros / 1000.0,10:F3}ms {what}\n");
+        _trace.Add("FAULT " + what);
+    }
+
+    void RunPhases()
+    {
+        foreach (var node in _nodes)
+            node.Start();
+        StartWriter();
+        ScheduleWorkload();
+        ScheduleFaults();
+
+        long chaosEnd = _scheduler.NowMicros + _chaosMicros;
+        _scheduler.RunUntil(chaosEnd);
+
+        Heal();
+        _scheduler.RunUntil(_scheduler.NowMicros + 150 * Ms);
+        _appending = false;
+        Quiesce();
+        FinalChecks();
+    }
+
+    // ---- writers -------------------------------------------------------------------------------------------
+
+    void StartWriter()
+    {
+        var options = new QuorumVolumeOptions
+        {
+            Nodes = [.. _nodes.Select(n => n.Info)],
+            PageSize = _pageSize,
+            PagesPerGroup = _pagesPerGroup,
+            CreateIfMissing = true,
+            ReplaceAfter = TimeSpan.FromMilliseconds(1_500),
+            HedgeAfter = TimeSpan.FromMilliseconds(20),
+            RequestTimeout = TimeSpan.FromMilliseconds(300),
+        };
+        var writer = new SimWriter(_writers.Count + 1, options, _scheduler, _network, _random.Fork(), _trace)
+        {
+            Opened = OnOpened,
+            Acknowledged = OnAcknowledged,
+        };
+        _writers.Add(writer);
+        _current = writer;
+        writer.Start();
+    }
+
+    void OnOpened(SimWriter writer)
+    {
+        var vdl = writer.RecoveredLsn;
+        var predecessor = _lastOpened;
+        if (predecessor is null)
+        {
+            writer.History = new PageHistory(_pageSize);
+            if (vdl != Lsn.Zero)
+                throw new SimulationViolationException($"writer {writer.Index} opened a new volume at VDL {vdl}, not 0");
+        }
+        else
+        {
+            if (!predecessor.History!.IsCommitPoint(vdl))
+                throw new SimulationViolationException($"writer {writer.Index} recovered VDL {vdl}, which is not a commit point of writer {predecessor.Index}'s batches (half a batch, or an LSN never written)");
+            writer.History = predecessor.History.CutAt(vdl);
+        }
+        foreach (var previous in _writers)
+        {
+            if (previous != writer && previous.History is not null && previous.OpenedEpoch >= writer.OpenedEpoch)
+                throw new SimulationViolationException($"writer {writer.Index} opened in epoch {writer.OpenedEpoch}, not above writer {previous.Index}'s epoch {previous.OpenedEpoch}");
+        }
+        foreach (var batch in _acknowledged)
+        {
+            if (!writer.History.Contains(batch.Id))
+                throw new SimulationViolationException($"lost acknowledged commit: writer {batch.Writer} acknowledged batch #{batch.Id} ({batch.First}..{batch.Commit}), but writer {writer.Index} recovered VDL {vdl} without it");
+        }
+        writer.StartAckTracking();
+        _trace.Add($"writer {writer.Index} opened: epoch {writer.OpenedEpoch} VDL {vdl} page count {writer.Core.GetPageCount(vdl)}");
+        uint expectedCount = writer.History.PageCountAt(vdl);
+        uint count = writer.Core.GetPageCount(vdl);
+        if (count != expectedCount)
+            throw new SimulationViolationException($"writer {writer.Index} recovered page count {count} at VDL {vdl}; the model has {expectedCount}");
+        foreach (var other in _writers)
+        {
+            if (other != writer && other.Alive)
+                other.Superseded = true;
+        }
+        _lastOpened = writer;
+        _horizon = Lsn.Zero;
+
+        // All or nothing: pages of the last batches kept and of the first batches voided read as the model says.
+        if (predecessor is not null)
+        {
+            var candidates = predecessor.History!.Batches.Where(b => b.Commit <= vdl).TakeLast(2)
+                .Concat(predecessor.History.Batches.Where(b => b.Commit > vdl).Take(2));
+            foreach (uint page in candidates.SelectMany(b => b.Pages.Select(p => p.Page)).Distinct())
+                writer.Read(page, vdl, mustSucceed: false);
+        }
+    }
+
+    void OnAcknowledged(SimWriter writer, ModelBatch batch)
+    {
+        _acknowledged.Add(batch);
+        if (_lastOpened is { } latest && latest != writer && !latest.History!.Contains(batch.Id))
+        {
+            throw new SimulationViolationException(
+                $"stale writer {writer.Index} (epoch {writer.OpenedEpoch}) acknowledged batch #{batch.Id} ({batch.First}..{batch.Commit}) " +
+                $"that writer {latest.Index} (epoch {latest.OpenedEpoch}, recovered VDL {latest.RecoveredLsn}) does not have: two writers accepted, an acknowledged commit is lost");
+        }
+        if (_episode is { Over: false } episode)
+        {
+            var map = writer.Core.Map;
+            if (map is not null && batch.Pages.Count > 0 && _batchAppendTimes.TryGetValue(batch.Id, out long appended) && appended > episode.Start)
+            {
+                foreach (uint group in batch.Pages.Select(p => map.GroupOf(new PageId(p.Page))).Distinct())
+                {
+                    if (group >= map.Groups.Length)
+                        continue;
+                    var members = map.Groups[(int)group];
+                    int down = members.Members.Count(m => episode.Down.Contains(m.Value));
+                    if (down >= 3 && !members.InTransition)
+                        throw new SimulationViolationException($"writer {writer.Index} acknowledged batch #{batch.Id} ({batch.First}..{batch.Commit}) appended while 3 members of group {group} ({string.Join(",", members.Members)}) were down: no write quorum was possible");
+                }
+            }
+        }
+    }
+
+    readonly Dictionary<long, long> _batchAppendTimes = [];
+
+    // ---- workload ------------------------------------------------------------------------------------------
+
+    void ScheduleWorkload()
+    {
+        _scheduler.After(_random.NextInt64(1_000, 6_000), () =>
+        {
+            WorkloadStep();
+            ScheduleWorkload();
+        });
+    }
+
+    void WorkloadStep()
+    {
+        foreach (var writer in _writers)
+        {
+            if (!writer.Alive || writer.History is null || writer.Core.State != QuorumVolumeState.Open)
+                continue;
+            bool current = writer == _lastOpened;
+            if (_appending && (current || _random.Chance(0.3)) && writer.History.Batches.Count(b => b.Commit > writer.ReportedDurable) < 16)
+            {
+                var (batch, images) = _workload.Next(writer.History);
+                long id = ++_nextBatchId;
+                if (writer.Append(batch, images, id) is not null)
+                    _batchAppendTimes[id] = _scheduler.NowMicros;
+            }
+            if (current && _random.Chance(0.5))
+                ReadSomething(writer, mustSucceed: false);
+        }
+    }
+
+    void ReadSomething(SimWriter writer, bool mustSucceed)
+    {
+        var history = writer.History!;
+        var vdl = writer.ReportedDurable;
+        var points = history.Batches.Where(b => b.Commit <= vdl && b.Commit >= _horizon).Select(b => b.Commit).ToList();
+
+        // Move the read horizon now and then, while no read is in flight.
+        if (writer.ReadsInFlight == 0 && _random.Chance(0.1) && points.Count > 40)
+        {
+            _horizon = points[^30];
+            writer.Core.SetReadHorizon(_horizon);
+            points.RemoveAll(p => p < _horizon);
+            _trace.Add($"writer {writer.Index} read horizon {_horizon}");
+        }
+
+        var asOf = points.Count == 0 || _random.Chance(0.3) ? vdl : _random.Pick(points);
+        uint pageCount = Math.Max(1, history.PageCountAt(asOf));
+        writer.Read((uint)_random.Next(1, (int)pageCount + 1), asOf, mustSucceed);
+
+        var countAt = Lsn.Max(asOf, writer.RecoveredLsn);
+        uint count = writer.Core.GetPageCount(countAt);
+        if (count != history.PageCountAt(countAt))
+            throw new SimulationViolationException($"writer {writer.Index}: GetPageCount({countAt}) = {count}, the model has {history.PageCountAt(countAt)}");
+    }
+}
