@@ -13,6 +13,9 @@ public sealed record ClusterState
     /// <summary>The MySQL endpoint clients use (for now the writer's port).</summary>
     public int Port { get; init; }
 
+    /// <summary>"quorum" (storage nodes) or "local" (a volume on the instance's disk).</summary>
+    public string Storage { get; init; } = "quorum";
+
     public string User { get; init; } = "admin";
 
     public DateTimeOffset StartedAt { get; init; }
@@ -63,6 +66,12 @@ public sealed record ProcessState
     public int Port { get; init; }
 
     public int Restarts { get; set; }
+
+    /// <summary>The availability zone of a storage node; null for other roles.</summary>
+    public string? Zone { get; init; }
+
+    /// <summary>The storage node id, for role "storage".</summary>
+    public int NodeId { get; init; }
 }
 
 public enum ProcessStatus

@@ -8,7 +8,9 @@ namespace Borealis.Hosting;
 /// DIR/cluster.json       topology and process state, written by the supervisor
 /// DIR/admin-password     the generated administrator password (mode 0600), when none was given
 /// DIR/tls/               the self-signed certificate of the MySQL endpoints
-/// DIR/volume/            the volume (local redo log and page store)
+/// DIR/storage/nodes.json the storage fleet (ids, zones, ports), created once
+/// DIR/storage/node-N/    storage node N's segments
+/// DIR/volume/            the local volume, when the cluster runs without storage nodes (--storage-nodes 0)
 /// DIR/logs/              one log file per process
 /// DIR/.lock              held by the running supervisor
 /// </code>
@@ -26,6 +28,13 @@ public sealed class DataDirectory
     public string TlsDirectory => Path.Combine(Root, "tls");
 
     public string VolumeDirectory => Path.Combine(Root, "volume");
+
+    public string StorageDirectory => Path.Combine(Root, "storage");
+
+    public string TopologyFile => Path.Combine(StorageDirectory, "nodes.json");
+
+    public string StorageNodeDirectory(int nodeId) =>
+        Path.Combine(StorageDirectory, "node-" + nodeId.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     public string LogDirectory => Path.Combine(Root, "logs");
 

@@ -2,6 +2,7 @@ using Borealis.Engine;
 using Borealis.MySql;
 using Borealis.Sql;
 using Borealis.Volume;
+using Borealis.Volume.Quorum;
 using Microsoft.Extensions.Logging;
 
 namespace Borealis.Hosting;
@@ -40,20 +41,10 @@ public sealed class InstanceHost : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(loggerFactory);
         var logger = loggerFactory.CreateLogger("Borealis.Instance");
 
-        LocalVolume volume;
-        try
-        {
-            // The volume's in-memory redo is sized from the instance's cache setting, so that one knob bounds memory.
-            var volumeOptions = new LocalVolumeOptions
-            {
-                MaxMemoryRedoBytes = Math.Clamp(options.CacheBytes / 4, 4L << 20, 64L << 20),
-            };
-            volume = await LocalVolume.OpenAsync(options.VolumeDirectory, volumeOptions, cancellationToken);
-        }
-        catch (VolumeException ex)
-        {
-            throw new HostingException($"cannot open the volume at '{options.VolumeDirectory}': {ex.Message}", ex);
-        }
+        IVolume volume = options.StorageTopologyFile is { } topologyFile
+            ? await OpenQuorumVolumeAsync(options, topologyFile, loggerFactory, cancellationToken)
+            : await OpenLocalVolumeAsync(options, cancellationToken);
+        string volumeName = options.StorageTopologyFile is null ? options.VolumeDirectory! : $"quorum ({options.StorageTopologyFile})";
 
         Database? database = null;
         try
@@ -83,7 +74,7 @@ public sealed class InstanceHost : IAsyncDisposable
                 await server.DisposeAsync();
                 throw new HostingException($"cannot listen on {options.EndPoint}: {ex.Message}", ex);
             }
-            Log.InstanceServing(logger, options.Id, $"127.0.0.1:{server.Port}", options.VolumeDirectory, volume.DurableLsn.ToString());
+            Log.InstanceServing(logger, options.Id, $"127.0.0.1:{server.Port}", volumeName, volume.DurableLsn.ToString());
             return new InstanceHost(options.Id, volume, database, server, logger);
         }
         catch
@@ -92,6 +83,51 @@ public sealed class InstanceHost : IAsyncDisposable
                 await database.DisposeAsync();
             await volume.DisposeAsync();
             throw;
+        }
+    }
+
+    static async Task<IVolume> OpenLocalVolumeAsync(InstanceOptions options, CancellationToken cancellationToken)
+    {
+        var directory = options.VolumeDirectory ?? throw new HostingException("an instance needs a volume directory or a storage topology");
+        try
+        {
+            // The volume's in-memory redo is sized from the instance's cache setting, so that one knob bounds memory.
+            var volumeOptions = new LocalVolumeOptions
+            {
+                MaxMemoryRedoBytes = Math.Clamp(options.CacheBytes / 4, 4L << 20, 64L << 20),
+            };
+            return await LocalVolume.OpenAsync(directory, volumeOptions, cancellationToken);
+        }
+        catch (VolumeException ex)
+        {
+            throw new HostingException($"cannot open the volume at '{directory}': {ex.Message}", ex);
+        }
+    }
+
+    static async Task<IVolume> OpenQuorumVolumeAsync(
+        InstanceOptions options, string topologyFile, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var topology = StorageTopology.TryRead(topologyFile)
+            ?? throw new HostingException($"the storage topology '{topologyFile}' does not exist");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.StorageOpenTimeout);
+        try
+        {
+            return await QuorumVolume.OpenAsync(new QuorumVolumeOptions
+            {
+                Nodes = topology.ToNodeInfos(),
+                PagesPerGroup = topology.PagesPerGroup,
+                Logger = loggerFactory.CreateLogger("Borealis.Volume"),
+            }, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HostingException(
+                $"no quorum of storage nodes answered within {options.StorageOpenTimeout.TotalSeconds:0} s (nodes: {string.Join(", ", topology.Nodes.Select(n => n.Address))})");
+        }
+        catch (VolumeException ex)
+        {
+            throw new HostingException($"cannot open the quorum volume: {ex.Message}", ex);
         }
     }
 

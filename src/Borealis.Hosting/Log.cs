@@ -17,6 +17,15 @@ internal static partial class Log
     [LoggerMessage(8004, LogLevel.Error, "{Id} could not start (exit code {ExitCode}); see {LogFile}")]
     public static partial void ChildFailedToStart(ILogger logger, string id, int exitCode, string logFile);
 
+    [LoggerMessage(8005, LogLevel.Information, "Storage node {NodeId} retired; stopping it")]
+    public static partial void StorageNodeRetired(ILogger logger, int nodeId);
+
+    [LoggerMessage(8006, LogLevel.Error, "Storage node {NodeId} keeps dying at start: declared lost; node {NewNodeId} added in zone {Zone} to take its segments")]
+    public static partial void StorageNodeLost(ILogger logger, int nodeId, int newNodeId, string zone);
+
+    [LoggerMessage(8007, LogLevel.Warning, "Cannot read the storage topology: {Message}")]
+    public static partial void TopologyUnreadable(ILogger logger, string message);
+
     [LoggerMessage(8010, LogLevel.Information, "Instance {Id} serving MySQL on {EndPoint} (volume {Volume}, durable LSN {Lsn})")]
     public static partial void InstanceServing(ILogger logger, string id, string endPoint, string volume, string lsn);
 

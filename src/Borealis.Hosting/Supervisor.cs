@@ -5,8 +5,10 @@ namespace Borealis.Hosting;
 
 /// <summary>
 /// Runs a local cluster as supervised child processes (each role its own OS process, so a crash is a real crash):
-/// starts them, restarts one that dies, keeps <c>cluster.json</c> current, and stops them all on shutdown.
-/// Today the cluster is one writer instance on a local volume; later roles join the same way.
+/// the storage nodes of <c>DIR/storage/nodes.json</c>, then the writer instance. It restarts a process that dies,
+/// follows changes of the storage topology (a node added or retired by <c>borealis storage replace</c>), replaces a
+/// storage node that keeps dying at start (its disk is gone: a new node in the same zone takes its place and the
+/// writer moves its segments there), keeps <c>cluster.json</c> current, and stops everything on shutdown.
 /// </summary>
 public sealed partial class Supervisor
 {
@@ -14,89 +16,275 @@ public sealed partial class Supervisor
     public const int ConfigurationExitCode = 2;
 
     static readonly TimeSpan s_stopGrace = TimeSpan.FromSeconds(10);
+    static readonly TimeSpan s_topologyPoll = TimeSpan.FromMilliseconds(500);
 
     readonly SupervisorOptions _options;
     readonly DataDirectory _data;
     readonly ILogger _logger;
-    readonly ClusterState _state;
     readonly Lock _stateLock = new();
+    ClusterState _state = new();
 
     /// <summary>Processes that have accepted connections at least once: a later exit is a crash, not a start-up failure.</summary>
     readonly HashSet<string> _everRunning = [];
+
+    /// <summary>Supervision of each storage node, cancelled when the node is retired.</summary>
+    readonly Dictionary<int, (CancellationTokenSource Stop, Task<bool> Run)> _nodes = [];
 
     public Supervisor(SupervisorOptions options, ILogger logger)
     {
         _options = options;
         _data = options.Data;
         _logger = logger;
-        _state = new ClusterState
-        {
-            SupervisorPid = Environment.ProcessId,
-            Port = options.Port,
-            StartedAt = DateTimeOffset.UtcNow,
-            Processes =
-            [
-                new ProcessState { Id = "writer-1", Role = "writer", Port = options.Port, State = ProcessStatus.Starting },
-            ],
-        };
     }
 
     /// <summary>Runs until <paramref name="cancellationToken"/> fires (Ctrl-C, SIGTERM), then stops every child.</summary>
     /// <returns>0 after a clean stop; 1 when a child could not start at all.</returns>
+    /// <exception cref="HostingException">The directory is in use, or the storage options or topology are invalid.</exception>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         using var dirLock = AcquireDirectoryLock();
+        var topology = LoadOrCreateTopology();
+        var writer = new ProcessState { Id = "writer-1", Role = "writer", Port = _options.Port, State = ProcessStatus.Starting };
+        _state = new ClusterState
+        {
+            SupervisorPid = Environment.ProcessId,
+            Port = _options.Port,
+            StartedAt = DateTimeOffset.UtcNow,
+            Storage = topology is null ? "local" : "quorum",
+            Processes = [writer],
+        };
         WriteState();
-        var tasks = _state.Processes.Select(p => SuperviseAsync(p, cancellationToken)).ToArray();
-        var results = await Task.WhenAll(tasks);
+
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task<bool> follow = Task.FromResult(true);
+        if (topology is not null)
+        {
+            SyncStorageNodes(topology, stopping.Token);
+            // The writer opens the volume from a quorum of nodes: start it once they listen (it would retry anyway).
+            await WaitForStorageAsync(stopping.Token);
+            follow = FollowTopologyAsync(stopping.Token);
+        }
+
+        bool writerOk = await SuperviseAsync(writer, topology is not null, stopping.Token);
+        // The writer only returns early when it could not start: stop the rest too.
+        await stopping.CancelAsync();
+        bool ok = writerOk & await follow;
+#pragma warning disable VSTHRD003 // the node supervision tasks were started by this object, above
+        Task<bool>[] nodes;
+        lock (_stateLock)
+            nodes = [.. _nodes.Values.Select(n => n.Run)];
+        foreach (var result in await Task.WhenAll(nodes))
+#pragma warning restore VSTHRD003
+            ok &= result;
         WriteState();
-        return results.All(ok => ok) ? 0 : 1;
+        return ok ? 0 : 1;
     }
 
-    async Task<bool> SuperviseAsync(ProcessState process, CancellationToken cancellationToken)
+    StorageTopology? LoadOrCreateTopology()
     {
-        var backoff = TimeSpan.FromMilliseconds(100);
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            using var child = StartChild(process);
-            UpdateState(() => { process.Pid = child.Id; process.State = ProcessStatus.Starting; });
-            var ready = WaitUntilListeningAsync(process, child, cancellationToken);
+        var topology = StorageTopology.TryRead(_data.TopologyFile);
+        if (topology is not null)
+            return topology;
+        // A cluster created without storage nodes keeps its local volume.
+        if (_options.StorageNodes == 0 || Directory.Exists(_data.VolumeDirectory))
+            return null;
+        topology = StorageTopology.CreateLocal(_options.StorageNodes, _options.Zones, _options.PagesPerGroup);
+        topology.Write(_data.TopologyFile);
+        return topology;
+    }
 
+    /// <summary>Starts supervising nodes new in the topology and stops retired ones.</summary>
+    void SyncStorageNodes(StorageTopology topology, CancellationToken cancellationToken)
+    {
+        lock (_stateLock)
+        {
+            foreach (var node in topology.Nodes)
+            {
+                bool supervised = _nodes.TryGetValue(node.Id, out var running);
+                if (!node.Retired && !supervised && node.Host is "127.0.0.1" or "localhost")
+                {
+                    var process = new ProcessState
+                    {
+                        Id = StorageProcessId(node.Id),
+                        Role = "storage",
+                        Port = node.Port,
+                        Zone = node.Zone,
+                        NodeId = node.Id,
+                        State = ProcessStatus.Starting,
+                    };
+                    _state.Processes.Add(process);
+                    var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    _nodes[node.Id] = (stop, SuperviseStorageAsync(process, stop.Token));
+                }
+                else if (node.Retired && supervised && !running.Stop.IsCancellationRequested)
+                {
+                    Log.StorageNodeRetired(_logger, node.Id);
+                    running.Stop.Cancel();
+                    _state.Processes.RemoveAll(p => p.Id == StorageProcessId(node.Id));
+                }
+            }
+            WriteState();
+        }
+    }
+
+    static string StorageProcessId(int nodeId) => "storage-" + nodeId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    async Task WaitForStorageAsync(CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!cancellationToken.IsCancellationRequested && deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            lock (_stateLock)
+            {
+                if (_state.Processes.Where(p => p.Role == "storage").All(p => p.State is ProcessStatus.Running or ProcessStatus.Failed))
+                    return;
+            }
             try
             {
-                await child.WaitForExitAsync(cancellationToken);
+                await Task.Delay(50, cancellationToken);
             }
             catch (OperationCanceledException)
             {
-                await StopChildAsync(child);
-                UpdateState(() => { process.State = ProcessStatus.Stopped; process.Pid = 0; });
-                await ready;
-                return true;
+                return;
             }
-            await ready;
+        }
+    }
 
-            int code = child.ExitCode;
-            if (code == ConfigurationExitCode && process.Restarts == 0 && !_everRunning.Contains(process.Id))
-            {
-                Log.ChildFailedToStart(_logger, process.Id, code, _data.LogFile(process.Id));
-                UpdateState(() => { process.State = ProcessStatus.Failed; process.Pid = 0; });
-                return false;
-            }
-
-            Log.ChildExited(_logger, process.Id, code);
-            UpdateState(() => { process.State = ProcessStatus.Restarting; process.Pid = 0; process.Restarts++; });
+    /// <summary>Re-reads the topology file and applies changes until stopped.</summary>
+    async Task<bool> FollowTopologyAsync(CancellationToken cancellationToken)
+    {
+        var lastWrite = File.GetLastWriteTimeUtc(_data.TopologyFile);
+        while (!cancellationToken.IsCancellationRequested)
+        {
             try
             {
-                await Task.Delay(backoff, cancellationToken);
+                await Task.Delay(s_topologyPoll, cancellationToken);
             }
             catch (OperationCanceledException)
             {
                 break;
             }
+            var write = File.GetLastWriteTimeUtc(_data.TopologyFile);
+            if (write == lastWrite)
+                continue;
+            lastWrite = write;
+            try
+            {
+                var topology = StorageTopology.TryRead(_data.TopologyFile);
+                if (topology is not null)
+                    SyncStorageNodes(topology, cancellationToken);
+            }
+            catch (HostingException ex)
+            {
+                Log.TopologyUnreadable(_logger, ex.Message);
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Supervises one storage node. A node that dies quickly again and again has lost its disk (or its data is
+    /// unusable): it is retired and a new node in its zone added, which the writer fills by repair.
+    /// </summary>
+    async Task<bool> SuperviseStorageAsync(ProcessState process, CancellationToken cancellationToken)
+    {
+        int quickExits = 0;
+        var backoff = TimeSpan.FromMilliseconds(100);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var started = Stopwatch.StartNew();
+            var exit = await RunChildOnceAsync(process, cancellationToken);
+            if (exit is null)
+                return true;
+            quickExits = started.Elapsed < _options.QuickExit ? quickExits + 1 : 0;
+            if (quickExits >= _options.LostAfterQuickExits)
+            {
+                ReplaceLostNode(process.NodeId);
+                UpdateState(() => { process.State = ProcessStatus.Failed; process.Pid = 0; });
+                return true;
+            }
+            Log.ChildExited(_logger, process.Id, exit.Value);
+            UpdateState(() => { process.State = ProcessStatus.Restarting; process.Pid = 0; process.Restarts++; });
+            if (!await DelayAsync(backoff, cancellationToken))
+                break;
+            backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 2000));
+        }
+        UpdateState(() => process.State = ProcessStatus.Stopped);
+        return true;
+    }
+
+    /// <summary>Retires a lost node and adds a fresh one in its zone (the topology watcher starts it).</summary>
+    void ReplaceLostNode(int nodeId)
+    {
+        lock (_stateLock)
+        {
+            var topology = StorageTopology.TryRead(_data.TopologyFile);
+            if (topology is null)
+                return;
+            var (updated, added) = topology.Replace(nodeId);
+            updated.Write(_data.TopologyFile);
+            Log.StorageNodeLost(_logger, nodeId, added.Id, added.Zone);
+        }
+    }
+
+    async Task<bool> SuperviseAsync(ProcessState process, bool quorum, CancellationToken cancellationToken)
+    {
+        var backoff = TimeSpan.FromMilliseconds(100);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var exit = await RunChildOnceAsync(process, cancellationToken, quorum);
+            if (exit is null)
+                return true;
+
+            if (exit == ConfigurationExitCode && process.Restarts == 0 && !_everRunning.Contains(process.Id))
+            {
+                Log.ChildFailedToStart(_logger, process.Id, exit.Value, _data.LogFile(process.Id));
+                UpdateState(() => { process.State = ProcessStatus.Failed; process.Pid = 0; });
+                return false;
+            }
+
+            Log.ChildExited(_logger, process.Id, exit.Value);
+            UpdateState(() => { process.State = ProcessStatus.Restarting; process.Pid = 0; process.Restarts++; });
+            if (!await DelayAsync(backoff, cancellationToken))
+                break;
             backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 5000));
         }
         UpdateState(() => process.State = ProcessStatus.Stopped);
         return true;
+    }
+
+    /// <summary>Starts the child and waits for it to exit; null when supervision was stopped (the child was stopped too).</summary>
+    async Task<int?> RunChildOnceAsync(ProcessState process, CancellationToken cancellationToken, bool quorum = true)
+    {
+        using var child = StartChild(process, quorum);
+        UpdateState(() => { process.Pid = child.Id; process.State = ProcessStatus.Starting; });
+        var ready = WaitUntilListeningAsync(process, child, cancellationToken);
+        try
+        {
+            await child.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            await StopChildAsync(child);
+            UpdateState(() => { process.State = ProcessStatus.Stopped; process.Pid = 0; });
+            await ready;
+            return null;
+        }
+        await ready;
+        return child.ExitCode;
+    }
+
+    static async Task<bool> DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, cancellationToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     async Task WaitUntilListeningAsync(ProcessState process, Process child, CancellationToken cancellationToken)
@@ -113,29 +301,37 @@ public sealed partial class Supervisor
                 Log.ChildRunning(_logger, process.Id, child.Id, process.Port);
                 return;
             }
-            try
-            {
-                await Task.Delay(50, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
+            if (!await DelayAsync(TimeSpan.FromMilliseconds(50), cancellationToken))
                 return;
-            }
         }
     }
 
-    Process StartChild(ProcessState process)
+    Process StartChild(ProcessState process, bool quorum)
     {
         var exe = Environment.ProcessPath ?? throw new HostingException("cannot find the borealis executable");
-        var args = new List<string>
+        string port = process.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var args = process.Role == "storage"
+            ? new List<string>
+            {
+                "storage",
+                "--data", _data.StorageNodeDirectory(process.NodeId),
+                "--node-id", process.NodeId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--zone", process.Zone ?? "a",
+                "--port", port,
+            }
+            : new List<string>
+            {
+                "instance",
+                "--id", process.Id,
+                "--tls", _data.TlsDirectory,
+                "--port", port,
+            };
+        if (process.Role != "storage")
         {
-            "instance",
-            "--id", process.Id,
-            "--volume", _data.VolumeDirectory,
-            "--tls", _data.TlsDirectory,
-            "--port", process.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-        // The child writes its own log: /bin/sh redirects and then execs, so the pid is the instance's own.
+            args.Add(quorum ? "--storage" : "--volume");
+            args.Add(quorum ? _data.TopologyFile : _data.VolumeDirectory);
+        }
+        // The child writes its own log: /bin/sh redirects and then execs, so the pid is the child's own.
         var start = new ProcessStartInfo("/bin/sh")
         {
             UseShellExecute = false,

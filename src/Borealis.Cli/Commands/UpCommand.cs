@@ -22,16 +22,43 @@ internal static class UpCommand
         {
             Description = "Start in the background and return once the endpoint accepts connections.",
         };
-        var command = new Command("up", "Start a local Borealis cluster, or reopen the one in --data.")
+        var storageNodes = new Option<int>("--storage-nodes")
         {
-            data, port, password, detach,
+            Description = "Storage nodes of a new cluster (at least 6: 6 copies of every segment, 2 per zone). 0: no storage nodes, a local volume on the instance's disk (development). An existing cluster keeps its fleet.",
+            DefaultValueFactory = _ => 6,
+            HelpName = "N",
         };
+        var zones = new Option<int>("--zones")
+        {
+            Description = "Availability zones the storage nodes are spread over (at least 3).",
+            DefaultValueFactory = _ => 3,
+            HelpName = "N",
+        };
+        var command = new Command("up", "Start a local Borealis cluster (6 storage nodes in zones a, b, c and a writer instance), or reopen the one in --data.")
+        {
+            data, port, password, detach, storageNodes, zones,
+        };
+        command.Validators.Add(result =>
+        {
+            int nodes = result.GetValue(storageNodes);
+            if (nodes == 0)
+                return;
+            try
+            {
+                StorageTopology.Validate(nodes, result.GetValue(zones));
+            }
+            catch (HostingException ex)
+            {
+                result.AddError(ex.Message);
+            }
+        });
         command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(data)!, parse.GetValue(port), parse.GetValue(password), parse.GetValue(detach), cancellationToken));
+            parse.GetValue(data)!, parse.GetValue(port), parse.GetValue(password), parse.GetValue(detach),
+            parse.GetValue(storageNodes), parse.GetValue(zones), cancellationToken));
         return command;
     }
 
-    static async Task<int> RunAsync(string dataPath, int port, string? password, bool detach, CancellationToken cancellationToken)
+    static async Task<int> RunAsync(string dataPath, int port, string? password, bool detach, int storageNodes, int zones, CancellationToken cancellationToken)
     {
         var data = new DataDirectory(dataPath);
         string resolved;
@@ -51,15 +78,17 @@ internal static class UpCommand
             return Output.Fail(ex.Message);
         }
 
+        var options = new SupervisorOptions(data, port, resolved, storageNodes, zones);
         return detach
-            ? await StartDetachedAsync(data, port, resolved, generated, cancellationToken)
-            : await RunForegroundAsync(data, port, resolved, generated, cancellationToken);
+            ? await StartDetachedAsync(options, generated, cancellationToken)
+            : await RunForegroundAsync(options, generated, cancellationToken);
     }
 
-    static async Task<int> RunForegroundAsync(DataDirectory data, int port, string password, bool generated, CancellationToken cancellationToken)
+    static async Task<int> RunForegroundAsync(SupervisorOptions options, bool generated, CancellationToken cancellationToken)
     {
+        var (data, port, password) = (options.Data, options.Port, options.Password);
         using var loggerFactory = Logging.Create();
-        var supervisor = new Supervisor(new SupervisorOptions(data, port, password), loggerFactory.CreateLogger("Borealis.Supervisor"));
+        var supervisor = new Supervisor(options, loggerFactory.CreateLogger("Borealis.Supervisor"));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
             System.Runtime.InteropServices.PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
@@ -88,13 +117,15 @@ internal static class UpCommand
         return code;
     }
 
-    static async Task<int> StartDetachedAsync(DataDirectory data, int port, string password, bool generated, CancellationToken cancellationToken)
+    static async Task<int> StartDetachedAsync(SupervisorOptions options, bool generated, CancellationToken cancellationToken)
     {
+        var (data, port, password) = (options.Data, options.Port, options.Password);
+        string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var exe = Environment.ProcessPath ?? throw new InvalidOperationException("unknown executable path");
         var log = Path.Combine(data.LogDirectory, "supervisor.log");
         // setsid: the supervisor gets its own session, so the terminal's Ctrl-C or hang-up does not reach it.
         var start = new ProcessStartInfo("setsid") { UseShellExecute = false, RedirectStandardInput = true };
-        foreach (var a in new[] { "/bin/sh", "-c", "exec \"$0\" \"$@\" >>\"$BOREALIS_LOG\" 2>&1 </dev/null", exe, "up", "--data", data.Root, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        foreach (var a in new[] { "/bin/sh", "-c", "exec \"$0\" \"$@\" >>\"$BOREALIS_LOG\" 2>&1 </dev/null", exe, "up", "--data", data.Root, "--port", Invariant(port), "--storage-nodes", Invariant(options.StorageNodes), "--zones", Invariant(options.Zones) })
             start.ArgumentList.Add(a);
         start.Environment["BOREALIS_PASSWORD"] = password;
         start.Environment["BOREALIS_LOG"] = log;

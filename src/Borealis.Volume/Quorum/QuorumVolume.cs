@@ -6,4 +6,6 @@ namespace Borealis.Volume.Quorum;
 /// </summary>
 public sealed partial class QuorumVolume
 {
+    /// <summary>Connects to the fleet, recovers the volume and fences older writers.</summary>
+    public static Task<IVolume> OpenAsync(QuorumVolumeOptions options, CancellationToken cancellationToken) => throw new NotImplementedException();
 }
