@@ -49,6 +49,9 @@ public sealed class SimNodeHost : ISimEndpoint, IStorageNodeHost
     /// <summary>Called when a core method throws something that is not an injected I/O error: a bug to report.</summary>
     public Action<string, Exception>? OnCoreFault { get; set; }
 
+    /// <summary>Called when the node refused its damaged data and was re-provisioned empty.</summary>
+    public Action<string>? OnReprovision { get; set; }
+
     /// <summary>Called after the node crashed on an injected I/O error (the simulation restarts it later).</summary>
     public Action? OnIoCrash { get; set; }
 
@@ -60,8 +63,35 @@ public sealed class SimNodeHost : ISimEndpoint, IStorageNodeHost
         int incarnation = ++_incarnation;
         _trace.Add($"node {Id} start (incarnation {incarnation})");
         _core = core;
-        if (!Guard(core.Open, "Open"))
+        int errorsBefore = Disk.InjectedErrors;
+        try
+        {
+            core.Open();
+        }
+        catch (StorageException e) when (Disk.BitFlips > 0 && Disk.InjectedErrors == errorsBefore)
+        {
+            // Its own metadata is damaged and it refuses to guess: the operator re-provisions it empty (same id),
+            // and it hydrates its segments from peers like a new node.
+            _trace.Add($"node {Id} refused to open its damaged data ({e.Message}); re-provisioning it empty");
+            OnReprovision?.Invoke(e.Message);
+            Disk = new SimDisk();
+            core = new StorageNodeCore(_options(), Disk, this);
+            _core = core;
+            if (!Guard(core.Open, "Open (re-provisioned)"))
+                return;
+        }
+        catch (Exception e) when (e is not NotImplementedException && Disk.InjectedErrors > errorsBefore)
+        {
+            _trace.Add($"node {Id} Open failed on an injected I/O error: {e.Message}");
+            Crash();
+            OnIoCrash?.Invoke();
             return;
+        }
+        catch (Exception e) when (e is not NotImplementedException)
+        {
+            OnCoreFault?.Invoke($"node {Id} Open", e);
+            throw new SimulationViolationException($"node {Id}: StorageNodeCore.Open threw {e.GetType().Name}: {e.Message}", e);
+        }
         ScheduleTick(incarnation);
     }
 

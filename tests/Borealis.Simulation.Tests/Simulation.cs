@@ -78,6 +78,7 @@ public sealed partial class Simulation
                 CheckpointBytes = 16 << 10,
                 ScrubBytesPerTick = 4 << 10,
             });
+            host.OnReprovision = why => Fault($"node {host.Id} re-provisioned empty: {why}");
             host.OnIoCrash = () => _scheduler.After(_faults.NextInt64(5, 50) * Ms, host.Start);
             _nodes.Add(host);
         }
@@ -209,7 +210,9 @@ public sealed partial class Simulation
                 other.Superseded = true;
         }
         _lastOpened = writer;
-        _horizon = Lsn.Zero;
+        // The read horizon is the volume's, not the writer's: nodes keep what the previous writer let them coalesce.
+        if (_horizon > Lsn.Zero)
+            writer.Core.SetReadHorizon(_horizon);
 
         // All or nothing: pages of the last batches kept and of the first batches voided read as the model says.
         if (predecessor is not null)

@@ -38,12 +38,24 @@ public sealed class SimulationTests
         }
         var watch = Stopwatch.StartNew();
         long events = 0;
+        // SIM_KEEP_GOING=1: run every seed and list all failures (one line each) instead of stopping at the first.
+        bool keepGoing = Environment.GetEnvironmentVariable("SIM_KEEP_GOING") == "1";
+        var failures = new List<string>();
         for (int seed = firstSeed; seed < firstSeed + count; seed++)
         {
             TestContext.Current.CancellationToken.ThrowIfCancellationRequested();
-            events += RunOne(seed, scale).EventsRun;
+            try
+            {
+                events += RunOne(seed, scale).EventsRun;
+            }
+            catch (SimulationFailureException e) when (keepGoing)
+            {
+                failures.Add($"seed {seed}: {e.InnerException?.Message.Split('\n')[0]}");
+            }
         }
         TestContext.Current.SendDiagnosticMessage($"{count} seeds from {firstSeed}, {events} events, {watch.Elapsed.TotalSeconds:F1}s");
+        if (failures.Count > 0)
+            Assert.Fail($"{failures.Count} of {count} seeds failed:\n{string.Join("\n", failures)}");
     }
 
     static Simulation RunOne(int seed, double scale)
