@@ -15,7 +15,7 @@ public sealed class SimNodeHost : ISimEndpoint, IStorageNodeHost
     readonly SimRandom _random;
     readonly SimTrace _trace;
     readonly Func<StorageNodeOptions> _options;
-    readonly Dictionary<ulong, SimExchange> _unanswered = [];
+    readonly Dictionary<ulong, (SimExchange Exchange, long Since)> _unanswered = [];
     StorageNodeCore? _core;
     int _incarnation;
     bool _flushScheduled;
@@ -120,7 +120,7 @@ public sealed class SimNodeHost : ISimEndpoint, IStorageNodeHost
     {
         var core = _core!;
         ulong requestId = (ulong)exchange.Id;
-        _unanswered[requestId] = exchange;
+        _unanswered[requestId] = (exchange, _scheduler.NowMicros);
         _trace.Add($"node {Id} handle #{exchange.Id}", exchange.Request);
         if (!Guard(() => core.Handle(new RequestContext(exchange.From, requestId), exchange.Request), "Handle"))
             return;
@@ -129,9 +129,9 @@ public sealed class SimNodeHost : ISimEndpoint, IStorageNodeHost
 
     public void Reply(RequestContext context, StorageResponse response)
     {
-        if (!_unanswered.Remove(context.RequestId, out var exchange))
+        if (!_unanswered.Remove(context.RequestId, out var entry))
             throw new SimulationViolationException($"node {Id} replied to request #{context.RequestId}, which it is not holding (answered twice, or never received): {Describe.Response(response)}");
-        _network.Reply(exchange, response);
+        _network.Reply(entry.Exchange, response);
     }
 
     public void SendToPeer(StorageNodeInfo peer, long correlation, StorageRequest request)
@@ -148,8 +148,9 @@ public sealed class SimNodeHost : ISimEndpoint, IStorageNodeHost
         });
     }
 
-    /// <summary>Requests handled and still not answered.</summary>
-    public IEnumerable<SimExchange> Unanswered => _unanswered.Values;
+    /// <summary>Requests handled at least <paramref name="ageMicros"/> ago and still not answered.</summary>
+    public IEnumerable<SimExchange> UnansweredFor(long ageMicros) =>
+        _unanswered.Values.Where(e => _scheduler.NowMicros - e.Since >= ageMicros).Select(e => e.Exchange);
 
     void ScheduleFlush()
     {

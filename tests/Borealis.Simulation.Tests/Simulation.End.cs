@@ -1,5 +1,4 @@
 using System.Text;
-using Borealis.Storage.Protocol;
 using Borealis.Volume.Quorum;
 
 namespace Borealis.Simulation.Tests;
@@ -102,8 +101,8 @@ public sealed partial class Simulation
 
         foreach (var node in _nodes.Where(n => n.IsUp))
         {
-            var old = node.Unanswered.Where(e => !e.Answered).ToList();
-            if (old.Count > 0 && old.Any(e => e.Request is not GetPageRequest))
+            var old = node.UnansweredFor(500 * Ms).ToList();
+            if (old.Count > 0)
                 throw new SimulationViolationException($"node {node.Id} never answered {old.Count} requests, e.g. #{old[0].Id} {Describe.Request(old[0].Request)}");
         }
     }

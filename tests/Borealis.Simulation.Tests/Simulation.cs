@@ -20,6 +20,7 @@ public sealed partial class Simulation
     static readonly string[] s_zones = ["a", "b", "c", "a", "b", "c", "a"];
 
     readonly int _seed;
+    readonly int _traceLines;
     readonly SimRandom _random;
     readonly SimRandom _faults;
     readonly SimScheduler _scheduler = new();
@@ -48,7 +49,10 @@ public sealed partial class Simulation
         var root = new SimRandom((ulong)seed);
         _random = root.Fork();
         _faults = root.Fork();
-        _trace = new SimTrace(_scheduler);
+        // SIM_TRACE=n keeps and prints the last n events instead of 60 (for studying one seed).
+        int traceLines = int.TryParse(Environment.GetEnvironmentVariable("SIM_TRACE"), out int n) && n > 0 ? n : 60;
+        _traceLines = traceLines;
+        _trace = new SimTrace(_scheduler, Math.Max(400, traceLines));
         _network = new SimNetwork(_scheduler, root.Fork(), _trace);
         _pageSize = _random.Chance(0.5) ? 256 : 512;
         _pagesPerGroup = (uint)_random.Next(4, 17);
@@ -120,7 +124,7 @@ public sealed partial class Simulation
         text.Append(CultureInfo.InvariantCulture, $"Replay: SIM_SEED={_seed} ./test.sh --filter Simulation\n");
         text.Append(CultureInfo.InvariantCulture, $"Setup: pageSize={_pageSize} pagesPerGroup={_pagesPerGroup} chaos={_chaosMicros / 1000}ms plan={_plan} drop={_network.DropRate}\n");
         text.Append("Faults:\n").Append(_faultLog);
-        text.Append("Last events:\n").Append(_trace.Format(60));
+        text.Append("Last events:\n").Append(_trace.Format(_traceLines));
         return text.ToString();
     }
 
@@ -196,7 +200,7 @@ public sealed partial class Simulation
         foreach (var batch in _acknowledged)
         {
             if (!writer.History.Contains(batch.Id))
-                throw new SimulationViolationException($"lost acknowledged commit: writer {batch.Writer} acknowledged batch #{batch.Id} ({batch.First}..{batch.Commit}), but writer {writer.Index} recovered VDL {vdl} without it");
+                throw new SimulationViolationException($"lost acknowledged commit: writer {batch.Writer} acknowledged batch #{batch.Id} ({batch.First}..{batch.Commit}), but writer {writer.Index} recovered VDL {vdl} without it ({_ackContext.GetValueOrDefault(batch.Id, "acknowledged before any newer writer started")})");
         }
         writer.StartAckTracking();
         _trace.Add($"writer {writer.Index} opened: epoch {writer.OpenedEpoch} VDL {vdl} page count {writer.Core.GetPageCount(vdl)}");
@@ -227,6 +231,13 @@ public sealed partial class Simulation
     void OnAcknowledged(SimWriter writer, ModelBatch batch)
     {
         _acknowledged.Add(batch);
+        if (_writers[^1] != writer)
+        {
+            // A newer writer exists: note how far its fencing had got, to tell a fencing bug from a recovery race.
+            int fenced = _nodes.Count(n => n.Core is { } core && core.GetStatus().Epoch > writer.OpenedEpoch);
+            _ackContext[batch.Id] = $"acknowledged at {_scheduler.NowMicros / 1000.0:F3}ms by writer {writer.Index} (epoch {writer.OpenedEpoch}) " +
+                $"after writer {_writers[^1].Index} started; {fenced} live nodes had a map of a newer epoch then";
+        }
         if (_lastOpened is { } latest && latest != writer && !latest.History!.Contains(batch.Id))
         {
             throw new SimulationViolationException(
@@ -252,6 +263,7 @@ public sealed partial class Simulation
     }
 
     readonly Dictionary<long, long> _batchAppendTimes = [];
+    readonly Dictionary<long, string> _ackContext = [];
 
     // ---- workload ------------------------------------------------------------------------------------------
 
