@@ -21,6 +21,7 @@ public sealed partial class Simulation
 
     readonly int _seed;
     readonly int _traceLines;
+    readonly double _scale;
     readonly SimRandom _random;
     readonly SimRandom _faults;
     readonly SimScheduler _scheduler = new();
@@ -46,6 +47,7 @@ public sealed partial class Simulation
     public Simulation(int seed, double scale = 1.0)
     {
         _seed = seed;
+        _scale = scale;
         var root = new SimRandom((ulong)seed);
         _random = root.Fork();
         _faults = root.Fork();
@@ -59,15 +61,19 @@ public sealed partial class Simulation
         uint maxPages = _pagesPerGroup * (uint)_random.Next(2, 7);
         _workload = new Workload(root.Fork(), _pagesPerGroup, maxPages);
         _chaosMicros = (long)(_random.NextInt64(400, 1_200) * Ms * scale);
+        // SIM_DISABLE=stale,flips,... turns fault kinds off (to look past a known bug); the draws still happen, so the
+        // rest of a seed's schedule stays the same.
+        var disabled = (Environment.GetEnvironmentVariable("SIM_DISABLE") ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        bool On(string kind, double probability) => _faults.Chance(probability) && !disabled.Contains(kind, StringComparer.OrdinalIgnoreCase);
         _plan = new Plan(
-            Crashes: _faults.Chance(0.8),
-            Partitions: _faults.Chance(0.5),
-            WriterCrash: _faults.Chance(0.35),
-            StaleWriter: _faults.Chance(0.3),
-            LoseNode: _faults.Chance(0.15),
-            ThreeDown: _faults.Chance(0.15),
-            BitFlips: _faults.Chance(0.25),
-            IoErrors: _faults.Chance(0.1));
+            Crashes: On("crashes", 0.8),
+            Partitions: On("partitions", 0.5),
+            WriterCrash: On("writercrash", 0.35),
+            StaleWriter: On("stale", 0.3),
+            LoseNode: On("lose", 0.15),
+            ThreeDown: On("threedown", 0.15),
+            BitFlips: On("flips", 0.25),
+            IoErrors: On("ioerrors", 0.1));
         _network.DropRate = _faults.Chance(0.5) ? 0.0 : 0.01;
 
         for (int i = 1; i <= NodeCount; i++)
@@ -121,7 +127,8 @@ public sealed partial class Simulation
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"Simulation seed {_seed} failed at {_scheduler.NowMicros / 1000.0:F3}ms (virtual): {e.Message}\n");
-        text.Append(CultureInfo.InvariantCulture, $"Replay: SIM_SEED={_seed} ./test.sh --filter Simulation\n");
+        string scale = _scale == 1.0 ? "" : string.Create(CultureInfo.InvariantCulture, $"SIM_SCALE={_scale} ");
+        text.Append(CultureInfo.InvariantCulture, $"Replay: SIM_SEED={_seed} {scale}./test.sh --filter Simulation   (add SIM_TRACE=100000 for the whole trace)\n");
         text.Append(CultureInfo.InvariantCulture, $"Setup: pageSize={_pageSize} pagesPerGroup={_pagesPerGroup} chaos={_chaosMicros / 1000}ms plan={_plan} drop={_network.DropRate}\n");
         text.Append("Faults:\n").Append(_faultLog);
         text.Append("Last events:\n").Append(_trace.Format(_traceLines));
@@ -208,9 +215,10 @@ public sealed partial class Simulation
         uint count = writer.Core.GetPageCount(vdl);
         if (count != expectedCount)
             throw new SimulationViolationException($"writer {writer.Index} recovered page count {count} at VDL {vdl}; the model has {expectedCount}");
+        // Writers that opened before are fenced by this one; writers still opening are not (they may fence it in turn).
         foreach (var other in _writers)
         {
-            if (other != writer && other.Alive)
+            if (other != writer && other.Alive && other.History is not null)
                 other.Superseded = true;
         }
         _lastOpened = writer;
