@@ -1,3 +1,4 @@
+using Borealis.Common;
 using Borealis.Storage;
 using Borealis.Storage.Protocol;
 
@@ -74,6 +75,7 @@ public sealed class SimNodeHost : ISimEndpoint, IStorageNodeHost
             // and it hydrates its segments from peers like a new node.
             _trace.Add($"node {Id} refused to open its damaged data ({e.Message}); re-provisioning it empty");
             OnReprovision?.Invoke(e.Message);
+            Damaged = true;
             Disk = new SimDisk();
             core = new StorageNodeCore(_options(), Disk, this);
             _core = core;
@@ -113,6 +115,7 @@ public sealed class SimNodeHost : ISimEndpoint, IStorageNodeHost
         Crash();
         Disk.Wipe();
         IsLost = true;
+        Damaged = true;
         _trace.Add($"node {Id} lost for good");
     }
 
@@ -131,8 +134,39 @@ public sealed class SimNodeHost : ISimEndpoint, IStorageNodeHost
     {
         if (!_unanswered.Remove(context.RequestId, out var entry))
             throw new SimulationViolationException($"node {Id} replied to request #{context.RequestId}, which it is not holding (answered twice, or never received): {Describe.Response(response)}");
+        if (response is AppendResponse append && entry.Exchange.Request is AppendRequest request && !Damaged
+            && _core is { } core && core.GetStatus().Epoch == request.Epoch)
+            CheckSclMonotonic(request, append);
         _network.Reply(entry.Exchange, response);
     }
+
+    /// <summary>A bit flip or a re-provisioning destroyed some of its data: its SCLs may legitimately go back.</summary>
+    public bool Damaged { get; private set; }
+
+    public string? FlipRandomBit(SimRandom random)
+    {
+        Damaged = true;
+        return Disk.FlipRandomBit(random);
+    }
+
+    /// <summary>
+    /// An SCL a node acknowledged to a writer of one epoch never goes back for that epoch, across crashes too: the
+    /// frames under it were synced. Checked only while the node is still in that epoch: a newer epoch's truncation
+    /// may void frames one node acknowledged but no write quorum did.
+    /// </summary>
+    void CheckSclMonotonic(AppendRequest request, AppendResponse response)
+    {
+        foreach (var segment in response.Segments)
+        {
+            var key = (request.Epoch.Value, segment.Group);
+            if (_ackedScl.TryGetValue(key, out var previous) && segment.Scl < previous)
+                throw new SimulationViolationException($"node {Id} acknowledged SCL {segment.Scl} for group {segment.Group} to epoch {request.Epoch}, after acknowledging {previous} (an acknowledged SCL went backwards)");
+            if (!_ackedScl.TryGetValue(key, out previous) || segment.Scl > previous)
+                _ackedScl[key] = segment.Scl;
+        }
+    }
+
+    readonly Dictionary<(ulong Epoch, uint Group), Lsn> _ackedScl = [];
 
     public void SendToPeer(StorageNodeInfo peer, long correlation, StorageRequest request)
     {

@@ -50,7 +50,7 @@ public sealed partial class Simulation
                 break;
             case 9 when _plan.BitFlips:
                 var node = _faults.Pick(_nodes);
-                if (!node.IsLost && node.Disk.FlipRandomBit(_faults) is { } where)
+                if (!node.IsLost && node.FlipRandomBit(_faults) is { } where)
                     Fault($"bit flip on node {node.Id}: {where}");
                 break;
             case 4 when _plan.IoErrors:
