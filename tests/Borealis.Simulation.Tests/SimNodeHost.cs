@@ -158,7 +158,9 @@ public sealed class SimNodeHost : ISimEndpoint, IStorageNodeHost
     {
         foreach (var segment in response.Segments)
         {
-            var key = (request.Epoch.Value, segment.Group);
+            // A membership change may remove the node and add it back later with a new, empty segment.
+            long membership = MembershipEpochOf?.Invoke(segment.Group) ?? -1;
+            var key = (request.Epoch.Value, segment.Group, membership);
             if (_ackedScl.TryGetValue(key, out var previous) && segment.Scl < previous)
                 throw new SimulationViolationException($"node {Id} acknowledged SCL {segment.Scl} for group {segment.Group} to epoch {request.Epoch}, after acknowledging {previous} (an acknowledged SCL went backwards)");
             if (!_ackedScl.TryGetValue(key, out previous) || segment.Scl > previous)
@@ -166,7 +168,10 @@ public sealed class SimNodeHost : ISimEndpoint, IStorageNodeHost
         }
     }
 
-    readonly Dictionary<(ulong Epoch, uint Group), Lsn> _ackedScl = [];
+    readonly Dictionary<(ulong Epoch, uint Group, long Membership), Lsn> _ackedScl = [];
+
+    /// <summary>The membership epoch of a group in the newest writer's map (-1: unknown).</summary>
+    public Func<uint, long>? MembershipEpochOf { get; set; }
 
     public void SendToPeer(StorageNodeInfo peer, long correlation, StorageRequest request)
     {

@@ -88,6 +88,7 @@ public sealed partial class Simulation
                 CheckpointBytes = 16 << 10,
                 ScrubBytesPerTick = 4 << 10,
             });
+            host.MembershipEpochOf = group => _lastOpened?.Core.Map is { } map && group < map.Groups.Length ? map.Groups[(int)group].MembershipEpoch : -1;
             host.OnReprovision = why => Fault($"node {host.Id} re-provisioned empty: {why}");
             host.OnIoCrash = () => _scheduler.After(_faults.NextInt64(5, 50) * Ms, host.Start);
             _nodes.Add(host);
