@@ -15,12 +15,33 @@ public sealed class MemoryStorageDisk : IStorageDisk
 
     public int DirectorySyncs { get; private set; }
 
+    /// <summary>When set, the mutation that brings it to zero throws an <see cref="IOException"/> instead of happening
+    /// (and so does every later one until it is cleared): a crash point for the next <see cref="Crash"/>.</summary>
+    public int? FailAfter { get; set; }
+
+    /// <summary>Mutations done (creations, writes, truncations, syncs, deletions, renames).</summary>
+    public int Mutations { get; private set; }
+
+    void Mutate()
+    {
+        Mutations++;
+        if (FailAfter is null)
+            return;
+        if (FailAfter <= 1)
+        {
+            FailAfter = 0;
+            throw new IOException("Injected failure.");
+        }
+        FailAfter--;
+    }
+
     public IStorageFile Open(string name, bool create)
     {
         if (!_names.TryGetValue(name, out var data))
         {
             if (!create)
                 throw new FileNotFoundException(name);
+            Mutate();
             _names[name] = data = new Data();
         }
         return new File(this, data);
@@ -31,10 +52,15 @@ public sealed class MemoryStorageDisk : IStorageDisk
     public IReadOnlyList<string> List(string prefix) =>
         [.. _names.Keys.Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
 
-    public void Delete(string name) => _names.Remove(name);
+    public void Delete(string name)
+    {
+        Mutate();
+        _names.Remove(name);
+    }
 
     public void Rename(string source, string destination)
     {
+        Mutate();
         if (!_names.Remove(source, out var data))
             throw new FileNotFoundException(source);
         _names[destination] = data;
@@ -42,6 +68,7 @@ public sealed class MemoryStorageDisk : IStorageDisk
 
     public void SyncDirectory()
     {
+        Mutate();
         DirectorySyncs++;
         _durableNames = new Dictionary<string, Data>(_names, StringComparer.Ordinal);
     }
@@ -49,6 +76,7 @@ public sealed class MemoryStorageDisk : IStorageDisk
     /// <summary>A power loss: every unsynced byte and every unsynced name change is lost.</summary>
     public void Crash()
     {
+        FailAfter = null;
         _names = new Dictionary<string, Data>(_durableNames, StringComparer.Ordinal);
         foreach (var data in _names.Values)
             data.Content = [.. data.Synced];
@@ -101,6 +129,7 @@ public sealed class MemoryStorageDisk : IStorageDisk
         public void Write(long offset, ReadOnlySpan<byte> source)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            disk.Mutate();
             while (data.Content.Count < offset + source.Length)
                 data.Content.Add(0);
             for (int i = 0; i < source.Length; i++)
@@ -110,6 +139,7 @@ public sealed class MemoryStorageDisk : IStorageDisk
         public void SetLength(long length)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            disk.Mutate();
             if (length < data.Content.Count)
                 data.Content.RemoveRange((int)length, data.Content.Count - (int)length);
             while (data.Content.Count < length)
@@ -119,6 +149,7 @@ public sealed class MemoryStorageDisk : IStorageDisk
         public void Sync()
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            disk.Mutate();
             disk.FileSyncs++;
             data.Synced = [.. data.Content];
         }

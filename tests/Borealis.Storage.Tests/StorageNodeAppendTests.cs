@@ -169,6 +169,22 @@ public sealed class StorageNodeAppendTests : BorealisTest
     }
 
     [Fact]
+    public void MalformedFramesAreRefusedWhole()
+    {
+        var (cluster, node, writer) = OneNode();
+        using var _ = cluster;
+        var good = writer.Write(1, 1);
+        var badDelta = writer.Write(2, 2) with { Records = [new(new PageId(2), Lsn.Zero, new byte[] { 250, 0, 100, 0, 1 })] };
+        var wrongGroup = writer.Write(3, 3) with { Records = [new(new PageId(9), Lsn.Zero, new byte[] { 0, 0, 1, 0, 1 })] };
+        foreach (var bad in new[] { badDelta, wrongGroup, good with { Backlink = good.First } })
+        {
+            var error = Assert.IsType<ErrorResponse>(node.Request(new AppendRequest(E1, Lsn.Zero, 0, Lsn.Zero, [good, bad])));
+            Assert.Equal(StorageStatus.BadRequest, error.Status);
+        }
+        Assert.Equal(Lsn.Zero, node.Status(0).MaxLsn);
+    }
+
+    [Fact]
     public void ATruncationDropsVoidFramesAndTheNewEpochContinuesTheChain()
     {
         using var cluster = new TestCluster(1);

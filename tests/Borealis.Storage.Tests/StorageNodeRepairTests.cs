@@ -68,6 +68,37 @@ public sealed class StorageNodeRepairTests : BorealisTest
     }
 
     [Fact]
+    public void ACrashAtAnyStepOfACheckpointLosesNothingAcknowledged()
+    {
+        for (int step = 1; ; step++)
+        {
+            using var cluster = new TestCluster(1, SmallCheckpoints);
+            var map = cluster.MakeMap(1, 1, [1]);
+            cluster.SetMap(map);
+            var node = cluster[1];
+            var writer = new TestWriter(map);
+            var frames = WriteMany(writer, 40, 1);
+            cluster.Append(E1, frames[25].Last, frames);
+
+            node.MemoryDisk.FailAfter = step;
+            node.Core.Tick();
+            bool completed = node.MemoryDisk.FailAfter > 0;
+            node.Restart(crash: true);
+
+            var status = node.Status(0);
+            Assert.Equal(frames[^1].Last, status.Scl);
+            Assert.True(status.LogStart == Lsn.Zero || status.LogStart == frames[25].Last, $"step {step}: base {status.LogStart}");
+            AssertPagesFrom(node, writer, E1, status.LogStart, frames[^1].Last);
+            if (completed)
+            {
+                Assert.True(step > 20, $"the checkpoint took only {step - 1} disk steps");
+                Assert.Equal(frames[25].Last, status.LogStart);
+                break;
+            }
+        }
+    }
+
+    [Fact]
     public void ANewMemberHydratesFromImagesAndLogsOfTwoPeers()
     {
         using var cluster = new TestCluster(3, SmallCheckpoints);
@@ -146,6 +177,39 @@ public sealed class StorageNodeRepairTests : BorealisTest
     }
 
     [Fact]
+    public void ACrashAtAnyStepOfAHydrationIsRecoveredByHydratingAgain()
+    {
+        for (int step = 1; ; step++)
+        {
+            using var cluster = new TestCluster(3, SmallCheckpoints);
+            var map1 = cluster.MakeMap(1, 1, [1, 2]);
+            cluster.SetMap(map1);
+            var writer = new TestWriter(map1);
+            var frames = WriteMany(writer, 40, 1);
+            cluster.Append(E1, frames[30].Last, frames, 1, 2);
+            cluster.Tick();
+            cluster.SetMap(map1 with { Version = 2, Groups = [map1.Groups[0] with { Next = [new NodeId(1), new NodeId(2), new NodeId(3)] }] });
+            var node = cluster[3];
+
+            node.MemoryDisk.FailAfter = step;
+            cluster.Tick(2);
+            bool completed = node.MemoryDisk.FailAfter > 0;
+            node.Restart(crash: true);
+            cluster.Tick(2);
+
+            var status = node.Status(0);
+            Assert.Equal(frames[^1].Last, status.Scl);
+            Assert.Equal("healthy", status.State);
+            AssertPagesFrom(node, writer, E1, status.LogStart, frames[^1].Last);
+            if (completed)
+            {
+                Assert.True(step > 10, $"hydration took only {step - 1} disk steps");
+                break;
+            }
+        }
+    }
+
+    [Fact]
     public void ADamagedCheckpointImageIsNeverServedAndTheSegmentRehydrates()
     {
         using var cluster = new TestCluster(2, SmallCheckpoints);
@@ -220,6 +284,38 @@ public sealed class StorageNodeRepairTests : BorealisTest
         // The same map again is acknowledged and changes nothing.
         Assert.IsType<OkResponse>(node.Request(new SetMapRequest(map2)));
         Assert.Equal(frames[1].Last, node.Scl(1));
+    }
+
+    [Fact]
+    public void ACrashAtAnyStepOfAMapChangeLeavesTheOldOrTheNewMapAndAnOkMeansTheNew()
+    {
+        for (int step = 1; ; step++)
+        {
+            using var cluster = new TestCluster(2);
+            var map1 = cluster.MakeMap(1, 1, [1], [1]);
+            cluster.SetMap(map1);
+            var node = cluster[1];
+            var writer = new TestWriter(map1);
+            var frames = writer.Batch((1, 0, [1]), (9, 0, [2]));
+            node.Append(E1, [.. frames]);
+
+            node.MemoryDisk.FailAfter = step;
+            var response = node.Request(new SetMapRequest(cluster.MakeMap(2, 1, [2], [1], [1])));
+            bool completed = node.MemoryDisk.FailAfter > 0;
+            node.Restart(crash: true);
+
+            var status = node.Core.GetStatus();
+            if (response is OkResponse)
+                Assert.Equal(2, status.MapVersion);
+            else
+                Assert.Equal(StorageStatus.Failed, Assert.IsType<ErrorResponse>(response).Status);
+            Assert.Equal(status.MapVersion == 2 ? [1u, 2u] : [0u, 1u], status.Segments.Select(s => s.Group));
+            Assert.Equal(frames[1].Last, node.Scl(1));
+            if (status.MapVersion == 1)
+                Assert.Equal(frames[0].Last, node.Scl(0));
+            if (completed)
+                break;
+        }
     }
 
     [Fact]

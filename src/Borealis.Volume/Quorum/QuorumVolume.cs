@@ -4,6 +4,8 @@ using Borealis.Common;
 using Borealis.Common.Redo;
 using Borealis.Storage.Protocol;
 using Borealis.Storage.Transport;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Borealis.Volume.Quorum;
 
@@ -30,6 +32,7 @@ public sealed partial class QuorumVolume : IVolume
     readonly TaskCompletionSource _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
     readonly TaskCompletionSource _timerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     readonly Thread _timer;
+    readonly ILogger _logger;
     volatile bool _stopping;
     bool _closed;
     Exception? _failure;
@@ -37,8 +40,13 @@ public sealed partial class QuorumVolume : IVolume
     QuorumVolume(QuorumVolumeOptions options)
     {
         _host = new Host();
+        _logger = options.Logger ?? NullLogger.Instance;
         _core = new QuorumVolumeCore(options, _host);
-        _core.Failed += failure => _failure = failure;
+        _core.Failed += failure =>
+        {
+            _failure = failure;
+            Log.QuorumFailed(_logger, failure);
+        };
         var factory = options.TransportFactory ?? DefaultTransport;
         _transport = factory(OnResponse);
         _timer = new Thread(RunTimer) { IsBackground = true, Name = "quorum-volume-tick" };
@@ -68,6 +76,11 @@ public sealed partial class QuorumVolume : IVolume
             await volume.DisposeAsync();
             throw;
         }
+        lock (volume._lock)
+        {
+            var core = volume._core;
+            Log.QuorumOpened(volume._logger, core.Map!.VolumeId, core.Epoch.Value, core.DurableLsn.Value, core.Map.Groups.Length, core.Created);
+        }
         return volume;
     }
 
@@ -85,6 +98,14 @@ public sealed partial class QuorumVolume : IVolume
     /// <summary>The volume map the client holds.</summary>
     public VolumeMap? Map { get { lock (_lock) return _core.Map; } }
 
+    /// <inheritdoc cref="QuorumVolumeCore.UpdateFleet"/>
+    public void UpdateFleet(IReadOnlyList<StorageNodeInfo> nodes)
+    {
+        lock (_lock)
+            _core.UpdateFleet(nodes);
+        FlushSends();
+    }
+
     public AppendResult Append(RedoBatch batch)
     {
         AppendResult result;
@@ -92,6 +113,8 @@ public sealed partial class QuorumVolume : IVolume
         {
             if (_closed)
                 throw new VolumeException("The quorum volume is closed.");
+            if (_failure is not null)
+                throw Failure();
             result = _core.Append(batch);
         }
         FlushSends();
@@ -148,13 +171,22 @@ public sealed partial class QuorumVolume : IVolume
 
     void OnResponse(long correlation, StorageResponse response)
     {
-        lock (_lock)
+        try
         {
-            if (_closed)
-                return;
-            _core.OnResponse(correlation, response);
+            lock (_lock)
+            {
+                if (_closed)
+                    return;
+                _core.OnResponse(correlation, response);
+            }
+            FlushSends();
         }
-        FlushSends();
+#pragma warning disable CA1031 // The transport's callback thread is a boundary: a bug in the client fails the volume, not the process.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LoopFailed(ex);
+        }
         AfterCoreCall();
     }
 
@@ -175,9 +207,26 @@ public sealed partial class QuorumVolume : IVolume
                 AfterCoreCall();
             }
         }
+#pragma warning disable CA1031 // The timer loop is a boundary: a bug in the client fails the volume, not the process.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LoopFailed(ex);
+            AfterCoreCall();
+        }
         finally
         {
             _timerDone.TrySetResult();
+        }
+    }
+
+    void LoopFailed(Exception ex)
+    {
+        Log.QuorumLoopFailed(_logger, ex);
+        lock (_lock)
+        {
+            _failure ??= new VolumeException("The quorum volume client failed.", innerException: ex);
+            _core.AbortReads(_failure);
         }
     }
 

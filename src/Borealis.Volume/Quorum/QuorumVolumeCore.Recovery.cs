@@ -381,6 +381,14 @@ public sealed partial class QuorumVolumeCore
         }
     }
 
+    /// <summary>A one-line description of the recovery state, for test failures and logs.</summary>
+    internal string DescribeRecovery() =>
+        $"phase {_phase} round {_round} D0 {_d0} state {_state} map v{_map?.Version} e{_map?.Epoch} committed v{_committedMap?.Version} " +
+        $"mapwrite {(_mapWrite is null ? "-" : $"v{_mapWrite.Map.Version} acked [{string.Join(",", _mapWrite.Acked.Order())}]")} " +
+        $"answers [{string.Join(" ", _logAnswers.Select(a => $"{a.Key.Group}/{a.Key.Node}:{(a.Value.Done ? "done" : a.Value.InFlight ? "flight" : "wait")}"))}] " +
+        $"targets [{string.Join(" ", _replicateTargets.Select(t => $"{t.Key}:{t.Value}/pgcl {ComputePgcl(t.Key)}"))}] " +
+        $"acked [{string.Join(" ", _acked.Select(a => $"{a.Key.Group}/{a.Key.Node}={a.Value}"))}] down [{string.Join(",", _nodes.Values.Where(n => n.Down).Select(n => n.Info.Id))}]";
+
     enum RecoveryPhase
     {
         NotStarted,

@@ -40,7 +40,7 @@ public sealed partial class QuorumVolumeCore
             return; // A map write is in flight.
         var dead = _nodes[repair.Dead];
         var membership = map.Groups[(int)repair.Group];
-        if (!dead.Down)
+        if (!dead.Down && !IsRetired(repair.Dead))
         {
             // The old member is back before the new one caught up: go back to the old membership.
             repair.Phase = RepairPhase.Reverting;
@@ -85,7 +85,7 @@ public sealed partial class QuorumVolumeCore
             foreach (var member in membership.Members)
             {
                 var node = _nodes[member];
-                if (!node.Down || now - node.DownSince < replaceAfter)
+                if (!IsRetired(member) && (!node.Down || now - node.DownSince < replaceAfter))
                     continue;
                 var replacement = PickReplacement(map, membership, node.Info);
                 if (replacement is null)
@@ -115,7 +115,7 @@ public sealed partial class QuorumVolumeCore
                 load[member] = load.GetValueOrDefault(member) + 1;
         }
         return map.Nodes
-            .Where(n => !membership.Contains(n.Id) && !NodeFor(n).Down)
+            .Where(n => !membership.Contains(n.Id) && !NodeFor(n).Down && !IsRetired(n.Id))
             .OrderBy(n => string.Equals(n.Zone, dead.Zone, StringComparison.Ordinal) ? 0 : 1)
             .ThenBy(n => load.GetValueOrDefault(n.Id))
             .ThenBy(n => n.Id.Value)

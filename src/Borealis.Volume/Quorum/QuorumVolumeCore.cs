@@ -129,7 +129,10 @@ public sealed partial class QuorumVolumeCore
         TickAppends(now);
         TickReads(now);
         if (_state == QuorumVolumeState.Open)
+        {
+            ApplyPendingFleet();
             TickRepair(now);
+        }
     }
 
     /// <summary>Requests not answered within <see cref="QuorumVolumeOptions.RequestTimeout"/> count as Unreachable.</summary>

@@ -37,6 +37,25 @@ sealed class FakeCluster
             _down.Remove(node);
     }
 
+    /// <summary>When set, <see cref="FakeHost"/> lets up nodes fill holes from up peers of the same epoch every 50 ms (gossip).</summary>
+    public bool Gossip { get; set; }
+
+    long _lastGossip;
+
+    public void GossipIfDue()
+    {
+        if (!Gossip || Now - _lastGossip < 50)
+            return;
+        _lastGossip = Now;
+        foreach (var node in Nodes)
+        {
+            if (IsDown(node.Id) || node.Map is null)
+                continue;
+            foreach (var group in node.Groups.ToList())
+                node.Hydrate(group);
+        }
+    }
+
     public void Hold(NodeId node) => _held.Add(node);
 
     public void Release(NodeId node) => _held.Remove(node);

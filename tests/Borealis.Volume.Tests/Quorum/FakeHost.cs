@@ -68,21 +68,23 @@ sealed class FakeHost(FakeCluster cluster) : IQuorumHost
         for (long t = 0; t < milliseconds; t += 5)
         {
             cluster.Now += 5;
+            cluster.GossipIfDue();
             Core!.Tick();
             Deliver();
         }
     }
 
     /// <summary>Runs until <paramref name="condition"/> holds (at most 60 s of virtual time).</summary>
-    public void RunUntil(Func<bool> condition)
+    public void RunUntil(Func<bool> condition, Func<string>? describe = null)
     {
         Deliver();
         for (int i = 0; i < 12000 && !condition(); i++)
         {
             cluster.Now += 5;
+            cluster.GossipIfDue();
             Core!.Tick();
             Deliver();
         }
-        Assert.True(condition(), "The condition did not hold within 60 s of virtual time.");
+        Assert.True(condition(), $"The condition did not hold within 60 s of virtual time. {describe?.Invoke()}");
     }
 }

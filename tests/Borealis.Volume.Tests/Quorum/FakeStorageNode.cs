@@ -102,7 +102,7 @@ sealed class FakeStorageNode(StorageNodeInfo info, FakeCluster cluster)
         var mine = _segments[group];
         foreach (var peer in cluster.Nodes)
         {
-            if (peer == this || cluster.IsDown(peer.Id))
+            if (peer == this || cluster.IsDown(peer.Id) || peer.Map?.Epoch != Map!.Epoch)
                 continue;
             foreach (var frame in peer.Frames(group))
             {
