@@ -68,36 +68,36 @@ public static partial class StorageCodec
         switch ((StorageMessageKind)kind)
         {
             case StorageMessageKind.AppendRequest:
-            {
-                var epoch = new VolumeEpoch(reader.ReadUInt64());
-                var durable = new Lsn(reader.ReadUInt64());
-                uint pageCount = reader.ReadUInt32();
-                var horizon = new Lsn(reader.ReadUInt64());
-                return new AppendRequest(epoch, durable, pageCount, horizon, ReadFrames(ref reader));
-            }
+                {
+                    var epoch = new VolumeEpoch(reader.ReadUInt64());
+                    var durable = new Lsn(reader.ReadUInt64());
+                    uint pageCount = reader.ReadUInt32();
+                    var horizon = new Lsn(reader.ReadUInt64());
+                    return new AppendRequest(epoch, durable, pageCount, horizon, ReadFrames(ref reader));
+                }
             case StorageMessageKind.GetPageRequest:
-            {
-                var epoch = new VolumeEpoch(reader.ReadUInt64());
-                uint group = reader.ReadUInt32();
-                var page = new PageId(reader.ReadUInt32());
-                var asOf = new Lsn(reader.ReadUInt64());
-                return new GetPageRequest(epoch, group, page, asOf, new Lsn(reader.ReadUInt64()));
-            }
+                {
+                    var epoch = new VolumeEpoch(reader.ReadUInt64());
+                    uint group = reader.ReadUInt32();
+                    var page = new PageId(reader.ReadUInt32());
+                    var asOf = new Lsn(reader.ReadUInt64());
+                    return new GetPageRequest(epoch, group, page, asOf, new Lsn(reader.ReadUInt64()));
+                }
             case StorageMessageKind.ReadLogRequest:
-            {
-                var epoch = new VolumeEpoch(reader.ReadUInt64());
-                uint group = reader.ReadUInt32();
-                var after = new Lsn(reader.ReadUInt64());
-                return new ReadLogRequest(epoch, group, after, reader.ReadInt32());
-            }
+                {
+                    var epoch = new VolumeEpoch(reader.ReadUInt64());
+                    uint group = reader.ReadUInt32();
+                    var after = new Lsn(reader.ReadUInt64());
+                    return new ReadLogRequest(epoch, group, after, reader.ReadInt32());
+                }
             case StorageMessageKind.ReadImagesRequest:
-            {
-                var epoch = new VolumeEpoch(reader.ReadUInt64());
-                uint group = reader.ReadUInt32();
-                var asOf = new Lsn(reader.ReadUInt64());
-                var fromPage = new PageId(reader.ReadUInt32());
-                return new ReadImagesRequest(epoch, group, asOf, fromPage, reader.ReadInt32());
-            }
+                {
+                    var epoch = new VolumeEpoch(reader.ReadUInt64());
+                    uint group = reader.ReadUInt32();
+                    var asOf = new Lsn(reader.ReadUInt64());
+                    var fromPage = new PageId(reader.ReadUInt32());
+                    return new ReadImagesRequest(epoch, group, asOf, fromPage, reader.ReadInt32());
+                }
             case StorageMessageKind.GetMapRequest:
                 return new GetMapRequest();
             case StorageMessageKind.SetMapRequest:

@@ -122,75 +122,75 @@ public static partial class StorageCodec
         switch ((StorageMessageKind)kind)
         {
             case StorageMessageKind.ErrorResponse:
-            {
-                byte status = reader.ReadByte();
-                if (!Enum.IsDefined((StorageStatus)status))
-                    StorageProtocolException.ThrowMalformed("unknown error status " + status.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                var epoch = new VolumeEpoch(reader.ReadUInt64());
-                return new ErrorResponse((StorageStatus)status, reader.ReadString(), epoch);
-            }
+                {
+                    byte status = reader.ReadByte();
+                    if (!Enum.IsDefined((StorageStatus)status))
+                        StorageProtocolException.ThrowMalformed("unknown error status " + status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    var epoch = new VolumeEpoch(reader.ReadUInt64());
+                    return new ErrorResponse((StorageStatus)status, reader.ReadString(), epoch);
+                }
             case StorageMessageKind.OkResponse:
                 return new OkResponse();
             case StorageMessageKind.AppendResponse:
-            {
-                var segments = new SegmentProgress[reader.ReadCount(4 + 8)];
-                for (int i = 0; i < segments.Length; i++)
                 {
-                    uint group = reader.ReadUInt32();
-                    segments[i] = new SegmentProgress(group, new Lsn(reader.ReadUInt64()));
+                    var segments = new SegmentProgress[reader.ReadCount(4 + 8)];
+                    for (int i = 0; i < segments.Length; i++)
+                    {
+                        uint group = reader.ReadUInt32();
+                        segments[i] = new SegmentProgress(group, new Lsn(reader.ReadUInt64()));
+                    }
+                    return new AppendResponse(segments);
                 }
-                return new AppendResponse(segments);
-            }
             case StorageMessageKind.PageResponse:
-            {
-                var version = new Lsn(reader.ReadUInt64());
-                return new PageResponse(version, reader.ReadBytes());
-            }
-            case StorageMessageKind.ReadLogResponse:
-            {
-                uint group = reader.ReadUInt32();
-                var scl = new Lsn(reader.ReadUInt64());
-                var tail = new Lsn(reader.ReadUInt64());
-                var logStart = new Lsn(reader.ReadUInt64());
-                var knownDurable = new Lsn(reader.ReadUInt64());
-                uint pageCount = reader.ReadUInt32();
-                bool more = reader.ReadBool();
-                return new ReadLogResponse(group, scl, tail, logStart, knownDurable, pageCount, ReadFrames(ref reader), more);
-            }
-            case StorageMessageKind.ReadImagesResponse:
-            {
-                uint group = reader.ReadUInt32();
-                var asOf = new Lsn(reader.ReadUInt64());
-                var nextPage = new PageId(reader.ReadUInt32());
-                var images = new PageImage[reader.ReadCount(MinPageImageSize)];
-                for (int i = 0; i < images.Length; i++)
                 {
-                    var page = new PageId(reader.ReadUInt32());
                     var version = new Lsn(reader.ReadUInt64());
-                    images[i] = new PageImage(page, version, reader.ReadBytes());
+                    return new PageResponse(version, reader.ReadBytes());
                 }
-                return new ReadImagesResponse(group, asOf, images, nextPage);
-            }
-            case StorageMessageKind.MapResponse:
-                return new MapResponse(reader.ReadBool() ? ReadVolumeMap(ref reader) : null);
-            case StorageMessageKind.NodeStatusResponse:
-            {
-                var node = new NodeId(reader.ReadInt32());
-                var zone = reader.ReadString();
-                long mapVersion = reader.ReadInt64();
-                var epoch = new VolumeEpoch(reader.ReadUInt64());
-                var segments = new SegmentStatus[reader.ReadCount(MinSegmentStatusSize)];
-                for (int i = 0; i < segments.Length; i++)
+            case StorageMessageKind.ReadLogResponse:
                 {
                     uint group = reader.ReadUInt32();
                     var scl = new Lsn(reader.ReadUInt64());
-                    var maxLsn = new Lsn(reader.ReadUInt64());
+                    var tail = new Lsn(reader.ReadUInt64());
                     var logStart = new Lsn(reader.ReadUInt64());
-                    long bytes = reader.ReadInt64();
-                    segments[i] = new SegmentStatus(group, scl, maxLsn, logStart, bytes, reader.ReadString());
+                    var knownDurable = new Lsn(reader.ReadUInt64());
+                    uint pageCount = reader.ReadUInt32();
+                    bool more = reader.ReadBool();
+                    return new ReadLogResponse(group, scl, tail, logStart, knownDurable, pageCount, ReadFrames(ref reader), more);
                 }
-                return new NodeStatusResponse(node, zone, mapVersion, epoch, ImmutableCollectionsMarshal.AsImmutableArray(segments));
-            }
+            case StorageMessageKind.ReadImagesResponse:
+                {
+                    uint group = reader.ReadUInt32();
+                    var asOf = new Lsn(reader.ReadUInt64());
+                    var nextPage = new PageId(reader.ReadUInt32());
+                    var images = new PageImage[reader.ReadCount(MinPageImageSize)];
+                    for (int i = 0; i < images.Length; i++)
+                    {
+                        var page = new PageId(reader.ReadUInt32());
+                        var version = new Lsn(reader.ReadUInt64());
+                        images[i] = new PageImage(page, version, reader.ReadBytes());
+                    }
+                    return new ReadImagesResponse(group, asOf, images, nextPage);
+                }
+            case StorageMessageKind.MapResponse:
+                return new MapResponse(reader.ReadBool() ? ReadVolumeMap(ref reader) : null);
+            case StorageMessageKind.NodeStatusResponse:
+                {
+                    var node = new NodeId(reader.ReadInt32());
+                    var zone = reader.ReadString();
+                    long mapVersion = reader.ReadInt64();
+                    var epoch = new VolumeEpoch(reader.ReadUInt64());
+                    var segments = new SegmentStatus[reader.ReadCount(MinSegmentStatusSize)];
+                    for (int i = 0; i < segments.Length; i++)
+                    {
+                        uint group = reader.ReadUInt32();
+                        var scl = new Lsn(reader.ReadUInt64());
+                        var maxLsn = new Lsn(reader.ReadUInt64());
+                        var logStart = new Lsn(reader.ReadUInt64());
+                        long bytes = reader.ReadInt64();
+                        segments[i] = new SegmentStatus(group, scl, maxLsn, logStart, bytes, reader.ReadString());
+                    }
+                    return new NodeStatusResponse(node, zone, mapVersion, epoch, ImmutableCollectionsMarshal.AsImmutableArray(segments));
+                }
             default:
                 StorageProtocolException.ThrowUnknownKind(kind, "response");
                 return null;
