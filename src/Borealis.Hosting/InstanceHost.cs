@@ -18,6 +18,8 @@ public sealed class InstanceHost : IAsyncDisposable
     readonly MySqlServer _server;
     readonly ILogger _logger;
     readonly string _id;
+    readonly CancellationTokenSource _stopping = new();
+    Task _topologyWatch = Task.CompletedTask;
 
     InstanceHost(string id, IVolume volume, Database database, MySqlServer server, ILogger logger)
     {
@@ -75,7 +77,10 @@ public sealed class InstanceHost : IAsyncDisposable
                 throw new HostingException($"cannot listen on {options.EndPoint}: {ex.Message}", ex);
             }
             Log.InstanceServing(logger, options.Id, $"127.0.0.1:{server.Port}", volumeName, volume.DurableLsn.ToString());
-            return new InstanceHost(options.Id, volume, database, server, logger);
+            var host = new InstanceHost(options.Id, volume, database, server, logger);
+            if (volume is QuorumVolume quorum && options.StorageTopologyFile is { } file)
+                host._topologyWatch = host.FollowTopologyAsync(quorum, file);
+            return host;
         }
         catch
         {
@@ -131,10 +136,49 @@ public sealed class InstanceHost : IAsyncDisposable
         }
     }
 
+    /// <summary>Re-reads the topology file when it changes and hands the fleet to the volume (nodes added, nodes retired).</summary>
+    async Task FollowTopologyAsync(QuorumVolume volume, string file)
+    {
+        var last = File.GetLastWriteTimeUtc(file);
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(500, _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            var write = File.GetLastWriteTimeUtc(file);
+            if (write == last)
+                continue;
+            last = write;
+            try
+            {
+                if (StorageTopology.TryRead(file) is { } topology)
+                {
+                    var fleet = topology.ToNodeInfos();
+                    volume.UpdateFleet(fleet);
+                    Log.FleetChanged(_logger, fleet.Count, string.Join(",", topology.Nodes.Where(n => n.Retired).Select(n => n.Id)));
+                }
+            }
+            catch (HostingException ex)
+            {
+                Log.TopologyUnreadable(_logger, ex.Message);
+            }
+        }
+    }
+
     /// <summary>Stops accepting connections, closes sessions, and closes the volume cleanly.</summary>
     public async ValueTask DisposeAsync()
     {
         Log.InstanceStopping(_logger, _id);
+        await _stopping.CancelAsync();
+#pragma warning disable VSTHRD003 // started by this object in StartAsync
+        await _topologyWatch;
+#pragma warning restore VSTHRD003
+        _stopping.Dispose();
         await _server.DisposeAsync();
         await _database.DisposeAsync();
         await _volume.DisposeAsync();

@@ -26,6 +26,9 @@ internal static partial class Log
     [LoggerMessage(8007, LogLevel.Warning, "Cannot read the storage topology: {Message}")]
     public static partial void TopologyUnreadable(ILogger logger, string message);
 
+    [LoggerMessage(8008, LogLevel.Information, "Storage fleet changed: {Count} nodes, retired: [{Retired}]")]
+    public static partial void FleetChanged(ILogger logger, int count, string retired);
+
     [LoggerMessage(8010, LogLevel.Information, "Instance {Id} serving MySQL on {EndPoint} (volume {Volume}, durable LSN {Lsn})")]
     public static partial void InstanceServing(ILogger logger, string id, string endPoint, string volume, string lsn);
 

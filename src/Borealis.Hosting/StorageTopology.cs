@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using Borealis.Storage.Protocol;
 using System.Text.Json.Serialization;
+using Borealis.Storage.Protocol;
 
 namespace Borealis.Hosting;
 

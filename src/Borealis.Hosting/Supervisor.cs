@@ -105,7 +105,11 @@ public sealed partial class Supervisor
                 {
                     var process = new ProcessState
                     {
-                        Id = StorageProcessId(node.Id), Role = "storage", Port = node.Port, Zone = node.Zone, NodeId = node.Id,
+                        Id = StorageProcessId(node.Id),
+                        Role = "storage",
+                        Port = node.Port,
+                        Zone = node.Zone,
+                        NodeId = node.Id,
                         State = ProcessStatus.Starting,
                     };
                     _state.Processes.Add(process);

@@ -20,4 +20,16 @@ internal static partial class Log
     [LoggerMessage(EventId = 3004, Level = LogLevel.Critical,
         Message = "Volume {Directory} failed and accepts no more writes")]
     public static partial void Failed(ILogger logger, string directory, Exception exception);
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information,
+        Message = "Opened quorum volume {VolumeId} at epoch {Epoch}: durable LSN {Durable} ({Groups} protection groups, created: {Created})")]
+    public static partial void QuorumOpened(ILogger logger, Guid volumeId, ulong epoch, ulong durable, int groups, bool created);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Critical,
+        Message = "Quorum volume failed and accepts no more writes")]
+    public static partial void QuorumFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Critical,
+        Message = "Quorum volume client loop failed")]
+    public static partial void QuorumLoopFailed(ILogger logger, Exception exception);
 }

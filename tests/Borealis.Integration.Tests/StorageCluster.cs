@@ -60,7 +60,7 @@ public sealed class StorageCluster : IAsyncDisposable
         new MySqlConnectionStringBuilder
         {
             Server = "127.0.0.1",
-            Port = (uint)WriterPort(id),
+            Port = checked((uint)WriterPort(id)),
             UserID = "admin",
             Password = Password,
             Database = database ?? "",
@@ -68,7 +68,7 @@ public sealed class StorageCluster : IAsyncDisposable
             SslMode = MySqlSslMode.None,
             AllowPublicKeyRetrieval = true,
             ConnectionTimeout = 10,
-            DefaultCommandTimeout = commandTimeout,
+            DefaultCommandTimeout = checked((uint)commandTimeout),
         }.ConnectionString;
 
     public async Task<MySqlConnection> OpenAsync(string id = "writer-1", string? database = null, int commandTimeout = 60)

@@ -1,5 +1,4 @@
 using Borealis.Common;
-using Borealis.Common.Redo;
 using Borealis.Storage.Protocol;
 
 namespace Borealis.Volume.Quorum;
@@ -10,10 +9,26 @@ namespace Borealis.Volume.Quorum;
 /// growth, and repair by two-step membership changes. <see cref="QuorumVolume"/> runs it under a lock with real
 /// transports; the simulation drives it from its event loop. Single-threaded: one call at a time.
 /// </summary>
+/// <remarks>
+/// Partials: <c>.Recovery</c> (open: map read, log read, fencing, re-replication), <c>.Write</c> (appends, acks,
+/// PGCL and VDL, retransmission), <c>.Read</c> (page reads with hedging), <c>.Repair</c> (node liveness and
+/// membership changes), <c>.Map</c> (map writes and placement).
+/// </remarks>
 public sealed partial class QuorumVolumeCore
 {
+    /// <summary>First retry delay after a node failed; doubled per failure up to <see cref="MaxBackoffMs"/>.</summary>
+    const long MinBackoffMs = 20;
+    const long MaxBackoffMs = 1000;
+
     readonly QuorumVolumeOptions _options;
     readonly IQuorumHost _host;
+    readonly Dictionary<NodeId, NodeState> _nodes = [];
+    readonly Dictionary<long, PendingRequest> _pending = [];
+    long _nextCorrelation = 1;
+    long _lastTimeoutScan;
+
+    QuorumVolumeState _state = QuorumVolumeState.Opening;
+    Exception? _failure;
 
     public QuorumVolumeCore(QuorumVolumeOptions options, IQuorumHost host)
     {
@@ -21,43 +36,220 @@ public sealed partial class QuorumVolumeCore
         ArgumentNullException.ThrowIfNull(host);
         _options = options;
         _host = host;
+        foreach (var node in options.Nodes)
+            NodeFor(node);
     }
 
-    /// <summary>Starts recovery: read the map and a read quorum of every group, compute VDL, fence with a new epoch.</summary>
-    public void StartOpen() => throw new NotImplementedException();
-
     /// <summary>Opening, then Open or Failed.</summary>
-    public QuorumVolumeState State => throw new NotImplementedException();
+    public QuorumVolumeState State => _state;
 
     /// <summary>Why the volume failed (fenced by a newer writer, no quorum at open, ...); null otherwise.</summary>
-    public Exception? Failure => throw new NotImplementedException();
+    public Exception? Failure => _failure;
 
     public int PageSize => _options.PageSize;
 
-    public VolumeEpoch Epoch => throw new NotImplementedException();
+    public VolumeEpoch Epoch => _map?.Epoch ?? default;
 
-    public Lsn DurableLsn => throw new NotImplementedException();
+    public Lsn DurableLsn => _durable;
 
-    public Lsn AppendedLsn => throw new NotImplementedException();
+    public Lsn AppendedLsn => _appended;
 
-    /// <inheritdoc cref="IVolume.Append"/>
-    public AppendResult Append(RedoBatch batch) => throw new NotImplementedException();
-
-    /// <inheritdoc cref="IVolume.GetPageCount"/>
-    public uint GetPageCount(Lsn asOf) => throw new NotImplementedException();
-
-    /// <inheritdoc cref="IVolume.SetReadHorizon"/>
-    public void SetReadHorizon(Lsn oldestReadPoint) => throw new NotImplementedException();
-
-    /// <summary>Starts reading a page as of an LSN; <paramref name="completion"/> is called (from a later call into the core, or at once) with the outcome.</summary>
-    public void StartRead(PageId page, Lsn asOf, Action<PageReadOutcome> completion) => throw new NotImplementedException();
+    /// <summary>Raised (from inside a core call) when the volume fails; the host fails its waiters.</summary>
+    public event Action<Exception>? Failed;
 
     /// <summary>The answer to a request sent through <see cref="IQuorumHost.Send"/>.</summary>
-    public void OnResponse(long correlation, StorageResponse response) => throw new NotImplementedException();
+    public void OnResponse(long correlation, StorageResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        if (!_pending.Remove(correlation, out var request))
+            return; // Timed out earlier, or answered twice.
+        var node = _nodes[request.Node];
+        // A node that failed (I/O error) serves nothing until restarted: for liveness and repair it is as good as gone.
+        bool unreachable = response is ErrorResponse { Status: StorageStatus.Unreachable or StorageStatus.Failed };
+        if (unreachable)
+        {
+            MarkDown(node);
+        }
+        else
+        {
+            MarkUp(node);
+            long latency = _host.NowMilliseconds - request.SentAt;
+            node.LatencyMs = node.LatencyMs < 0 ? latency : (node.LatencyMs * 7 + latency) / 8;
+        }
+
+        // StaleEpoch to a request sent before this client's own epoch bump (a late recovery read) fences nothing.
+        if (response is ErrorResponse { Status: StorageStatus.StaleEpoch } stale && _state != QuorumVolumeState.Failed
+            && (stale.NodeEpoch > Epoch || request.Epoch == Epoch))
+        {
+            Fail(new VolumeException($"The volume was fenced by a newer writer (epoch {stale.NodeEpoch}); this writer (epoch {Epoch}) can no longer write."));
+            return;
+        }
+        if (_state == QuorumVolumeState.Failed)
+            return;
+        if (response is ErrorResponse { Status: StorageStatus.StaleEpoch })
+            response = new ErrorResponse(StorageStatus.BadRequest, "sent in an older epoch of this writer", Epoch);
+
+        switch (request.Kind)
+        {
+            case RequestKind.Append:
+                OnAppendResponse(node, response);
+                break;
+            case RequestKind.GetPage:
+                OnPageResponse(node, request, response);
+                break;
+            case RequestKind.GetMap:
+                OnGetMapResponse(node, response);
+                break;
+            case RequestKind.ReadLog:
+                OnReadLogResponse(node, request, response);
+                break;
+            case RequestKind.SetMap:
+                OnSetMapResponse(node, request, response);
+                break;
+            case RequestKind.GetStatus:
+                OnStatusResponse(node, response);
+                break;
+        }
+    }
 
     /// <summary>Timers: retransmits, hedged reads, timeouts, node liveness, repair, map writes. Call every few milliseconds.</summary>
-    public void Tick() => throw new NotImplementedException();
+    public void Tick()
+    {
+        if (_state == QuorumVolumeState.Failed)
+            return;
+        long now = _host.NowMilliseconds;
+        ExpireRequests(now);
+        if (_state == QuorumVolumeState.Failed)
+            return;
+        if (_state == QuorumVolumeState.Opening)
+            TickRecovery(now);
+        TickMapWrite(now);
+        if (_state == QuorumVolumeState.Failed)
+            return;
+        TickAppends(now);
+        TickReads(now);
+        if (_state == QuorumVolumeState.Open)
+        {
+            ApplyPendingFleet();
+            TickRepair(now);
+        }
+    }
 
-    /// <summary>The volume map this client holds (null before open).</summary>
-    public VolumeMap? Map => throw new NotImplementedException();
+    /// <summary>Requests not answered within <see cref="QuorumVolumeOptions.RequestTimeout"/> count as Unreachable.</summary>
+    void ExpireRequests(long now)
+    {
+        if (now - _lastTimeoutScan < 10 && now >= _lastTimeoutScan)
+            return;
+        _lastTimeoutScan = now;
+        long timeout = (long)_options.RequestTimeout.TotalMilliseconds;
+        List<long>? expired = null;
+        foreach (var (correlation, request) in _pending)
+        {
+            if (now - request.SentAt >= timeout)
+                (expired ??= []).Add(correlation);
+        }
+        if (expired is null)
+            return;
+        expired.Sort(); // Dictionary order is not part of the determinism contract.
+        foreach (var correlation in expired)
+        {
+            if (_pending.ContainsKey(correlation))
+                OnResponse(correlation, new ErrorResponse(StorageStatus.Unreachable, "request timed out", default));
+        }
+    }
+
+    void Send(NodeState node, RequestKind kind, StorageRequest request, ReadOperation? read = null, long mapVersion = 0, uint group = 0, int round = 0)
+    {
+        long correlation = _nextCorrelation++;
+        _pending[correlation] = new PendingRequest(node.Info.Id, kind, _host.NowMilliseconds, Epoch, read, mapVersion, group, round);
+        if (kind == RequestKind.Append)
+        {
+            node.OutstandingAppends++;
+            node.LastAppendAt = _host.NowMilliseconds;
+        }
+        _host.Send(node.Info, correlation, request);
+    }
+
+    NodeState NodeFor(StorageNodeInfo info)
+    {
+        if (!_nodes.TryGetValue(info.Id, out var node))
+        {
+            node = new NodeState(info);
+            _nodes.Add(info.Id, node);
+        }
+        return node;
+    }
+
+    void MarkDown(NodeState node)
+    {
+        long now = _host.NowMilliseconds;
+        if (!node.Down)
+        {
+            node.Down = true;
+            node.DownSince = now;
+            node.Backoff = MinBackoffMs;
+        }
+        else
+        {
+            node.Backoff = Math.Min(node.Backoff * 2, MaxBackoffMs);
+        }
+        node.RetryAt = now + node.Backoff;
+    }
+
+    void MarkUp(NodeState node)
+    {
+        if (!node.Down)
+            return;
+        node.Down = false;
+        node.Backoff = MinBackoffMs;
+        node.RetryAt = _host.NowMilliseconds; // Resend what it missed at the next tick; repair notices it too.
+    }
+
+    void Fail(Exception failure)
+    {
+        if (_state == QuorumVolumeState.Failed)
+            return;
+        _state = QuorumVolumeState.Failed;
+        _failure = failure;
+        FailReads(failure);
+        Failed?.Invoke(failure);
+    }
+
+    VolumeException FailedException() =>
+        _failure as VolumeException ?? new VolumeException("The quorum volume failed.", innerException: _failure);
+
+    /// <summary>The number of requests sent and not yet answered (for tests and status).</summary>
+    public int PendingRequestCount => _pending.Count;
+
+    /// <summary>Whether the client currently considers <paramref name="node"/> unreachable.</summary>
+    public bool IsNodeDown(NodeId node) => _nodes.TryGetValue(node, out var state) && state.Down;
+
+    enum RequestKind
+    {
+        Append,
+        GetPage,
+        GetMap,
+        ReadLog,
+        SetMap,
+        GetStatus,
+    }
+
+    /// <summary>A request awaiting its answer. MapVersion: the map written (negative: a one-node refresh); Group and Round: a recovery ReadLog.</summary>
+    sealed record PendingRequest(NodeId Node, RequestKind Kind, long SentAt, VolumeEpoch Epoch, ReadOperation? Read, long MapVersion, uint Group, int Round);
+
+    sealed class NodeState(StorageNodeInfo info)
+    {
+        public StorageNodeInfo Info { get; set; } = info;
+        public bool Down { get; set; }
+        public long DownSince { get; set; }
+        public long RetryAt { get; set; }
+        public long Backoff { get; set; } = MinBackoffMs;
+        public int OutstandingAppends { get; set; }
+        public long LastAppendAt { get; set; }
+        public double LatencyMs { get; set; } = -1;
+
+        /// <summary>The node refused our epoch or group: it gets the map before more appends.</summary>
+        public bool NeedsMap { get; set; }
+        public bool MapInFlight { get; set; }
+    }
 }

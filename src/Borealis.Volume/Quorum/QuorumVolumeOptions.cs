@@ -34,5 +34,11 @@ public sealed class QuorumVolumeOptions
     /// </summary>
     public Func<Action<long, StorageResponse>, IStorageTransport>? TransportFactory { get; init; }
 
+    /// <summary>
+    /// The id given to a volume this client creates (<see cref="CreateIfMissing"/>). Null: a new random Guid. The
+    /// simulation sets it so that a seed replays exactly.
+    /// </summary>
+    public Guid? NewVolumeId { get; init; }
+
     public ILogger? Logger { get; init; }
 }

@@ -1,0 +1,10 @@
+using Borealis.Storage.Protocol;
+using Borealis.Storage.Transport;
+
+namespace Borealis.Cli.Commands;
+
+/// <summary>The transport the operator commands use to ask storage nodes.</summary>
+internal static class StorageTransports
+{
+    public static IStorageTransport Tcp(Action<long, StorageResponse> onResponse) => throw new NotImplementedException();
+}

@@ -1,0 +1,15 @@
+using Borealis.Storage.Protocol;
+
+namespace Borealis.Storage.Segments;
+
+/// <summary>A frame a segment holds in memory, and where its checksummed bytes are in the segment's log.</summary>
+internal sealed class StoredFrame(SegmentFrame frame, LogFile file, long offset, int length)
+{
+    public SegmentFrame Frame { get; } = frame;
+
+    public LogFile File { get; set; } = file;
+
+    public long Offset { get; set; } = offset;
+
+    public int Length { get; } = length;
+}
