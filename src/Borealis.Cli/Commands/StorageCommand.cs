@@ -60,7 +60,7 @@ internal static class StorageCommand
         {
             Directory.CreateDirectory(directory);
             var options = new StorageNodeOptions { Id = new NodeId(nodeId), Zone = zone, Logger = logger };
-            runner = new StorageNodeRunner(options, StorageDisks.Open(directory),
+            runner = new StorageNodeRunner(options, new FileStorageDisk(directory),
                 onResponse => new TcpStorageTransport(onResponse, logger: logger));
             server = new StorageServer(new IPEndPoint(bind, port), runner, logger);
         }
