@@ -14,6 +14,7 @@ public static class Program
             StatusCommand.Create(),
             DownCommand.Create(),
             InstanceCommand.Create(),
+            StorageCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync();
     }

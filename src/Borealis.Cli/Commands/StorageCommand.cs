@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using System.Runtime.InteropServices;
+using Borealis.Hosting;
+using Borealis.Storage;
+using Borealis.Storage.Protocol;
+using Borealis.Storage.Transport;
+
+namespace Borealis.Cli.Commands;
+
+/// <summary>
+/// <c>borealis storage</c>: one storage node (its segments of the volume, docs/storage-protocol.md on TCP) in this
+/// process. Normally started by the supervisor of <c>up</c>; runs until SIGTERM or Ctrl-C. The port is opened only
+/// once the node has recovered its data, so "listening" means "ready".
+/// </summary>
+internal static class StorageCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "The node's data directory (created if missing).", Required = true, HelpName = "DIR" };
+        var nodeId = new Option<int>("--node-id") { Description = "The node's id in the storage fleet (1, 2, ...); fixed for the life of its data.", Required = true, HelpName = "N" };
+        var zone = new Option<string>("--zone") { Description = "The node's availability zone (a, b, c, ...).", Required = true, HelpName = "Z" };
+        var port = new Option<int>("--port") { Description = "TCP port of the storage protocol (0: any free port; the port is printed).", DefaultValueFactory = _ => 0, HelpName = "PORT" };
+        var bind = new Option<string>("--bind") { Description = "Address to listen on.", DefaultValueFactory = _ => "127.0.0.1", HelpName = "ADDR" };
+        var command = new Command("storage", "Run one storage node: it keeps its segments of the volume under --data and serves them on --port.")
+        {
+            data, nodeId, zone, port, bind,
+        };
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            parse.GetValue(data)!, parse.GetValue(nodeId), parse.GetValue(zone)!, parse.GetValue(port), parse.GetValue(bind)!, cancellationToken));
+        return command;
+    }
+
+    /// <summary>The first configuration error, worded for the operator; null when the options are usable.</summary>
+    static string? Validate(int nodeId, string zone, int port, string bind) =>
+        nodeId < 1 ? $"--node-id must be at least 1 (got {nodeId})"
+        : string.IsNullOrWhiteSpace(zone) ? "--zone must not be empty"
+        : port is < 0 or > 65535 ? $"--port must be between 0 and 65535 (got {port})"
+        : !IPAddress.TryParse(bind, out _) ? $"--bind must be an IP address (got '{bind}')"
+        : null;
+
+    static async Task<int> RunAsync(string data, int nodeId, string zone, int port, string bindAddress, CancellationToken cancellationToken)
+    {
+        if (Validate(nodeId, zone, port, bindAddress) is { } problem)
+        {
+            Output.Fail(problem);
+            return Supervisor.ConfigurationExitCode;
+        }
+        var bind = IPAddress.Parse(bindAddress);
+        using var loggerFactory = Logging.Create();
+        var logger = loggerFactory.CreateLogger("Borealis.Storage");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
+
+        var directory = Path.GetFullPath(data);
+        StorageNodeRunner runner;
+        StorageServer server;
+        try
+        {
+            Directory.CreateDirectory(directory);
+            var options = new StorageNodeOptions { Id = new NodeId(nodeId), Zone = zone, Logger = logger };
+            runner = new StorageNodeRunner(options, new FileStorageDisk(directory),
+                onResponse => new TcpStorageTransport(onResponse, logger: logger));
+            server = new StorageServer(new IPEndPoint(bind, port), runner, logger);
+        }
+        catch (Exception ex) when (ex is StorageException or IOException or UnauthorizedAccessException)
+        {
+            Output.Fail(ex.Message);
+            return Supervisor.ConfigurationExitCode;
+        }
+
+        try
+        {
+            runner.Start(server);
+            server.Start();
+        }
+        catch (Exception ex) when (ex is StorageException or IOException or UnauthorizedAccessException)
+        {
+            Output.Fail(ex.Message);
+            await server.DisposeAsync();
+            await runner.DisposeAsync();
+            return Supervisor.ConfigurationExitCode;
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ready: storage node {nodeId} (zone {zone}) listening on {bind}:{server.Port}"));
+        try
+        {
+            await Task.WhenAny(Task.Delay(Timeout.Infinite, stop.Token), runner.Completion);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await server.DisposeAsync();
+        await runner.DisposeAsync();
+        if (runner.State == StorageNodeRunnerState.Failed)
+        {
+            Output.Fail($"storage node {nodeId} failed: {runner.Failure?.Message}");
+            return 1;
+        }
+        return 0;
+    }
+}

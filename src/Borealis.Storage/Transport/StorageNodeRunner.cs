@@ -1,0 +1,243 @@
+using System.Diagnostics;
+using Borealis.Storage.Protocol;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Borealis.Storage.Transport;
+
+/// <summary>
+/// Runs one <see cref="StorageNodeCore"/> on one dedicated thread: an event loop over a queue of incoming requests,
+/// answers from peers and ticks. It drains every queued event, then calls <see cref="StorageNodeCore.Flush"/> once
+/// if writes wait for it — one fsync for everything that arrived together (group commit) — then waits for more.
+/// It is the core's <see cref="IStorageNodeHost"/>: replies go to the <see cref="IStorageResponder"/> given to
+/// <see cref="Start"/> (the <see cref="StorageServer"/> or an <see cref="InProcessStorageNetwork"/>), requests to
+/// peers to a transport whose answers are queued back into the loop. An exception from the core fails the node:
+/// logged, state <see cref="StorageNodeRunnerState.Failed"/>, every later request answered
+/// <see cref="StorageStatus.Failed"/>.
+/// </summary>
+public sealed class StorageNodeRunner : IStorageRequestSink, IAsyncDisposable
+{
+    readonly StorageNodeOptions _options;
+    readonly StorageNodeCore _core;
+    readonly IStorageTransport _peers;
+    readonly ILogger _logger;
+    readonly TimeSpan _tickInterval;
+    readonly object _lock = new();
+    readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    readonly Stopwatch _clock = Stopwatch.StartNew();
+    List<NodeEvent> _queue = [];
+    IStorageResponder? _responder;
+    Thread? _thread;
+    bool _stopping;
+    volatile StorageNodeRunnerState _state;
+    Exception? _failure;
+
+    /// <summary>One thing for the loop to do.</summary>
+    readonly record struct NodeEvent(RequestContext Context, StorageRequest? Request, long Correlation, StorageResponse? PeerResponse, Action<StorageNodeCore?>? Work);
+
+    /// <param name="options">The node's settings.</param>
+    /// <param name="disk">Where its data lives.</param>
+    /// <param name="peerTransportFactory">Makes the transport to the node's peers, given where its answers go.</param>
+    /// <param name="tickInterval">How often <see cref="StorageNodeCore.Tick"/> runs (default 5 ms).</param>
+    public StorageNodeRunner(
+        StorageNodeOptions options, IStorageDisk disk, Func<Action<long, StorageResponse>, IStorageTransport> peerTransportFactory,
+        TimeSpan? tickInterval = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(disk);
+        ArgumentNullException.ThrowIfNull(peerTransportFactory);
+        _options = options;
+        _logger = options.Logger ?? NullLogger.Instance;
+        _tickInterval = tickInterval ?? TimeSpan.FromMilliseconds(5);
+        _core = new StorageNodeCore(options, disk, new Host(this));
+        _peers = peerTransportFactory(OnPeerResponse);
+    }
+
+    public NodeId NodeId => _options.Id;
+
+    public StorageNodeRunnerState State => _state;
+
+    /// <summary>Why the node failed (<see cref="StorageNodeRunnerState.Failed"/>); null otherwise.</summary>
+    public Exception? Failure => Volatile.Read(ref _failure);
+
+    /// <summary>Completes when the loop has ended (stopped or failed).</summary>
+#pragma warning disable VSTHRD003 // The runner's own loop, for its owner to await.
+    public Task Completion => _completion.Task;
+#pragma warning restore VSTHRD003
+
+    /// <summary>
+    /// Opens the core (recovery, on the calling thread) and starts the loop. Replies go to <paramref name="responder"/>.
+    /// Start the server that feeds <see cref="Handle"/> after this returns, so that "listening" means "ready".
+    /// </summary>
+    /// <exception cref="StorageException">The node's data is unusable.</exception>
+    public void Start(IStorageResponder responder)
+    {
+        ArgumentNullException.ThrowIfNull(responder);
+        lock (_lock)
+        {
+            if (_state != StorageNodeRunnerState.Created)
+                throw new InvalidOperationException("The node runner is already started.");
+            _responder = responder;
+        }
+        _core.Open();
+        _state = StorageNodeRunnerState.Running;
+        _thread = new Thread(Loop) { IsBackground = true, Name = "storage-node-" + _options.Id.ToString() };
+        _thread.Start();
+        TransportLog.NodeRunning(_logger, _options.Id.ToString());
+    }
+
+    /// <inheritdoc/>
+    public void Handle(RequestContext context, StorageRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!TryEnqueue(new NodeEvent(context, request, 0, null, null)))
+            ReplyFailed(context);
+    }
+
+    /// <summary>The node's status, read on its loop.</summary>
+    /// <exception cref="StorageException">The node is not running.</exception>
+    public Task<NodeStatusResponse> GetStatusAsync(CancellationToken cancellationToken = default)
+    {
+        var result = new TaskCompletionSource<NodeStatusResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Run(StorageNodeCore? core)
+        {
+            if (core is null)
+                result.TrySetException(new StorageException($"storage node {_options.Id} is {_state.ToString().ToLowerInvariant()}"));
+            else
+                result.TrySetResult(core.GetStatus());
+        }
+        if (!TryEnqueue(new NodeEvent(default, null, 0, null, Run)))
+            Run(null);
+        return result.Task.WaitAsync(cancellationToken);
+    }
+
+    void OnPeerResponse(long correlation, StorageResponse response) =>
+        TryEnqueue(new NodeEvent(default, null, correlation, response, null));
+
+    bool TryEnqueue(NodeEvent item)
+    {
+        lock (_lock)
+        {
+            if (_stopping || _state != StorageNodeRunnerState.Running)
+                return false;
+            _queue.Add(item);
+            if (_queue.Count == 1)
+                Monitor.Pulse(_lock);
+            return true;
+        }
+    }
+
+    void ReplyFailed(RequestContext context) =>
+        _responder?.Reply(context, new ErrorResponse(StorageStatus.Failed, $"storage node {_options.Id} is {_state.ToString().ToLowerInvariant()}", default));
+
+    void Loop()
+    {
+        var batch = new List<NodeEvent>();
+        int next = 0;
+        long tickMs = Math.Max(1, (long)_tickInterval.TotalMilliseconds);
+        long nextTick = _clock.ElapsedMilliseconds;
+        try
+        {
+            while (true)
+            {
+                lock (_lock)
+                {
+                    while (_queue.Count == 0 && !_stopping)
+                    {
+                        long wait = nextTick - _clock.ElapsedMilliseconds;
+                        if (wait <= 0)
+                            break;
+                        Monitor.Wait(_lock, (int)Math.Min(wait, int.MaxValue));
+                    }
+                    if (_stopping)
+                        break;
+                    (batch, _queue) = (_queue, batch);
+                }
+                for (next = 0; next < batch.Count;)
+                {
+                    var item = batch[next++];
+                    if (item.Request is not null)
+                        _core.Handle(item.Context, item.Request);
+                    else if (item.PeerResponse is not null)
+                        _core.OnPeerResponse(item.Correlation, item.PeerResponse);
+                    else
+                        item.Work?.Invoke(_core);
+                }
+                batch.Clear();
+                next = 0;
+                if (_clock.ElapsedMilliseconds >= nextTick)
+                {
+                    _core.Tick();
+                    nextTick = _clock.ElapsedMilliseconds + tickMs;
+                }
+                if (_core.HasUnsyncedWrites)
+                    _core.Flush();
+            }
+        }
+#pragma warning disable CA1031 // The node's boundary: a core failure stops this node, reported and visible, never a silent crash.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            // The event that threw (its request may be answered twice: a transport drops the second answer) and the rest.
+            Fail(ex, batch.Skip(Math.Max(0, next - 1)));
+            return;
+        }
+        _completion.TrySetResult();
+    }
+
+    void Fail(Exception exception, IEnumerable<NodeEvent> unprocessed)
+    {
+        Volatile.Write(ref _failure, exception);
+        List<NodeEvent> rest;
+        lock (_lock)
+        {
+            _state = StorageNodeRunnerState.Failed;
+            rest = _queue;
+            _queue = [];
+        }
+        TransportLog.NodeFailed(_logger, _options.Id.ToString(), exception);
+        foreach (var item in unprocessed.Concat(rest))
+        {
+            if (item.Request is not null)
+                ReplyFailed(item.Context);
+            else
+                item.Work?.Invoke(null);
+        }
+        _completion.TrySetResult();
+    }
+
+    /// <summary>Stops the loop (after the event it is handling), then closes the core and the peer transport.</summary>
+    public async Task StopAsync()
+    {
+        bool started;
+        lock (_lock)
+        {
+            if (_stopping)
+                return;
+            _stopping = true;
+            started = _thread is not null;
+            Monitor.PulseAll(_lock);
+        }
+#pragma warning disable VSTHRD003 // The runner's own loop.
+        if (started)
+            await Completion;
+#pragma warning restore VSTHRD003
+        if (_state != StorageNodeRunnerState.Failed)
+            _state = StorageNodeRunnerState.Stopped;
+        await _peers.DisposeAsync();
+        _core.Dispose();
+        TransportLog.NodeStopped(_logger, _options.Id.ToString());
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    /// <summary>The core's view of the runner: clock, replies, peers. Called only on the loop thread (or in Open).</summary>
+    sealed class Host(StorageNodeRunner runner) : IStorageNodeHost
+    {
+        public long NowMilliseconds => runner._clock.ElapsedMilliseconds;
+
+        public void Reply(RequestContext context, StorageResponse response) => runner._responder?.Reply(context, response);
+
+        public void SendToPeer(StorageNodeInfo peer, long correlation, StorageRequest request) => runner._peers.Send(peer, correlation, request);
+    }
+}
