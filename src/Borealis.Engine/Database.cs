@@ -40,6 +40,11 @@ public sealed class Database : IAsyncDisposable
     readonly Lock _filesLock = new();
     MainFile[] _files = [];
     Snapshot _latest;
+    // Commits appended but not yet durable, oldest first, and the newest durable one: read-only transactions start
+    // there, so a read never waits for (or depends on) a commit the volume could still lose.
+    readonly Queue<Snapshot> _notDurable = new();
+    readonly Lock _durableLock = new();
+    Snapshot _latestDurable;
     readonly ReadPointSet _commitReadPoints = new();
     Lsn _horizon;
     long _retiredHits;
@@ -52,6 +57,7 @@ public sealed class Database : IAsyncDisposable
         Volume = volume;
         Options = options;
         _latest = initial;
+        _latestDurable = initial;
         _cache = new PageCache(volume, options.CacheBytes, CollectReadPoints);
         _name = BorealisVfs.RegisterDatabase(this);
     }
@@ -68,6 +74,25 @@ public sealed class Database : IAsyncDisposable
     public Lsn DurableLsn => Volume.DurableLsn;
 
     internal Snapshot Latest => Volatile.Read(ref _latest);
+
+    /// <summary>
+    /// The newest commit the volume has made durable: where a read-only transaction starts. It is at most
+    /// <see cref="Latest"/>; they differ only while commits wait for the volume (briefly, or for as long as the
+    /// storage has no write quorum: reads keep working then).
+    /// </summary>
+    internal Snapshot LatestDurable
+    {
+        get
+        {
+            var durable = Volume.DurableLsn;
+            lock (_durableLock)
+            {
+                while (_notDurable.TryPeek(out var next) && next.Lsn <= durable)
+                    _latestDurable = _notDurable.Dequeue();
+                return _latestDurable;
+            }
+        }
+    }
 
     internal SemaphoreSlim WriteLock => _writeLock;
 
@@ -191,6 +216,8 @@ public sealed class Database : IAsyncDisposable
     /// </summary>
     internal void CompleteCommit(Snapshot next, List<uint> pages)
     {
+        lock (_durableLock)
+            _notDurable.Enqueue(next);
         Volatile.Write(ref _latest, next);
         // The snapshot store must be visible before the pins are scanned (see MainFile.Pin).
         Interlocked.MemoryBarrier();
@@ -225,6 +252,8 @@ public sealed class Database : IAsyncDisposable
     {
         readPoints.Clear();
         readPoints.Add(Latest.Lsn);
+        // The newest durable commit is where the next read-only transaction starts: keep its versions.
+        readPoints.Add(LatestDurable.Lsn);
         foreach (var file in Volatile.Read(ref _files))
         {
             ulong pinned = file.PinnedLsn;

@@ -314,9 +314,12 @@ internal sealed partial class SqlSession : ISqlSession
         }
         catch (MySqlErrorException ex)
         {
+            // SQLite reports a failed volume write or read as "disk I/O error": say what the volume said.
+            if (_connection.LastIoError is { } io && ex.Message.Contains("disk I/O error", StringComparison.Ordinal))
+                ex = MySqlErrors.Internal("storage error: " + io.Message);
             // SHOW WARNINGS after a failed statement lists the error, as in MySQL.
             _state.Warnings.Add(new SqlWarning("Error", (int)ex.Code, ex.Message));
-            throw;
+            throw ex;
         }
         catch (Exception ex) when (!guarded.Failed && ex is not OperationCanceledException and not ObjectDisposedException)
         {

@@ -29,6 +29,8 @@ public sealed class LocalVolumeIntegrationTests : BorealisTest
                 {
                     const string schema = "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT, n INT); CREATE INDEX t_n ON t (n)";
                     await Sql.WriteAsync(writer, schema, TestToken);
+                    // Read-only transactions of other connections start at the newest durable commit.
+                    await writer.WaitForDurableAsync(TestToken);
                     raw.sqlite3_exec(reference, schema);
                 }
                 else

@@ -170,11 +170,17 @@ internal sealed class MainFile : VfsFile
     {
         // Publish the pin, then check that no commit slipped in between: the writer advances the snapshot before
         // it scans the pins, so either it sees this pin or this loop sees its snapshot (a Dekker handshake).
-        var snapshot = _database.Latest;
+        // A transaction that may write reads the newest commit, and so does one whose connection already depends on
+        // a commit not yet durable (its own, say: read your writes). Any other reads the newest durable commit, so it
+        // never waits for the volume: reads go on while storage has no write quorum.
+        var snapshot = _database.LatestDurable;
+        bool writer = HoldsWriteLock || ReplyLsn > snapshot.Lsn;
+        if (writer)
+            snapshot = _database.Latest;
         while (true)
         {
             Interlocked.Exchange(ref _pinned, snapshot.Lsn.Value);
-            var again = _database.Latest;
+            var again = writer ? _database.Latest : _database.LatestDurable;
             if (ReferenceEquals(again, snapshot))
                 break;
             snapshot = again;

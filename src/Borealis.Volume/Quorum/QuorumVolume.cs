@@ -47,14 +47,11 @@ public sealed partial class QuorumVolume : IVolume
             _failure = failure;
             Log.QuorumFailed(_logger, failure);
         };
-        var factory = options.TransportFactory ?? DefaultTransport;
+        var factory = options.TransportFactory
+            ?? (onResponse => new TcpStorageTransport(onResponse, new TcpStorageTransportOptions { RequestTimeout = options.RequestTimeout }, options.Logger));
         _transport = factory(OnResponse);
         _timer = new Thread(RunTimer) { IsBackground = true, Name = "quorum-volume-tick" };
     }
-
-    static IStorageTransport DefaultTransport(Action<long, StorageResponse> onResponse) =>
-        throw new InvalidOperationException(
-            "No transport: set QuorumVolumeOptions.TransportFactory (the TCP transport is not wired as the default yet).");
 
     /// <summary>Opens (or creates) the volume: recovery over the storage fleet, then a new epoch that fences any older writer.</summary>
     /// <exception cref="VolumeException">No quorum answered, or the volume was fenced while opening.</exception>

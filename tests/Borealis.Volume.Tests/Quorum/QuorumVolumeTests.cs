@@ -80,11 +80,15 @@ public sealed class QuorumVolumeTests : BorealisTest
     }
 
     [Fact]
-    public async Task OpenFailsWithoutATransport()
+    public async Task OpenOverTcpWaitsForAQuorumAndGivesUpWhenCancelled()
     {
-        var cluster = new FakeCluster(6);
-        var options = new QuorumVolumeOptions { Nodes = cluster.Infos };
-        await Assert.ThrowsAsync<InvalidOperationException>(() => QuorumVolume.OpenAsync(options, TestToken));
+        // The default transport is TCP: nodes on closed ports never answer, so the open waits until cancelled.
+        var nodes = Enumerable.Range(1, 6)
+            .Select(i => new StorageNodeInfo(new NodeId(i), ((char)('a' + (i - 1) % 3)).ToString(), $"127.0.0.1:{FreePort.Next()}"))
+            .ToList();
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestToken);
+        cancel.CancelAfter(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => QuorumVolume.OpenAsync(new QuorumVolumeOptions { Nodes = nodes }, cancel.Token));
     }
 
     [Fact]
