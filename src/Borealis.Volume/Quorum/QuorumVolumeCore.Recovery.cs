@@ -126,7 +126,11 @@ public sealed partial class QuorumVolumeCore
         ChangeMap(map, () => StartProbe(map));
     }
 
-    /// <summary>Round 1: every group's KnownDurable (the highest VDL a writer told the nodes) from a read quorum, without frames.</summary>
+    /// <summary>
+    /// Fences first: a map version with the next epoch (no truncation yet) on a map write quorum, which is also a
+    /// write quorum of every group. Only then are the logs read (at the new epoch), so no append of an older writer
+    /// can be acknowledged by a write quorum after the read: any acknowledgement it collected is in the read.
+    /// </summary>
     void StartProbe(VolumeMap map)
     {
         _foundMap = map;
@@ -134,6 +138,16 @@ public sealed partial class QuorumVolumeCore
         foreach (var node in map.Nodes)
             NodeFor(node).Info = node;
         EnsureGroupStates(map);
+        _phase = RecoveryPhase.Fencing;
+        var nodes = map.Nodes.Concat(_options.Nodes.Where(n => !map.Nodes.Any(m => m.Id == n.Id))).ToList();
+        var fenced = map with { Version = map.Version + 1, Epoch = map.Epoch.Next, Nodes = [.. nodes] };
+        ChangeMap(fenced, () => StartLogRead(fenced));
+    }
+
+    /// <summary>Round 1: every group's KnownDurable (the highest VDL a writer told the nodes) from a read quorum, without frames.</summary>
+    void StartLogRead(VolumeMap fenced)
+    {
+        _foundMap = fenced;
         _phase = RecoveryPhase.Probing;
         _round = 1;
         StartRound(Lsn.MaxValue);
@@ -294,18 +308,15 @@ public sealed partial class QuorumVolumeCore
                 state.Lasts.Add(state.Tail);
         }
 
-        // The new epoch and the truncation in one map version: this fences the old writer.
-        _phase = RecoveryPhase.Fencing;
-        var epoch = map.Epoch.Next;
-        var nodes = map.Nodes.Concat(_options.Nodes.Where(n => !map.Nodes.Any(m => m.Id == n.Id))).ToList();
-        var fenced = map with
+        // The epoch is already fenced: add the truncation of every older frame above VDL.
+        _phase = RecoveryPhase.Truncating;
+        var current = _map!;
+        var truncated = current with
         {
-            Version = map.Version + 1,
-            Epoch = epoch,
-            Nodes = [.. nodes],
-            Truncations = map.Truncations.Add(new Truncation(epoch, vdl)),
+            Version = current.Version + 1,
+            Truncations = current.Truncations.Add(new Truncation(current.Epoch, vdl)),
         };
-        ChangeMap(fenced, StartReplicating);
+        ChangeMap(truncated, StartReplicating);
     }
 
     /// <summary>Re-sends the frames in (D0, VDL] to every member and waits until a write quorum of each group holds them.</summary>
@@ -397,6 +408,7 @@ public sealed partial class QuorumVolumeCore
         Probing,
         ReadingLogs,
         Fencing,
+        Truncating,
         Replicating,
         Done,
     }
