@@ -286,11 +286,15 @@ public sealed partial class QuorumVolumeCore
         _recoveredPageCount = pageCount;
 
         _replicateTargets.Clear();
+        // Reads need each group's frame Lasts over the recovered range: the tail at or below D0, then every frame
+        // in (D0, VDL]. Below the first one, RequiredScl asks for it (conservative: it is above anything older).
         foreach (var state in _groups)
         {
             state.Retained.Clear();
             state.Lasts.Clear();
             state.Tail = tails.GetValueOrDefault(state.Group);
+            if (state.Tail > Lsn.Zero)
+                state.Lasts.Add(state.Tail);
         }
         foreach (var frame in union.Values)
         {
@@ -298,15 +302,15 @@ public sealed partial class QuorumVolumeCore
                 break;
             var state = _groups[(int)frame.Group];
             state.Retained.Add(frame);
-            state.Tail = Lsn.Max(state.Tail, frame.Last);
+            if (frame.Last > state.Tail)
+            {
+                state.Tail = frame.Last;
+                state.Lasts.Add(frame.Last);
+            }
             _replicateTargets[frame.Group] = frame.Last;
         }
         foreach (var state in _groups)
-        {
             state.RecoveredTail = state.Tail;
-            if (state.Tail > Lsn.Zero)
-                state.Lasts.Add(state.Tail);
-        }
 
         // The epoch is already fenced: add the truncation of every older frame above VDL.
         _phase = RecoveryPhase.Truncating;
