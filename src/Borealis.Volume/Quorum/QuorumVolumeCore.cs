@@ -73,6 +73,7 @@ public sealed partial class QuorumVolumeCore
         else
         {
             MarkUp(node);
+            node.Answered = true;
             long latency = _host.NowMilliseconds - request.SentAt;
             node.LatencyMs = node.LatencyMs < 0 ? latency : (node.LatencyMs * 7 + latency) / 8;
         }
@@ -251,5 +252,8 @@ public sealed partial class QuorumVolumeCore
         /// <summary>The node refused our epoch or group: it gets the map before more appends.</summary>
         public bool NeedsMap { get; set; }
         public bool MapInFlight { get; set; }
+
+        /// <summary>The node answered something (other than Unreachable or Failed) since this client started.</summary>
+        public bool Answered { get; set; }
     }
 }
