@@ -320,6 +320,11 @@ public sealed partial class QuorumVolumeCore
             Version = current.Version + 1,
             Truncations = current.Truncations.Add(new Truncation(current.Epoch, vdl)),
         };
+        // Every node must take this map before it gets appends or reads of this epoch: with only the fencing map it
+        // would still hold (and count in its SCL) frames of the old writer that the truncation voids.
+        _appendMapVersion = truncated.Version;
+        foreach (var info in truncated.Nodes)
+            NodeFor(info).NeedsMap = true;
         ChangeMap(truncated, StartReplicating);
     }
 
@@ -339,8 +344,8 @@ public sealed partial class QuorumVolumeCore
         foreach (var info in map.Nodes)
         {
             var node = NodeFor(info);
-            if (node.Down || !map.Groups.Any(g => g.Contains(info.Id)))
-                continue;
+            if (node.Down || node.NeedsMap || !map.Groups.Any(g => g.Contains(info.Id)))
+                continue; // Tick sends it the map, then what it lacks.
             var frames = new List<SegmentFrame>();
             foreach (var state in _groups)
             {
