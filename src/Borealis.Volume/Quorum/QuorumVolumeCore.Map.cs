@@ -12,6 +12,9 @@ public sealed partial class QuorumVolumeCore
     VolumeMap? _map;
     VolumeMap? _committedMap;
 
+    // The oldest map version a node must have acknowledged before it gets appends or reads (the truncation's).
+    long _appendMapVersion;
+
     // The map write in flight (one at a time; a newer _map is written when it ends) and what waits for versions.
     MapWrite? _mapWrite;
     readonly List<(long Version, Action Done)> _mapWaiters = [];
@@ -85,7 +88,7 @@ public sealed partial class QuorumVolumeCore
             node.MapInFlight = false;
             if (response is OkResponse)
             {
-                node.NeedsMap = false;
+                NoteMapAcked(node, -request.MapVersion);
                 node.RetryAt = _host.NowMilliseconds;
             }
             return;
@@ -98,11 +101,21 @@ public sealed partial class QuorumVolumeCore
         if (response is OkResponse)
         {
             write.Acked.Add(node.Info.Id);
-            node.NeedsMap = false;
+            NoteMapAcked(node, write.Map.Version);
             if (IsMapWriteQuorum(write))
                 CompleteMapWrite(write);
         }
         // Other answers (unreachable, another volume, a failed node) are retried from Tick.
+    }
+
+    /// <summary>
+    /// A node took map <paramref name="version"/>: it may get appends again once it has the map with this writer's
+    /// truncation (a node with only the fencing map would still count the old writer's void frames in its SCL).
+    /// </summary>
+    void NoteMapAcked(NodeState node, long version)
+    {
+        if (version >= _appendMapVersion)
+            node.NeedsMap = false;
     }
 
     static bool IsMapWriteQuorum(MapWrite write)

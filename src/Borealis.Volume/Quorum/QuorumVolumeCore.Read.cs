@@ -60,8 +60,10 @@ public sealed partial class QuorumVolumeCore
         int count = list.Count;
         uint rotation = _readRotation++;
         read.Candidates.Clear();
+        // A node that lacks this writer's map is not asked (it may still hold frames the truncation voids).
         read.Candidates.AddRange(list
             .Select((id, i) => (Id: id, Node: _nodes[id], Order: (int)((i + rotation) % (uint)count)))
+            .Where(c => !c.Node.NeedsMap)
             .OrderBy(c => c.Node.Down ? 2 : AckedOf(read.Group, c.Id) >= read.RequiredScl ? 0 : 1)
             .ThenBy(c => c.Node.LatencyMs < 0 ? double.MaxValue : Math.Round(c.Node.LatencyMs, 1))
             .ThenBy(c => c.Order)

@@ -126,7 +126,11 @@ public sealed partial class QuorumVolumeCore
         ChangeMap(map, () => StartProbe(map));
     }
 
-    /// <summary>Round 1: every group's KnownDurable (the highest VDL a writer told the nodes) from a read quorum, without frames.</summary>
+    /// <summary>
+    /// Fences first: a map version with the next epoch (no truncation yet) on a map write quorum, which is also a
+    /// write quorum of every group. Only then are the logs read (at the new epoch), so no append of an older writer
+    /// can be acknowledged by a write quorum after the read: any acknowledgement it collected is in the read.
+    /// </summary>
     void StartProbe(VolumeMap map)
     {
         _foundMap = map;
@@ -134,6 +138,16 @@ public sealed partial class QuorumVolumeCore
         foreach (var node in map.Nodes)
             NodeFor(node).Info = node;
         EnsureGroupStates(map);
+        _phase = RecoveryPhase.Fencing;
+        var nodes = map.Nodes.Concat(_options.Nodes.Where(n => !map.Nodes.Any(m => m.Id == n.Id))).ToList();
+        var fenced = map with { Version = map.Version + 1, Epoch = map.Epoch.Next, Nodes = [.. nodes] };
+        ChangeMap(fenced, () => StartLogRead(fenced));
+    }
+
+    /// <summary>Round 1: every group's KnownDurable (the highest VDL a writer told the nodes) from a read quorum, without frames.</summary>
+    void StartLogRead(VolumeMap fenced)
+    {
+        _foundMap = fenced;
         _phase = RecoveryPhase.Probing;
         _round = 1;
         StartRound(Lsn.MaxValue);
@@ -272,11 +286,15 @@ public sealed partial class QuorumVolumeCore
         _recoveredPageCount = pageCount;
 
         _replicateTargets.Clear();
+        // Reads need each group's frame Lasts over the recovered range: the tail at or below D0, then every frame
+        // in (D0, VDL]. Below the first one, RequiredScl asks for it (conservative: it is above anything older).
         foreach (var state in _groups)
         {
             state.Retained.Clear();
             state.Lasts.Clear();
             state.Tail = tails.GetValueOrDefault(state.Group);
+            if (state.Tail > Lsn.Zero)
+                state.Lasts.Add(state.Tail);
         }
         foreach (var frame in union.Values)
         {
@@ -284,28 +302,30 @@ public sealed partial class QuorumVolumeCore
                 break;
             var state = _groups[(int)frame.Group];
             state.Retained.Add(frame);
-            state.Tail = Lsn.Max(state.Tail, frame.Last);
+            if (frame.Last > state.Tail)
+            {
+                state.Tail = frame.Last;
+                state.Lasts.Add(frame.Last);
+            }
             _replicateTargets[frame.Group] = frame.Last;
         }
         foreach (var state in _groups)
-        {
             state.RecoveredTail = state.Tail;
-            if (state.Tail > Lsn.Zero)
-                state.Lasts.Add(state.Tail);
-        }
 
-        // The new epoch and the truncation in one map version: this fences the old writer.
-        _phase = RecoveryPhase.Fencing;
-        var epoch = map.Epoch.Next;
-        var nodes = map.Nodes.Concat(_options.Nodes.Where(n => !map.Nodes.Any(m => m.Id == n.Id))).ToList();
-        var fenced = map with
+        // The epoch is already fenced: add the truncation of every older frame above VDL.
+        _phase = RecoveryPhase.Truncating;
+        var current = _map!;
+        var truncated = current with
         {
-            Version = map.Version + 1,
-            Epoch = epoch,
-            Nodes = [.. nodes],
-            Truncations = map.Truncations.Add(new Truncation(epoch, vdl)),
+            Version = current.Version + 1,
+            Truncations = current.Truncations.Add(new Truncation(current.Epoch, vdl)),
         };
-        ChangeMap(fenced, StartReplicating);
+        // Every node must take this map before it gets appends or reads of this epoch: with only the fencing map it
+        // would still hold (and count in its SCL) frames of the old writer that the truncation voids.
+        _appendMapVersion = truncated.Version;
+        foreach (var info in truncated.Nodes)
+            NodeFor(info).NeedsMap = true;
+        ChangeMap(truncated, StartReplicating);
     }
 
     /// <summary>Re-sends the frames in (D0, VDL] to every member and waits until a write quorum of each group holds them.</summary>
@@ -324,8 +344,8 @@ public sealed partial class QuorumVolumeCore
         foreach (var info in map.Nodes)
         {
             var node = NodeFor(info);
-            if (node.Down || !map.Groups.Any(g => g.Contains(info.Id)))
-                continue;
+            if (node.Down || node.NeedsMap || !map.Groups.Any(g => g.Contains(info.Id)))
+                continue; // Tick sends it the map, then what it lacks.
             var frames = new List<SegmentFrame>();
             foreach (var state in _groups)
             {
@@ -397,6 +417,7 @@ public sealed partial class QuorumVolumeCore
         Probing,
         ReadingLogs,
         Fencing,
+        Truncating,
         Replicating,
         Done,
     }

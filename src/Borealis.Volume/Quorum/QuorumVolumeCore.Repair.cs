@@ -32,7 +32,8 @@ public sealed partial class QuorumVolumeCore
         ProbeSpares(map, now);
         if (_repair is null)
         {
-            StartRepair(map, now);
+            if (!AdoptTransition(map, now))
+                StartRepair(map, now);
             return;
         }
         var repair = _repair;
@@ -40,7 +41,7 @@ public sealed partial class QuorumVolumeCore
             return; // A map write is in flight.
         var dead = _nodes[repair.Dead];
         var membership = map.Groups[(int)repair.Group];
-        if (!dead.Down && !IsRetired(repair.Dead))
+        if (!dead.Down && !IsRetired(repair.Dead) && (!repair.Adopted || dead.Answered))
         {
             // The old member is back before the new one caught up: go back to the old membership.
             repair.Phase = RepairPhase.Reverting;
@@ -70,6 +71,31 @@ public sealed partial class QuorumVolumeCore
             repair.NextPollAt = now + RepairPollMs;
             Send(_nodes[repair.Joining], RequestKind.GetStatus, new GetStatusRequest());
         }
+    }
+
+    /// <summary>
+    /// A membership change a previous writer left half-done (a group in transition): continue it as this writer's
+    /// repair, so that it completes once the joining segment caught up, or reverts if the replaced member answers.
+    /// </summary>
+    bool AdoptTransition(VolumeMap map, long now)
+    {
+        foreach (var membership in map.Groups)
+        {
+            if (!membership.InTransition)
+                continue;
+            var dead = membership.Members.Where(m => !membership.Next.Contains(m)).ToList();
+            var joining = membership.Next.Where(m => !membership.Members.Contains(m)).ToList();
+            if (dead.Count != 1 || joining.Count != 1)
+                continue;
+            _repair = new RepairOperation(membership.Group, dead[0], joining[0])
+            {
+                Phase = RepairPhase.CatchingUp,
+                NextPollAt = now,
+                Adopted = true,
+            };
+            return true;
+        }
+        return false;
     }
 
     /// <summary>The group's chain tail at open: a joining segment must reach at least this before it replaces a member.</summary>
@@ -162,5 +188,8 @@ public sealed partial class QuorumVolumeCore
         public NodeId Joining { get; } = joining;
         public RepairPhase Phase { get; set; } = RepairPhase.Joining;
         public long NextPollAt { get; set; }
+
+        /// <summary>Left in the map by an earlier writer: revert only once the replaced member answered this writer.</summary>
+        public bool Adopted { get; init; }
     }
 }

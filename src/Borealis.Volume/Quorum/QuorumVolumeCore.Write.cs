@@ -368,7 +368,10 @@ public sealed partial class QuorumVolumeCore
         if (group >= (uint)_groups.Count)
             return Lsn.Zero;
         var lasts = _groups[(int)group].Lasts;
-        var required = Lsn.Zero;
+        if (lasts.Count == 0)
+            return Lsn.Zero; // The group has no frames.
+        // Below the oldest Last known: its value (the segment then holds everything older too).
+        var required = lasts[0];
         int lo = 0, hi = lasts.Count - 1;
         while (lo <= hi)
         {

@@ -73,6 +73,7 @@ public sealed partial class QuorumVolumeCore
         else
         {
             MarkUp(node);
+            node.Answered = true;
             long latency = _host.NowMilliseconds - request.SentAt;
             node.LatencyMs = node.LatencyMs < 0 ? latency : (node.LatencyMs * 7 + latency) / 8;
         }
@@ -161,7 +162,18 @@ public sealed partial class QuorumVolumeCore
     void Send(NodeState node, RequestKind kind, StorageRequest request, ReadOperation? read = null, long mapVersion = 0, uint group = 0, int round = 0)
     {
         long correlation = _nextCorrelation++;
-        _pending[correlation] = new PendingRequest(node.Info.Id, kind, _host.NowMilliseconds, Epoch, read, mapVersion, group, round);
+        // The epoch the request carries (recovery reads and maps may differ from the client's newest map):
+        // a StaleEpoch answer fences this writer only if it refused the writer's current epoch.
+        var epoch = request switch
+        {
+            AppendRequest append => append.Epoch,
+            GetPageRequest getPage => getPage.Epoch,
+            ReadLogRequest readLog => readLog.Epoch,
+            ReadImagesRequest readImages => readImages.Epoch,
+            SetMapRequest setMap => setMap.Map.Epoch,
+            _ => Epoch,
+        };
+        _pending[correlation] = new PendingRequest(node.Info.Id, kind, _host.NowMilliseconds, epoch, read, mapVersion, group, round);
         if (kind == RequestKind.Append)
         {
             node.OutstandingAppends++;
@@ -251,5 +263,8 @@ public sealed partial class QuorumVolumeCore
         /// <summary>The node refused our epoch or group: it gets the map before more appends.</summary>
         public bool NeedsMap { get; set; }
         public bool MapInFlight { get; set; }
+
+        /// <summary>The node answered something (other than Unreachable or Failed) since this client started.</summary>
+        public bool Answered { get; set; }
     }
 }
