@@ -12,6 +12,8 @@
 # docs/benchmarks.md with the command line.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
 duration=20
 table_size=10000
 while [ $# -gt 0 ]; do
@@ -38,8 +40,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_port() { for _ in $(seq 1 600); do (echo >/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "error: nothing listens on $1" >&2; return 1; }
 password=bench-pw
 "$root/borealis" --help >/dev/null  # builds when needed
 exe="$root/artifacts/bin/Borealis.Cli/release/borealis"
@@ -129,19 +129,24 @@ printf '%-28s %12s %12s %8s\n' "oltp_insert 16 clients tps" "$l16tps" "$q16tps" 
 printf '%-28s %12s %12s\n' "  p95 (ms)" "$l16p95" "$q16p95"
 echo "redo stored per transaction per copy: $(awk -v d=$((bytes_after - bytes_before)) -v n="$q1n" 'BEGIN{printf "%.0f bytes", d/6/n}') (oltp_insert, 1 thread, $q1n transactions; log frame headers included)"
 
-recover() { # -> seconds from restart to the first answered query
+recover() { # sets recovery_s: seconds from SIGKILL to the first answered query (process start included)
   kill -9 "$writer_pid"; wait "$writer_pid" 2>/dev/null || true
   local t0; t0=$(date +%s.%N)
   start_writer
-  wait_port "$quorum_port"
-  mariadb -h 127.0.0.1 -P "$quorum_port" -u admin -p"$password" --skip-ssl -N -e "SELECT COUNT(*) FROM sbtest.sbtest1" >/dev/null
-  awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.2f", b-a}'
+  for _ in $(seq 1 600); do
+    mariadb -h 127.0.0.1 -P "$quorum_port" -u admin -p"$password" --skip-ssl -N -e "SELECT COUNT(*) FROM sbtest.sbtest1" >/dev/null 2>&1 && break
+    sleep 0.05
+  done
+  recovery_s=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.2f", b-a}')
 }
 small=$(log_bytes)
-r1=$(recover)
+recover
+r1=$recovery_s
 sysbench oltp_insert --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$quorum_port" --mysql-user=admin --mysql-password="$password" \
-  --mysql-db=sbtest --mysql-ssl=off --tables=1 --table-size="$table_size" --threads=16 --time=$((duration * 3)) --report-interval=0 run >/dev/null 2>&1
+  --mysql-db=sbtest --mysql-ssl=off --tables=1 --table-size="$table_size" --threads=16 --time=$((duration * 3)) --report-interval=0 run >"$work/load.log" 2>&1 \
+  || { echo "error: the load between the two recoveries failed:" >&2; tail -5 "$work/load.log" >&2; exit 1; }
 large=$(log_bytes)
-r2=$(recover)
+recover
+r2=$recovery_s
 echo "writer recovery (SIGKILL -> first query answered, process start included): ${r1} s with $((small / 1048576)) MiB of log on the nodes, ${r2} s with $((large / 1048576)) MiB"
 echo "time=${duration}s table_size=$table_size"

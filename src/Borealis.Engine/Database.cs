@@ -252,8 +252,15 @@ public sealed class Database : IAsyncDisposable
     {
         readPoints.Clear();
         readPoints.Add(Latest.Lsn);
-        // The newest durable commit is where the next read-only transaction starts: keep its versions.
-        readPoints.Add(LatestDurable.Lsn);
+        // Read-only transactions start at the newest durable commit, which moves up through the commits still
+        // waiting for the volume: keep the versions each of them reads, or they would miss the cache later.
+        var durable = LatestDurable;
+        lock (_durableLock)
+        {
+            readPoints.Add(durable.Lsn);
+            foreach (var waiting in _notDurable)
+                readPoints.Add(waiting.Lsn);
+        }
         foreach (var file in Volatile.Read(ref _files))
         {
             ulong pinned = file.PinnedLsn;

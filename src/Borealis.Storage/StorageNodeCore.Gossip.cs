@@ -47,7 +47,11 @@ public sealed partial class StorageNodeCore
             }
             foreach (var segment in _segments.Values.ToList())
                 MaybeCheckpoint(segment);
-            ScrubSlice();
+            if (_lastScrub == long.MinValue || now - _lastScrub >= (long)_options.ScrubInterval.TotalMilliseconds)
+            {
+                _lastScrub = now;
+                ScrubSlice();
+            }
         }
         catch (IOException e)
         {

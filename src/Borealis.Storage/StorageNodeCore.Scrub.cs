@@ -9,6 +9,7 @@ public sealed partial class StorageNodeCore
     uint _scrubGroup;
     bool _scrubImages;
     ulong _scrubPosition;
+    long _lastScrub = long.MinValue;
 
     /// <summary>Re-reads about <see cref="StorageNodeOptions.ScrubBytesPerTick"/> bytes of stored data and checks their checksums.</summary>
     void ScrubSlice()

@@ -87,6 +87,7 @@ public sealed partial class Simulation
                 GossipInterval = TimeSpan.FromMilliseconds(20),
                 CheckpointBytes = 16 << 10,
                 ScrubBytesPerTick = 4 << 10,
+                ScrubInterval = TimeSpan.Zero,
             });
             host.MembershipEpochOf = group => _lastOpened?.Core.Map is { } map && group < map.Groups.Length ? map.Groups[(int)group].MembershipEpoch : -1;
             host.OnReprovision = why => Fault($"node {host.Id} re-provisioned empty: {why}");

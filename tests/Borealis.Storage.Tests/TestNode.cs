@@ -40,6 +40,7 @@ public sealed class TestNode : IDisposable
         Zone = ((char)('a' + (id - 1) % 3)).ToString(),
         GossipInterval = TimeSpan.FromMilliseconds(100),
         CheckpointBytes = checkpointBytes,
+        ScrubInterval = TimeSpan.Zero, // the tests tick by hand: scrub on every tick
     };
 
     /// <summary>Handles a request; returns the reply if it came at once (null when deferred).</summary>
