@@ -137,38 +137,13 @@ public sealed class InstanceHost : IAsyncDisposable
     }
 
     /// <summary>Re-reads the topology file when it changes and hands the fleet to the volume (nodes added, nodes retired).</summary>
-    async Task FollowTopologyAsync(QuorumVolume volume, string file)
-    {
-        var last = File.GetLastWriteTimeUtc(file);
-        while (!_stopping.IsCancellationRequested)
+    Task FollowTopologyAsync(QuorumVolume volume, string file) =>
+        StorageTopology.FollowAsync(file, TimeSpan.FromMilliseconds(500), topology =>
         {
-            try
-            {
-                await Task.Delay(500, _stopping.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            var write = File.GetLastWriteTimeUtc(file);
-            if (write == last)
-                continue;
-            last = write;
-            try
-            {
-                if (StorageTopology.TryRead(file) is { } topology)
-                {
-                    var fleet = topology.ToNodeInfos();
-                    volume.UpdateFleet(fleet);
-                    Log.FleetChanged(_logger, fleet.Count, string.Join(",", topology.Nodes.Where(n => n.Retired).Select(n => n.Id)));
-                }
-            }
-            catch (HostingException ex)
-            {
-                Log.TopologyUnreadable(_logger, ex.Message);
-            }
-        }
-    }
+            var fleet = topology.ToNodeInfos();
+            volume.UpdateFleet(fleet);
+            Log.FleetChanged(_logger, fleet.Count, string.Join(",", topology.Nodes.Where(n => n.Retired).Select(n => n.Id)));
+        }, message => Log.TopologyUnreadable(_logger, message), _stopping.Token);
 
     /// <summary>Stops accepting connections, closes sessions, and closes the volume cleanly.</summary>
     public async ValueTask DisposeAsync()

@@ -20,7 +20,7 @@ public sealed record StorageFleetStatus(IReadOnlyList<StorageNodeStatus> Nodes, 
             if (answers.TryGetValue(correlation, out var tcs))
                 tcs.TrySetResult(response);
         });
-        var infos = topology.Nodes.Select(n => new StorageNodeInfo(new NodeId(n.Id), n.Zone, n.Address)).ToList();
+        var infos = topology.ToNodeInfos(includeRetired: true);
         async Task<StorageResponse?> AskAsync(StorageNodeInfo node, long correlation, StorageRequest request)
         {
             var tcs = new TaskCompletionSource<StorageResponse>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -110,7 +110,44 @@ public sealed record StorageTopology
         return (this with { Nodes = nodes }, added);
     }
 
-    /// <summary>The fleet as the volume client sees it (retired nodes excluded: their segments are moved away).</summary>
-    public IReadOnlyList<StorageNodeInfo> ToNodeInfos() =>
-        [.. Nodes.Where(n => !n.Retired).Select(n => new StorageNodeInfo(new NodeId(n.Id), n.Zone, n.Address))];
+    /// <summary>
+    /// The fleet as the volume client sees it: retired nodes are left out (their segments are moved away) unless
+    /// <paramref name="includeRetired"/>.
+    /// </summary>
+    public IReadOnlyList<StorageNodeInfo> ToNodeInfos(bool includeRetired = false) =>
+        [.. Nodes.Where(n => includeRetired || !n.Retired).Select(n => new StorageNodeInfo(new NodeId(n.Id), n.Zone, n.Address))];
+
+    /// <summary>
+    /// Polls <paramref name="path"/> every <paramref name="interval"/> and calls <paramref name="changed"/> with the new
+    /// topology whenever the file is rewritten, until <paramref name="cancellationToken"/> fires. An unreadable
+    /// version goes to <paramref name="unreadable"/> and is skipped (the previous one stays in force).
+    /// </summary>
+    public static async Task FollowAsync(string path, TimeSpan interval, Action<StorageTopology> changed, Action<string> unreadable, CancellationToken cancellationToken)
+    {
+        var last = File.GetLastWriteTimeUtc(path);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(interval, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            var write = File.GetLastWriteTimeUtc(path);
+            if (write == last)
+                continue;
+            last = write;
+            try
+            {
+                if (TryRead(path) is { } topology)
+                    changed(topology);
+            }
+            catch (HostingException ex)
+            {
+                unreadable(ex.Message);
+            }
+        }
+    }
 }

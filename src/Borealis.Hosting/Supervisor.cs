@@ -65,7 +65,7 @@ public sealed partial class Supervisor
             follow = FollowTopologyAsync(stopping.Token);
         }
 
-        bool writerOk = await SuperviseAsync(writer, topology is not null, stopping.Token);
+        bool writerOk = await SuperviseWriterAsync(writer, topology is not null, stopping.Token);
         // The writer only returns early when it could not start: stop the rest too.
         await stopping.CancelAsync();
         bool ok = writerOk & await follow;
@@ -153,32 +153,8 @@ public sealed partial class Supervisor
     /// <summary>Re-reads the topology file and applies changes until stopped.</summary>
     async Task<bool> FollowTopologyAsync(CancellationToken cancellationToken)
     {
-        var lastWrite = File.GetLastWriteTimeUtc(_data.TopologyFile);
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(s_topologyPoll, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-            var write = File.GetLastWriteTimeUtc(_data.TopologyFile);
-            if (write == lastWrite)
-                continue;
-            lastWrite = write;
-            try
-            {
-                var topology = StorageTopology.TryRead(_data.TopologyFile);
-                if (topology is not null)
-                    SyncStorageNodes(topology, cancellationToken);
-            }
-            catch (HostingException ex)
-            {
-                Log.TopologyUnreadable(_logger, ex.Message);
-            }
-        }
+        await StorageTopology.FollowAsync(_data.TopologyFile, s_topologyPoll, topology => SyncStorageNodes(topology, cancellationToken),
+            message => Log.TopologyUnreadable(_logger, message), cancellationToken);
         return true;
     }
 
@@ -186,31 +162,17 @@ public sealed partial class Supervisor
     /// Supervises one storage node. A node that dies quickly again and again has lost its disk (or its data is
     /// unusable): it is retired and a new node in its zone added, which the writer fills by repair.
     /// </summary>
-    async Task<bool> SuperviseStorageAsync(ProcessState process, CancellationToken cancellationToken)
+    Task<bool> SuperviseStorageAsync(ProcessState process, CancellationToken cancellationToken)
     {
         int quickExits = 0;
-        var backoff = TimeSpan.FromMilliseconds(100);
-        while (!cancellationToken.IsCancellationRequested)
+        return SuperviseAsync(process, quorum: true, (exit, ranFor) =>
         {
-            var started = Stopwatch.StartNew();
-            var exit = await RunChildOnceAsync(process, cancellationToken);
-            if (exit is null)
-                return true;
-            quickExits = started.Elapsed < _options.QuickExit ? quickExits + 1 : 0;
-            if (quickExits >= _options.LostAfterQuickExits)
-            {
-                ReplaceLostNode(process.NodeId);
-                UpdateState(() => { process.State = ProcessStatus.Failed; process.Pid = 0; });
-                return true;
-            }
-            Log.ChildExited(_logger, process.Id, exit.Value);
-            UpdateState(() => { process.State = ProcessStatus.Restarting; process.Pid = 0; process.Restarts++; });
-            if (!await DelayAsync(backoff, cancellationToken))
-                break;
-            backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 2000));
-        }
-        UpdateState(() => process.State = ProcessStatus.Stopped);
-        return true;
+            quickExits = ranFor < _options.QuickExit ? quickExits + 1 : 0;
+            if (quickExits < _options.LostAfterQuickExits)
+                return null;
+            ReplaceLostNode(process.NodeId);
+            return true;
+        }, TimeSpan.FromSeconds(2), cancellationToken);
     }
 
     /// <summary>Retires a lost node and adds a fresh one in its zone (the topology watcher starts it).</summary>
@@ -227,34 +189,47 @@ public sealed partial class Supervisor
         }
     }
 
-    async Task<bool> SuperviseAsync(ProcessState process, bool quorum, CancellationToken cancellationToken)
+    /// <summary>Supervises the writer: a configuration failure at its first start (e.g. a busy port) is not retried.</summary>
+    Task<bool> SuperviseWriterAsync(ProcessState process, bool quorum, CancellationToken cancellationToken) =>
+        SuperviseAsync(process, quorum, (exit, _) =>
+        {
+            if (exit != ConfigurationExitCode || process.Restarts != 0 || _everRunning.Contains(process.Id))
+                return null;
+            Log.ChildFailedToStart(_logger, process.Id, exit, _data.LogFile(process.Id));
+            return false;
+        }, TimeSpan.FromSeconds(5), cancellationToken);
+
+    /// <summary>
+    /// Runs a child and restarts it when it exits, with doubling back-off up to <paramref name="maxBackoff"/>.
+    /// <paramref name="giveUp"/> sees each exit (code, how long the child ran) and returns null to restart, or the
+    /// supervision's result to stop (the process is then marked failed).
+    /// </summary>
+    async Task<bool> SuperviseAsync(ProcessState process, bool quorum, Func<int, TimeSpan, bool?> giveUp, TimeSpan maxBackoff, CancellationToken cancellationToken)
     {
         var backoff = TimeSpan.FromMilliseconds(100);
         while (!cancellationToken.IsCancellationRequested)
         {
-            var exit = await RunChildOnceAsync(process, cancellationToken, quorum);
+            var started = Stopwatch.StartNew();
+            var exit = await RunChildOnceAsync(process, quorum, cancellationToken);
             if (exit is null)
                 return true;
-
-            if (exit == ConfigurationExitCode && process.Restarts == 0 && !_everRunning.Contains(process.Id))
+            if (giveUp(exit.Value, started.Elapsed) is { } result)
             {
-                Log.ChildFailedToStart(_logger, process.Id, exit.Value, _data.LogFile(process.Id));
                 UpdateState(() => { process.State = ProcessStatus.Failed; process.Pid = 0; });
-                return false;
+                return result;
             }
-
             Log.ChildExited(_logger, process.Id, exit.Value);
             UpdateState(() => { process.State = ProcessStatus.Restarting; process.Pid = 0; process.Restarts++; });
             if (!await DelayAsync(backoff, cancellationToken))
                 break;
-            backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 5000));
+            backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, maxBackoff.TotalMilliseconds));
         }
         UpdateState(() => process.State = ProcessStatus.Stopped);
         return true;
     }
 
     /// <summary>Starts the child and waits for it to exit; null when supervision was stopped (the child was stopped too).</summary>
-    async Task<int?> RunChildOnceAsync(ProcessState process, CancellationToken cancellationToken, bool quorum = true)
+    async Task<int?> RunChildOnceAsync(ProcessState process, bool quorum, CancellationToken cancellationToken)
     {
         using var child = StartChild(process, quorum);
         UpdateState(() => { process.Pid = child.Id; process.State = ProcessStatus.Starting; });

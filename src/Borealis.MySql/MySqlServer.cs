@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using Borealis.Common.Net;
 using Borealis.Sql;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -91,41 +92,17 @@ public sealed class MySqlServer : IAsyncDisposable
         Port = ((IPEndPoint)listener.LocalEndPoint!).Port;
         _uptime.Start();
         Log.Listening(_logger, listener.LocalEndPoint!.ToString()!);
-        _acceptLoop = AcceptLoopAsync(listener);
+        _acceptLoop = AcceptLoop.RunAsync(listener, OnAccepted, ex => Log.AcceptFault(_logger, ex), _stopping.Token);
         return Task.CompletedTask;
     }
 
-    async Task AcceptLoopAsync(Socket listener)
+    void OnAccepted(Socket socket)
     {
-        while (!_stopping.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await listener.AcceptAsync(_stopping.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException ex)
-            {
-                if (_stopping.IsCancellationRequested)
-                    return;
-                Log.AcceptFault(_logger, ex);
-                continue;
-            }
-            socket.NoDelay = true;
-            var id = unchecked((uint)Interlocked.Increment(ref _nextConnectionId));
-            Interlocked.Increment(ref _connectionsTotal);
-            var connection = new MySqlServerConnection(this, socket, id, tooMany: _connections.Count >= Options.MaxConnections);
-            _connections[id] = connection;
-            connection.Start(_stopping.Token);
-        }
+        var id = unchecked((uint)Interlocked.Increment(ref _nextConnectionId));
+        Interlocked.Increment(ref _connectionsTotal);
+        var connection = new MySqlServerConnection(this, socket, id, tooMany: _connections.Count >= Options.MaxConnections);
+        _connections[id] = connection;
+        connection.Start(_stopping.Token);
     }
 
     internal ISqlSession CreateSession(SessionInfo info) => _sessionFactory(info);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Borealis.Common.Net;
 using Borealis.Storage.Protocol;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -66,44 +67,21 @@ public sealed class StorageServer : IStorageResponder, IAsyncDisposable
         _listener = listener;
         Port = ((IPEndPoint)listener.LocalEndPoint!).Port;
         TransportLog.Listening(_logger, listener.LocalEndPoint!.ToString()!);
-        _acceptLoop = Task.Run(() => AcceptLoopAsync(listener), CancellationToken.None);
+        _acceptLoop = Task.Run(() => AcceptLoop.RunAsync(listener, OnAccepted, ex => TransportLog.AcceptFault(_logger, ex), _stopping.Token), CancellationToken.None);
     }
 
-    async Task AcceptLoopAsync(Socket listener)
+    void OnAccepted(Socket socket)
     {
-        while (!_stopping.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await listener.AcceptAsync(_stopping.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException ex)
-            {
-                if (_stopping.IsCancellationRequested)
-                    return;
-                TransportLog.AcceptFault(_logger, ex);
-                continue;
-            }
-            long id = Interlocked.Increment(ref _nextConnectionId);
-            var remote = socket.RemoteEndPoint?.ToString() ?? "unknown";
-            var connection = new FrameConnection(socket, frame => OnFrame(id, frame), _maxFrameSize);
-            _connections[id] = connection;
-            TransportLog.ConnectionOpened(_logger, id, remote);
-            var running = Task.Run(() => RunConnectionAsync(id, remote, connection), CancellationToken.None);
-            _running[id] = running;
-            _ = running.ContinueWith(_ => _running.TryRemove(id, out Task? _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            if (_stopping.IsCancellationRequested)
-                connection.Close();
-        }
+        long id = Interlocked.Increment(ref _nextConnectionId);
+        var remote = socket.RemoteEndPoint?.ToString() ?? "unknown";
+        var connection = new FrameConnection(socket, frame => OnFrame(id, frame), _maxFrameSize);
+        _connections[id] = connection;
+        TransportLog.ConnectionOpened(_logger, id, remote);
+        var running = Task.Run(() => RunConnectionAsync(id, remote, connection), CancellationToken.None);
+        _running[id] = running;
+        _ = running.ContinueWith(_ => _running.TryRemove(id, out Task? _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        if (_stopping.IsCancellationRequested)
+            connection.Close();
     }
 
     async Task RunConnectionAsync(long id, string remote, FrameConnection connection)

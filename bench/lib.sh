@@ -1,0 +1,10 @@
+# Helpers shared by the benchmark scripts (sourced, not run).
+
+# A free TCP port on 127.0.0.1.
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+# Waits (up to 60 s) until something accepts connections on 127.0.0.1:$1.
+wait_port() { for _ in $(seq 1 600); do (echo >/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "error: nothing listens on $1" >&2; return 1; }
+
+# Resident memory of process $1 in KiB (0 when it is gone).
+rss_kb() { awk '/VmRSS/ {print $2}' /proc/"$1"/status 2>/dev/null || echo 0; }
