@@ -67,7 +67,10 @@ internal sealed partial class SqlSession
                 _ => throw MySqlErrors.NotSupportedYet(statement.GetType().Name),
             };
             if (changed)
+            {
+                ForeignKeyTriggers.Sync(_db);
                 CatalogStore.BumpVersion(_db);
+            }
             SqliteUtil.Exec(_db, "COMMIT");
         }
         catch
@@ -105,6 +108,8 @@ internal sealed partial class SqlSession
         }
         if (s.Source is not null || s.Like is not null)
             throw MySqlErrors.NotSupportedYet("CREATE TEMPORARY TABLE ... LIKE/SELECT");
+        if (s.ForeignKeys.Count > 0)
+            throw MySqlErrors.NotSupportedYet("FOREIGN KEY on a temporary table");
         var table = BuildTable(schema, s);
         table.Temporary = true;
         foreach (var c in table.Columns)
@@ -157,6 +162,7 @@ internal sealed partial class SqlSession
             }
             throw MySqlErrors.DatabaseDoesNotExistOnDrop(s.Name);
         }
+        CheckNotReferenced(schema.Tables.Values.Where(t => !t.IsView).ToList(), catalog);
         ulong count = 0;
         foreach (var table in schema.Tables.Values)
         {
@@ -223,6 +229,8 @@ internal sealed partial class SqlSession
             table = source.Clone();
             table.Schema = schema.Name;
             table.Name = s.Name.Name;
+            // As in MySQL, LIKE copies indexes and CHECK constraints but not FOREIGN KEYs.
+            table.ForeignKeys.Clear();
         }
         else
         {
@@ -237,6 +245,8 @@ internal sealed partial class SqlSession
                 check.Sql = translator.TranslateCheck(table, check, spec.Value);
                 table.Checks.Add(check);
             }
+            foreach (var spec in s.ForeignKeys)
+                AddForeignKey(table, spec, catalog);
         }
         table.CreateTime = DateTime.Now.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
         foreach (var sql in CatalogStore.SqliteDdl(table))
@@ -535,6 +545,7 @@ internal sealed partial class SqlSession
             foreach (var m in missing)
                 _state.Warnings.Add(new SqlWarning("Note", (int)MySqlErrorCode.BadTableError, $"Unknown table '{m}'"));
         }
+        CheckNotReferenced(found.Where(t => !t.IsView).ToList(), catalog);
         foreach (var table in found)
             DropSqliteTable(table);
         return (0, found.Count > 0);
@@ -545,7 +556,19 @@ internal sealed partial class SqlSession
         var table = catalog.FindTable(SchemaOf(s.Table), s.Table.Name) ?? throw MySqlErrors.NoSuchTable(SchemaOf(s.Table), s.Table.Name);
         if (table.IsView)
             throw MySqlErrors.NoSuchTable(table.Schema, table.Name);
-        SqliteUtil.Exec(_db, "DELETE FROM main." + SqliteUtil.Quote(table.SqliteName));
+        // MySQL refuses to truncate a parent of another table's FOREIGN KEY (1701) and never cascades a truncation.
+        if (_state.ForeignKeyChecks && catalog.ReferencesTo(table.Schema, table.Name).FirstOrDefault(r => r.Child != table) is ({ } child, { } fk))
+            throw MySqlErrors.TruncateReferencedTable(fk.Describe(child, qualifyParent: true));
+        bool checks = _state.ForeignKeyChecks;
+        _state.ForeignKeyChecks = false;
+        try
+        {
+            SqliteUtil.Exec(_db, "DELETE FROM main." + SqliteUtil.Quote(table.SqliteName));
+        }
+        finally
+        {
+            _state.ForeignKeyChecks = checks;
+        }
         SqliteUtil.Exec(_db, "DELETE FROM main.sqlite_sequence WHERE name = ?", table.SqliteName);
         return (0, false);
     }
@@ -574,9 +597,16 @@ internal sealed partial class SqlSession
         var renamed = table.Clone();
         renamed.Schema = schema.Name;
         renamed.Name = newName;
+        // A self-reference follows the rename; other tables' FOREIGN KEYs are rewritten below (as InnoDB does).
+        foreach (var fk in renamed.ForeignKeys.Where(f => f.References(table.Schema, table.Name)))
+        {
+            fk.ParentSchema = renamed.Schema;
+            fk.ParentTable = renamed.Name;
+        }
         SqliteUtil.Exec(_db, $"ALTER TABLE main.{SqliteUtil.Quote(oldSqlite)} RENAME TO {SqliteUtil.Quote(renamed.SqliteName)}");
         CatalogStore.DeleteTable(_db, table.Schema, table.Name);
         CatalogStore.SaveTable(_db, renamed);
+        UpdateReferencingForeignKeys(table.Schema, table.Name, renamed.Schema, renamed.Name, []);
     }
 
     (ulong, bool) AlterTable(Statement.AlterTable s, CatalogSnapshot catalog)
@@ -592,6 +622,8 @@ internal sealed partial class SqlSession
         var addedIndexes = new List<IndexInfo>();
         var droppedIndexes = new List<IndexInfo>();
         var newColumns = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var droppedColumns = new List<string>();
+        var addedForeignKeys = new List<ForeignKeyInfo>();
         TableName? renameTo = null;
         foreach (var action in s.Actions)
         {
@@ -623,6 +655,7 @@ internal sealed partial class SqlSession
                             throw MySqlErrors.CantDropFieldOrKey(drop.Name);
                         if (table.Columns.Count == 1)
                             throw MySqlErrors.CantDropAllColumns();
+                        droppedColumns.Add(table.Columns[i].Name);
                         table.Columns.RemoveAt(i);
                         foreach (var index in table.Indexes)
                             index.Columns.RemoveAll(c => c.Equals(drop.Name, StringComparison.OrdinalIgnoreCase));
@@ -675,6 +708,28 @@ internal sealed partial class SqlSession
                             droppedIndexes.Add(index);
                         break;
                     }
+                case AlterAction.AddForeignKey add:
+                    {
+                        int indexes = table.Indexes.Count;
+                        AddForeignKey(table, add.ForeignKey, catalog);
+                        addedForeignKeys.Add(table.ForeignKeys[^1]);
+                        if (table.Indexes.Count > indexes)
+                            addedIndexes.Add(table.Indexes[^1]);
+                        break;
+                    }
+                case AlterAction.DropForeignKey drop:
+                    {
+                        var fk = table.ForeignKeys.FirstOrDefault(f => f.Name.Equals(drop.Name, StringComparison.OrdinalIgnoreCase));
+                        if (fk is null)
+                        {
+                            if (drop.AnyConstraint && table.Checks.Any(c => c.Name.Equals(drop.Name, StringComparison.OrdinalIgnoreCase)))
+                                throw MySqlErrors.NotSupportedYet("ALTER TABLE DROP CHECK");
+                            throw drop.AnyConstraint ? MySqlErrors.ConstraintNotFound(drop.Name) : MySqlErrors.CantDropFieldOrKey(drop.Name);
+                        }
+                        table.ForeignKeys.Remove(fk);
+                        addedForeignKeys.Remove(fk);
+                        break;
+                    }
                 case AlterAction.RenameTo rename:
                     renameTo = rename.Name;
                     break;
@@ -684,6 +739,7 @@ internal sealed partial class SqlSession
             }
         }
         CheckAutoIncrement(table);
+        CheckAlteredForeignKeys(original, table, newColumns, droppedColumns, droppedIndexes, catalog);
         if (rebuild)
         {
             RebuildTable(original, table, newColumns);
@@ -704,7 +760,11 @@ internal sealed partial class SqlSession
                 }
             }
         }
+        foreach (var fk in addedForeignKeys)
+            CheckExistingRows(table, fk, catalog);
         CatalogStore.SaveTable(_db, table);
+        if (newColumns.Any(c => c.Value is not null && !c.Value.Equals(c.Key, StringComparison.Ordinal)))
+            UpdateReferencingForeignKeys(table.Schema, table.Name, table.Schema, table.Name, newColumns);
         if (renameTo is not null)
             RenameTable(table, renameTo.Schema ?? table.Schema, renameTo.Name);
         return (0, true);
@@ -765,7 +825,17 @@ internal sealed partial class SqlSession
             throw pending;
         }
         SqliteUtil.Exec(_db, "DROP TABLE main." + SqliteUtil.Quote(original.SqliteName));
-        SqliteUtil.Exec(_db, $"ALTER TABLE main.{SqliteUtil.Quote(temp)} RENAME TO {SqliteUtil.Quote(table.SqliteName)}");
+        // The new table takes the old one's place as it is: with legacy renaming SQLite neither rewrites nor re-checks
+        // the triggers and views that name it (which it would refuse while the old table is gone).
+        SqliteUtil.Exec(_db, "PRAGMA legacy_alter_table = ON");
+        try
+        {
+            SqliteUtil.Exec(_db, $"ALTER TABLE main.{SqliteUtil.Quote(temp)} RENAME TO {SqliteUtil.Quote(table.SqliteName)}");
+        }
+        finally
+        {
+            raw.sqlite3_exec(_db, "PRAGMA legacy_alter_table = OFF");
+        }
         foreach (var index in table.Indexes.Where(i => !i.Primary))
             SqliteUtil.Exec(_db, CatalogStore.IndexDdl(table.SqliteName, index));
         if (sequence.Count > 0 && table.RowidAutoIncrement)

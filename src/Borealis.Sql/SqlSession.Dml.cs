@@ -210,7 +210,8 @@ internal sealed partial class SqlSession
                 }
                 throw duplicate;
             }
-            if (plan.Mode == InsertMode.Ignore && extended == raw.SQLITE_CONSTRAINT_NOTNULL && _state.PendingError is null)
+            // INSERT IGNORE skips a row whose parent is missing, with the 1452 as a warning (MySQL).
+            if (plan.Mode == InsertMode.Ignore && (extended == raw.SQLITE_CONSTRAINT_NOTNULL || extended == raw.SQLITE_CONSTRAINT_TRIGGER) && _state.PendingError is null)
             {
                 var error = SqliteUtil.Translate(_db, rc, null);
                 _state.Warnings.Add(new SqlWarning("Warning", (int)error.Code, error.Message));

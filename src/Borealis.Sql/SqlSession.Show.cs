@@ -341,6 +341,8 @@ internal sealed partial class SqlSession
             string cols = string.Join(",", index.Columns.Select(c => "`" + c + "`"));
             lines.Add(index.Primary ? $"  PRIMARY KEY ({cols})" : index.Unique ? $"  UNIQUE KEY `{index.Name}` ({cols})" : $"  KEY `{index.Name}` ({cols})");
         }
+        foreach (var fk in table.ForeignKeys)
+            lines.Add("  " + fk.Describe(table.Schema));
         foreach (var check in table.Checks)
             lines.Add($"  CONSTRAINT `{check.Name}` CHECK ({check.Text}){(check.Enforced ? "" : " /*!80016 NOT ENFORCED */")}");
         sb.Append(string.Join(",\n", lines)).Append("\n) ENGINE=").Append(table.Engine);

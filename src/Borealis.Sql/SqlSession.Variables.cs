@@ -95,6 +95,8 @@ internal sealed partial class SqlSession
                 _server.GlobalVariables[key] = value;
             else
                 _sessionVariables[key] = value;
+            if (key == "foreign_key_checks" && scope != "global")
+                _state.ForeignKeyChecks = Convert.ToInt64(GetSystemVariable(key, global: false), CultureInfo.InvariantCulture) != 0;
         }
     }
 

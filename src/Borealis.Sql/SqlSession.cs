@@ -46,8 +46,12 @@ internal sealed partial class SqlSession : ISqlSession
         {
             raw.sqlite3_extended_result_codes(_db, 1);
             SqliteUtil.Exec(_db, "PRAGMA temp_store = MEMORY");
+            // Foreign keys are enforced by triggers (docs/sql-layer.md, "Foreign keys"), not by SQLite's own FK support;
+            // recursive triggers let a cascade reach a self-referencing table and REPLACE's delete fire the parent's checks.
             SqliteUtil.Exec(_db, "PRAGMA foreign_keys = OFF");
+            SqliteUtil.Exec(_db, "PRAGMA recursive_triggers = ON");
             SqlFunctions.Register(_db, _state, server.Registry);
+            _state.ForeignKeyChecks = GlobalForeignKeyChecks;
             foreach (var statement in CatalogStore.InformationSchemaSql(server.Options.ServerId).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 SqliteUtil.Exec(_db, statement);
             if (info.Database is { Length: > 0 } db)
@@ -61,6 +65,8 @@ internal sealed partial class SqlSession : ISqlSession
     }
 
     public SessionInfo Info { get; }
+
+    bool GlobalForeignKeyChecks => Convert.ToInt64(GetSystemVariable("foreign_key_checks", global: true), System.Globalization.CultureInfo.InvariantCulture) != 0;
 
     public string? CurrentDatabase { get; private set; }
 
@@ -259,6 +265,7 @@ internal sealed partial class SqlSession : ISqlSession
             p.Closed = true;
         _prepared.Clear();
         _autocommit = true;
+        _state.ForeignKeyChecks = GlobalForeignKeyChecks;
         _lastInsertId = 0;
         _rowCount = 0;
         _state.Warnings.Clear();

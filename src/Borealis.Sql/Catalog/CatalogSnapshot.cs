@@ -12,4 +12,12 @@ internal sealed class CatalogSnapshot(long version, Dictionary<string, SchemaInf
 
     public TableInfo? FindTable(string schema, string table) =>
         Schemas.TryGetValue(schema, out var s) && s.Tables.TryGetValue(table, out var t) ? t : null;
+
+    /// <summary>The FOREIGN KEYs (of any table, including the table itself) whose parent is schema.table.</summary>
+    public IEnumerable<(TableInfo Child, ForeignKeyInfo ForeignKey)> ReferencesTo(string schema, string table) =>
+        from s in Schemas.Values
+        from t in s.Tables.Values
+        from fk in t.ForeignKeys
+        where fk.References(schema, table)
+        select (t, fk);
 }

@@ -73,15 +73,36 @@ internal static class CatalogStore
             SELECT 'def' AS CONSTRAINT_CATALOG, schema_name AS CONSTRAINT_SCHEMA, index_name AS CONSTRAINT_NAME, 'def' AS TABLE_CATALOG,
                 schema_name AS TABLE_SCHEMA, table_name AS TABLE_NAME, column_name AS COLUMN_NAME, seq AS ORDINAL_POSITION,
                 NULL AS POSITION_IN_UNIQUE_CONSTRAINT, NULL AS REFERENCED_TABLE_SCHEMA, NULL AS REFERENCED_TABLE_NAME, NULL AS REFERENCED_COLUMN_NAME
-            FROM main.__bx_statistics WHERE non_unique = 0;
+            FROM main.__bx_statistics WHERE non_unique = 0
+            UNION ALL
+            SELECT 'def', t.schema_name, json_extract(fk.value, '$.Name'), 'def', t.schema_name, t.table_name, c.value, c.key + 1,
+                c.key + 1, json_extract(fk.value, '$.ParentSchema'), json_extract(fk.value, '$.ParentTable'),
+                json_extract(fk.value, '$.ParentColumns[' || c.key || ']')
+            FROM main.__bx_tables t, json_each(t.definition, '$.ForeignKeys') fk, json_each(fk.value, '$.Columns') c;
         CREATE TEMP VIEW IF NOT EXISTS "information_schema/TABLE_CONSTRAINTS" AS
             SELECT DISTINCT 'def' AS CONSTRAINT_CATALOG, schema_name AS CONSTRAINT_SCHEMA, index_name AS CONSTRAINT_NAME,
                 schema_name AS TABLE_SCHEMA, table_name AS TABLE_NAME,
                 CASE WHEN index_name = 'PRIMARY' THEN 'PRIMARY KEY' ELSE 'UNIQUE' END AS CONSTRAINT_TYPE, 'YES' AS ENFORCED
-            FROM main.__bx_statistics WHERE non_unique = 0;
+            FROM main.__bx_statistics WHERE non_unique = 0
+            UNION ALL
+            SELECT 'def', t.schema_name, json_extract(fk.value, '$.Name'), t.schema_name, t.table_name, 'FOREIGN KEY', 'YES'
+            FROM main.__bx_tables t, json_each(t.definition, '$.ForeignKeys') fk
+            UNION ALL
+            SELECT 'def', t.schema_name, json_extract(ck.value, '$.Name'), t.schema_name, t.table_name, 'CHECK',
+                CASE WHEN json_extract(ck.value, '$.Enforced') THEN 'YES' ELSE 'NO' END
+            FROM main.__bx_tables t, json_each(t.definition, '$.Checks') ck;
         CREATE TEMP VIEW IF NOT EXISTS "information_schema/REFERENTIAL_CONSTRAINTS" AS
-            SELECT NULL AS CONSTRAINT_CATALOG, NULL AS CONSTRAINT_SCHEMA, NULL AS CONSTRAINT_NAME, NULL AS UNIQUE_CONSTRAINT_SCHEMA,
-                NULL AS UNIQUE_CONSTRAINT_NAME, NULL AS UPDATE_RULE, NULL AS DELETE_RULE, NULL AS TABLE_NAME, NULL AS REFERENCED_TABLE_NAME WHERE 0;
+            SELECT 'def' AS CONSTRAINT_CATALOG, t.schema_name AS CONSTRAINT_SCHEMA, json_extract(fk.value, '$.Name') AS CONSTRAINT_NAME,
+                'def' AS UNIQUE_CONSTRAINT_CATALOG, json_extract(fk.value, '$.ParentSchema') AS UNIQUE_CONSTRAINT_SCHEMA,
+                (SELECT s.index_name FROM main.__bx_statistics s WHERE s.schema_name = json_extract(fk.value, '$.ParentSchema')
+                    AND s.table_name = json_extract(fk.value, '$.ParentTable') AND s.non_unique = 0 AND s.seq = 1
+                    AND s.column_name = json_extract(fk.value, '$.ParentColumns[0]') COLLATE NOCASE
+                    ORDER BY s.index_name <> 'PRIMARY' LIMIT 1) AS UNIQUE_CONSTRAINT_NAME,
+                'NONE' AS MATCH_OPTION,
+                CASE WHEN COALESCE(json_extract(fk.value, '$.OnUpdate'), '') = '' THEN 'RESTRICT' ELSE json_extract(fk.value, '$.OnUpdate') END AS UPDATE_RULE,
+                CASE WHEN COALESCE(json_extract(fk.value, '$.OnDelete'), '') = '' THEN 'RESTRICT' ELSE json_extract(fk.value, '$.OnDelete') END AS DELETE_RULE,
+                t.table_name AS TABLE_NAME, json_extract(fk.value, '$.ParentTable') AS REFERENCED_TABLE_NAME
+            FROM main.__bx_tables t, json_each(t.definition, '$.ForeignKeys') fk;
         CREATE TEMP VIEW IF NOT EXISTS "information_schema/CHARACTER_SETS" AS
             SELECT 'utf8mb4' AS CHARACTER_SET_NAME, 'utf8mb4_0900_ai_ci' AS DEFAULT_COLLATE_NAME, 'UTF-8 Unicode' AS DESCRIPTION, 4 AS MAXLEN
             UNION ALL SELECT 'utf8mb3', 'utf8mb3_general_ci', 'UTF-8 Unicode', 3
@@ -134,6 +155,15 @@ internal static class CatalogStore
                 schema.Tables[table.Name] = table;
         }
         return new CatalogSnapshot(version, schemas);
+    }
+
+    /// <summary>The base tables that have FOREIGN KEYs, read from the database (inside the current transaction).</summary>
+    public static List<TableInfo> LoadTablesWithForeignKeys(sqlite3 db)
+    {
+        var tables = new List<TableInfo>();
+        foreach (var row in SqliteUtil.Query(db, "SELECT definition FROM __bx_tables WHERE engine IS NOT NULL AND json_array_length(definition, '$.ForeignKeys') > 0"))
+            tables.Add(JsonSerializer.Deserialize<TableInfo>((string)row[0]!, s_json)!);
+        return tables;
     }
 
     public static void BumpVersion(sqlite3 db) =>

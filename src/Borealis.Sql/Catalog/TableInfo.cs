@@ -13,6 +13,9 @@ internal sealed class TableInfo
 
     public List<CheckInfo> Checks { get; set; } = [];
 
+    /// <summary>FOREIGN KEYs of this table (as the child). Absent in catalogs written before they were kept.</summary>
+    public List<ForeignKeyInfo> ForeignKeys { get; set; } = [];
+
     /// <summary>For a view: its SELECT as written; null for a base table.</summary>
     public string? ViewText { get; set; }
 
@@ -67,6 +70,7 @@ internal sealed class TableInfo
         t.Columns = Columns.Select(c => c.Clone()).ToList();
         t.Indexes = Indexes.Select(i => new IndexInfo { Name = i.Name, Primary = i.Primary, Unique = i.Unique, Columns = [.. i.Columns], SqliteName = i.SqliteName }).ToList();
         t.Checks = Checks.Select(c => new CheckInfo { Name = c.Name, Text = c.Text, Sql = c.Sql, Enforced = c.Enforced }).ToList();
+        t.ForeignKeys = ForeignKeys.Select(f => f.Clone()).ToList();
         return t;
     }
 }

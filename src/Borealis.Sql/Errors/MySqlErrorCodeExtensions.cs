@@ -57,7 +57,8 @@ public static class MySqlErrorCodeExtensions
             or MySqlErrorCode.UnknownStmtHandler or MySqlErrorCode.FunctionNotDefined
             or MySqlErrorCode.InvalidGroupFuncUse or MySqlErrorCode.TooBigRowSize
             or MySqlErrorCode.NullColumnInIndex or MySqlErrorCode.PrimaryCantHaveNull
-            or MySqlErrorCode.FieldSpecifiedTwice or MySqlErrorCode.UnknownCollation => "42000",
+            or MySqlErrorCode.FieldSpecifiedTwice or MySqlErrorCode.UnknownCollation
+            or MySqlErrorCode.TruncateIllegalFk => "42000",
         _ => "HY000",
     };
 }

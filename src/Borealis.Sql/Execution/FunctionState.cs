@@ -12,6 +12,9 @@ internal sealed class FunctionState
 
     public List<SqlWarning> Warnings { get; } = [];
 
+    /// <summary>@@foreign_key_checks of the session: read by the FK triggers through __bx_fkc().</summary>
+    public bool ForeignKeyChecks { get; set; } = true;
+
     /// <summary>Rows produced by recursive CTE members in the current statement.</summary>
     public long RecursionRows { get; set; }
 

@@ -67,6 +67,10 @@ internal static class SqlFunctions
                 raw.sqlite3_result_error(ctx, ex.Message);
             }
         });
+        // The session's foreign_key_checks, read by the FK triggers (innocuous: usable in schema objects under any trusted_schema).
+        const int innocuous = 0x200000; // SQLITE_INNOCUOUS
+        raw.sqlite3_create_function(db, "__bx_fkc", 0, innocuous, state, (ctx, userData, args) =>
+            raw.sqlite3_result_int64(ctx, ((FunctionState)userData).ForeignKeyChecks ? 1 : 0));
         raw.sqlite3_create_function(db, "__bx_recursion_guard", 0, 0, state, (ctx, userData, args) =>
         {
             var s = (FunctionState)userData;

@@ -195,6 +195,8 @@ internal static class SqliteUtil
         }
         if (message.StartsWith("no such function: ", StringComparison.Ordinal))
             return MySqlErrors.FunctionDoesNotExist(message["no such function: ".Length..]);
+        if (extended == raw.SQLITE_CONSTRAINT_TRIGGER && Catalog.ForeignKeyTriggers.ErrorFor(message) is { } foreignKey)
+            return foreignKey;
         if (extended == raw.SQLITE_CONSTRAINT_CHECK && message.StartsWith("CHECK constraint failed: ", StringComparison.Ordinal))
             return MySqlErrors.CheckConstraintViolated(message["CHECK constraint failed: ".Length..]);
         if (extended == raw.SQLITE_CONSTRAINT_NOTNULL)

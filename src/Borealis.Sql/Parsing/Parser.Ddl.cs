@@ -163,7 +163,13 @@ internal sealed partial class Parser
             throw MySqlErrors.NotSupportedYet("PARTITION BY");
         if (Peek.Is("AS") || Peek.Is("SELECT") || Peek.Is("IGNORE") || Peek.Is("REPLACE"))
             throw MySqlErrors.NotSupportedYet("CREATE TABLE ... SELECT");
-        return new Statement.CreateTable(name, ifNotExists, columns, indexes) { Options = options, Temporary = temporary, Checks = checks };
+        return new Statement.CreateTable(name, ifNotExists, columns, indexes)
+        {
+            Options = options,
+            Temporary = temporary,
+            Checks = checks,
+            ForeignKeys = [.. _foreignKeys],
+        };
     }
 
     void ParseTableElement(List<ColumnSpec> columns, List<IndexSpec> indexes)
@@ -206,12 +212,10 @@ internal sealed partial class Parser
         }
         if (Accept("FOREIGN"))
         {
-            // Foreign keys are accepted and not enforced (documented gap).
             Expect("KEY");
-            if (PeekIdentifier)
-                Identifier();
-            ParseIndexColumns();
-            SkipReferences();
+            string? indexName = PeekIdentifier ? Identifier() : null;
+            var fkColumns = ParseIndexColumns();
+            _foreignKeys.Add(ParseReferences(constraintName, indexName, fkColumns));
             return;
         }
         if (Accept("CHECK"))
@@ -239,29 +243,36 @@ internal sealed partial class Parser
         _checks.Add(new CheckSpec(name, value, text, enforced));
     }
 
-    void SkipReferences()
+    /// <summary>A column's inline REFERENCES clause: parsed and ignored, as MySQL does.</summary>
+    void SkipReferences() => ParseReferences(null, null, []);
+
+    /// <summary><c>REFERENCES parent (cols) [MATCH ...] [ON DELETE rule] [ON UPDATE rule]</c>.</summary>
+    ForeignKeySpec ParseReferences(string? name, string? indexName, IReadOnlyList<string> columns)
     {
-        if (!Accept("REFERENCES"))
-            return;
-        TableName();
-        ParseIndexColumns();
+        Expect("REFERENCES");
+        var parent = TableName();
+        var parentColumns = ParseIndexColumns();
+        string? onDelete = null, onUpdate = null;
         while (true)
         {
-            if (AcceptSequence("ON", "DELETE") || AcceptSequence("ON", "UPDATE"))
-            {
-                if (!(AcceptSequence("SET", "NULL") || AcceptSequence("SET", "DEFAULT") || AcceptSequence("NO", "ACTION") || Accept("RESTRICT") || Accept("CASCADE")))
-                    throw Error();
-            }
+            if (AcceptSequence("ON", "DELETE"))
+                onDelete = ParseReferenceOption();
+            else if (AcceptSequence("ON", "UPDATE"))
+                onUpdate = ParseReferenceOption();
             else if (Accept("MATCH"))
-            {
                 Next();
-            }
             else
-            {
-                return;
-            }
+                return new ForeignKeySpec(name, indexName, columns, parent, parentColumns, onDelete, onUpdate);
         }
     }
+
+    string ParseReferenceOption() =>
+        AcceptSequence("SET", "NULL") ? "SET NULL"
+        : AcceptSequence("SET", "DEFAULT") ? "SET DEFAULT"
+        : AcceptSequence("NO", "ACTION") ? "NO ACTION"
+        : Accept("RESTRICT") ? "RESTRICT"
+        : Accept("CASCADE") ? "CASCADE"
+        : throw Error();
 
     List<string> ParseIndexColumns()
     {
@@ -629,9 +640,12 @@ internal sealed partial class Parser
                 var cols = new List<ColumnSpec>();
                 var idx = new List<IndexSpec>();
                 int checks = _checks.Count;
+                int foreignKeys = _foreignKeys.Count;
                 ParseTableElement(cols, idx);
                 if (_checks.Count > checks)
                     throw MySqlErrors.NotSupportedYet("ALTER TABLE ADD CHECK");
+                if (_foreignKeys.Count > foreignKeys)
+                    return new AlterAction.AddForeignKey(_foreignKeys[^1]);
                 if (idx.Count == 0)
                     return new AlterAction.Options(new Dictionary<string, string>());
                 return new AlterAction.AddIndex(idx[0]);
@@ -652,8 +666,12 @@ internal sealed partial class Parser
                 return new AlterAction.DropIndex("PRIMARY");
             if (Accept("INDEX") || Accept("KEY"))
                 return new AlterAction.DropIndex(Identifier());
-            if (Accept("FOREIGN") || Accept("CHECK") || Accept("CONSTRAINT"))
-                throw MySqlErrors.NotSupportedYet("ALTER TABLE DROP constraint");
+            if (AcceptSequence("FOREIGN", "KEY"))
+                return new AlterAction.DropForeignKey(Identifier(), AnyConstraint: false);
+            if (Accept("CONSTRAINT"))
+                return new AlterAction.DropForeignKey(Identifier(), AnyConstraint: true);
+            if (Accept("CHECK"))
+                throw MySqlErrors.NotSupportedYet("ALTER TABLE DROP CHECK");
             Accept("COLUMN");
             return new AlterAction.DropColumn(Identifier());
         }

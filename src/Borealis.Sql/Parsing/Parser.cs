@@ -15,6 +15,7 @@ internal sealed partial class Parser
     int _pos;
     int _parameters;
     readonly List<CheckSpec> _checks = [];
+    readonly List<ForeignKeySpec> _foreignKeys = [];
 
     Parser(string sql, List<Token> tokens)
     {

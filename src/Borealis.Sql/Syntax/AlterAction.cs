@@ -14,5 +14,10 @@ internal abstract record AlterAction
 
     public sealed record RenameTo(TableName Name) : AlterAction;
 
+    public sealed record AddForeignKey(ForeignKeySpec ForeignKey) : AlterAction;
+
+    /// <summary>DROP FOREIGN KEY name, or DROP CONSTRAINT name (<paramref name="AnyConstraint"/>).</summary>
+    public sealed record DropForeignKey(string Name, bool AnyConstraint) : AlterAction;
+
     public sealed record Options(IReadOnlyDictionary<string, string> Values) : AlterAction;
 }

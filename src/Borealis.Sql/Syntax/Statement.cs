@@ -59,6 +59,8 @@ internal abstract record Statement
 
         public IReadOnlyList<CheckSpec> Checks { get; init; } = [];
 
+        public IReadOnlyList<ForeignKeySpec> ForeignKeys { get; init; } = [];
+
         /// <summary>CREATE TABLE ... SELECT: the query whose result defines and fills the table.</summary>
         public Query? Source { get; init; }
 
