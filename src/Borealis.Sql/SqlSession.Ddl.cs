@@ -623,6 +623,7 @@ internal sealed partial class SqlSession
         var droppedIndexes = new List<IndexInfo>();
         var newColumns = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         var droppedColumns = new List<string>();
+        var droppedIndexNames = new List<string>();
         var addedForeignKeys = new List<ForeignKeyInfo>();
         TableName? renameTo = null;
         foreach (var action in s.Actions)
@@ -702,6 +703,7 @@ internal sealed partial class SqlSession
                         var index = table.Indexes.FirstOrDefault(i => i.Name.Equals(drop.Name, StringComparison.OrdinalIgnoreCase))
                             ?? throw MySqlErrors.CantDropFieldOrKey(drop.Name);
                         table.Indexes.Remove(index);
+                        droppedIndexNames.Add(index.Name);
                         if (index.Primary)
                             rebuild = true;
                         else if (!addedIndexes.Remove(index))
@@ -739,7 +741,7 @@ internal sealed partial class SqlSession
             }
         }
         CheckAutoIncrement(table);
-        CheckAlteredForeignKeys(original, table, newColumns, droppedColumns, droppedIndexes, catalog);
+        CheckAlteredForeignKeys(original, table, newColumns, droppedColumns, droppedIndexNames, catalog);
         if (rebuild)
         {
             RebuildTable(original, table, newColumns);

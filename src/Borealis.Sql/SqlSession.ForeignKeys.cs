@@ -146,7 +146,7 @@ internal sealed partial class SqlSession
     /// one (1829), and every foreign key keeps an index on both sides (1553 names the index dropped).
     /// </summary>
     void CheckAlteredForeignKeys(TableInfo original, TableInfo table, Dictionary<string, string?> renamedColumns,
-        List<string> droppedColumns, List<IndexInfo> droppedIndexes, CatalogSnapshot catalog)
+        List<string> droppedColumns, List<string> droppedIndexes, CatalogSnapshot catalog)
     {
         foreach (var fk in table.ForeignKeys)
         {
@@ -157,7 +157,7 @@ internal sealed partial class SqlSession
             }
             RenameColumns(fk.Columns, renamedColumns);
             if (!HasIndexStartingWith(table, fk.Columns))
-                throw MySqlErrors.DropIndexNeededByForeignKey(droppedIndexes.FirstOrDefault()?.Name ?? fk.Name);
+                throw MySqlErrors.DropIndexNeededByForeignKey(droppedIndexes.FirstOrDefault() ?? fk.Name);
             if (fk.References(original.Schema, original.Name))
             {
                 foreach (var dropped in droppedColumns)
@@ -167,7 +167,7 @@ internal sealed partial class SqlSession
                 }
                 RenameColumns(fk.ParentColumns, renamedColumns);
                 if (!HasIndexStartingWith(table, fk.ParentColumns))
-                    throw MySqlErrors.DropIndexNeededByForeignKey(droppedIndexes.FirstOrDefault()?.Name ?? fk.Name);
+                    throw MySqlErrors.DropIndexNeededByForeignKey(droppedIndexes.FirstOrDefault() ?? fk.Name);
             }
         }
         // Foreign keys of other tables that reference this one (a self-reference was handled above).
@@ -183,7 +183,7 @@ internal sealed partial class SqlSession
             var parentColumns = new List<string>(fk.ParentColumns);
             RenameColumns(parentColumns, renamedColumns);
             if (!HasIndexStartingWith(table, parentColumns))
-                throw MySqlErrors.DropIndexNeededByForeignKey(droppedIndexes.FirstOrDefault()?.Name ?? fk.Name);
+                throw MySqlErrors.DropIndexNeededByForeignKey(droppedIndexes.FirstOrDefault() ?? fk.Name);
             if (_state.ForeignKeyChecks)
             {
                 for (int i = 0; i < parentColumns.Count; i++)
