@@ -133,6 +133,9 @@ internal sealed partial class SqlSession
                     foreach (var name in names)
                     {
                         var value = GetSystemVariable(name, show.Global);
+                        // Boolean variables read as 1/0 in @@name and as ON/OFF in SHOW VARIABLES.
+                        if (SystemVariables.IsBoolean(name) && value is long flag)
+                            value = flag != 0 ? "ON" : "OFF";
                         rows.Add([name, value is null ? "" : value is ulong u ? u.ToString(CultureInfo.InvariantCulture) : ValueCoercion.ToText(value)]);
                     }
                     break;
@@ -209,6 +212,9 @@ internal sealed partial class SqlSession
         {
             var regex = LikeRegex(show.Like);
             rows = rows.Where(r => r[0] is string s && regex.IsMatch(s)).ToList();
+            // SHOW DATABASES / TABLES LIKE 'p' name the column "Database (p)" / "Tables_in_db (p)", as MySQL does.
+            if (show.What is "databases" or "tables")
+                columns[0] = ResultColumns.Text($"{columns[0].Name} ({show.Like})");
         }
         if (show.Where is not null)
             rows = FilterRows(columns, rows, show.Where, catalog);

@@ -191,7 +191,7 @@ public sealed class ForeignKeyTests : SqlTestBase
                   REFERENCED_TABLE_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = 'd' ORDER BY CONSTRAINT_NAME
                 """));
         Assert.Equal(
-            [["PRIMARY", "PRIMARY KEY"], ["c_ibfk_1", "FOREIGN KEY"], ["fk_q", "FOREIGN KEY"]],
+            [["c_ibfk_1", "FOREIGN KEY"], ["fk_q", "FOREIGN KEY"], ["PRIMARY", "PRIMARY KEY"]],
             await RowsAsync("SELECT CONSTRAINT_NAME, CONSTRAINT_TYPE FROM information_schema.TABLE_CONSTRAINTS WHERE TABLE_NAME = 'c' ORDER BY CONSTRAINT_NAME"));
         Assert.Equal("MUL", (await RowsAsync("SHOW COLUMNS FROM c"))[1][3]);
     }

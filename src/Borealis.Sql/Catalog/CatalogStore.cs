@@ -50,7 +50,7 @@ internal static class CatalogStore
                 NULL AS CHECKSUM, '' AS CREATE_OPTIONS, t.comment AS TABLE_COMMENT
             FROM main.__bx_tables t;
         CREATE TEMP VIEW IF NOT EXISTS "information_schema/COLUMNS" AS
-            SELECT 'def' AS TABLE_CATALOG, schema_name AS TABLE_SCHEMA, table_name AS TABLE_NAME, column_name AS COLUMN_NAME,
+            SELECT 'def' AS TABLE_CATALOG, schema_name AS TABLE_SCHEMA, table_name AS TABLE_NAME, column_name COLLATE NOCASE AS COLUMN_NAME,
                 ordinal AS ORDINAL_POSITION, column_default AS COLUMN_DEFAULT, is_nullable AS IS_NULLABLE, data_type AS DATA_TYPE,
                 char_max_len AS CHARACTER_MAXIMUM_LENGTH, char_octet_len AS CHARACTER_OCTET_LENGTH, num_precision AS NUMERIC_PRECISION,
                 num_scale AS NUMERIC_SCALE, datetime_precision AS DATETIME_PRECISION, charset AS CHARACTER_SET_NAME,
@@ -59,7 +59,7 @@ internal static class CatalogStore
             FROM main.__bx_columns;
         CREATE TEMP VIEW IF NOT EXISTS "information_schema/STATISTICS" AS
             SELECT 'def' AS TABLE_CATALOG, schema_name AS TABLE_SCHEMA, table_name AS TABLE_NAME, non_unique AS NON_UNIQUE,
-                schema_name AS INDEX_SCHEMA, index_name AS INDEX_NAME, seq AS SEQ_IN_INDEX, column_name AS COLUMN_NAME,
+                schema_name AS INDEX_SCHEMA, index_name COLLATE NOCASE AS INDEX_NAME, seq AS SEQ_IN_INDEX, column_name COLLATE NOCASE AS COLUMN_NAME,
                 'A' AS COLLATION, 0 AS CARDINALITY, NULL AS SUB_PART, NULL AS PACKED, nullable AS NULLABLE,
                 'BTREE' AS INDEX_TYPE, '' AS COMMENT, '' AS INDEX_COMMENT, 'YES' AS IS_VISIBLE, NULL AS EXPRESSION
             FROM main.__bx_statistics;
@@ -70,8 +70,8 @@ internal static class CatalogStore
             SELECT 'InnoDB' AS ENGINE, 'DEFAULT' AS SUPPORT, 'Borealis storage (SQLite on the Borealis volume)' AS COMMENT,
                 'YES' AS TRANSACTIONS, 'NO' AS XA, 'YES' AS SAVEPOINTS;
         CREATE TEMP VIEW IF NOT EXISTS "information_schema/KEY_COLUMN_USAGE" AS
-            SELECT 'def' AS CONSTRAINT_CATALOG, schema_name AS CONSTRAINT_SCHEMA, index_name AS CONSTRAINT_NAME, 'def' AS TABLE_CATALOG,
-                schema_name AS TABLE_SCHEMA, table_name AS TABLE_NAME, column_name AS COLUMN_NAME, seq AS ORDINAL_POSITION,
+            SELECT 'def' AS CONSTRAINT_CATALOG, schema_name AS CONSTRAINT_SCHEMA, index_name COLLATE NOCASE AS CONSTRAINT_NAME, 'def' AS TABLE_CATALOG,
+                schema_name AS TABLE_SCHEMA, table_name AS TABLE_NAME, column_name COLLATE NOCASE AS COLUMN_NAME, seq AS ORDINAL_POSITION,
                 NULL AS POSITION_IN_UNIQUE_CONSTRAINT, NULL AS REFERENCED_TABLE_SCHEMA, NULL AS REFERENCED_TABLE_NAME, NULL AS REFERENCED_COLUMN_NAME
             FROM main.__bx_statistics WHERE non_unique = 0
             UNION ALL
@@ -80,7 +80,7 @@ internal static class CatalogStore
                 json_extract(fk.value, '$.ParentColumns[' || c.key || ']')
             FROM main.__bx_tables t, json_each(t.definition, '$.ForeignKeys') fk, json_each(fk.value, '$.Columns') c;
         CREATE TEMP VIEW IF NOT EXISTS "information_schema/TABLE_CONSTRAINTS" AS
-            SELECT DISTINCT 'def' AS CONSTRAINT_CATALOG, schema_name AS CONSTRAINT_SCHEMA, index_name AS CONSTRAINT_NAME,
+            SELECT DISTINCT 'def' AS CONSTRAINT_CATALOG, schema_name AS CONSTRAINT_SCHEMA, index_name COLLATE NOCASE AS CONSTRAINT_NAME,
                 schema_name AS TABLE_SCHEMA, table_name AS TABLE_NAME,
                 CASE WHEN index_name = 'PRIMARY' THEN 'PRIMARY KEY' ELSE 'UNIQUE' END AS CONSTRAINT_TYPE, 'YES' AS ENFORCED
             FROM main.__bx_statistics WHERE non_unique = 0
@@ -114,7 +114,10 @@ internal static class CatalogStore
             UNION ALL SELECT 'utf8mb4_bin', 'utf8mb4', 46, '', 'Yes', 1, 'PAD SPACE'
             UNION ALL SELECT 'binary', 'binary', 63, 'Yes', 'Yes', 1, 'NO PAD';
         CREATE TEMP VIEW IF NOT EXISTS "information_schema/VIEWS" AS
-            SELECT NULL AS TABLE_CATALOG, NULL AS TABLE_SCHEMA, NULL AS TABLE_NAME, NULL AS VIEW_DEFINITION WHERE 0;
+            SELECT 'def' AS TABLE_CATALOG, schema_name AS TABLE_SCHEMA, table_name AS TABLE_NAME,
+                json_extract(definition, '$.ViewText') AS VIEW_DEFINITION, 'NONE' AS CHECK_OPTION, 'NO' AS IS_UPDATABLE,
+                'root@%' AS DEFINER, 'DEFINER' AS SECURITY_TYPE, 'utf8mb4' AS CHARACTER_SET_CLIENT, 'utf8mb4_0900_ai_ci' AS COLLATION_CONNECTION
+            FROM main.__bx_tables WHERE engine IS NULL;
         CREATE TEMP VIEW IF NOT EXISTS "information_schema/ROUTINES" AS
             SELECT NULL AS ROUTINE_SCHEMA, NULL AS ROUTINE_NAME, NULL AS ROUTINE_TYPE WHERE 0;
         CREATE TEMP VIEW IF NOT EXISTS "information_schema/TRIGGERS" AS

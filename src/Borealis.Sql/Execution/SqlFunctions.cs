@@ -14,7 +14,7 @@ namespace Borealis.Sql.Execution;
 /// MySQL functions and checks SQLite lacks, registered on each session's connection: value coercion with strict
 /// checks (__bx_coerce, __bx_set), REGEXP, date arithmetic and formatting, and string helpers.
 /// </summary>
-internal static class SqlFunctions
+internal static partial class SqlFunctions
 {
     static readonly ConcurrentDictionary<string, Regex> s_regexCache = new();
 
@@ -332,7 +332,12 @@ internal static class SqlFunctions
         {
             if (a.Length < 2 || a[0] is null || a[1] is null)
                 return null;
-            return Num(a[0]).ToString("N" + Math.Clamp((int)Num(a[1]), 0, 30), CultureInfo.InvariantCulture);
+            // MySQL rounds half away from zero (FORMAT(0.5, 0) = '1').
+            int places = Math.Clamp((int)Num(a[1]), 0, 30);
+            double value = Num(a[0]);
+            if (Math.Abs(value) < 7.9e27 && places <= 28)
+                return Math.Round((decimal)value, places, MidpointRounding.AwayFromZero).ToString("N" + places, CultureInfo.InvariantCulture);
+            return value.ToString("N" + places, CultureInfo.InvariantCulture);
         });
         Scalar(db, state, "__bx_insert", 4, a =>
         {
@@ -363,7 +368,7 @@ internal static class SqlFunctions
         Scalar(db, state, "__bx_dayname", 1, a => DatePart(a, d => d.ToString("dddd", CultureInfo.InvariantCulture)));
         Scalar(db, state, "__bx_last_day", 1, a => DatePart(a, d => new DateTime(d.Year, d.Month, DateTime.DaysInMonth(d.Year, d.Month)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
         Scalar(db, state, "__bx_quarter", 1, a => DatePart(a, d => (long)((d.Month + 2) / 3)));
-        Scalar(db, state, "__bx_week", -1, a => DatePart(a, d => (long)((d.DayOfYear + 6 - (int)d.DayOfWeek + (int)new DateTime(d.Year, 1, 1).DayOfWeek) / 7)));
+        Scalar(db, state, "__bx_week", -1, a => DatePart(a, d => Week(d, a.Length > 1 && a[1] is not null ? (int)Num(a[1]) : 0)));
         Scalar(db, state, "__bx_to_days", 1, a => DatePart(a, d => (long)(d.Date - DateTime.MinValue).TotalDays + 366));
         Scalar(db, state, "__bx_from_days", 1, a => a[0] is null ? null : DateTime.MinValue.AddDays(Num(a[0]) - 366).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         Scalar(db, state, "__bx_makedate", 2, a => a[0] is null || a[1] is null || Num(a[1]) < 1 ? null
@@ -420,7 +425,19 @@ internal static class SqlFunctions
                 "MINUTE" => (long)d.Value.Minute,
                 "SECOND" => (long)d.Value.Second,
                 "QUARTER" => (long)((d.Value.Month + 2) / 3),
+                "WEEK" => Week(d.Value, 0),
+                "MICROSECOND" => d.Value.Ticks % TimeSpan.TicksPerSecond / 10,
                 "YEAR_MONTH" => (long)(d.Value.Year * 100 + d.Value.Month),
+                "DAY_HOUR" => (long)(d.Value.Day * 100 + d.Value.Hour),
+                "DAY_MINUTE" => (long)(d.Value.Day * 10000 + d.Value.Hour * 100 + d.Value.Minute),
+                "DAY_SECOND" => d.Value.Day * 1000000L + d.Value.Hour * 10000 + d.Value.Minute * 100 + d.Value.Second,
+                "DAY_MICROSECOND" => (d.Value.Day * 1000000L + d.Value.Hour * 10000 + d.Value.Minute * 100 + d.Value.Second) * 1000000 + d.Value.Ticks % TimeSpan.TicksPerSecond / 10,
+                "HOUR_MINUTE" => (long)(d.Value.Hour * 100 + d.Value.Minute),
+                "HOUR_SECOND" => (long)(d.Value.Hour * 10000 + d.Value.Minute * 100 + d.Value.Second),
+                "HOUR_MICROSECOND" => (d.Value.Hour * 10000L + d.Value.Minute * 100 + d.Value.Second) * 1000000 + d.Value.Ticks % TimeSpan.TicksPerSecond / 10,
+                "MINUTE_SECOND" => (long)(d.Value.Minute * 100 + d.Value.Second),
+                "MINUTE_MICROSECOND" => (d.Value.Minute * 100L + d.Value.Second) * 1000000 + d.Value.Ticks % TimeSpan.TicksPerSecond / 10,
+                "SECOND_MICROSECOND" => d.Value.Second * 1000000L + d.Value.Ticks % TimeSpan.TicksPerSecond / 10,
                 _ => null,
             };
         });
@@ -463,6 +480,7 @@ internal static class SqlFunctions
         });
         Scalar(db, state, "__bx_crc32", 1, a => a[0] is null ? null : (long)Crc32(Bytes(a[0])));
         Scalar(db, state, "__bx_bit_count", 1, a => a[0] is null ? null : (long)ulong.PopCount((ulong)(long)Num(a[0])));
+        RegisterMySql8(db, state);
     }
 
     static long MonthDiff(DateTime x, DateTime y)

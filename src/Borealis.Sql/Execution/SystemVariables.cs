@@ -5,6 +5,17 @@ internal static class SystemVariables
 {
     public const string Version = "8.0.39-borealis";
 
+    /// <summary>Variables of boolean type: SHOW VARIABLES prints them as ON/OFF.</summary>
+    static readonly HashSet<string> s_boolean = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "autocommit", "foreign_key_checks", "unique_checks", "sql_safe_updates", "sql_notes", "sql_warnings", "sql_auto_is_null",
+        "sql_quote_show_create", "read_only", "super_read_only", "innodb_read_only", "explicit_defaults_for_timestamp",
+        "performance_schema", "transaction_read_only", "tx_read_only", "big_tables", "sql_big_selects", "sql_log_bin", "local_infile",
+        "require_secure_transport", "innodb_file_per_table", "log_bin", "skip_name_resolve", "skip_networking", "old_alter_table",
+    };
+
+    public static bool IsBoolean(string name) => s_boolean.Contains(name);
+
     static readonly Dictionary<string, object?> s_defaults = new(StringComparer.OrdinalIgnoreCase)
     {
         ["version"] = Version,

@@ -28,6 +28,39 @@ internal sealed partial class Translator
         sb.Append(')');
     }
 
+    /// <summary>A call whose arguments are JSON documents: JSON_EXTRACT arguments are passed as JSON text.</summary>
+    void JsonCall(string name, Expr.Function f, StringBuilder sb, int min, int max)
+    {
+        if (f.Args.Count < min || f.Args.Count > max)
+            throw MySqlErrors.WrongParameterCount(f.Name);
+        sb.Append(name).Append('(');
+        for (int i = 0; i < f.Args.Count; i++)
+        {
+            if (i > 0)
+                sb.Append(", ");
+            JsonArg(f.Args[i], sb);
+        }
+        sb.Append(')');
+    }
+
+    static bool IsJsonExtract(Expr e) => e is Expr.Function { Args.Count: 2 } f && f.Name.Equals("JSON_EXTRACT", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>An expression where MySQL has a JSON value: JSON_EXTRACT gives the JSON text (SQLite's ->), not the SQL value.</summary>
+    void JsonArg(Expr e, StringBuilder sb)
+    {
+        if (IsJsonExtract(e))
+        {
+            var f = (Expr.Function)e;
+            sb.Append('(');
+            EmitExpr(f.Args[0], sb);
+            sb.Append(" -> ");
+            EmitExpr(f.Args[1], sb);
+            sb.Append(')');
+            return;
+        }
+        EmitExpr(e, sb);
+    }
+
     void Strftime(string format, Expr.Function f, StringBuilder sb, bool integer = true)
     {
         if (f.Args.Count != 1)
@@ -350,9 +383,26 @@ internal sealed partial class Translator
                 or "ELT" or "UUID" or "MD5" or "SHA1" or "SHA2" or "TO_BASE64" or "FROM_BASE64" or "BIN" or "OCT" or "FORMAT"
                 or "INSERT" or "LOCATE" or "CHAR" or "ASCII" or "ORD" or "UNHEX" or "QUOTE" or "MAKEDATE" or "LAST_DAY" or "MONTHNAME"
                 or "DAYNAME" or "SEC_TO_TIME" or "TIME_TO_SEC" or "TO_DAYS" or "FROM_DAYS" or "WEEK" or "QUARTER"
-                or "JSON_UNQUOTE" or "JSON_VALID" or "SLEEP" or "CRC32" or "TRUNCATE":
+                or "JSON_VALID" or "SLEEP" or "CRC32" or "TRUNCATE":
                 sb.Append("__bx_").Append(name.ToLowerInvariant()).Append('(');
                 Args(f, sb);
+                sb.Append(')');
+                return;
+            case "JSON_UNQUOTE":
+                if (f.Args.Count != 1)
+                    throw MySqlErrors.WrongParameterCount(f.Name);
+                // ->> : the value at the path in MySQL's printed form, unquoted when a string.
+                sb.Append("__bx_json_unquote(");
+                if (IsJsonExtract(f.Args[0]))
+                {
+                    sb.Append("__bx_json_out(");
+                    JsonArg(f.Args[0], sb);
+                    sb.Append(')');
+                }
+                else
+                {
+                    EmitExpr(f.Args[0], sb);
+                }
                 sb.Append(')');
                 return;
             case "INSTR":
@@ -390,6 +440,8 @@ internal sealed partial class Translator
                 Call("__bx_mod", f, sb, 2, 2);
                 return;
             case "RAND":
+                if (f.Args.Count > 0)
+                    throw MySqlErrors.NotSupportedYet("RAND(N) with a seed");
                 sb.Append("(abs(random()) / 9223372036854775808.0)");
                 return;
             case "GREATEST":
@@ -399,6 +451,7 @@ internal sealed partial class Translator
                 Call("min", f, sb, 2, 1000);
                 return;
             case "JSON_EXTRACT":
+                // In expressions the SQL value (comparisons, arithmetic, ORDER BY); JSON text where JSON is wanted (JsonArg).
                 Call("json_extract", f, sb, 2, 1000);
                 return;
             case "JSON_OBJECT":
@@ -411,18 +464,10 @@ internal sealed partial class Translator
                 Call(name.ToLowerInvariant(), f, sb, 1, 1000);
                 return;
             case "JSON_TYPE":
-                if (f.Args.Count != 1)
-                    throw MySqlErrors.WrongParameterCount(f.Name);
-                sb.Append("upper(json_type(");
-                EmitExpr(f.Args[0], sb);
-                sb.Append("))");
+                JsonCall("__bx_json_type", f, sb, 1, 1);
                 return;
             case "JSON_KEYS":
-                if (f.Args.Count != 1)
-                    throw MySqlErrors.NotSupportedYet("JSON_KEYS with a path");
-                sb.Append("(SELECT json_group_array(key) FROM json_each(");
-                EmitExpr(f.Args[0], sb);
-                sb.Append("))");
+                JsonCall("__bx_json_keys", f, sb, 1, 2);
                 return;
             case "JSON_ARRAYAGG":
                 Call("json_group_array", f, sb, 1, 1);
@@ -431,7 +476,7 @@ internal sealed partial class Translator
                 Call("json_group_object", f, sb, 2, 2);
                 return;
             case "JSON_LENGTH":
-                Call("json_array_length", f, sb, 1, 2);
+                JsonCall("__bx_json_length", f, sb, 1, 2);
                 return;
             case "VALUES":
                 if (f.Args.Count != 1 || f.Args[0] is not Expr.Column vc)
@@ -445,6 +490,73 @@ internal sealed partial class Translator
                 return;
             case "BIT_COUNT":
                 Call("__bx_bit_count", f, sb, 1, 1);
+                return;
+            case "__BX_ONE":
+                Call("__bx_one", f, sb, 1, 1);
+                return;
+            case "STD" or "STDDEV" or "STDDEV_POP":
+                Call("__bx_std_pop", f, sb, 1, 1);
+                return;
+            case "STDDEV_SAMP":
+                Call("__bx_std_samp", f, sb, 1, 1);
+                return;
+            case "VARIANCE" or "VAR_POP":
+                Call("__bx_var_pop", f, sb, 1, 1);
+                return;
+            case "VAR_SAMP":
+                Call("__bx_var_samp", f, sb, 1, 1);
+                return;
+            case "BIT_AND" or "BIT_OR" or "BIT_XOR":
+                Call("__bx_" + name.ToLowerInvariant(), f, sb, 1, 1);
+                return;
+            case "BIT_LENGTH":
+                Call("__bx_bit_length", f, sb, 1, 1);
+                return;
+            case "CONV":
+                Call("__bx_conv", f, sb, 3, 3);
+                return;
+            case "REGEXP_LIKE":
+                Call("__bx_regexp_like", f, sb, 2, 3);
+                return;
+            case "REGEXP_SUBSTR":
+                Call("__bx_regexp_substr", f, sb, 2, 5);
+                return;
+            case "REGEXP_INSTR":
+                Call("__bx_regexp_instr", f, sb, 2, 6);
+                return;
+            case "REGEXP_REPLACE":
+                Call("__bx_regexp_replace", f, sb, 3, 6);
+                return;
+            case "STR_TO_DATE":
+                Call("__bx_str_to_date", f, sb, 2, 2);
+                return;
+            case "TIMEDIFF":
+                Call("__bx_timediff", f, sb, 2, 2);
+                return;
+            case "ADDTIME" or "SUBTIME":
+                if (f.Args.Count != 2)
+                    throw MySqlErrors.WrongParameterCount(f.Name);
+                sb.Append("__bx_addtime(");
+                Args(f, sb);
+                sb.Append(name == "ADDTIME" ? ", 1)" : ", -1)");
+                return;
+            case "PERIOD_DIFF":
+                Call("__bx_period_diff", f, sb, 2, 2);
+                return;
+            case "PERIOD_ADD":
+                Call("__bx_period_add", f, sb, 2, 2);
+                return;
+            case "JSON_CONTAINS":
+                JsonCall("__bx_json_contains", f, sb, 2, 3);
+                return;
+            case "JSON_SEARCH":
+                JsonCall("__bx_json_search", f, sb, 3, 1000);
+                return;
+            case "JSON_MERGE_PATCH":
+                JsonCall("__bx_json_merge_patch", f, sb, 2, 1000);
+                return;
+            case "JSON_MERGE_PRESERVE" or "JSON_MERGE":
+                JsonCall("__bx_json_merge_preserve", f, sb, 2, 1000);
                 return;
         }
         throw MySqlErrors.FunctionDoesNotExist((_database ?? "") + "." + f.Name.ToLowerInvariant());
@@ -544,12 +656,22 @@ internal sealed partial class Translator
             case Expr.Between or Expr.InList or Expr.InQuery or Expr.Exists or Expr.IsNull or Expr.IsBool or Expr.Like or Expr.Regexp:
             case Expr.Unary { Op: "NOT" }:
                 return Int(1);
-            case Expr.Binary { Op: "/" }:
-                return new ColumnHint(MySqlColumnType.NewDecimal, 14, 4, ColumnFlags.Binary);
-            case Expr.Binary { Op: "DIV" or "&" or "|" or "^" or "<<" or ">>" }:
+            case Expr.Binary { Op: "/" } div:
+                {
+                    // DECIMAL division: the dividend's scale plus div_precision_increment (4).
+                    var l = Infer(div.Left);
+                    if (l?.Type is MySqlColumnType.Double or MySqlColumnType.Float)
+                        return s_double;
+                    int scale = Math.Min(30, (DecimalScale(l, div.Left) ?? 0) + 4);
+                    return new ColumnHint(MySqlColumnType.NewDecimal, (uint)(14 + scale), (byte)scale, ColumnFlags.Binary);
+                }
+            case Expr.Binary { Op: "DIV" }:
                 return Int();
-            case Expr.Binary { Op: "+" or "-", Right: Expr.Interval }:
-                return s_datetime;
+            case Expr.Binary { Op: "&" or "|" or "^" or "<<" or ">>" }:
+            case Expr.Unary { Op: "~" }:
+                return Int(20, ColumnFlags.Unsigned);
+            case Expr.Binary { Op: "+" or "-", Right: Expr.Interval ri } da:
+                return DateArithmetic(da.Left, ri.Unit);
             case Expr.Binary { Op: "+" or "-" or "*" } b:
                 {
                     var l = Infer(b.Left);
@@ -569,7 +691,7 @@ internal sealed partial class Translator
             case Expr.Cast c:
                 return c.Type.Name switch
                 {
-                    "bigint" => Int(),
+                    "bigint" => Int(flags: c.Type.Unsigned ? ColumnFlags.Unsigned : ColumnFlags.None),
                     "char" => Str(),
                     "date" => s_date,
                     "datetime" => s_datetime,
@@ -593,11 +715,29 @@ internal sealed partial class Translator
             case Expr.Column c:
                 {
                     var info = FindColumn(c);
-                    return info is null ? null : ResultColumns.Hint(info);
+                    return info is null ? DerivedColumnHint(c) : ResultColumns.Hint(info);
                 }
+            case Expr.Unary { Op: "-" } neg:
+                return Infer(neg.Operand) is { Type: MySqlColumnType.LongLong or MySqlColumnType.NewDecimal or MySqlColumnType.Double } h
+                    ? h with { Flags = h.Flags & ~ColumnFlags.Unsigned } : null;
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// The type of date arithmetic (DATE_ADD, + INTERVAL, TIMESTAMPADD) as MySQL gives it: DATE for a DATE with a
+    /// date unit, DATETIME for a DATETIME (or a DATE with a time unit), a string for a string argument.
+    /// </summary>
+    ColumnHint DateArithmetic(Expr date, string unit)
+    {
+        bool dateUnit = unit.ToUpperInvariant() is "DAY" or "WEEK" or "MONTH" or "QUARTER" or "YEAR" or "YEAR_MONTH";
+        var hint = Infer(date);
+        if (hint?.Type == MySqlColumnType.Date)
+            return dateUnit ? s_date : s_datetime;
+        if (hint?.Type is MySqlColumnType.DateTime or MySqlColumnType.Timestamp)
+            return s_datetime;
+        return Str(29);
     }
 
     /// <summary>The scale of an exact (integer or DECIMAL) operand, or null.</summary>
@@ -651,10 +791,36 @@ internal sealed partial class Translator
                     }
                     return null;
                 }
-            case "MIN" or "MAX" or "IFNULL" or "COALESCE" or "NULLIF" or "ANY_VALUE":
+            case "MIN" or "MAX" or "NULLIF" or "ANY_VALUE":
                 return f.Args.Count > 0 ? Infer(f.Args[0]) : null;
+            case "IFNULL" or "COALESCE":
+                {
+                    // The type of the non-NULL arguments when they agree; a NULL literal says nothing.
+                    var hints = f.Args.Where(a => a is not Expr.Literal { Value: null }).Select(Infer).ToList();
+                    return hints.Count > 0 && hints.All(h => h is not null && h.Type == hints[0]!.Type) ? hints[0] : null;
+                }
+            case "TIMESTAMPADD":
+                return f.Args.Count == 3 && f.Args[0] is Expr.Literal { Value: string unit } ? DateArithmetic(f.Args[2], unit) : s_datetime;
+            case "STR_TO_DATE":
+                return f.Args.Count == 2 && f.Args[1] is Expr.Literal { Value: string format }
+                    ? SqlFunctions.StrToDateKind(format) switch { "date" => s_date, "time" => s_time, _ => s_datetime }
+                    : s_datetime;
+            case "PI":
+                return new ColumnHint(MySqlColumnType.Double, 8, 6, ColumnFlags.Binary);
+            case "STD" or "STDDEV" or "STDDEV_POP" or "STDDEV_SAMP" or "VARIANCE" or "VAR_POP" or "VAR_SAMP":
+                return s_double;
+            case "BIT_AND" or "BIT_OR" or "BIT_XOR":
+                return Int(20, ColumnFlags.Unsigned);
+            case "BIT_LENGTH" or "REGEXP_INSTR" or "REGEXP_LIKE" or "PERIOD_DIFF" or "PERIOD_ADD" or "JSON_LENGTH" or "JSON_CONTAINS" or "TIME_TO_SEC" or "TO_DAYS":
+                return Int();
+            case "REGEXP_SUBSTR" or "REGEXP_REPLACE" or "CONV" or "JSON_TYPE" or "BIN" or "OCT":
+                return Str();
+            case "TIMEDIFF":
+                return s_time;
+            case "JSON_SEARCH" or "JSON_MERGE_PATCH" or "JSON_MERGE_PRESERVE" or "JSON_MERGE":
+                return new ColumnHint(MySqlColumnType.Json, uint.MaxValue, 0, ColumnFlags.Binary | ColumnFlags.Blob);
             case "NOW" or "CURRENT_TIMESTAMP" or "LOCALTIME" or "LOCALTIMESTAMP" or "SYSDATE" or "UTC_TIMESTAMP" or "FROM_UNIXTIME"
-                or "DATE_ADD" or "DATE_SUB" or "TIMESTAMPADD" or "STR_TO_DATE":
+                or "DATE_ADD" or "DATE_SUB":
                 return s_datetime;
             case "CURDATE" or "CURRENT_DATE" or "UTC_DATE" or "DATE" or "LAST_DAY" or "MAKEDATE" or "FROM_DAYS":
                 return s_date;
@@ -669,7 +835,7 @@ internal sealed partial class Translator
             case "JSON_EXTRACT" or "JSON_OBJECT" or "JSON_ARRAY" or "JSON_SET" or "JSON_INSERT" or "JSON_REPLACE" or "JSON_REMOVE" or "JSON_KEYS"
                 or "JSON_ARRAYAGG" or "JSON_OBJECTAGG":
                 return new ColumnHint(MySqlColumnType.Json, uint.MaxValue, 0, ColumnFlags.Binary | ColumnFlags.Blob);
-            case "RAND" or "SQRT" or "POW" or "POWER" or "EXP" or "LN" or "LOG" or "LOG10" or "LOG2" or "PI" or "SIN" or "COS" or "TAN":
+            case "RAND" or "SQRT" or "POW" or "POWER" or "EXP" or "LN" or "LOG" or "LOG10" or "LOG2" or "SIN" or "COS" or "TAN":
                 return s_double;
             default:
                 return null;

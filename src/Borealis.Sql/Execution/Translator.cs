@@ -113,6 +113,8 @@ internal sealed partial class Translator
         switch (source)
         {
             case TableSource.Table t when IsCommonTable(t.Name):
+                if (_commonTableHints.TryGetValue(t.Name.Name, out var cteHints))
+                    _derivedHints[t.Alias ?? t.Name.Name] = cteHints;
                 sb.Append(SqliteUtil.Quote(t.Name.Name)).Append(" AS ").Append(SqliteUtil.Quote(t.Alias ?? t.Name.Name));
                 return;
             case TableSource.Table t:
@@ -133,7 +135,7 @@ internal sealed partial class Translator
                 }
             case TableSource.Derived d:
                 sb.Append('(');
-                EmitQuery(d.Query, sb, topLevel: false);
+                _derivedHints[d.Alias] = CollectHints(() => EmitQuery(d.Query, sb, topLevel: false), null);
                 sb.Append(") AS ").Append(SqliteUtil.Quote(d.Alias));
                 return;
             case TableSource.Join j:
@@ -171,8 +173,12 @@ internal sealed partial class Translator
 
     void AddToScope(string alias, TableInfo table)
     {
-        if (_scopes.Count > 0)
-            _scopes[^1].Add((alias, table));
+        if (_scopes.Count == 0)
+            return;
+        // The same name twice in one FROM is 1066 in MySQL (SQLite would report an ambiguous column later).
+        if (_scopes[^1].Any(x => x.Alias.Equals(alias, StringComparison.OrdinalIgnoreCase)))
+            throw MySqlErrors.NonUniqueTable(alias);
+        _scopes[^1].Add((alias, table));
     }
 
     ColumnInfo? FindColumn(Expr.Column c)
@@ -223,7 +229,7 @@ internal sealed partial class Translator
                 if (query.Recursive && cte.Query is Query.Union { Right: Query.Select recursive } union && union.With.Count == 0)
                 {
                     // The recursive member counts its rows: a runaway recursion fails with 3636 instead of running forever.
-                    EmitUnionSide(union.Left, sb, topLevel: false);
+                    _commonTableHints[cte.Name] = CollectHints(() => EmitUnionSide(union.Left, sb, topLevel: false), cte.Columns);
                     sb.Append(union.All ? " UNION ALL " : " UNION ");
                     _recursionGuard = true;
                     EmitSelect(recursive, sb, topLevel: false);
@@ -231,7 +237,7 @@ internal sealed partial class Translator
                 }
                 else
                 {
-                    EmitQuery(cte.Query, sb, topLevel: false);
+                    _commonTableHints[cte.Name] = CollectHints(() => EmitQuery(cte.Query, sb, topLevel: false), cte.Columns);
                 }
                 sb.Append(')');
             }
@@ -278,6 +284,7 @@ internal sealed partial class Translator
         if (s.WithRollup)
             throw MySqlErrors.NotSupportedYet("WITH ROLLUP");
         _scopes.Add([]);
+        _selectDepth++;
         try
         {
             // FROM first so that the scope knows the tables when the select list is translated.
@@ -327,8 +334,58 @@ internal sealed partial class Translator
         }
         finally
         {
+            // Only the first SELECT of a UNION names and types the columns.
+            if (_collecting is not null && _selectDepth == _collectDepth)
+                _collecting = null;
+            _selectDepth--;
             _scopes.RemoveAt(_scopes.Count - 1);
         }
+    }
+
+    // Result types of derived tables and common tables, by alias and column name, so that a column read from one
+    // is typed as the expression that computes it (SUM of a DECIMAL(10,2) keeps its scale through a derived table).
+    readonly Dictionary<string, Dictionary<string, ColumnHint>> _derivedHints = new(StringComparer.OrdinalIgnoreCase);
+    readonly Dictionary<string, Dictionary<string, ColumnHint>> _commonTableHints = new(StringComparer.OrdinalIgnoreCase);
+    List<(string Name, ColumnHint? Hint)>? _collecting;
+    int _collectDepth;
+    int _selectDepth;
+
+    /// <summary>Runs <paramref name="emit"/> (a derived or common table's query) and returns its result columns' types.</summary>
+    Dictionary<string, ColumnHint> CollectHints(Action emit, IReadOnlyList<string>? columnNames)
+    {
+        var (savedList, savedDepth) = (_collecting, _collectDepth);
+        var list = new List<(string Name, ColumnHint? Hint)>();
+        _collecting = list;
+        _collectDepth = _selectDepth + 1;
+        try
+        {
+            emit();
+        }
+        finally
+        {
+            (_collecting, _collectDepth) = (savedList, savedDepth);
+        }
+        var hints = new Dictionary<string, ColumnHint>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < list.Count; i++)
+        {
+            string name = columnNames is not null && i < columnNames.Count ? columnNames[i] : list[i].Name;
+            if (list[i].Hint is { } hint)
+                hints.TryAdd(name, hint);
+        }
+        return hints;
+    }
+
+    /// <summary>The type of a column of a derived or common table in scope, or null.</summary>
+    ColumnHint? DerivedColumnHint(Expr.Column c)
+    {
+        if (c.Table is not null)
+            return _derivedHints.TryGetValue(c.Table, out var t) && t.TryGetValue(c.Name, out var h) ? h : null;
+        foreach (var t in _derivedHints.Values)
+        {
+            if (t.TryGetValue(c.Name, out var h))
+                return h;
+        }
+        return null;
     }
 
     void EmitOrderLimit(IReadOnlyList<OrderItem> orderBy, Expr? limit, Expr? offset, StringBuilder sb)
@@ -400,7 +457,13 @@ internal sealed partial class Translator
         _inlineLiterals = true;
         try
         {
-            EmitExpr(item.Value, sb);
+            // A JSON result is printed as MySQL prints JSON (one space after ',' and ':', keys sorted).
+            bool json = topLevel && item.Value is not Expr.Column && Infer(item.Value)?.Type == Results.MySqlColumnType.Json;
+            if (json)
+                sb.Append("__bx_json_out(");
+            JsonArg(item.Value, sb);
+            if (json)
+                sb.Append(')');
         }
         finally
         {
@@ -409,6 +472,12 @@ internal sealed partial class Translator
         string? name = item.Alias;
         if (name is null && item.Value is not Expr.Column)
             name = item.Value is Expr.Literal { Value: string str } ? str : item.Text;
+        if (_collecting is not null && _selectDepth == _collectDepth)
+        {
+            // The first SELECT of a derived or common table: remember the types of its result columns.
+            var columnHint = item.Value is Expr.Column col && FindColumn(col) is { } origin ? ResultColumns.Hint(origin) : Infer(item.Value);
+            _collecting.Add((name ?? ((Expr.Column)item.Value).Name, columnHint));
+        }
         if (name is not null)
             sb.Append(" AS ").Append(SqliteUtil.Quote(name));
         if (topLevel && item.Value is not Expr.Column)
@@ -416,6 +485,10 @@ internal sealed partial class Translator
             var hint = Infer(item.Value);
             if (hint is not null)
                 _hints[name ?? item.Text] = hint;
+        }
+        else if (topLevel && item.Value is Expr.Column derived && FindColumn(derived) is null && DerivedColumnHint(derived) is { } derivedHint)
+        {
+            _hints[name ?? derived.Name] = derivedHint;
         }
     }
 
@@ -427,6 +500,16 @@ internal sealed partial class Translator
             _inlined.Add((lit.Index, lit.Value));
         sb.Append(LiteralSql(lit.Value));
     }
+
+    static object? NegateLiteral(object? v) => v switch
+    {
+        long l when l != long.MinValue => -l,
+        long l => -(decimal)l,
+        ulong u => u == 9223372036854775808UL ? long.MinValue : -(decimal)u,
+        decimal m => -m,
+        double d => -d,
+        _ => v,
+    };
 
     internal static string LiteralSql(object? v) => v switch
     {
@@ -464,6 +547,18 @@ internal sealed partial class Translator
                 return;
             case Expr.Star st:
                 sb.Append(st.Table is null ? "*" : SqliteUtil.Quote(st.Table) + ".*");
+                return;
+            case Expr.Unary { Op: "-", Operand: Expr.Literal { Value: ulong or long or decimal or double, Index: >= 0 } negated }:
+                // A negative literal is one value (so that -9223372036854775808 stays an integer).
+                if (_inlineLiterals)
+                {
+                    _inlined.Add((negated.Index, negated.Value));
+                    sb.Append('(').Append(LiteralSql(NegateLiteral(negated.Value))).Append(')');
+                }
+                else
+                {
+                    Param(new ParamSource(ParamKind.Literal, negated.Index, Negate: true), sb);
+                }
                 return;
             case Expr.Unary u:
                 sb.Append(u.Op == "NOT" ? "(NOT " : "(" + u.Op + " ");
@@ -523,18 +618,38 @@ internal sealed partial class Translator
                 return;
             case Expr.Subquery sq:
                 sb.Append('(');
-                EmitQuery(sq.Query, sb, topLevel: false);
+                if (SingleRowCheck(sq.Query) is { } checkedQuery)
+                    EmitQuery(checkedQuery, sb, topLevel: false);
+                else
+                    EmitQuery(sq.Query, sb, topLevel: false);
                 sb.Append(')');
+                return;
+            case Expr.Quantified q:
+                EmitQuantified(q, sb);
                 return;
             case Expr.IsNull n:
                 sb.Append('(');
-                EmitExpr(n.Value, sb);
+                // A JSON null found at the path is not SQL NULL (MySQL): test the JSON text.
+                JsonArg(n.Value, sb);
                 sb.Append(n.Not ? " IS NOT NULL)" : " IS NULL)");
                 return;
             case Expr.IsBool ib:
                 sb.Append('(');
                 EmitExpr(ib.Value, sb);
                 sb.Append(ib.Not ? " IS NOT " : " IS ").Append(ib.Truth ? "TRUE)" : "FALSE)");
+                return;
+            case Expr.Like lk when IsBinaryString(lk.Value) || IsBinaryString(lk.Pattern):
+                // LIKE under a binary collation is case-sensitive (SQLite's LIKE never is).
+                sb.Append(lk.Not ? "(NOT __bx_like_bin(" : "(__bx_like_bin(");
+                EmitExpr(Uncollated(lk.Value), sb);
+                sb.Append(", ");
+                EmitExpr(Uncollated(lk.Pattern), sb);
+                sb.Append(", ");
+                if (lk.Escape is null)
+                    sb.Append("'\\'");
+                else
+                    EmitExpr(lk.Escape, sb);
+                sb.Append("))");
                 return;
             case Expr.Like lk:
                 sb.Append('(');
@@ -712,15 +827,45 @@ internal sealed partial class Translator
             sb.Append(')');
             return;
         }
+        bool comparison = b.Op is "=" or "<>" or "<" or "<=" or ">" or ">=" or "<=>";
+        // A string literal compared with a number compares as a number in MySQL ('3' = 3).
+        bool numericLeft = comparison && b.Left is Expr.Literal { Value: string } && IsNumberLiteral(b.Right);
+        bool numericRight = comparison && b.Right is Expr.Literal { Value: string } && IsNumberLiteral(b.Left);
         sb.Append('(');
-        EmitExpr(b.Left, sb);
+        EmitOperand(b.Left, sb, numericLeft);
         // Two values without a column collation compare case-insensitively, as under utf8mb4_0900_ai_ci.
-        if (b.Op is "=" or "<>" or "<" or "<=" or ">" or ">=" or "<=>" && IsStringValue(b.Left) && IsStringValue(b.Right))
+        if (comparison && IsStringValue(b.Left) && IsStringValue(b.Right))
             sb.Append(" COLLATE NOCASE");
         sb.Append(op);
-        EmitExpr(b.Right, sb);
+        EmitOperand(b.Right, sb, numericRight);
         sb.Append(')');
     }
+
+    static bool IsNumberLiteral(Expr e) => e is Expr.Literal { Value: long or ulong or decimal or double } or Expr.Unary { Op: "-", Operand: Expr.Literal { Value: long or ulong or decimal or double } };
+
+    /// <summary>An operand of an operator: ->> compares as the SQL value at the path (MySQL compares the unquoted value).</summary>
+    void EmitOperand(Expr e, StringBuilder sb, bool asNumber)
+    {
+        if (asNumber)
+            sb.Append("CAST(");
+        if (e is Expr.Function { Args: [var inner] } unquote && unquote.Name.Equals("JSON_UNQUOTE", StringComparison.OrdinalIgnoreCase) && IsJsonExtract(inner))
+            EmitExpr(inner, sb);
+        else
+            EmitExpr(e, sb);
+        if (asNumber)
+            sb.Append(" AS REAL)");
+    }
+
+    /// <summary>True for a value compared under a binary collation: BINARY x, x COLLATE *_bin, or a column of a binary collation.</summary>
+    bool IsBinaryString(Expr e) => e switch
+    {
+        Expr.Collate c => c.Collation.Equals("binary", StringComparison.OrdinalIgnoreCase) || c.Collation.EndsWith("_bin", StringComparison.OrdinalIgnoreCase)
+            || c.Collation.EndsWith("_cs", StringComparison.OrdinalIgnoreCase),
+        Expr.Column col => FindColumn(col) is { IsString: true } info && CatalogStore.SqliteType(info) == "TEXT" || FindColumn(col) is { IsBinary: true },
+        _ => false,
+    };
+
+    static Expr Uncollated(Expr e) => e is Expr.Collate c ? c.Value : e;
 
     /// <summary>The conversion function when one side is a DATE/DATETIME/TIMESTAMP column and the other a value.</summary>
     string? TemporalConversion(Expr left, Expr right)
@@ -754,9 +899,10 @@ internal sealed partial class Translator
         switch (cast.Type.Name)
         {
             case "bigint":
-                sb.Append("CAST(");
+                // MySQL rounds numbers (CAST(1.5 AS SIGNED) = 2) and takes a string's integer prefix.
+                sb.Append("__bx_to_signed(");
                 EmitExpr(cast.Value, sb);
-                sb.Append(" AS INTEGER)");
+                sb.Append(cast.Type.Unsigned ? ", 1)" : ", 0)");
                 return;
             case "char":
                 sb.Append("CAST(");

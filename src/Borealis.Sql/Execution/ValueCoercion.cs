@@ -160,13 +160,16 @@ internal static class ValueCoercion
                     string s = ToText(value);
                     try
                     {
+                        // Stored as MySQL prints it (one space after ',' and ':', object keys sorted), as MySQL normalises JSON.
                         using var doc = JsonDocument.Parse(s);
+                        var sb = new StringBuilder();
+                        JsonText.Write(doc.RootElement, sb);
+                        return sb.ToString();
                     }
                     catch (JsonException ex)
                     {
                         throw MySqlErrors.InvalidJson(ex.Message.Split('.')[0], c.Name);
                     }
-                    return s;
                 }
             case "date":
                 {

@@ -50,8 +50,15 @@ internal sealed partial class Parser
             {
                 _pos++;
                 string op = t.Text == "!=" ? "<>" : t.Text;
-                if (Peek.Is("ANY") || Peek.Is("SOME") || Peek.Is("ALL"))
-                    throw MySqlErrors.NotSupportedYet("ANY/ALL subqueries");
+                if ((Peek.Is("ANY") || Peek.Is("SOME") || Peek.Is("ALL")) && PeekAt(1).IsOp("("))
+                {
+                    bool all = Next().Is("ALL");
+                    ExpectOp("(");
+                    var query = ParseQuery();
+                    ExpectOp(")");
+                    left = new Expr.Quantified(left, op, all, query);
+                    continue;
+                }
                 left = new Expr.Binary(op, left, ParseBitOr());
                 continue;
             }
@@ -544,6 +551,8 @@ internal sealed partial class Parser
                         while (AcceptOp(","))
                             args.Add(ParseExpr());
                     }
+                    if (args.Count == 1)
+                        throw Error();
                     ExpectOp(")");
                     return new Expr.Function("SUBSTRING", args);
                 }

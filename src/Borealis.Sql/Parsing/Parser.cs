@@ -335,19 +335,30 @@ internal sealed partial class Parser
     Query ParseQueryWithoutWith()
     {
         var left = ParseQueryTerm();
+        Query? trailing = null;
         while (Peek.Is("UNION"))
         {
             _pos++;
             bool all = Accept("ALL");
             if (!all)
                 Accept("DISTINCT");
+            bool parenthesized = Peek.IsOp("(");
             var right = ParseQueryTerm();
+            trailing = null;
+            if (!parenthesized && right is Query.Select { } last && (last.OrderBy.Count > 0 || last.Limit is not null))
+            {
+                // ORDER BY / LIMIT after the last unparenthesized SELECT of a UNION apply to the whole UNION (MySQL).
+                trailing = last;
+                right = last with { OrderBy = [], Limit = null, Offset = null };
+            }
             left = new Query.Union(left, right, all);
         }
         if (left is Query.Union)
         {
             var order = ParseOrderByOpt();
             var (limit, offset) = ParseLimitOpt();
+            if (trailing is not null && order.Count == 0 && limit is null)
+                (order, limit, offset) = (trailing.OrderBy, trailing.Limit, trailing.Offset);
             left = left with { OrderBy = order, Limit = limit, Offset = offset };
         }
         return left;

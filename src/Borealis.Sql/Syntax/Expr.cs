@@ -28,6 +28,9 @@ internal abstract record Expr
 
     public sealed record Subquery(Query Query) : Expr;
 
+    /// <summary><c>value op ANY|SOME|ALL (subquery)</c>.</summary>
+    public sealed record Quantified(Expr Value, string Op, bool All, Query Query) : Expr;
+
     public sealed record IsNull(Expr Value, bool Not) : Expr;
 
     /// <summary>IS [NOT] TRUE / FALSE.</summary>

@@ -1,0 +1,135 @@
+using Borealis.Sql.Errors;
+using Borealis.Sql.Results;
+
+namespace Borealis.Sql.Tests;
+
+/// <summary>
+/// Behaviours the query corpus (Integration.Tests QueryCorpusTests, against MariaDB) found different from MySQL 8.0,
+/// each pinned here in-process with MySQL's result.
+/// </summary>
+public sealed class MySqlCompatibilityTests : SqlTestBase
+{
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        await RunAsync("""
+            CREATE DATABASE d; USE d;
+            CREATE TABLE emp (id INT PRIMARY KEY, name VARCHAR(20), dept VARCHAR(10), salary DECIMAL(10,2), hired DATE);
+            INSERT INTO emp VALUES (1, 'Ann', 'eng', 120000, '2019-03-01'), (2, 'Bob', 'eng', 95000.5, '2020-07-15'),
+              (3, 'Cid', 'ops', 70000, '2021-01-10'), (4, 'Dee', 'ops', 72000, '2018-11-30')
+            """);
+    }
+
+    async Task<string?[]> RowAsync(string sql) => Assert.Single(await RowsAsync(sql));
+
+    [Fact]
+    public async Task IfNullAndCoalesceTakeTheTypeOfTheirNonNullArguments()
+    {
+        var r = await ExecAsync("SELECT IFNULL(NULL, 'dflt'), COALESCE(NULL, NULL, 3)");
+        Assert.Equal(["dflt", "3"], r.Rows[0]);
+        Assert.Equal(MySqlColumnType.VarString, r.Columns![0].Type);
+        Assert.Equal(MySqlColumnType.LongLong, r.Columns[1].Type);
+    }
+
+    [Fact]
+    public async Task AScalarSubqueryOfSeveralRowsIs1242()
+    {
+        await AssertErrorAsync(MySqlErrorCode.SubqueryNoOneRow, "SELECT (SELECT name FROM emp WHERE dept = 'eng')");
+        await AssertErrorAsync(MySqlErrorCode.SubqueryNoOneRow, "SELECT * FROM emp WHERE id = (SELECT id FROM emp)");
+        Assert.Equal("Ann", await ScalarAsync("SELECT (SELECT name FROM emp WHERE id = 1)"));
+        Assert.Null(await ScalarAsync("SELECT (SELECT name FROM emp WHERE id = 99)"));
+        Assert.Equal([["Ann", "2"], ["Cid", "2"]], await RowsAsync("SELECT name, (SELECT COUNT(*) FROM emp r WHERE r.dept = e.dept) FROM emp e WHERE id IN (1, 3) ORDER BY id"));
+    }
+
+    [Fact]
+    public async Task AnyAndAllCompareWithEveryRow()
+    {
+        Assert.Equal([["Ann"], ["Bob"]], await RowsAsync("SELECT name FROM emp WHERE salary > ALL (SELECT salary FROM emp WHERE dept = 'ops') ORDER BY name"));
+        Assert.Equal([["Cid"]], await RowsAsync("SELECT name FROM emp WHERE salary < ANY (SELECT salary FROM emp WHERE dept = 'ops') ORDER BY name"));
+        Assert.Equal([["Ann"]], await RowsAsync("SELECT name FROM emp WHERE salary >= ALL (SELECT salary FROM emp)"));
+        Assert.Equal("4", await ScalarAsync("SELECT COUNT(*) FROM emp WHERE salary > ALL (SELECT salary FROM emp WHERE 1 = 0)"));
+        await AssertErrorAsync(MySqlErrorCode.OperandColumns, "SELECT 1 FROM emp WHERE id = ANY (SELECT id, name FROM emp)");
+    }
+
+    [Fact]
+    public async Task OrderByAfterAUnionOrdersTheUnion()
+    {
+        Assert.Equal([["b"], ["a"]], await RowsAsync("SELECT 'a' AS x UNION SELECT 'b' ORDER BY x DESC"));
+        Assert.Equal([["Dee"]], await RowsAsync("SELECT name FROM emp WHERE id = 1 UNION SELECT name FROM emp WHERE id > 1 ORDER BY name DESC LIMIT 1"));
+    }
+
+    [Fact]
+    public async Task TheSameTableTwiceWithoutAliasesIs1066()
+    {
+        var e = await ErrorAsync("SELECT name FROM emp, emp");
+        Assert.Equal(MySqlErrorCode.NonUniqTable, e.Code);
+        Assert.Equal("Not unique table/alias: 'emp'", e.Message);
+    }
+
+    [Fact]
+    public async Task JsonIsPrintedAsMySqlPrintsIt()
+    {
+        await OkAsync("CREATE TABLE doc (id INT PRIMARY KEY, body JSON)");
+        await OkAsync("INSERT INTO doc VALUES (1, '{\"name\":\"Ann\",\"tags\":[\"a\",\"b\"],\"n\":3,\"nested\":{\"k\":true}}'), (2, '{\"name\": \"Bob\", \"n\": null}')");
+        Assert.Equal("{\"n\": 3, \"name\": \"Ann\", \"tags\": [\"a\", \"b\"], \"nested\": {\"k\": true}}", await ScalarAsync("SELECT body FROM doc WHERE id = 1"));
+        Assert.Equal(["\"Ann\"", "true", "[\"a\", \"b\"]"], await RowAsync("SELECT JSON_EXTRACT(body, '$.name'), body->'$.nested.k', body->'$.tags' FROM doc WHERE id = 1"));
+        Assert.Equal([["Ann"], ["Bob"]], await RowsAsync("SELECT body->>'$.name' FROM doc ORDER BY id"));
+        Assert.Equal("1", await ScalarAsync("SELECT id FROM doc WHERE body->>'$.n' = 3"));
+        Assert.Equal("1", await ScalarAsync("SELECT id FROM doc WHERE JSON_EXTRACT(body, '$.name') = 'Ann'"));
+        // A JSON null is not SQL NULL.
+        Assert.Equal([["1"], ["2"]], await RowsAsync("SELECT id FROM doc WHERE JSON_EXTRACT(body, '$.n') IS NOT NULL ORDER BY id"));
+        Assert.Equal(["{\"a\": \"x\", \"b\": 1, \"cc\": null}", "[1, \"two\", null, 3.5]", "[\"n\", \"name\"]"],
+            await RowAsync("SELECT JSON_OBJECT('b', 1, 'a', 'x', 'cc', NULL), JSON_ARRAY(1, 'two', NULL, 3.5), JSON_KEYS(body) FROM doc WHERE id = 2"));
+        Assert.Equal(["STRING", "2", "4"], await RowAsync("SELECT JSON_TYPE(body->'$.name'), JSON_LENGTH(body, '$.tags'), JSON_LENGTH(body) FROM doc WHERE id = 1"));
+        Assert.Equal(["1", "\"$.tags[1]\"", "{\"a\": 1, \"c\": 3}", "[1, 2, 3]"],
+            await RowAsync("SELECT JSON_CONTAINS(body, '\"a\"', '$.tags'), JSON_SEARCH(body, 'one', 'b'), JSON_MERGE_PATCH('{\"a\": 1, \"b\": 2}', '{\"b\": null, \"c\": 3}'), JSON_MERGE_PRESERVE('[1, 2]', '3') FROM doc WHERE id = 1"));
+        await AssertErrorAsync(MySqlErrorCode.InvalidJsonText, "INSERT INTO doc VALUES (3, '{bad')");
+    }
+
+    [Fact]
+    public async Task NumbersFollowMySqlRules()
+    {
+        Assert.Equal(["2", "-2", "12", "18446744073709551615", "4"],
+            await RowAsync("SELECT CAST(1.5 AS SIGNED), CAST(-1.5 AS SIGNED), CAST('12abc' AS SIGNED), CAST(-1 AS UNSIGNED), CAST(3.9 AS UNSIGNED)"));
+        Assert.Equal(["3.141593", "18446744073709551615", "-9223372036854775808", "-2.5"], await RowAsync("SELECT PI(), ~0, -9223372036854775808 + 0, -2.5"));
+        Assert.Equal(["1", "1", "1"], await RowAsync("SELECT '3' = 3, 3 = '3', 'abc' = 0"));
+        Assert.Equal(["1", "1,234,567.89"], await RowAsync("SELECT FORMAT(0.5, 0), FORMAT(1234567.891, 2)"));
+        // DECIMAL division keeps the dividend's scale plus 4; a derived table keeps its columns' types.
+        Assert.Equal("107500.250000", await ScalarAsync("SELECT SUM(salary) / COUNT(*) FROM emp WHERE dept = 'eng'"));
+        Assert.Equal([["eng", "215000.50"], ["ops", "142000.00"]], await RowsAsync("SELECT t.dept, t.total FROM (SELECT dept, SUM(salary) AS total FROM emp GROUP BY dept) AS t ORDER BY t.dept"));
+        Assert.Equal("142000.00", await ScalarAsync("WITH t AS (SELECT dept, SUM(salary) AS total FROM emp GROUP BY dept) SELECT MIN(total) FROM t"));
+        Assert.Equal(["1", "7", "0", "4"], await RowAsync("SELECT STD(salary) > 0, BIT_OR(id), BIT_AND(id), BIT_XOR(id) FROM emp"));
+        Assert.Equal(["255", "1010", "16"], await RowAsync("SELECT CONV('ff', 16, 10), CONV(10, 10, 2), BIT_LENGTH('ab')"));
+    }
+
+    [Fact]
+    public async Task StringAndDateFunctionsGiveMySqlsResults()
+    {
+        Assert.Equal(["a#b#c", "123", "4"], await RowAsync("SELECT REGEXP_REPLACE('a1b22c', '[0-9]+', '#'), REGEXP_SUBSTR('abc123def', '[0-9]+'), REGEXP_INSTR('abc123', '[0-9]')"));
+        Assert.Equal(["1", "0", "1"], await RowAsync("SELECT 'abc' LIKE 'A%', 'abc' LIKE BINARY 'A%', 'a_c' LIKE 'a\\_c'"));
+        Assert.Equal(["9", "0", "1", "4050607"], await RowAsync("SELECT WEEK('2024-03-04'), WEEK('2024-01-01'), WEEK('2024-12-31', 3), EXTRACT(DAY_SECOND FROM '2024-03-04 05:06:07')"));
+        var dates = await ExecAsync("SELECT DATE_ADD(hired, INTERVAL 1 MONTH), DATE_ADD(hired, INTERVAL 1 HOUR), '2024-01-31' + INTERVAL 1 MONTH FROM emp WHERE id = 1");
+        Assert.Equal(["2019-04-01", "2019-03-01 01:00:00", "2024-02-29"], dates.Rows[0]);
+        Assert.Equal([MySqlColumnType.Date, MySqlColumnType.DateTime, MySqlColumnType.VarString], dates.Columns!.Select(c => c.Type));
+        var parsed = await ExecAsync("SELECT STR_TO_DATE('04/03/2024', '%d/%m/%Y'), STR_TO_DATE('2024-03-04 10:20', '%Y-%m-%d %H:%i'), STR_TO_DATE('31/02/2024', '%d/%m/%Y')");
+        Assert.Equal(["2024-03-04", "2024-03-04 10:20:00", null], parsed.Rows[0]);
+        Assert.Equal(MySqlColumnType.Date, parsed.Columns![0].Type);
+        Assert.Equal(["01:30:00", "11:30:00", "08:30:00", "3"], await RowAsync("SELECT TIMEDIFF('12:00:00', '10:30:00'), ADDTIME('10:00:00', '01:30:00'), SUBTIME('10:00:00', '01:30:00'), PERIOD_DIFF(202403, 202312)"));
+        await AssertErrorAsync(MySqlErrorCode.ParseError, "SELECT SUBSTRING('abc')");
+    }
+
+    [Fact]
+    public async Task ShowStatementsNameAndPrintLikeMySql()
+    {
+        var dbs = await ExecAsync("SHOW DATABASES LIKE 'd'");
+        Assert.Equal("Database (d)", dbs.Columns![0].Name);
+        Assert.Equal([["d"]], dbs.Rows);
+        Assert.Equal("Tables_in_d (e%)", (await ExecAsync("SHOW TABLES LIKE 'e%'")).Columns![0].Name);
+        Assert.Equal([["autocommit", "ON"]], await RowsAsync("SHOW VARIABLES LIKE 'autocommit'"));
+        Assert.Equal("1", await ScalarAsync("SELECT @@autocommit"));
+        await OkAsync("CREATE VIEW v_eng AS SELECT name FROM emp WHERE dept = 'eng'");
+        Assert.Equal([["v_eng", "NO"]], await RowsAsync("SELECT TABLE_NAME, IS_UPDATABLE FROM information_schema.VIEWS WHERE TABLE_SCHEMA = 'd'"));
+        await OkAsync("CREATE INDEX k_dept ON emp (dept)");
+        Assert.Equal([["k_dept"], ["PRIMARY"]], await RowsAsync("SELECT INDEX_NAME FROM information_schema.STATISTICS WHERE TABLE_NAME = 'emp' ORDER BY INDEX_NAME"));
+    }
+}
