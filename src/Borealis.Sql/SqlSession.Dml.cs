@@ -158,6 +158,9 @@ internal sealed partial class SqlSession
             }
             values[j] = v;
         }
+        // REPLACE … SELECT: SQLite does not count the rows its REPLACE deletes; MySQL counts each (1 per insert, +1 per delete).
+        bool replaceSelect = plan.Mode == InsertMode.Replace && row.ReplaceSql is null;
+        long before = replaceSelect ? CountRows(table) : 0;
         var stmt = GetStatement(row.Sql);
         try
         {
@@ -169,7 +172,16 @@ internal sealed partial class SqlSession
             {
                 int changes = raw.sqlite3_changes(_db);
                 if (plan.Mode == InsertMode.Upsert && _state.AnySetCall)
-                    return (_state.ChangedRows > 0 ? 2UL : Info.FoundRows ? 1UL : 0UL, 0, true);
+                {
+                    // MySQL: 1 per inserted row, 2 per updated row that changed, and (with CLIENT_FOUND_ROWS) 1 per unchanged one.
+                    long matched = _state.MatchedRows, changed = _state.ChangedRows, inserted = Math.Max(0, changes - matched);
+                    return ((ulong)(inserted + 2 * changed + (Info.FoundRows ? matched - changed : 0)), 0, true);
+                }
+                if (replaceSelect)
+                {
+                    long deleted = changes - (CountRows(table) - before);
+                    return ((ulong)(changes + deleted), 0, deleted > 0);
+                }
                 if (changes == 0 && plan.Mode == InsertMode.Ignore)
                     return (0, 0, true);
                 long id = 0;
@@ -224,6 +236,8 @@ internal sealed partial class SqlSession
             raw.sqlite3_reset(stmt);
         }
     }
+
+    long CountRows(TableInfo table) => Convert.ToInt64(SqliteUtil.Query(_db, "SELECT count(*) FROM " + table.SqliteQualified)[0][0], System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>1062 in MySQL 8's wording: "Duplicate entry 'v1-v2' for key 'table.key'".</summary>
     static MySqlErrorException DuplicateEntry(TableInfo table, string sqliteMessage, InsertRow? row, object?[]? values)

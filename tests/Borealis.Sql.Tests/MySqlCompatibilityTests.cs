@@ -116,6 +116,20 @@ public sealed class MySqlCompatibilityTests : SqlTestBase
         Assert.Equal(MySqlColumnType.Date, parsed.Columns![0].Type);
         Assert.Equal(["01:30:00", "11:30:00", "08:30:00", "3"], await RowAsync("SELECT TIMEDIFF('12:00:00', '10:30:00'), ADDTIME('10:00:00', '01:30:00'), SUBTIME('10:00:00', '01:30:00'), PERIOD_DIFF(202403, 202312)"));
         await AssertErrorAsync(MySqlErrorCode.ParseError, "SELECT SUBSTRING('abc')");
+        Assert.Equal(["202409", "202501", "250000", "{\"a\": 2, \"b\": 1}"], await RowAsync("SELECT YEARWEEK('2024-03-04'), YEARWEEK('2024-12-31', 3), MICROSECOND('10:00:00.25'), CAST('{\"b\": 1, \"a\": 2}' AS JSON)"));
+    }
+
+    [Fact]
+    public async Task ReplaceAndUpsertFromASelectCountRowsAsMySqlDoes()
+    {
+        await OkAsync("CREATE TABLE copy LIKE emp");
+        await OkAsync("INSERT INTO copy SELECT * FROM emp WHERE id <= 2");
+        // REPLACE: 1 for the new row 3, 2 for row 1 (deleted and inserted).
+        Assert.Equal(3UL, (await OkAsync("REPLACE INTO copy (id, name) SELECT id, name FROM emp WHERE id IN (1, 3)")).AffectedRows);
+        // ON DUPLICATE KEY UPDATE: 2 per changed row, 1 per inserted row, 0 per unchanged row (no CLIENT_FOUND_ROWS here).
+        await OkAsync("UPDATE copy SET dept = 'x' WHERE id = 2");
+        Assert.Equal(3UL, (await OkAsync("INSERT INTO copy (id, name) SELECT id, name FROM emp WHERE id IN (1, 2, 4) ON DUPLICATE KEY UPDATE dept = 'x'")).AffectedRows);
+        Assert.Equal([["1", "x"], ["2", "x"], ["3", null], ["4", null]], await RowsAsync("SELECT id, dept FROM copy ORDER BY id"));
     }
 
     [Fact]

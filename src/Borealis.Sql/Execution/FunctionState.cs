@@ -31,6 +31,9 @@ internal sealed class FunctionState
 
     public long ChangedRows { get; set; }
 
+    /// <summary>Rows __bx_set saw (matched by the UPDATE or the ON DUPLICATE KEY UPDATE), changed or not.</summary>
+    public long MatchedRows { get; set; }
+
     public bool AnySetCall { get; set; }
 
     public void ResetTracking()
@@ -38,6 +41,7 @@ internal sealed class FunctionState
         LastRowid = long.MinValue;
         LastRowCounted = false;
         ChangedRows = 0;
+        MatchedRows = 0;
         AnySetCall = false;
     }
 }

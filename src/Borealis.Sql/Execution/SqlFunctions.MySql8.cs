@@ -144,6 +144,15 @@ internal static partial class SqlFunctions
             var regex = s_regexCache.GetOrAdd("like-bin\0" + escape + Text(a[1]), _ => LikeRegex(Text(a[1]), escape, RegexOptions.None));
             return regex.IsMatch(Text(a[0])) ? 1L : 0L;
         });
+        Scalar(db, state, "__bx_yearweek", -1, a => DatePart(a, d => YearWeek(d, a.Length > 1 && a[1] is not null ? (int)Num(a[1]) : 0)));
+        Scalar(db, state, "__bx_microsecond", 1, a =>
+        {
+            if (a[0] is null)
+                return null;
+            var t = ValueCoercion.ParseTime(a[0]!, 6) ?? ValueCoercion.ParseTemporal(a[0]!, dateOnly: false, 6);
+            int dot = t?.LastIndexOf('.') ?? -1;
+            return t is null ? null : dot < 0 ? 0L : long.Parse(t[(dot + 1)..].PadRight(6, '0')[..6], CultureInfo.InvariantCulture);
+        });
         Scalar(db, state, "__bx_bit_length", 1, a => a[0] is null ? null : (long)Bytes(a[0]).Length * 8);
 
         // JSON, with MySQL's printing (JsonText) and functions SQLite lacks.
@@ -591,16 +600,27 @@ internal static partial class SqlFunctions
     }
 
     /// <summary>MySQL's WEEK(date, mode) (calc_week with week_mode).</summary>
-    static long Week(DateTime d, int mode)
+    static long Week(DateTime d, int mode) => Week(d, mode, yearWeek: false, out _);
+
+    /// <summary>YEARWEEK(date, mode): the year of the week times 100 plus the week.</summary>
+    static long YearWeek(DateTime d, int mode)
+    {
+        long week = Week(d, mode, yearWeek: true, out int year);
+        return year * 100L + week;
+    }
+
+    static long Week(DateTime d, int mode, bool yearWeek, out int year)
     {
         const int mondayFirst = 1, weekYear = 2, firstWeekday = 4;
         int behaviour = mode & 7;
         if ((behaviour & mondayFirst) == 0)
             behaviour ^= firstWeekday;
+        if (yearWeek)
+            behaviour |= weekYear;
         bool monday = (behaviour & mondayFirst) != 0;
         bool wy = (behaviour & weekYear) != 0;
         bool fw = (behaviour & firstWeekday) != 0;
-        int year = d.Year;
+        year = d.Year;
         long daynr = d.Date.Ticks / TimeSpan.TicksPerDay;
         long firstDaynr = new DateTime(year, 1, 1).Ticks / TimeSpan.TicksPerDay;
         int Weekday(long dn) => monday ? (int)((dn % 7 + 7) % 7) : (int)((dn + 1) % 7);
@@ -620,7 +640,10 @@ internal static partial class SqlFunctions
         {
             weekday = (weekday + (DateTime.IsLeapYear(year) ? 366 : 365)) % 7;
             if (!fw && weekday < 4 || fw && weekday == 0)
+            {
+                year++;
                 return 1;
+            }
         }
         return days / 7 + 1;
     }

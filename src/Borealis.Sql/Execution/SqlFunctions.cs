@@ -53,6 +53,7 @@ internal static partial class SqlFunctions
                 {
                     s.LastRowid = rowid;
                     s.LastRowCounted = false;
+                    s.MatchedRows++;
                 }
                 if (!s.LastRowCounted && !SameValue(old, value))
                 {

@@ -491,6 +491,12 @@ internal sealed partial class Translator
             case "BIT_COUNT":
                 Call("__bx_bit_count", f, sb, 1, 1);
                 return;
+            case "YEARWEEK":
+                Call("__bx_yearweek", f, sb, 1, 2);
+                return;
+            case "MICROSECOND":
+                Call("__bx_microsecond", f, sb, 1, 1);
+                return;
             case "__BX_ONE":
                 Call("__bx_one", f, sb, 1, 1);
                 return;
@@ -698,6 +704,7 @@ internal sealed partial class Translator
                     "time" => s_time,
                     "double" or "float" => s_double,
                     "decimal" => new ColumnHint(MySqlColumnType.NewDecimal, (uint)(c.Type.Length ?? 10) + 2, (byte)(c.Type.Scale ?? 0), ColumnFlags.Binary),
+                    "json" => new ColumnHint(MySqlColumnType.Json, uint.MaxValue, 0, ColumnFlags.Binary | ColumnFlags.Blob),
                     _ => null,
                 };
             case Expr.SystemVariable sv:
@@ -811,7 +818,7 @@ internal sealed partial class Translator
                 return s_double;
             case "BIT_AND" or "BIT_OR" or "BIT_XOR":
                 return Int(20, ColumnFlags.Unsigned);
-            case "BIT_LENGTH" or "REGEXP_INSTR" or "REGEXP_LIKE" or "PERIOD_DIFF" or "PERIOD_ADD" or "JSON_LENGTH" or "JSON_CONTAINS" or "TIME_TO_SEC" or "TO_DAYS":
+            case "BIT_LENGTH" or "YEARWEEK" or "MICROSECOND" or "REGEXP_INSTR" or "REGEXP_LIKE" or "PERIOD_DIFF" or "PERIOD_ADD" or "JSON_LENGTH" or "JSON_CONTAINS" or "TIME_TO_SEC" or "TO_DAYS":
                 return Int();
             case "REGEXP_SUBSTR" or "REGEXP_REPLACE" or "CONV" or "JSON_TYPE" or "BIN" or "OCT":
                 return Str();
