@@ -11,6 +11,9 @@ public enum Judge
 
     /// <summary>Only the kind of outcome: both succeed (any rows), or both fail with the same error code.</summary>
     Succeeds,
+
+    /// <summary>As <see cref="Exact"/>, and an error's message must be the same text too.</summary>
+    ExactMessage,
 }
 
 /// <summary>

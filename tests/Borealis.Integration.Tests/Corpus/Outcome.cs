@@ -6,7 +6,7 @@ using MySqlConnector;
 namespace Borealis.Integration.Tests.Corpus;
 
 /// <summary>What one statement gave a client: an error code, an OK with affected rows, or a result set as text.</summary>
-public sealed partial record Outcome(int? Error, long? Affected, IReadOnlyList<string>? Columns, IReadOnlyList<IReadOnlyList<string>>? Rows)
+public sealed partial record Outcome(int? Error, long? Affected, IReadOnlyList<string>? Columns, IReadOnlyList<IReadOnlyList<string>>? Rows, string? Message = null)
 {
     /// <summary>
     /// The comparison rules for values that legitimately differ between MariaDB 10.11 and MySQL 8.0 (which Borealis
@@ -39,7 +39,7 @@ public sealed partial record Outcome(int? Error, long? Affected, IReadOnlyList<s
         }
         catch (MySqlException ex)
         {
-            return new Outcome(ex.Number, null, null, null);
+            return new Outcome(ex.Number, null, null, null, ex.Message);
         }
     }
 
@@ -77,14 +77,16 @@ public sealed partial record Outcome(int? Error, long? Affected, IReadOnlyList<s
         : string.Join(" ; ", Rows.Select(r => string.Join(" | ", r)));
 
     /// <summary>Columns and values, for the report.</summary>
-    public string Describe() => Rows is null ? Render() : $"[{string.Join(", ", Columns!)}] {Render()}";
+    public string Describe() => Rows is null ? Render() + (Message is null ? "" : " " + Message) : $"[{string.Join(", ", Columns!)}] {Render()}";
 
     /// <summary>Whether two outcomes agree under a judge (rows in order when the statement orders them, else as a multiset).</summary>
     public bool Agrees(Outcome other, Judge judge, bool ordered)
     {
         if (Error != other.Error || IsResultSet != other.IsResultSet)
             return false;
-        if (Error is not null || judge == Judge.Succeeds)
+        if (Error is not null)
+            return judge != Judge.ExactMessage || Message == other.Message;
+        if (judge == Judge.Succeeds)
             return true;
         if (!IsResultSet)
             return Affected == other.Affected;

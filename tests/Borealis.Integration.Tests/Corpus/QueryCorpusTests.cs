@@ -108,14 +108,19 @@ public sealed class QueryCorpusTests : BorealisTest
     /// <summary>The SQL table of docs/compatibility.md: one row per corpus group, with the known gaps as the error a user gets.</summary>
     static string RenderTable()
     {
-        var sb = new StringBuilder("\n| feature | statements | status | not supported (the error a user gets) |\n|---|---|---|---|\n");
+        var all = QueryCorpus.Groups.SelectMany(g => g.Statements).ToList();
+        int gaps = all.Count(s => s.Gap is not null), mysql8 = all.Count(s => s.MySql is not null);
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"\n{all.Count} statements, run in order against MariaDB 10.11 and Borealis: {all.Count - gaps - mysql8} give MariaDB's result, ")
+            .Append(CultureInfo.InvariantCulture, $"{mysql8} give MySQL 8.0's where MariaDB differs, {gaps} are known gaps (pass rate {100.0 * (all.Count - gaps) / all.Count:0.0}%).\n")
+            .Append("\n| feature | statements | status | not supported (the error a user gets) |\n|---|---|---|---|\n");
         foreach (var group in QueryCorpus.Groups)
         {
-            string gaps = string.Join("; ", group.Statements.Where(s => s.Gap is not null).Select(s => s.Gap).Distinct());
-            sb.Append(CultureInfo.InvariantCulture, $"| {group.Feature} | {group.Statements.Count} | {group.Status} | {gaps.Replace("|", "\\|", StringComparison.Ordinal)} |\n");
+            string reasons = string.Join("; ", group.Statements.Where(s => s.Gap is not null).Select(s => s.Gap).Distinct());
+            sb.Append(CultureInfo.InvariantCulture, $"| {group.Feature} | {group.Statements.Count} | {group.Status} | {reasons.Replace("|", "\\|", StringComparison.Ordinal)} |\n");
         }
         sb.Append("\nWhere MariaDB 10.11 and MySQL 8.0 differ, Borealis gives MySQL 8.0's result (checked against the value written in the corpus):\n\n");
-        foreach (var s in QueryCorpus.Groups.SelectMany(g => g.Statements).Where(s => s.MySql is not null).DistinctBy(s => s.Why))
+        foreach (var s in all.Where(s => s.MySql is not null).DistinctBy(s => s.Why))
             sb.Append("- ").Append(s.Why).Append('\n');
         sb.Append("\nValues compared after these normalisations (both sides):\n\n");
         foreach (var (why, _, _) in Outcome.Normalisations)
