@@ -294,6 +294,36 @@ public sealed class ForeignKeyTests : SqlTestBase
     }
 
     [Fact]
+    public async Task AMysqldumpStyleScriptRestoresChildrenBeforeParents()
+    {
+        await RunAsync("""
+            CREATE TABLE c (id INT PRIMARY KEY, pid INT, note VARCHAR(10),
+              CONSTRAINT fk_c FOREIGN KEY (pid) REFERENCES p (id) ON DELETE CASCADE ON UPDATE CASCADE);
+            INSERT INTO p VALUES (1, 'a'); INSERT INTO c VALUES (10, 1, 'x')
+            """);
+        string childDdl = (await RowsAsync("SHOW CREATE TABLE c"))[0][1]!;
+        string parentDdl = (await RowsAsync("SHOW CREATE TABLE p"))[0][1]!;
+        // The shape of mysqldump's output: checks saved and switched off, tables in name order (child first), rows, checks restored.
+        await RunAsync($"""
+            /*!40014 SET @OLD_FOREIGN_KEY_CHECKS=@@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS=0 */;
+            DROP TABLE IF EXISTS `c`;
+            {childDdl};
+            LOCK TABLES `c` WRITE;
+            INSERT INTO `c` VALUES (10,1,'x'),(11,2,'y');
+            UNLOCK TABLES;
+            DROP TABLE IF EXISTS `p`;
+            {parentDdl};
+            INSERT INTO `p` VALUES (1,'a'),(2,'b');
+            /*!40014 SET FOREIGN_KEY_CHECKS=@OLD_FOREIGN_KEY_CHECKS */;
+            """);
+        Assert.Equal("1", await ScalarAsync("SELECT @@foreign_key_checks"));
+        Assert.Equal(childDdl, (await RowsAsync("SHOW CREATE TABLE c"))[0][1]);
+        await AssertErrorAsync(MySqlErrorCode.NoReferencedRow2, "INSERT INTO c VALUES (12, 3, 'z')");
+        await OkAsync("DELETE FROM p WHERE id = 2");
+        Assert.Equal([["10", "1", "x"]], await RowsAsync("SELECT * FROM c"));
+    }
+
+    [Fact]
     public async Task ACatalogWrittenBeforeForeignKeysWereKeptStillOpens()
     {
         await RunAsync("CREATE TABLE c (id INT PRIMARY KEY, pid INT); INSERT INTO p VALUES (1, 'a'); INSERT INTO c VALUES (1, 1)");

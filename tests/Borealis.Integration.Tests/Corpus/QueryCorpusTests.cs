@@ -74,6 +74,7 @@ public sealed class QueryCorpusTests : BorealisTest
         foreach (var failure in failures)
             output?.WriteLine(failure);
         output?.WriteLine(report.ToString());
+        // Shown by `dotnet test … --output Detailed` (and with every failure below).
         Console.WriteLine(summary);
         Assert.True(failures.Count == 0, summary + "\n" + string.Join("\n", failures));
     }
