@@ -59,6 +59,17 @@ public sealed class MySqlCompatibilityTests : SqlTestBase
     }
 
     [Fact]
+    public async Task NamedWindowsAreDefinedOnceAndUsedOrRefined()
+    {
+        Assert.Equal([["Ann", "1", "120000.00"], ["Bob", "2", "215000.50"], ["Cid", "1", "70000.00"], ["Dee", "2", "142000.00"]],
+            await RowsAsync("""
+                SELECT name, ROW_NUMBER() OVER w, SUM(salary) OVER (w ROWS UNBOUNDED PRECEDING) FROM emp
+                WINDOW w AS (PARTITION BY dept ORDER BY id) ORDER BY id
+                """));
+        Assert.Equal([["1"], ["2"], ["3"], ["4"]], await RowsAsync("SELECT RANK() OVER w FROM emp WINDOW w AS (ORDER BY id) ORDER BY id"));
+    }
+
+    [Fact]
     public async Task TheSameTableTwiceWithoutAliasesIs1066()
     {
         var e = await ErrorAsync("SELECT name FROM emp, emp");

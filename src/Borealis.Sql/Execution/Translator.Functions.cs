@@ -589,10 +589,19 @@ internal sealed partial class Translator
         {
             throw MySqlErrors.NotSupportedYet(w.Call.Name.ToUpperInvariant() + " as a window function");
         }
-        sb.Append(" OVER (");
+        sb.Append(" OVER ");
+        EmitWindowSpec(w, sb);
+    }
+
+    /// <summary>( [base window] PARTITION BY … ORDER BY … frame ): SQLite's window syntax is MySQL's.</summary>
+    void EmitWindowSpec(Expr.Window w, StringBuilder sb)
+    {
+        sb.Append('(');
+        if (w.Name is not null)
+            sb.Append(SqliteUtil.Quote(w.Name));
         if (w.PartitionBy.Count > 0)
         {
-            sb.Append("PARTITION BY ");
+            sb.Append(w.Name is null ? "PARTITION BY " : " PARTITION BY ");
             for (int i = 0; i < w.PartitionBy.Count; i++)
             {
                 if (i > 0)
@@ -602,7 +611,7 @@ internal sealed partial class Translator
         }
         if (w.OrderBy.Count > 0)
         {
-            sb.Append(w.PartitionBy.Count > 0 ? " ORDER BY " : "ORDER BY ");
+            sb.Append(w.PartitionBy.Count > 0 || w.Name is not null ? " ORDER BY " : "ORDER BY ");
             for (int i = 0; i < w.OrderBy.Count; i++)
             {
                 if (i > 0)

@@ -330,6 +330,11 @@ internal sealed partial class Translator
                 sb.Append(" HAVING ");
                 EmitExpr(s.Having, sb);
             }
+            for (int i = 0; i < s.Windows.Count; i++)
+            {
+                sb.Append(i == 0 ? " WINDOW " : ", ").Append(SqliteUtil.Quote(s.Windows[i].Name)).Append(" AS ");
+                EmitWindowSpec(s.Windows[i].Spec, sb);
+            }
             EmitOrderLimit(s.OrderBy, s.Limit, s.Offset, sb);
         }
         finally

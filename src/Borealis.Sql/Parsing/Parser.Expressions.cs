@@ -384,7 +384,14 @@ internal sealed partial class Parser
         if (f is not Expr.Function function)
             throw Error();
         if (!AcceptOp("("))
-            throw MySqlErrors.NotSupportedYet("named windows");
+            return new Expr.Window(function, [], [], []) { Name = Identifier() };
+        return ParseWindowSpec(function);
+    }
+
+    /// <summary>A window specification after its '(' : [base window] [PARTITION BY …] [ORDER BY …] [frame] ')'.</summary>
+    Expr.Window ParseWindowSpec(Expr.Function function)
+    {
+        string? baseName = PeekIdentifier && !Peek.Is("PARTITION") && !Peek.Is("ORDER") && !Peek.Is("ROWS") && !Peek.Is("RANGE") ? Identifier() : null;
         var partition = new List<Expr>();
         if (AcceptSequence("PARTITION", "BY"))
         {
@@ -409,7 +416,7 @@ internal sealed partial class Parser
             ParseFrameBound(frame);
         }
         ExpectOp(")");
-        return new Expr.Window(function, partition, order, frame);
+        return new Expr.Window(function, partition, order, frame) { Name = baseName };
     }
 
     void ParseFrameBound(List<object> frame)

@@ -428,6 +428,18 @@ internal sealed partial class Parser
                 rollup = true;
         }
         Expr? having = Accept("HAVING") ? ParseExpr() : null;
+        var windows = new List<(string, Expr.Window)>();
+        if (Accept("WINDOW"))
+        {
+            do
+            {
+                string name = Identifier();
+                Expect("AS");
+                ExpectOp("(");
+                windows.Add((name, ParseWindowSpec(new Expr.Function("", []))));
+            }
+            while (AcceptOp(","));
+        }
         var orderBy = ParseOrderByOpt();
         var (limit, offset) = ParseLimitOpt();
         bool forUpdate = false;
@@ -453,6 +465,7 @@ internal sealed partial class Parser
             GroupBy = groupBy,
             WithRollup = rollup,
             Having = having,
+            Windows = windows,
             OrderBy = orderBy,
             Limit = limit,
             Offset = offset,

@@ -68,7 +68,11 @@ internal abstract record Expr
 
     /// <summary>A function evaluated over a window: f(...) OVER (PARTITION BY ... ORDER BY ... frame).</summary>
     /// <param name="Frame">The frame clause as keywords (strings) and bound literals, or empty.</param>
-    public sealed record Window(Function Call, IReadOnlyList<Expr> PartitionBy, IReadOnlyList<OrderItem> OrderBy, IReadOnlyList<object> Frame) : Expr;
+    public sealed record Window(Function Call, IReadOnlyList<Expr> PartitionBy, IReadOnlyList<OrderItem> OrderBy, IReadOnlyList<object> Frame) : Expr
+    {
+        /// <summary>The named window this one is (OVER w) or refines (OVER (w ORDER BY …)), defined by the SELECT's WINDOW clause.</summary>
+        public string? Name { get; init; }
+    }
 
     /// <summary>ROW(a, b) / (a, b) row constructors.</summary>
     public sealed record Row(IReadOnlyList<Expr> Items) : Expr;

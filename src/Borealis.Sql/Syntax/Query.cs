@@ -32,6 +32,9 @@ internal abstract record Query
 
         public Expr? Having { get; init; }
 
+        /// <summary>WINDOW name AS (…) definitions (each a window without a function call).</summary>
+        public IReadOnlyList<(string Name, Expr.Window Spec)> Windows { get; init; } = [];
+
         /// <summary>FOR UPDATE / FOR SHARE / LOCK IN SHARE MODE: FOR UPDATE takes the write lock.</summary>
         public bool ForUpdate { get; init; }
     }

@@ -342,7 +342,7 @@ public static class QueryCorpus
             S("SELECT name, ROUND(CUME_DIST() OVER (ORDER BY salary), 4) AS cd, NTH_VALUE(name, 2) OVER (ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS second FROM emp ORDER BY id"),
             S("SELECT name, LAST_VALUE(name) OVER (PARTITION BY dept ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS last_in_dept FROM emp WHERE dept IS NOT NULL ORDER BY id"),
             S("SELECT id, SUM(id) OVER (ORDER BY id RANGE BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS s FROM emp WHERE id <= 7 ORDER BY id"),
-            Gap("SELECT name, ROW_NUMBER() OVER w FROM emp WINDOW w AS (ORDER BY id)", "named windows (WINDOW w AS …) get 1235"),
+            S("SELECT name, ROW_NUMBER() OVER w AS r, SUM(salary) OVER (w ROWS UNBOUNDED PRECEDING) AS s FROM emp WHERE id <= 7 WINDOW w AS (PARTITION BY dept ORDER BY id) ORDER BY id"),
         ]),
         new("Common table expressions (WITH, WITH RECURSIVE)",
         [
