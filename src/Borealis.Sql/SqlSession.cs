@@ -342,6 +342,7 @@ internal sealed partial class SqlSession : ISqlSession
         CurrentStatement = sql;
         _state.LastInsertIdOverride = null;
         _state.RecursionRows = 0;
+        _state.RandomStates.Clear();
         if (_statements.Count >= MaxCachedStatements)
             ClearStatements();
         bool showWarnings = tokens.Count > 1 && tokens[0].Is("SHOW") && (tokens[1].Is("WARNINGS") || tokens[1].Is("ERRORS") || tokens[1].Is("COUNT"));

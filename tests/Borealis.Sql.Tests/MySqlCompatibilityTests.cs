@@ -111,6 +111,10 @@ public sealed class MySqlCompatibilityTests : SqlTestBase
         Assert.Equal("142000.00", await ScalarAsync("WITH t AS (SELECT dept, SUM(salary) AS total FROM emp GROUP BY dept) SELECT MIN(total) FROM t"));
         Assert.Equal(["1", "7", "0", "4"], await RowAsync("SELECT STD(salary) > 0, BIT_OR(id), BIT_AND(id), BIT_XOR(id) FROM emp"));
         Assert.Equal(["255", "1010", "16"], await RowAsync("SELECT CONV('ff', 16, 10), CONV(10, 10, 2), BIT_LENGTH('ab')"));
+        // RAND(N) is MySQL's generator: the same values as MySQL, one sequence per call site for the statement.
+        Assert.Equal(["0.40540353712197724", "1"], await RowAsync("SELECT RAND(1), RAND(1) = RAND(1)"));
+        Assert.Equal([["0.9057697559760601"], ["0.37307905813034536"], ["0.14808605345719125"]],
+            await RowsAsync("SELECT RAND(3) FROM emp WHERE id <= 3 ORDER BY id"));
     }
 
     [Fact]

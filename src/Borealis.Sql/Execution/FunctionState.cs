@@ -15,6 +15,9 @@ internal sealed class FunctionState
     /// <summary>@@foreign_key_checks of the session: read by the FK triggers through __bx_fkc().</summary>
     public bool ForeignKeyChecks { get; set; } = true;
 
+    /// <summary>RAND(N) generators of the current statement, by call site and seed (MySQL seeds once per statement).</summary>
+    public Dictionary<(long Site, long Seed), (ulong Seed1, ulong Seed2)> RandomStates { get; } = [];
+
     /// <summary>Rows produced by recursive CTE members in the current statement.</summary>
     public long RecursionRows { get; set; }
 

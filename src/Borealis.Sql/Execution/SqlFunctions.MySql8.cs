@@ -153,6 +153,24 @@ internal static partial class SqlFunctions
             int dot = t?.LastIndexOf('.') ?? -1;
             return t is null ? null : dot < 0 ? 0L : long.Parse(t[(dot + 1)..].PadRight(6, '0')[..6], CultureInfo.InvariantCulture);
         });
+        // RAND(N): MySQL's generator (my_rnd), seeded once per statement and call site for a constant N, per call otherwise.
+        Scalar(db, state, "__bx_rand", 2, a =>
+        {
+            if (a[0] is null)
+                return 0.0;
+            const ulong max = 0x3FFFFFFF;
+            long seed = a[0] is long l ? l : (long)Math.Round(Num(a[0]), MidpointRounding.AwayFromZero);
+            long site = (long)Num(a[1]);
+            uint n = unchecked((uint)seed);
+            var current = (Seed1: (ulong)unchecked((uint)(n * 0x10001L + 55555555L)) % max, Seed2: (ulong)unchecked((uint)(n * 0x10000001L)) % max);
+            if (site >= 0 && state.RandomStates.TryGetValue((site, seed), out var saved))
+                current = saved;
+            ulong seed1 = (current.Seed1 * 3 + current.Seed2) % max;
+            ulong seed2 = (seed1 + current.Seed2 + 33) % max;
+            if (site >= 0)
+                state.RandomStates[(site, seed)] = (seed1, seed2);
+            return seed1 / (double)max;
+        });
         Scalar(db, state, "__bx_bit_length", 1, a => a[0] is null ? null : (long)Bytes(a[0]).Length * 8);
 
         // JSON, with MySQL's printing (JsonText) and functions SQLite lacks.

@@ -568,7 +568,7 @@ internal static partial class SqlFunctions
         return DateTime.ParseExact(canonical, "yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
     }
 
-    static readonly HashSet<string> s_volatile = new(StringComparer.Ordinal) { "__bx_now", "__bx_uuid", "__bx_sleep" };
+    static readonly HashSet<string> s_volatile = new(StringComparer.Ordinal) { "__bx_now", "__bx_uuid", "__bx_sleep", "__bx_rand" };
 
     static void Scalar(sqlite3 db, FunctionState state, string name, int args, Func<object?[], object?> fn)
     {

@@ -195,6 +195,13 @@ internal static class SqliteUtil
         }
         if (message.StartsWith("no such function: ", StringComparison.Ordinal))
             return MySqlErrors.FunctionDoesNotExist(message["no such function: ".Length..]);
+        if (message.StartsWith("bad JSON path: ", StringComparison.Ordinal))
+        {
+            string path = message["bad JSON path: ".Length..].Trim('\'');
+            return path.Contains('*', StringComparison.Ordinal) ? MySqlErrors.NotSupportedYet("JSON path wildcards") : MySqlErrors.InvalidJsonPath(path, "json_extract");
+        }
+        if (message == "malformed JSON")
+            return MySqlErrors.InvalidJsonArgument(1, "json_extract", "Invalid value");
         if (extended == raw.SQLITE_CONSTRAINT_TRIGGER && Catalog.ForeignKeyTriggers.ErrorFor(message) is { } foreignKey)
             return foreignKey;
         if (extended == raw.SQLITE_CONSTRAINT_CHECK && message.StartsWith("CHECK constraint failed: ", StringComparison.Ordinal))

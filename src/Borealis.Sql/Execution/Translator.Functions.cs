@@ -440,8 +440,17 @@ internal sealed partial class Translator
                 Call("__bx_mod", f, sb, 2, 2);
                 return;
             case "RAND":
-                if (f.Args.Count > 0)
-                    throw MySqlErrors.NotSupportedYet("RAND(N) with a seed");
+                if (f.Args.Count > 1)
+                    throw MySqlErrors.WrongParameterCount(f.Name);
+                if (f.Args.Count == 1)
+                {
+                    // A constant seed starts one sequence per call site for the statement; another seed restarts it each call.
+                    bool constant = f.Args[0] is Expr.Literal or Expr.Parameter or Expr.Unary { Operand: Expr.Literal };
+                    sb.Append("__bx_rand(");
+                    EmitExpr(f.Args[0], sb);
+                    sb.Append(", ").Append(constant ? _randomSites++ : -1).Append(')');
+                    return;
+                }
                 sb.Append("(abs(random()) / 9223372036854775808.0)");
                 return;
             case "GREATEST":
@@ -633,6 +642,9 @@ internal sealed partial class Translator
     }
 
     bool _allowValuesFunction;
+
+    /// <summary>Call sites of RAND(N) with a constant seed in this statement.</summary>
+    int _randomSites;
 
     void AllowValues(bool allow) => _allowValuesFunction = allow;
 
