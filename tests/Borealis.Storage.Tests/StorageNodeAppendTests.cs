@@ -154,6 +154,35 @@ public sealed class StorageNodeAppendTests : BorealisTest
     }
 
     [Fact]
+    public void AnEpochBelongsToTheWriterWhoseMapReachedTheNodeFirst()
+    {
+        using var cluster = new TestCluster(1);
+        var node = cluster.Nodes[0];
+        var a = Guid.NewGuid();
+        var b = Guid.NewGuid();
+        Assert.IsType<OkResponse>(node.Request(new SetMapRequest(cluster.MakeMap(1, 1, [1]) with { Writer = a })));
+
+        // Two writers recover at once: both write version 2 in epoch 2. The node takes the first, refuses the other.
+        Assert.IsType<OkResponse>(node.Request(new SetMapRequest(cluster.MakeMap(2, 2, [1]) with { Writer = a })));
+        var refused = Assert.IsType<ErrorResponse>(node.Request(new SetMapRequest(cluster.MakeMap(2, 2, [1]) with { Writer = b })));
+        Assert.Equal(StorageStatus.StaleEpoch, refused.Status);
+        Assert.Equal(new VolumeEpoch(2), refused.NodeEpoch);
+        Assert.Equal(a, node.Core.Map!.Writer);
+
+        // The same writer's retry, or its superseded older version, is fine; a newer version in the epoch is taken
+        // whoever wrote it (it could only be written after a quorum took that writer's first map of the epoch).
+        Assert.IsType<OkResponse>(node.Request(new SetMapRequest(cluster.MakeMap(2, 2, [1]) with { Writer = a })));
+        Assert.IsType<OkResponse>(node.Request(new SetMapRequest(cluster.MakeMap(3, 2, [1]) with { Writer = b })));
+        Assert.Equal(3, node.Core.Map!.Version);
+        Assert.Equal(b, node.Core.Map.Writer);
+
+        // The writer is part of the durable map: after a restart the node still knows whose epoch it is.
+        node.Restart(crash: true);
+        Assert.Equal(b, node.Core.Map!.Writer);
+        Assert.IsType<ErrorResponse>(node.Request(new SetMapRequest(cluster.MakeMap(3, 2, [1]) with { Writer = a })));
+    }
+
+    [Fact]
     public void GroupsTheNodeDoesNotHostAreRefused()
     {
         using var cluster = new TestCluster(2);
