@@ -17,8 +17,9 @@ public sealed partial class StorageReplaceTests : BorealisTest
 {
     static readonly TimeSpan s_repairTimeout = TimeSpan.FromSeconds(120);
 
-    static Task<ExternalProcess.Result> RunCliAsync(params string[] args) =>
-        ExternalProcess.RunAsync(BorealisExecutable.Path, args, environment: new Dictionary<string, string> { ["BOREALIS_PASSWORD"] = "" });
+    static Task<ExternalProcess.Result> RunCliAsync(params string[] args) => LocalClusterCli.RunAsync(args);
+
+    static Task<int> StorageNodePidAsync(string data, int node) => LocalClusterCli.StorageNodePidAsync(data, node);
 
     static string P(int value) => value.ToString(CultureInfo.InvariantCulture);
 
@@ -140,35 +141,22 @@ public sealed partial class StorageReplaceTests : BorealisTest
     }
 
     /// <summary>
-    /// Waits until <c>status --output json</c> shows every protection group with 6 healthy copies on exactly
-    /// <paramref name="expectedMembers"/>, no transition, and no segment left on the <paramref name="gone"/> nodes.
+    /// Waits until <c>status</c> shows every protection group with 6 healthy copies on exactly
+    /// <paramref name="expectedMembers"/>, and no segment left on the <paramref name="gone"/> nodes, which are retired.
     /// </summary>
     static async Task<JsonElement> WaitForRepairAsync(string data, int[] gone, int[] expectedMembers)
     {
-        JsonElement storage = default;
+        string because = $"every group is back at 6 healthy copies on nodes {string.Join(",", expectedMembers)}";
+        var storage = await LocalClusterCli.WaitForSixHealthyCopiesAsync(data, members => members.Order().SequenceEqual(expectedMembers), s_repairTimeout, because);
         await Eventually.AssertAsync(async () =>
         {
             var status = await RunCliAsync("status", "--data", data, "--output", "json");
             using var json = JsonDocument.Parse(status.StandardOutput);
             storage = json.RootElement.GetProperty("storage").Clone();
-            var groups = storage.GetProperty("groups").EnumerateArray().ToList();
-            var nodes = storage.GetProperty("nodes").EnumerateArray().ToList();
-            return groups.Count > 0
-                && groups.All(g => g.GetProperty("healthyCopies").GetInt32() == 6
-                    && g.GetProperty("next").GetArrayLength() == 0
-                    && g.GetProperty("members").EnumerateArray().Select(m => m.GetInt32()).Order().SequenceEqual(expectedMembers))
-                && nodes.Where(n => gone.Contains(n.GetProperty("id").GetInt32()))
-                    .All(n => n.GetProperty("retired").GetBoolean() && n.GetProperty("segments").GetArrayLength() == 0);
-        }, s_repairTimeout, $"every group is back at 6 healthy copies on nodes {string.Join(",", expectedMembers)}");
+            return storage.GetProperty("nodes").EnumerateArray()
+                .Where(n => gone.Contains(n.GetProperty("id").GetInt32()))
+                .All(n => n.GetProperty("retired").GetBoolean() && n.GetProperty("segments").GetArrayLength() == 0);
+        }, s_repairTimeout, $"nodes {string.Join(",", gone)} are retired and hold no segment");
         return storage;
-    }
-
-    static async Task<int> StorageNodePidAsync(string data, int node)
-    {
-        var status = await RunCliAsync("status", "--data", data, "--output", "json");
-        using var json = JsonDocument.Parse(status.StandardOutput);
-        var process = json.RootElement.GetProperty("processes").EnumerateArray()
-            .SingleOrDefault(p => p.GetProperty("id").GetString() == "storage-" + P(node));
-        return process.ValueKind == JsonValueKind.Undefined ? 0 : process.GetProperty("pid").GetInt32();
     }
 }
