@@ -11,9 +11,8 @@ public sealed class StorageNodeAppendTests : BorealisTest
     static (TestCluster Cluster, TestNode Node, TestWriter Writer) OneNode()
     {
         var cluster = new TestCluster(1);
-        var map = cluster.MakeMap(1, 1, [1], [1]);
-        cluster.SetMap(map);
-        return (cluster, cluster[1], new TestWriter(map));
+        var (_, writer) = cluster.Start([1], [1]);
+        return (cluster, cluster[1], writer);
     }
 
     [Fact]
@@ -126,10 +125,8 @@ public sealed class StorageNodeAppendTests : BorealisTest
     public void StaleAndUnknownEpochsAreRefusedUntilTheNodeHasTheMap()
     {
         using var cluster = new TestCluster(1);
-        var map2 = cluster.MakeMap(2, 2, [1]);
-        cluster.SetMap(map2);
+        var (_, writer) = cluster.Start(2, 2, [1]);
         var node = cluster[1];
-        var writer = new TestWriter(map2);
         var frame = writer.Write(1, 1);
 
         var stale = Assert.IsType<ErrorResponse>(node.Request(new AppendRequest(new VolumeEpoch(1), Lsn.Zero, 0, Lsn.Zero, [frame])));
@@ -186,9 +183,7 @@ public sealed class StorageNodeAppendTests : BorealisTest
     public void GroupsTheNodeDoesNotHostAreRefused()
     {
         using var cluster = new TestCluster(2);
-        var map = cluster.MakeMap(1, 1, [1], [2]);
-        cluster.SetMap(map);
-        var writer = new TestWriter(map);
+        var (_, writer) = cluster.Start([1], [2]);
         var inGroup1 = writer.Write(9, 1);
         var notMember = Assert.IsType<ErrorResponse>(cluster[1].Request(new AppendRequest(E1, Lsn.Zero, 0, Lsn.Zero, [inGroup1])));
         Assert.Equal(StorageStatus.NotMember, notMember.Status);
@@ -217,10 +212,8 @@ public sealed class StorageNodeAppendTests : BorealisTest
     public void ATruncationDropsVoidFramesAndTheNewEpochContinuesTheChain()
     {
         using var cluster = new TestCluster(1);
-        var map1 = cluster.MakeMap(1, 1, [1]);
-        cluster.SetMap(map1);
+        var (map1, writer) = cluster.Start([1]);
         var node = cluster[1];
-        var writer = new TestWriter(map1);
         var f1 = writer.Write(1, 1);
         var f2 = writer.Write(2, 2);
         var f3 = writer.Write(1, 3);
