@@ -10,8 +10,8 @@
 # oltp_point_select, oltp_update_index, oltp_update_non_index, oltp_delete, oltp_insert, select_random_points,
 # select_random_ranges, bulk_insert). Each suite's tables are prepared once per server and every thread count runs
 # on them in turn (the write suites change a few rows; bulk_insert gets fresh tables, one per thread, for each run).
-# --rss-soak runs oltp_insert against Borealis alone for SECONDS afterwards and prints its RSS every 10 s, to
-# show that instance memory stays bounded by the cache setting under a long insert load.
+# --rss-soak runs oltp_insert (with the first thread count) against Borealis alone for SECONDS afterwards and
+# prints its RSS every 10 s, to show that instance memory stays bounded by the cache setting under a long insert load.
 #
 # Needs: sysbench, mariadb-server (installed with apt-get when missing). Results go to stdout; record them in
 # docs/benchmarks.md with the command line.
@@ -146,9 +146,10 @@ done
 echo "borealis RSS after the run: $(( $(rss_kb "$bor_pid") / 1024 )) MiB (cache bound $cache_mb MiB)"
 if [ "$rss_soak" -gt 0 ]; then
   echo "RSS soak: oltp_insert on Borealis for ${rss_soak}s (cache bound $cache_mb MiB)"
+  prepare "$bor_port" oltp_insert
   sysbench oltp_insert --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$bor_port" --mysql-user=admin \
     --mysql-password="$password" --mysql-db=sbtest --mysql-ssl=off --tables=1 --table-size="$table_size" \
-    --threads="$max_threads" --time="$rss_soak" --report-interval=0 run >"$work/soak.log" 2>&1 &
+    --threads="${thread_counts%% *}" --time="$rss_soak" --report-interval=0 run >"$work/soak.log" 2>&1 &
   soak_pid=$!
   for ((s = 10; s <= rss_soak; s += 10)); do
     sleep 10
