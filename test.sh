@@ -25,6 +25,7 @@ need=()
 command -v mariadb >/dev/null 2>&1 || need+=(mariadb-client)
 /usr/bin/python3 -c 'import pymysql' >/dev/null 2>&1 || need+=(python3-pymysql)
 command -v sysbench >/dev/null 2>&1 || need+=(sysbench)
+command -v mycli >/dev/null 2>&1 || need+=(mycli)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing test dependencies: ${need[*]}"
   sudo_cmd=""

@@ -55,12 +55,14 @@ public sealed class InstanceHost : IAsyncDisposable
         try
         {
             database = Database.Open(volume, new DatabaseOptions { CacheBytes = options.CacheBytes });
+            var admin = UserAccount.FromPassword("admin", options.AdminPassword);
             var sql = new SqlServer(database, new SqlServerOptions
             {
                 ServerId = options.Id,
                 Port = options.EndPoint.Port,
+                Accounts = [new AccountInfo(admin.Name, admin.DefaultPlugin)],
             });
-            var users = new UserStore(UserAccount.FromPassword("admin", options.AdminPassword));
+            var users = new UserStore(admin);
             var server = new MySqlServer(
                 new MySqlServerOptions
                 {

@@ -48,8 +48,9 @@ internal sealed partial class SqlSession : ISqlSession
             SqliteUtil.Exec(_db, "PRAGMA temp_store = MEMORY");
             SqliteUtil.Exec(_db, "PRAGMA foreign_keys = OFF");
             SqlFunctions.Register(_db, _state, server.Registry);
-            foreach (var statement in CatalogStore.InformationSchemaSql(server.Options.ServerId).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            foreach (var statement in CatalogStore.InformationSchemaSql(server.Options.ServerId, info.User).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 SqliteUtil.Exec(_db, statement);
+            SqliteUtil.Exec(_db, CatalogStore.MySqlUserViewSql(server.Options.Accounts));
             if (info.Database is { Length: > 0 } db)
                 UseDatabase(db);
         }
