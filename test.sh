@@ -26,6 +26,7 @@ command -v mariadb >/dev/null 2>&1 || need+=(mariadb-client)
 /usr/bin/python3 -c 'import pymysql' >/dev/null 2>&1 || need+=(python3-pymysql)
 command -v sysbench >/dev/null 2>&1 || need+=(sysbench)
 [ -x /usr/sbin/mariadbd ] && [ -x /usr/bin/mariadb-install-db ] || need+=(mariadb-server)
+command -v mycli >/dev/null 2>&1 || need+=(mycli)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing test dependencies: ${need[*]}"
   sudo_cmd=""

@@ -21,6 +21,9 @@ internal static class Lexer
         int n = sql.Length;
         while (true)
         {
+            // Every token case ends here with i just past the token.
+            if (tokens.Count > 0 && tokens[^1].End == 0)
+                tokens[^1] = tokens[^1] with { End = i };
             // Whitespace and comments.
             while (i < n)
             {
@@ -75,7 +78,7 @@ internal static class Lexer
             }
             if (i >= n)
             {
-                tokens.Add(new Token(TokenKind.End, "", n, line));
+                tokens.Add(new Token(TokenKind.End, "", n, line) { End = n });
                 return tokens;
             }
             int start = i;
