@@ -4,6 +4,7 @@ using Borealis.MySql.Packets;
 using Borealis.MySql.Protocol;
 using Borealis.Sql;
 using Borealis.Sql.Errors;
+using Borealis.Sql.Parsing;
 using Borealis.Sql.Results;
 
 namespace Borealis.MySql;
@@ -52,7 +53,7 @@ internal sealed partial class MySqlServerConnection
                     return false;
                 case CommandKind.Query:
                     _binaryResults = false;
-                    await Session.ExecuteAsync(Encoding.UTF8.GetString(packet.Payload[1..]), _multiStatements, this, cancellationToken);
+                    await Session.ExecuteAsync(QueryText.Decode(packet.Payload[1..]), _multiStatements, this, cancellationToken);
                     return true;
                 case CommandKind.InitDb:
                     Session.UseDatabase(Encoding.UTF8.GetString(packet.Payload[1..]));

@@ -2,6 +2,7 @@ using Borealis.MySql.Packets;
 using Borealis.MySql.Protocol;
 using Borealis.Sql;
 using Borealis.Sql.Errors;
+using Borealis.Sql.Parsing;
 using Borealis.Sql.Results;
 
 namespace Borealis.MySql;
@@ -24,7 +25,7 @@ internal sealed partial class MySqlServerConnection
     {
         if (_statements.Count >= Options.MaxPreparedStatements)
             throw MySqlErrors.TooManyPreparedStatements(Options.MaxPreparedStatements);
-        var sql = BinaryValues.Utf8(packet.Payload[1..]);
+        var sql = QueryText.Decode(packet.Payload[1..]);
         var statement = Session.Prepare(sql);
         var id = ++_nextStatementId;
         _statements[id] = new StatementState(statement);

@@ -529,6 +529,7 @@ internal sealed partial class SqlSession : ISqlSession
         long l => -(decimal)l,
         ulong u => u == 9223372036854775808UL ? long.MinValue : -(decimal)u,
         decimal m => -m,
+        Syntax.ExactDecimal e => new Syntax.ExactDecimal(e.Text.StartsWith('-') ? e.Text[1..] : "-" + e.Text),
         double d => -d,
         null => null,
         _ => double.TryParse(Execution.ValueCoercion.ToText(v), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) ? -d : 0L,

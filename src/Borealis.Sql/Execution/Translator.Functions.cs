@@ -199,6 +199,14 @@ internal sealed partial class Translator
             case "TIME":
                 Call("time", f, sb, 1, 1);
                 return;
+            case "TIMESTAMP":
+                if (f.Args.Count == 2)
+                    throw MySqlErrors.NotSupportedYet("TIMESTAMP(expr, time)");
+                Call("__bx_datetime", f, sb, 1, 1);
+                return;
+            case "TIMEDIFF":
+                Call("__bx_timediff", f, sb, 2, 2);
+                return;
             case "YEAR":
                 Strftime("%Y", f, sb);
                 return;
@@ -529,9 +537,9 @@ internal sealed partial class Translator
                 return Int((uint)l.ToString(System.Globalization.CultureInfo.InvariantCulture).Length, ColumnFlags.NotNull);
             case Expr.Literal { Value: ulong }:
                 return Int(20, ColumnFlags.NotNull | ColumnFlags.Unsigned);
-            case Expr.Literal { Value: decimal m }:
+            case Expr.Literal { Value: decimal or ExactDecimal } lit:
                 {
-                    var text = m.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    var text = Convert.ToString(lit.Value, System.Globalization.CultureInfo.InvariantCulture)!;
                     int dot = text.IndexOf('.', StringComparison.Ordinal);
                     byte scale = (byte)(dot < 0 ? 0 : text.Length - dot - 1);
                     return new ColumnHint(MySqlColumnType.NewDecimal, (uint)text.Length, scale, ColumnFlags.NotNull | ColumnFlags.Binary);
@@ -654,11 +662,11 @@ internal sealed partial class Translator
             case "MIN" or "MAX" or "IFNULL" or "COALESCE" or "NULLIF" or "ANY_VALUE":
                 return f.Args.Count > 0 ? Infer(f.Args[0]) : null;
             case "NOW" or "CURRENT_TIMESTAMP" or "LOCALTIME" or "LOCALTIMESTAMP" or "SYSDATE" or "UTC_TIMESTAMP" or "FROM_UNIXTIME"
-                or "DATE_ADD" or "DATE_SUB" or "TIMESTAMPADD" or "STR_TO_DATE":
+                or "DATE_ADD" or "DATE_SUB" or "TIMESTAMPADD" or "STR_TO_DATE" or "TIMESTAMP":
                 return s_datetime;
             case "CURDATE" or "CURRENT_DATE" or "UTC_DATE" or "DATE" or "LAST_DAY" or "MAKEDATE" or "FROM_DAYS":
                 return s_date;
-            case "CURTIME" or "CURRENT_TIME" or "UTC_TIME" or "TIME" or "SEC_TO_TIME":
+            case "CURTIME" or "CURRENT_TIME" or "UTC_TIME" or "TIME" or "SEC_TO_TIME" or "TIMEDIFF":
                 return s_time;
             case "DATABASE" or "SCHEMA" or "USER" or "CURRENT_USER" or "SESSION_USER" or "SYSTEM_USER" or "VERSION":
                 return Str(64);
