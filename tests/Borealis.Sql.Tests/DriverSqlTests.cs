@@ -112,6 +112,11 @@ public sealed class DriverSqlTests : SqlTestBase
         await OkAsync("CREATE TABLE t (id INT PRIMARY KEY, d DECIMAL(65,30))");
         await OkAsync($"INSERT INTO t VALUES (1, {Big}), (2, -{Big}), (3, {Tiny}), (4, -{Tiny})");
         Assert.Equal([[Big], ["-" + Big], [Tiny], ["-" + Tiny]], await RowsAsync("SELECT d FROM t ORDER BY id"));
+        // A DECIMAL parameter with as many digits (Connector/J's BigDecimal, in the binary protocol) is exact too.
+        var insert = Session.Prepare("INSERT INTO t VALUES (?, ?)");
+        await Session.ExecutePreparedAsync(insert, [5L, new Syntax.ExactDecimal("-" + Big)], new RecordingSink(), TestToken);
+        await Session.ExecutePreparedAsync(insert, [6L, new Syntax.ExactDecimal("1E-30")], new RecordingSink(), TestToken);
+        Assert.Equal([["-" + Big], [Tiny]], await RowsAsync("SELECT d FROM t WHERE id >= 5 ORDER BY id"));
         // Elsewhere such a literal is its nearest double.
         Assert.Equal("1", await ScalarAsync($"SELECT id FROM t WHERE d > {Big[..30]}.5 - 1"));
     }
