@@ -4,11 +4,6 @@ using System.Text.Json.Nodes;
 
 namespace Borealis.Integration.Tests.Drivers;
 
-/// <summary>How an ADO.NET provider differs for the matrix: the error code and SQLSTATE of its exception, and how
-/// it reads a DECIMAL wider than <see cref="decimal"/> (DECIMAL(65,30)) as exact text, or null.</summary>
-public sealed record AdoProvider(string Name, Func<DbConnection> Connect, Func<DbException, (int Code, string? SqlState)> Error,
-    Func<DbDataReader, int, string?> ReadWideDecimal);
-
 /// <summary>
 /// Runs the driver contract (type matrix, rollback, duplicate key) through an ADO.NET provider in-process and
 /// writes the same report as the driver programs, so the .NET drivers are checked by the same assertions.

@@ -4,12 +4,6 @@ using System.Text.Json.Nodes;
 
 namespace Borealis.Integration.Tests.Drivers;
 
-/// <summary>A value Borealis refuses for a column, and the MySQL error code every driver must see for it.</summary>
-public sealed record UnsupportedValue(string Value, int Error);
-
-/// <summary>One column type of the matrix: its values in canonical text (see type-matrix.json).</summary>
-public sealed record TypeColumn(string Name, string Type, string Kind, IReadOnlyList<string> Values, bool Lookup, UnsupportedValue? Unsupported);
-
 /// <summary>
 /// The type matrix every driver test runs, defined once in <c>Drivers/type-matrix.json</c>, and the checks of a
 /// driver's report against it. A report is JSON written by the driver program (or by <see cref="AdoDriver"/>):
@@ -52,7 +46,7 @@ public static class TypeMatrix
             c.GetProperty("kind").GetString()!,
             [.. c.GetProperty("values").EnumerateArray().Select(v => v.GetString()!)],
             c.GetProperty("lookup").GetBoolean(),
-            c.TryGetProperty("unsupported", out var u) ? new UnsupportedValue(u.GetProperty("value").GetString()!, u.GetProperty("error").GetInt32()) : null))];
+            c.TryGetProperty("unsupported", out var u) ? new TypeColumn.UnsupportedValue(u.GetProperty("value").GetString()!, u.GetProperty("error").GetInt32()) : null))];
     }
 
     /// <summary>Every column: the values read back equal the fixture's (then one NULL), each lookup finds exactly its row,
