@@ -47,6 +47,8 @@ internal sealed partial class SqlSession : ISqlSession
             raw.sqlite3_extended_result_codes(_db, 1);
             SqliteUtil.Exec(_db, "PRAGMA temp_store = MEMORY");
             SqliteUtil.Exec(_db, "PRAGMA foreign_keys = OFF");
+            _state.UserLocks = server.UserLocks;
+            _state.ConnectionId = info.ConnectionId;
             SqlFunctions.Register(_db, _state, server.Registry);
             foreach (var statement in CatalogStore.InformationSchemaSql(server.Options.ServerId).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 SqliteUtil.Exec(_db, statement);
@@ -258,6 +260,7 @@ internal sealed partial class SqlSession : ISqlSession
         foreach (var p in _prepared)
             p.Closed = true;
         _prepared.Clear();
+        _server.UserLocks.ReleaseAll(Info.ConnectionId);
         _autocommit = true;
         _lastInsertId = 0;
         _rowCount = 0;
@@ -270,6 +273,7 @@ internal sealed partial class SqlSession : ISqlSession
             return;
         _disposed = true;
         _server.Forget(this);
+        _server.UserLocks.ReleaseAll(Info.ConnectionId);
         ClearStatements();
         _connection.Dispose();
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using Borealis.Sql.Errors;
 using Borealis.Sql.Parsing;
+using Borealis.Testing;
 
 namespace Borealis.Sql.Tests;
 
@@ -119,6 +120,38 @@ public sealed class DriverSqlTests : SqlTestBase
         Assert.Equal([["-" + Big], [Tiny]], await RowsAsync("SELECT d FROM t WHERE id >= 5 ORDER BY id"));
         // Elsewhere such a literal is its nearest double.
         Assert.Equal("1", await ScalarAsync($"SELECT id FROM t WHERE d > {Big[..30]}.5 - 1"));
+    }
+
+    [Fact]
+    public async Task UserLevelLocksAreHeldPerConnection()
+    {
+        // Pomelo (EF Core) takes GET_LOCK('__EFMigrationsLock', -1) around Migrate.
+        using var other = OpenSession();
+        Assert.Equal("1", await ScalarAsync("SELECT GET_LOCK('Migrations', -1)"));
+        Assert.Equal("1", await ScalarAsync("SELECT GET_LOCK('migrations', 0)"));
+        Assert.Equal("0", await ScalarAsync("SELECT IS_FREE_LOCK('Migrations')", other));
+        Assert.Equal("1", await ScalarAsync("SELECT IS_USED_LOCK('Migrations')", other));
+        Assert.Equal("0", await ScalarAsync("SELECT GET_LOCK('Migrations', 0.05)", other));
+        Assert.Equal("0", await ScalarAsync("SELECT RELEASE_LOCK('Migrations')", other));
+        Assert.Equal("1", await ScalarAsync("SELECT RELEASE_LOCK('Migrations')"));
+        Assert.Equal("0", await ScalarAsync("SELECT GET_LOCK('Migrations', 0)", other));
+        Assert.Equal("1", await ScalarAsync("SELECT RELEASE_LOCK('Migrations')"));
+        Assert.Null(await ScalarAsync("SELECT RELEASE_LOCK('Migrations')"));
+
+        // A waiter gets the lock when the holder releases it; a closed connection releases what it held.
+        Assert.Equal("1", await ScalarAsync("SELECT GET_LOCK('a', 0)"));
+        var waiting = Task.Run(() => ScalarAsync("SELECT GET_LOCK('a', 30)", other), TestToken);
+        await Eventually.AssertAsync(
+            async () => (await RowsAsync("SHOW PROCESSLIST")).Any(r => r[7] == "SELECT GET_LOCK('a', 30)"), DefaultTimeout, "the waiter waits in GET_LOCK");
+        Assert.False(waiting.IsCompleted);
+        Assert.Equal("1", await ScalarAsync("SELECT RELEASE_LOCK('a')"));
+        Assert.Equal("1", await waiting);
+        Assert.Equal("2", await ScalarAsync("SELECT IS_USED_LOCK('a')"));
+        other.Dispose();
+        Assert.Equal("1", await ScalarAsync("SELECT IS_FREE_LOCK('a')"));
+        Assert.Equal("1", await ScalarAsync("SELECT GET_LOCK('b', 0)"));
+        Assert.Equal("1", await ScalarAsync("SELECT RELEASE_ALL_LOCKS()"));
+        Assert.Null(await ScalarAsync("SELECT GET_LOCK(NULL, 0)"));
     }
 
     [Fact]

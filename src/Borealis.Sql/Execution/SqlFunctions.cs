@@ -176,6 +176,18 @@ internal static class SqlFunctions
             int digits = FractionDigits(long.Parse(time[(dot + 1)..], CultureInfo.InvariantCulture), (int)Num(a[1]));
             return digits == 0 ? time[..dot] : time[..(dot + 1 + digits)];
         });
+        // User-level locks: NULL for a NULL or empty name, as MySQL returns NULL on an error.
+        Scalar(db, state, "__bx_get_lock", 2, a =>
+        {
+            if (a[0] is null || Text(a[0]) is not { Length: > 0 } name)
+                return null;
+            double seconds = Num(a[1]);
+            return state.UserLocks!.Get(name, state.ConnectionId, seconds < 0 ? null : TimeSpan.FromSeconds(seconds)) ? 1L : 0L;
+        });
+        Scalar(db, state, "__bx_release_lock", 1, a => a[0] is null ? null : state.UserLocks!.Release(Text(a[0]), state.ConnectionId));
+        Scalar(db, state, "__bx_is_free_lock", 1, a => a[0] is null ? null : state.UserLocks!.Holder(Text(a[0])) is null ? 1L : 0L);
+        Scalar(db, state, "__bx_is_used_lock", 1, a => a[0] is null ? null : state.UserLocks!.Holder(Text(a[0])) is { } holder ? (long)holder : null);
+        Scalar(db, state, "__bx_release_all_locks", 0, _ => state.UserLocks!.ReleaseAll(state.ConnectionId));
         Scalar(db, state, "__bx_timediff", 2, a =>
         {
             if (a[0] is null || a[1] is null || TimeValue(a[0]!) is not { } x || TimeValue(a[1]!) is not { } y)
@@ -592,7 +604,10 @@ internal static class SqlFunctions
         return DateTime.ParseExact(canonical, "yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
     }
 
-    static readonly HashSet<string> s_volatile = new(StringComparer.Ordinal) { "__bx_now", "__bx_uuid", "__bx_sleep" };
+    static readonly HashSet<string> s_volatile = new(StringComparer.Ordinal)
+    {
+        "__bx_now", "__bx_uuid", "__bx_sleep", "__bx_get_lock", "__bx_release_lock", "__bx_is_free_lock", "__bx_is_used_lock", "__bx_release_all_locks",
+    };
 
     static void Scalar(sqlite3 db, FunctionState state, string name, int args, Func<object?[], object?> fn)
     {

@@ -358,7 +358,8 @@ internal sealed partial class Translator
                 or "ELT" or "UUID" or "MD5" or "SHA1" or "SHA2" or "TO_BASE64" or "FROM_BASE64" or "BIN" or "OCT" or "FORMAT"
                 or "INSERT" or "LOCATE" or "CHAR" or "ASCII" or "ORD" or "UNHEX" or "QUOTE" or "MAKEDATE" or "LAST_DAY" or "MONTHNAME"
                 or "DAYNAME" or "SEC_TO_TIME" or "TIME_TO_SEC" or "TO_DAYS" or "FROM_DAYS" or "WEEK" or "QUARTER"
-                or "JSON_UNQUOTE" or "JSON_VALID" or "SLEEP" or "CRC32" or "TRUNCATE":
+                or "JSON_UNQUOTE" or "JSON_VALID" or "SLEEP" or "CRC32" or "TRUNCATE"
+                or "GET_LOCK" or "RELEASE_LOCK" or "IS_FREE_LOCK" or "IS_USED_LOCK" or "RELEASE_ALL_LOCKS":
                 sb.Append("__bx_").Append(name.ToLowerInvariant()).Append('(');
                 Args(f, sb);
                 sb.Append(')');
@@ -631,7 +632,8 @@ internal sealed partial class Translator
             case "COUNT" or "LAST_INSERT_ID" or "ROW_COUNT" or "FOUND_ROWS" or "CONNECTION_ID" or "LENGTH" or "CHAR_LENGTH" or "OCTET_LENGTH"
                 or "CHARACTER_LENGTH" or "UNIX_TIMESTAMP" or "YEAR" or "MONTH" or "DAY" or "DAYOFMONTH" or "HOUR" or "MINUTE" or "SECOND"
                 or "DATEDIFF" or "TIMESTAMPDIFF" or "INSTR" or "LOCATE" or "FLOOR" or "CEIL" or "CEILING" or "DAYOFWEEK" or "DAYOFYEAR"
-                or "WEEKDAY" or "EXTRACT" or "BIT_COUNT" or "CRC32" or "ASCII" or "ORD" or "SIGN" or "STRCMP" or "FIELD" or "FIND_IN_SET":
+                or "WEEKDAY" or "EXTRACT" or "BIT_COUNT" or "CRC32" or "ASCII" or "ORD" or "SIGN" or "STRCMP" or "FIELD" or "FIND_IN_SET"
+                or "GET_LOCK" or "RELEASE_LOCK" or "IS_FREE_LOCK" or "IS_USED_LOCK" or "RELEASE_ALL_LOCKS":
                 return Int(f.Name.Equals("COUNT", StringComparison.OrdinalIgnoreCase) ? 21u : 11u);
             case "SUM":
                 {
