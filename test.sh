@@ -25,6 +25,7 @@ need=()
 command -v mariadb >/dev/null 2>&1 || need+=(mariadb-client)
 /usr/bin/python3 -c 'import pymysql' >/dev/null 2>&1 || need+=(python3-pymysql)
 command -v sysbench >/dev/null 2>&1 || need+=(sysbench)
+command -v mycli >/dev/null 2>&1 || need+=(mycli)
 # Drivers and ORMs (Integration.Tests/Drivers): SQLAlchemy, Connector/J on a JRE, Node for mysql2.
 /usr/bin/python3 -c 'import sqlalchemy' >/dev/null 2>&1 || need+=(python3-sqlalchemy)
 [ -f /usr/share/java/mariadb-java-client.jar ] || need+=(libmariadb-java)

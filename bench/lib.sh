@@ -8,3 +8,14 @@ wait_port() { for _ in $(seq 1 600); do (echo >/dev/tcp/127.0.0.1/"$1") 2>/dev/n
 
 # Resident memory of process $1 in KiB (0 when it is gone).
 rss_kb() { awk '/VmRSS/ {print $2}' /proc/"$1"/status 2>/dev/null || echo 0; }
+
+# CPU time (user + system) used so far by the processes $@, in milliseconds (a process that is gone counts 0).
+cpu_ms() {
+  local tick total=0 p t
+  tick=$(getconf CLK_TCK)
+  for p in "$@"; do
+    t=$(awk '{print $14 + $15}' /proc/"$p"/stat 2>/dev/null || echo 0)
+    total=$((total + t))
+  done
+  echo $((total * 1000 / tick))
+}

@@ -2,7 +2,8 @@
 # The quorum storage service against the local volume, side by side in one run on this machine:
 #   - commit latency (sysbench oltp_insert, 1 thread: avg and p95) against the physical floor
 #     (one loopback round trip + one fsync, both measured here),
-#   - throughput with 16 clients (oltp_insert) as a ratio quorum/local (target >= 0.7x),
+#   - throughput with 16 clients (oltp_insert) as a ratio quorum/local (target >= 0.7x), and the CPU time the
+#     servers used per transaction (local: the instance; quorum: the writer and the 6 nodes; sysbench not counted),
 #   - redo bytes per transaction stored per copy (log bytes on the 6 nodes / 6 / transactions; target < 1 KiB),
 #   - writer recovery time (SIGKILL, restart, first query answered) after a small and a 10x larger log.
 #
@@ -76,7 +77,9 @@ floor_us=$((rtt_us + fsync_us))
 # --- local volume instance ---
 local_port=$(free_port)
 BOREALIS_PASSWORD="$password" "$exe" instance --volume "$work/local" --port "$local_port" >"$work/local.log" 2>&1 &
-pids+=($!)
+local_pid=$!
+pids+=($local_pid)
+node_pids=()
 
 # --- 6 storage nodes (zones a, b, c) and a writer on them ---
 nodes_json="$work/nodes.json"
@@ -88,9 +91,11 @@ nodes_json="$work/nodes.json"
     echo "  { \"id\": $i, \"zone\": \"$zone\", \"host\": \"127.0.0.1\", \"port\": $port }$([ $i -lt 6 ] && echo ,)"
     "$exe" storage --data "$work/node-$i" --node-id "$i" --zone "$zone" --port "$port" >"$work/node-$i.log" 2>&1 &
     pids+=($!)
+    node_pids+=($!)
   done
   echo '] }'
 } >"$nodes_json"
+# (the loop ran in a { } group, not a subshell, so node_pids is set here)
 for i in 1 2 3 4 5 6; do eval "wait_port \$node_port_$i"; done
 quorum_port=$(free_port)
 start_writer() {
@@ -103,14 +108,19 @@ wait_port "$local_port"
 wait_port "$quorum_port"
 for p in "$local_port" "$quorum_port"; do mariadb -h 127.0.0.1 -P "$p" -u admin -p"$password" --skip-ssl -e "CREATE DATABASE sbtest"; done
 
-run() { # port test threads -> "tps avg_ms p95_ms transactions"
+run() { # port test threads [server pids...] -> "tps avg_ms p95_ms transactions cpu_ms" (cpu: the pids, run phase only)
   local port=$1 test=$2 threads=$3
+  shift 3
   local common=(--db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$port" --mysql-user=admin --mysql-password="$password"
                 --mysql-db=sbtest --mysql-ssl=off --tables=1 --table-size="$table_size" --threads="$threads")
   sysbench "$test" "${common[@]}" cleanup >/dev/null 2>&1 || true
   sysbench "$test" "${common[@]}" prepare >"$work/prepare.log" 2>&1 || { cat "$work/prepare.log" >&2; return 1; }
+  local c0=0
+  [ $# -gt 0 ] && c0=$(cpu_ms "$@")
   sysbench "$test" "${common[@]}" --time="$duration" --report-interval=0 --histogram=off run >"$work/run.log" 2>&1 || { cat "$work/run.log" >&2; return 1; }
-  awk '/transactions:/ {gsub(/[()]/,"",$3); tps=$3; n=$2} /avg:/ {avg=$2} /95th percentile:/ {p95=$3} END {print tps, avg, p95, n}' "$work/run.log"
+  local cpu=0
+  [ $# -gt 0 ] && cpu=$(( $(cpu_ms "$@") - c0 ))
+  awk -v cpu="$cpu" '/transactions:/ {gsub(/[()]/,"",$3); tps=$3; n=$2} /avg:/ {avg=$2} /95th percentile:/ {p95=$3} END {print tps, avg, p95, n, cpu}' "$work/run.log"
 }
 log_bytes() { cat "$work"/node-*/seg-*.log* 2>/dev/null | wc -c; }
 
@@ -123,10 +133,13 @@ bytes_after=$(log_bytes)
 printf '%-28s %12s %12s %8s\n' "commit latency avg (ms)" "$l1avg" "$q1avg" "$(awk -v a="$q1avg" -v b="$l1avg" 'BEGIN{printf "%.2fx", a/b}')"
 printf '%-28s %12s %12s %8s\n' "commit latency p95 (ms)" "$l1p95" "$q1p95" "$(awk -v a="$q1p95" -v b="$l1p95" 'BEGIN{printf "%.2fx", a/b}')"
 echo "  quorum commit avg / floor: $(awk -v a="$q1avg" -v f="$floor_us" 'BEGIN{printf "%.1fx (%.0f us vs %d us)", a*1000/f, a*1000, f}')"
-read -r l16tps _ l16p95 _ < <(run "$local_port" oltp_insert 16)
-read -r q16tps _ q16p95 _ < <(run "$quorum_port" oltp_insert 16)
+read -r l16tps _ l16p95 l16n lcpu < <(run "$local_port" oltp_insert 16 "$local_pid")
+read -r q16tps _ q16p95 q16n qcpu < <(run "$quorum_port" oltp_insert 16 "$writer_pid" "${node_pids[@]}")
 printf '%-28s %12s %12s %8s\n' "oltp_insert 16 clients tps" "$l16tps" "$q16tps" "$(awk -v a="$q16tps" -v b="$l16tps" 'BEGIN{printf "%.2fx", a/b}')"
 printf '%-28s %12s %12s\n' "  p95 (ms)" "$l16p95" "$q16p95"
+lper=$(awk -v c="$lcpu" -v n="$l16n" 'BEGIN{printf "%.0f", c*1000/n}')
+qper=$(awk -v c="$qcpu" -v n="$q16n" 'BEGIN{printf "%.0f", c*1000/n}')
+printf '%-28s %12s %12s %8s\n' "  server CPU us/txn" "$lper" "$qper" "$(awk -v a="$qper" -v b="$lper" 'BEGIN{printf "%.2fx", a/b}')"
 echo "redo stored per transaction per copy: $(awk -v d=$((bytes_after - bytes_before)) -v n="$q1n" 'BEGIN{printf "%.0f bytes", d/6/n}') (oltp_insert, 1 thread, $q1n transactions; log frame headers included)"
 
 recover() { # sets recovery_s: seconds from SIGKILL to the first answered query (process start included)

@@ -9,6 +9,7 @@ namespace Borealis.Hosting;
 /// DIR/admin-password     the generated administrator password (mode 0600), when none was given
 /// DIR/tls/               the self-signed certificate of the MySQL endpoints
 /// DIR/storage/nodes.json the storage fleet (ids, zones, ports), created once
+/// DIR/storage/nodes.json.lock  held while nodes.json is changed (StorageTopology.Update)
 /// DIR/storage/node-N/    storage node N's segments
 /// DIR/volume/            the local volume, when the cluster runs without storage nodes (--storage-nodes 0)
 /// DIR/logs/              one log file per process

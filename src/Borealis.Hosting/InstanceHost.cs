@@ -43,8 +43,11 @@ public sealed class InstanceHost : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(loggerFactory);
         var logger = loggerFactory.CreateLogger("Borealis.Instance");
 
-        IVolume volume = options.StorageTopologyFile is { } topologyFile
-            ? await OpenQuorumVolumeAsync(options, topologyFile, loggerFactory, cancellationToken)
+        var topology = options.StorageTopologyFile is { } topologyFile
+            ? StorageTopology.TryRead(topologyFile) ?? throw new HostingException($"the storage topology '{topologyFile}' does not exist")
+            : null;
+        IVolume volume = topology is not null
+            ? await OpenQuorumVolumeAsync(options, topology, loggerFactory, cancellationToken)
             : await OpenLocalVolumeAsync(options, cancellationToken);
         string volumeName = options.StorageTopologyFile is null ? options.VolumeDirectory! : $"quorum ({options.StorageTopologyFile})";
 
@@ -52,12 +55,14 @@ public sealed class InstanceHost : IAsyncDisposable
         try
         {
             database = Database.Open(volume, new DatabaseOptions { CacheBytes = options.CacheBytes });
+            var admin = UserAccount.FromPassword("admin", options.AdminPassword);
             var sql = new SqlServer(database, new SqlServerOptions
             {
                 ServerId = options.Id,
                 Port = options.EndPoint.Port,
+                Accounts = [new AccountInfo(admin.Name, admin.DefaultPlugin)],
             });
-            var users = new UserStore(UserAccount.FromPassword("admin", options.AdminPassword));
+            var users = new UserStore(admin);
             var server = new MySqlServer(
                 new MySqlServerOptions
                 {
@@ -78,8 +83,8 @@ public sealed class InstanceHost : IAsyncDisposable
             }
             Log.InstanceServing(logger, options.Id, $"127.0.0.1:{server.Port}", volumeName, volume.DurableLsn.ToString());
             var host = new InstanceHost(options.Id, volume, database, server, logger);
-            if (volume is QuorumVolume quorum && options.StorageTopologyFile is { } file)
-                host._topologyWatch = host.FollowTopologyAsync(quorum, file);
+            if (volume is QuorumVolume quorum && options.StorageTopologyFile is { } file && topology is not null)
+                host._topologyWatch = host.FollowTopologyAsync(quorum, file, topology);
             return host;
         }
         catch
@@ -110,10 +115,8 @@ public sealed class InstanceHost : IAsyncDisposable
     }
 
     static async Task<IVolume> OpenQuorumVolumeAsync(
-        InstanceOptions options, string topologyFile, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+        InstanceOptions options, StorageTopology topology, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
-        var topology = StorageTopology.TryRead(topologyFile)
-            ?? throw new HostingException($"the storage topology '{topologyFile}' does not exist");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.StorageOpenTimeout);
         try
@@ -136,9 +139,12 @@ public sealed class InstanceHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Re-reads the topology file when it changes and hands the fleet to the volume (nodes added, nodes retired).</summary>
-    Task FollowTopologyAsync(QuorumVolume volume, string file) =>
-        StorageTopology.FollowAsync(file, TimeSpan.FromMilliseconds(500), topology =>
+    /// <summary>
+    /// Re-reads the topology file when it changes (also a change made while the volume was opening from
+    /// <paramref name="opened"/>) and hands the fleet to the volume (nodes added, nodes retired).
+    /// </summary>
+    Task FollowTopologyAsync(QuorumVolume volume, string file, StorageTopology opened) =>
+        StorageTopology.FollowAsync(file, opened, TimeSpan.FromMilliseconds(500), topology =>
         {
             var fleet = topology.ToNodeInfos();
             volume.UpdateFleet(fleet);

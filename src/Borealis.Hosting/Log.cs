@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(8008, LogLevel.Information, "Storage fleet changed: {Count} nodes, retired: [{Retired}]")]
     public static partial void FleetChanged(ILogger logger, int count, string retired);
 
+    [LoggerMessage(8009, LogLevel.Warning, "Storage node {NodeId} keeps dying at start but was not replaced: {Reason}")]
+    public static partial void LostNodeNotReplaced(ILogger logger, int nodeId, string reason);
+
     [LoggerMessage(8010, LogLevel.Information, "Instance {Id} serving MySQL on {EndPoint} (volume {Volume}, durable LSN {Lsn})")]
     public static partial void InstanceServing(ILogger logger, string id, string endPoint, string volume, string lsn);
 

@@ -36,11 +36,16 @@ public sealed record StorageFleetStatus(IReadOnlyList<StorageNodeStatus> Nodes, 
             }
         }
 
-        var statuses = await Task.WhenAll(infos.Select((n, i) => AskAsync(n, i * 2, new GetStatusRequest())));
-        var maps = await Task.WhenAll(infos.Select((n, i) => AskAsync(n, i * 2 + 1, new GetMapRequest())));
+        // Two rounds of statuses (the map with the first): under a write load the nodes answer at slightly different
+        // moments, so a copy is compared with where the best copy was a round earlier, not with the best at once.
+        var first = Task.WhenAll(infos.Select((n, i) => AskAsync(n, i * 3, new GetStatusRequest())));
+        var maps = await Task.WhenAll(infos.Select((n, i) => AskAsync(n, i * 3 + 1, new GetMapRequest())));
+        var earlier = await first;
+        var statuses = await Task.WhenAll(infos.Select((n, i) => AskAsync(n, i * 3 + 2, new GetStatusRequest())));
 
         VolumeMap? map = null;
         var nodes = new List<StorageNodeStatus>();
+        var earlierScl = new Dictionary<(uint Group, int Node), ulong>();
         for (int i = 0; i < infos.Count; i++)
         {
             var entry = topology.Nodes[i];
@@ -49,6 +54,11 @@ public sealed record StorageFleetStatus(IReadOnlyList<StorageNodeStatus> Nodes, 
                 map = m;
             nodes.Add(new StorageNodeStatus(entry.Id, entry.Zone, entry.Address, entry.Retired, status is not null, status?.Epoch.Value ?? 0,
                 status?.Segments.Select(s => new SegmentStatusLine(s.Group, s.Scl.Value, s.MaxLsn.Value, s.State, s.Bytes)).ToList() ?? []));
+            if (earlier[i] is NodeStatusResponse before)
+            {
+                foreach (var segment in before.Segments)
+                    earlierScl[(segment.Group, entry.Id)] = segment.Scl.Value;
+            }
         }
 
         var groups = new List<GroupStatus>();
@@ -63,9 +73,12 @@ public sealed record StorageFleetStatus(IReadOnlyList<StorageNodeStatus> Nodes, 
                     var segment = node?.Segments.FirstOrDefault(s => s.Group == group.Group);
                     return (Node: id.Value, Up: node?.Up == true, Segment: segment);
                 }).ToList();
-                // A copy is healthy when its node answers and its segment is complete up to the best copy's SCL.
+                // A copy is healthy when its node answers and its segment is complete up to the SCL the best copy had
+                // in the earlier round (without a load: the best copy's SCL).
                 ulong best = copies.Where(c => c.Segment is not null).Select(c => c.Segment!.Scl).DefaultIfEmpty(0UL).Max();
-                int healthy = copies.Count(c => group.Members.Contains(new NodeId(c.Node)) && c.Up && c.Segment is { State: "healthy" } s && s.Scl == best);
+                var earlierCopies = members.Where(id => earlierScl.ContainsKey((group.Group, id.Value))).Select(id => earlierScl[(group.Group, id.Value)]).ToList();
+                ulong floor = earlierCopies.Count == 0 ? best : Math.Min(best, earlierCopies.Max());
+                int healthy = copies.Count(c => group.Members.Contains(new NodeId(c.Node)) && c.Up && c.Segment is { State: "healthy" } s && s.Scl >= floor);
                 groups.Add(new GroupStatus(group.Group, [.. group.Members.Select(m => m.Value)],
                     group.Next.IsDefaultOrEmpty ? [] : [.. group.Next.Select(m => m.Value)], healthy, best));
             }

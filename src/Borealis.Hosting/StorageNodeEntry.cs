@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Borealis.Hosting;
 
 /// <summary>One storage node of a <see cref="StorageTopology"/>.</summary>
@@ -13,6 +15,10 @@ public sealed record StorageNodeEntry
 
     /// <summary>Retired by <c>borealis storage replace</c> or after it was lost: its segments move to other nodes and it is not started.</summary>
     public bool Retired { get; init; }
+
+    /// <summary>On this machine: the supervisor of a local cluster runs it.</summary>
+    [JsonIgnore]
+    public bool IsLocal => Host is "127.0.0.1" or "localhost";
 
     public string Address => $"{Host}:{Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 }

@@ -81,13 +81,64 @@ public sealed record StorageTopology
         }
     }
 
-    /// <summary>Writes atomically (temp file + rename).</summary>
+    /// <summary>
+    /// Writes atomically: a temp file of this process, synced, then renamed over <paramref name="path"/>, so a reader
+    /// (the supervisor, the writer) never sees half a file. A read-modify-write goes through <see cref="Update{T}"/>.
+    /// </summary>
     public void Write(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(this, s_json));
+        var temp = $"{path}.{Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)}.tmp";
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
+        {
+            stream.Write(JsonSerializer.SerializeToUtf8Bytes(this, s_json));
+            stream.Flush(flushToDisk: true);
+        }
         File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>The lock file that serialises changes of the topology file <paramref name="path"/> between processes.</summary>
+    public static string LockPath(string path) => path + ".lock";
+
+    /// <summary>
+    /// Reads the topology file, applies <paramref name="change"/> and writes the result, holding
+    /// <see cref="LockPath"/> (an exclusive lock, released if the process dies) for the whole read-modify-write. The
+    /// supervisor (a lost node) and <c>borealis storage replace</c> (the operator) both change the file this way, so
+    /// neither can overwrite the other's change. When <paramref name="change"/> throws, nothing is written.
+    /// </summary>
+    /// <exception cref="HostingException">
+    /// The file does not exist or is invalid, the lock is held longer than <paramref name="lockTimeout"/>, or
+    /// <paramref name="change"/> refused the change.
+    /// </exception>
+    public static T Update<T>(string path, Func<StorageTopology, (StorageTopology Updated, T Result)> change, TimeSpan lockTimeout)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        if (!File.Exists(path))
+            throw new HostingException($"the storage topology '{path}' does not exist");
+        using var held = AcquireLock(LockPath(path), lockTimeout);
+        var topology = TryRead(path) ?? throw new HostingException($"the storage topology '{path}' does not exist");
+        var (updated, result) = change(topology);
+        updated.Write(path);
+        return result;
+    }
+
+    static FileStream AcquireLock(string lockPath, TimeSpan timeout)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                // FileShare.None is an exclusive flock(2) on Unix: another process (or stream) gets an IOException.
+                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException ex) when (ex is not FileNotFoundException and not DirectoryNotFoundException)
+            {
+                if (clock.Elapsed >= timeout)
+                    throw new HostingException($"the storage topology is being changed by another process (lock '{lockPath}' held for more than {timeout.TotalSeconds:0} s)", ex);
+                Thread.Sleep(20);
+            }
+        }
     }
 
     static int FreePort()
@@ -100,14 +151,51 @@ public sealed record StorageTopology
     }
 
     /// <summary>Retires node <paramref name="nodeId"/> and adds a new local node in its zone, on a free port.</summary>
-    /// <exception cref="HostingException">No such active node.</exception>
+    /// <exception cref="HostingException">
+    /// No such node, it is already retired, it is not on this machine, or the active fleet afterwards could not hold
+    /// 6 copies 2 per zone over 3 zones (see <see cref="ValidateFleet"/>).
+    /// </exception>
     public (StorageTopology Updated, StorageNodeEntry Added) Replace(int nodeId)
     {
-        var old = Nodes.FirstOrDefault(n => n.Id == nodeId && !n.Retired)
-            ?? throw new HostingException($"there is no active storage node {nodeId}");
-        var added = new StorageNodeEntry { Id = NextId, Zone = old.Zone, Host = old.Host, Port = FreePort() };
-        var nodes = Nodes.Select(n => n.Id == nodeId ? n with { Retired = true } : n).Append(added).ToList();
-        return (this with { Nodes = nodes }, added);
+        var old = Nodes.FirstOrDefault(n => n.Id == nodeId)
+            ?? throw new HostingException($"there is no storage node {nodeId} (nodes: {string.Join(", ", Nodes.Select(n => n.Id))})");
+        if (old.Retired)
+            throw new HostingException($"storage node {nodeId} is already retired");
+        if (!old.IsLocal)
+            throw new HostingException($"storage node {nodeId} runs on {old.Host}, not on this machine: start a new node there and add it to the topology (docs/operations/deploy.md)");
+        int port;
+        do
+            port = FreePort();
+        while (Nodes.Any(n => n.IsLocal && n.Port == port)); // a stopped node's port is free now, but it is still that node's
+        var added = new StorageNodeEntry { Id = NextId, Zone = old.Zone, Host = old.Host, Port = port };
+        var updated = this with { Nodes = [.. Nodes.Select(n => n.Id == nodeId ? n with { Retired = true } : n).Append(added)] };
+        updated.ValidateFleet($"replacing storage node {nodeId}");
+        return (updated, added);
+    }
+
+    /// <summary>Replaces node <paramref name="nodeId"/> (see <see cref="Replace"/>) in the topology file, under its lock.</summary>
+    /// <returns>The retired node and the node added in its zone.</returns>
+    /// <exception cref="HostingException">As <see cref="Replace"/> and <see cref="Update{T}"/>; the file is then unchanged.</exception>
+    public static (StorageNodeEntry Retired, StorageNodeEntry Added) ReplaceInFile(string path, int nodeId, TimeSpan lockTimeout) =>
+        Update(path, topology =>
+        {
+            var (updated, added) = topology.Replace(nodeId);
+            return (updated, (updated.Nodes.Single(n => n.Id == nodeId), added));
+        }, lockTimeout);
+
+    /// <summary>Checks that the active (not retired) nodes can hold 6 copies of every group, 2 per zone over 3 zones.</summary>
+    /// <param name="what">The change being checked, for the message ("replacing storage node 3").</param>
+    /// <exception cref="HostingException">Fewer than 6 active nodes, fewer than 3 zones, or a zone with fewer than 2.</exception>
+    public void ValidateFleet(string what)
+    {
+        var active = Nodes.Where(n => !n.Retired).ToList();
+        var zones = active.GroupBy(n => n.Zone, StringComparer.Ordinal).OrderBy(z => z.Key, StringComparer.Ordinal).ToList();
+        if (active.Count < 6)
+            throw new HostingException($"{what} would leave {active.Count} active storage nodes; at least 6 are needed (6 copies of every segment)");
+        if (zones.Count < 3)
+            throw new HostingException($"{what} would leave active storage nodes in {zones.Count} zones; at least 3 are needed (2 copies per zone)");
+        if (zones.FirstOrDefault(z => z.Count() < 2) is { } thin)
+            throw new HostingException($"{what} would leave zone {thin.Key} with {thin.Count()} active storage node{(thin.Count() == 1 ? "" : "s")}; at least 2 per zone are needed");
     }
 
     /// <summary>
@@ -119,14 +207,36 @@ public sealed record StorageTopology
 
     /// <summary>
     /// Polls <paramref name="path"/> every <paramref name="interval"/> and calls <paramref name="changed"/> with the new
-    /// topology whenever the file is rewritten, until <paramref name="cancellationToken"/> fires. An unreadable
-    /// version goes to <paramref name="unreadable"/> and is skipped (the previous one stays in force).
+    /// topology whenever its content differs from the last one seen, starting from <paramref name="current"/> (the
+    /// version the caller acted on: a change written since the caller read it is delivered at the first poll), until
+    /// <paramref name="cancellationToken"/> fires. An unreadable version goes to <paramref name="unreadable"/> and is
+    /// skipped (the previous one stays in force).
     /// </summary>
-    public static async Task FollowAsync(string path, TimeSpan interval, Action<StorageTopology> changed, Action<string> unreadable, CancellationToken cancellationToken)
+    public static async Task FollowAsync(
+        string path, StorageTopology current, TimeSpan interval, Action<StorageTopology> changed, Action<string> unreadable, CancellationToken cancellationToken)
     {
-        var last = File.GetLastWriteTimeUtc(path);
+        ArgumentNullException.ThrowIfNull(current);
+        string known = current.ToJson();
+        DateTime? lastWrite = null; // the file's time is only a cheap filter: the first poll always reads it
         while (!cancellationToken.IsCancellationRequested)
         {
+            var write = File.GetLastWriteTimeUtc(path);
+            if (write != lastWrite)
+            {
+                lastWrite = write;
+                try
+                {
+                    if (TryRead(path) is { } topology && topology.ToJson() is var json && json != known)
+                    {
+                        known = json;
+                        changed(topology);
+                    }
+                }
+                catch (HostingException ex)
+                {
+                    unreadable(ex.Message);
+                }
+            }
             try
             {
                 await Task.Delay(interval, cancellationToken);
@@ -135,19 +245,9 @@ public sealed record StorageTopology
             {
                 return;
             }
-            var write = File.GetLastWriteTimeUtc(path);
-            if (write == last)
-                continue;
-            last = write;
-            try
-            {
-                if (TryRead(path) is { } topology)
-                    changed(topology);
-            }
-            catch (HostingException ex)
-            {
-                unreadable(ex.Message);
-            }
         }
     }
+
+    /// <summary>The file's content for this topology.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, s_json);
 }

@@ -17,6 +17,7 @@ public sealed partial class Supervisor
 
     static readonly TimeSpan s_stopGrace = TimeSpan.FromSeconds(10);
     static readonly TimeSpan s_topologyPoll = TimeSpan.FromMilliseconds(500);
+    static readonly TimeSpan s_topologyLockTimeout = TimeSpan.FromSeconds(10);
 
     readonly SupervisorOptions _options;
     readonly DataDirectory _data;
@@ -62,7 +63,7 @@ public sealed partial class Supervisor
             SyncStorageNodes(topology, stopping.Token);
             // The writer opens the volume from a quorum of nodes: start it once they listen (it would retry anyway).
             await WaitForStorageAsync(stopping.Token);
-            follow = FollowTopologyAsync(stopping.Token);
+            follow = FollowTopologyAsync(topology, stopping.Token);
         }
 
         bool writerOk = await SuperviseWriterAsync(writer, topology is not null, stopping.Token);
@@ -101,7 +102,7 @@ public sealed partial class Supervisor
             foreach (var node in topology.Nodes)
             {
                 bool supervised = _nodes.TryGetValue(node.Id, out var running);
-                if (!node.Retired && !supervised && node.Host is "127.0.0.1" or "localhost")
+                if (!node.Retired && !supervised && node.IsLocal)
                 {
                     var process = new ProcessState
                     {
@@ -150,10 +151,10 @@ public sealed partial class Supervisor
         }
     }
 
-    /// <summary>Re-reads the topology file and applies changes until stopped.</summary>
-    async Task<bool> FollowTopologyAsync(CancellationToken cancellationToken)
+    /// <summary>Re-reads the topology file and applies changes made since <paramref name="started"/> until stopped.</summary>
+    async Task<bool> FollowTopologyAsync(StorageTopology started, CancellationToken cancellationToken)
     {
-        await StorageTopology.FollowAsync(_data.TopologyFile, s_topologyPoll, topology => SyncStorageNodes(topology, cancellationToken),
+        await StorageTopology.FollowAsync(_data.TopologyFile, started, s_topologyPoll, topology => SyncStorageNodes(topology, cancellationToken),
             message => Log.TopologyUnreadable(_logger, message), cancellationToken);
         return true;
     }
@@ -175,17 +176,20 @@ public sealed partial class Supervisor
         }, TimeSpan.FromSeconds(2), cancellationToken);
     }
 
-    /// <summary>Retires a lost node and adds a fresh one in its zone (the topology watcher starts it).</summary>
+    /// <summary>
+    /// Retires a lost node and adds a fresh one in its zone (the topology watcher starts it). The file is changed under
+    /// its lock, like <c>borealis storage replace</c> does: when the operator replaced the node first, nothing is left to do.
+    /// </summary>
     void ReplaceLostNode(int nodeId)
     {
-        lock (_stateLock)
+        try
         {
-            var topology = StorageTopology.TryRead(_data.TopologyFile);
-            if (topology is null)
-                return;
-            var (updated, added) = topology.Replace(nodeId);
-            updated.Write(_data.TopologyFile);
+            var (_, added) = StorageTopology.ReplaceInFile(_data.TopologyFile, nodeId, s_topologyLockTimeout);
             Log.StorageNodeLost(_logger, nodeId, added.Id, added.Zone);
+        }
+        catch (HostingException ex)
+        {
+            Log.LostNodeNotReplaced(_logger, nodeId, ex.Message);
         }
     }
 

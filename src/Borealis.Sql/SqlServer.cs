@@ -16,7 +16,8 @@ public sealed class SqlServer
     readonly ConcurrentDictionary<uint, SqlSession> _sessions = new();
     CatalogSnapshot _catalog;
 
-    /// <summary>Creates the SQL layer and, on an empty database, its catalog tables.</summary>
+    /// <summary>Creates the SQL layer and, on an empty database, its catalog tables; a writer also adds missing
+    /// <see cref="SystemTables"/>.</summary>
     public SqlServer(Database database, SqlServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(database);
@@ -25,27 +26,47 @@ public sealed class SqlServer
         Options = options;
         StartTime = DateTime.UtcNow;
         using var connection = database.OpenConnection();
-        // The catalog tables are created once, before any session exists: the write lock is uncontended here, so the
-        // synchronous wait below completes at once (a constructor cannot await).
-#pragma warning disable VSTHRD002
         if (!options.ReadOnly && SqliteUtil.Query(connection.Handle, "SELECT 1 FROM sqlite_master WHERE name = '__bx_meta'").Count == 0)
         {
-            connection.AcquireWriteLockAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
-            try
+            WriteDuringStartup(connection, () =>
             {
-                SqliteUtil.Exec(connection.Handle, "BEGIN");
                 foreach (var statement in CatalogStore.BootstrapSql.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                     SqliteUtil.Exec(connection.Handle, statement);
-                SqliteUtil.Exec(connection.Handle, "COMMIT");
-            }
-            finally
-            {
-                connection.EndStatement();
-            }
-            connection.WaitForDurableAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            });
         }
-#pragma warning restore VSTHRD002
         _catalog = CatalogStore.Load(connection.Handle, Registry);
+        // Volumes created before a system table was added get it on the writer's next start.
+        if (!options.ReadOnly && SystemTables.Missing(_catalog) is { Count: > 0 } missing)
+        {
+            WriteDuringStartup(connection, () => SystemTables.Create(connection.Handle, _catalog, missing));
+            _catalog = CatalogStore.Load(connection.Handle, Registry);
+        }
+    }
+
+    /// <summary>One write transaction before any session exists: the write lock is uncontended, so the synchronous
+    /// waits complete at once (a constructor cannot await).</summary>
+    static void WriteDuringStartup(DatabaseConnection connection, Action write)
+    {
+#pragma warning disable VSTHRD002
+        connection.AcquireWriteLockAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        try
+        {
+            SqliteUtil.Exec(connection.Handle, "BEGIN");
+            write();
+            SqliteUtil.Exec(connection.Handle, "COMMIT");
+        }
+        catch
+        {
+            if (connection.InTransaction)
+                SQLitePCL.raw.sqlite3_exec(connection.Handle, "ROLLBACK");
+            throw;
+        }
+        finally
+        {
+            connection.EndStatement();
+        }
+        connection.WaitForDurableAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+#pragma warning restore VSTHRD002
     }
 
     public Database Database { get; }

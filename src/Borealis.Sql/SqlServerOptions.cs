@@ -14,4 +14,7 @@ public sealed record SqlServerOptions
 
     /// <summary>The port the MySQL endpoint listens on (@@port).</summary>
     public int Port { get; init; } = 3306;
+
+    /// <summary>The accounts, listed by <c>mysql.user</c> (every account may do everything: there are no grants).</summary>
+    public IReadOnlyList<AccountInfo> Accounts { get; init; } = [];
 }

@@ -320,7 +320,7 @@ internal sealed partial class SqlSession
         _ => new ColumnInfo { DataType = "longtext", Charset = "utf8mb4", Collation = "utf8mb4_0900_ai_ci" },
     };
 
-    static TableInfo BuildTable(SchemaInfo schema, Statement.CreateTable s)
+    internal static TableInfo BuildTable(SchemaInfo schema, Statement.CreateTable s)
     {
         if (s.Columns.Count == 0)
             throw MySqlErrors.TableMustHaveColumns();
@@ -432,8 +432,9 @@ internal sealed partial class SqlSession
         switch (defaultExpr)
         {
             case null:
-                // MySQL's implicit DEFAULT NULL for nullable columns.
-                c.HasDefault = !c.NotNull && !c.AutoIncrement && !c.IsBinary && c.DataType is not ("text" or "tinytext" or "mediumtext" or "longtext" or "json");
+                // MySQL's implicit DEFAULT NULL for nullable columns (BLOB, TEXT and JSON columns have none).
+                c.HasDefault = !c.NotNull && !c.AutoIncrement
+                    && c.DataType is not ("tinyblob" or "blob" or "mediumblob" or "longblob" or "text" or "tinytext" or "mediumtext" or "longtext" or "json");
                 c.Default = null;
                 break;
             case Expr.Literal { Value: null }:

@@ -75,7 +75,7 @@ internal sealed partial class SqlSession
                     foreach (var c in table.Columns)
                     {
                         string key = KeyOf(table, c);
-                        string? def = c.DefaultNow ? "CURRENT_TIMESTAMP" : c.Default;
+                        string? def = c.DefaultNow ? CatalogStore.CurrentTimestampSql(c) : c.Default;
                         rows.Add(show.Full
                             ? [c.Name, c.ColumnType, c.IsString ? c.Collation : null, c.NotNull ? "NO" : "YES", key, def, CatalogStore.Extra(c), "select,insert,update,references", c.Comment]
                             : [c.Name, c.ColumnType, c.NotNull ? "NO" : "YES", key, def, CatalogStore.Extra(c)]);
@@ -122,7 +122,7 @@ internal sealed partial class SqlSession
                 {
                     var schema = catalog.FindSchema(show.Schema!) ?? throw MySqlErrors.UnknownDatabase(show.Schema!);
                     columns = [ResultColumns.Text("Database"), ResultColumns.Text("Create Database", 1024)];
-                    rows.Add([schema.Name, $"CREATE DATABASE `{schema.Name}` /*!40100 DEFAULT CHARACTER SET {schema.Charset} COLLATE {schema.Collation} */ /*!80016 DEFAULT ENCRYPTION='N' */"]);
+                    rows.Add([schema.Name, $"CREATE DATABASE {(show.IfNotExists ? "/*!32312 IF NOT EXISTS*/ " : "")}`{schema.Name}` /*!40100 DEFAULT CHARACTER SET {schema.Charset} COLLATE {schema.Collation} */ /*!80016 DEFAULT ENCRYPTION='N' */"]);
                     break;
                 }
             case "variables":
@@ -325,11 +325,11 @@ internal sealed partial class SqlSession
             if (c.NotNull)
                 line.Append(" NOT NULL");
             if (c.DefaultNow)
-                line.Append(" DEFAULT CURRENT_TIMESTAMP");
+                line.Append(" DEFAULT ").Append(CatalogStore.CurrentTimestampSql(c));
             else if (c.HasDefault)
                 line.Append(" DEFAULT ").Append(c.Default is null ? "NULL" : "'" + c.Default.Replace("'", "''", StringComparison.Ordinal) + "'");
             if (c.OnUpdateNow)
-                line.Append(" ON UPDATE CURRENT_TIMESTAMP");
+                line.Append(" ON UPDATE ").Append(CatalogStore.CurrentTimestampSql(c));
             if (c.AutoIncrement)
                 line.Append(" AUTO_INCREMENT");
             if (c.Comment.Length > 0)

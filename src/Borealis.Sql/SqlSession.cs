@@ -50,8 +50,9 @@ internal sealed partial class SqlSession : ISqlSession
             _state.UserLocks = server.UserLocks;
             _state.ConnectionId = info.ConnectionId;
             SqlFunctions.Register(_db, _state, server.Registry);
-            foreach (var statement in CatalogStore.InformationSchemaSql(server.Options.ServerId).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            foreach (var statement in CatalogStore.InformationSchemaSql(server.Options.ServerId, info.User).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 SqliteUtil.Exec(_db, statement);
+            SqliteUtil.Exec(_db, CatalogStore.MySqlUserViewSql(server.Options.Accounts));
             if (info.Database is { Length: > 0 } db)
                 UseDatabase(db);
         }

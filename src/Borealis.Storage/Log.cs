@@ -44,4 +44,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 2010, Level = LogLevel.Information,
         Message = "Segment {Group}: {Frames} frames voided by a truncation were dropped")]
     public static partial void VoidDropped(ILogger logger, uint group, int frames);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Warning,
+        Message = "Segment {Group}: its base at LSN {Base} is above a new truncation point; the segment is hydrated again from its peers")]
+    public static partial void BaseVoided(ILogger logger, uint group, ulong @base);
 }

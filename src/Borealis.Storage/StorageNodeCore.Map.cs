@@ -1,3 +1,4 @@
+using Borealis.Common;
 using Borealis.Storage.Files;
 using Borealis.Storage.Protocol;
 
@@ -36,8 +37,18 @@ public sealed partial class StorageNodeCore
         }
         if (old is null || !old.Truncations.SequenceEqual(map.Truncations))
         {
-            foreach (var segment in _segments.Values)
+            List<Truncation> newTruncations = old is null ? [] : [.. map.Truncations.Except(old.Truncations)];
+            foreach (var segment in _segments.Values.ToList())
             {
+                if (segment.Base != Lsn.Zero && newTruncations.Any(t => t.Above < segment.Base))
+                {
+                    // A base above a new truncation point may hold records it voids (images cannot be taken apart):
+                    // start the segment again from its peers.
+                    Log.BaseVoided(_logger, segment.Group, segment.Base.Value);
+                    DeleteSegment(segment);
+                    LoadSegment(segment.Group);
+                    continue;
+                }
                 int before = segment.FrameCount;
                 segment.RemoveWhere(f => map.IsVoid(f.Frame.Epoch, f.Frame.Last));
                 segment.PeerScl = segment.Scl;

@@ -151,7 +151,11 @@ public sealed partial class StorageNodeCore
             return error;
         if (segment.Hydration is not null || segment.Fresh)
             return Error(StorageStatus.NotCaughtUp, $"Segment {request.Group} is hydrating.");
-        var asOf = request.AsOf == Lsn.Zero ? segment.Scl : request.AsOf;
+        // Asked for "any": images at the newest chain position the writer said is durable. Above it a frame may
+        // still be voided by a truncation, and a base built from images cannot drop it.
+        var asOf = request.AsOf == Lsn.Zero
+            ? Lsn.Max(segment.Base, segment.ChainPositionAtOrBelow(Lsn.Min(segment.Scl, _knownDurable)))
+            : request.AsOf;
         if (asOf < segment.Base)
             return Error(StorageStatus.TooOld, $"Segment {request.Group} keeps versions from {segment.Base}.");
         if (asOf > segment.Scl)
@@ -187,6 +191,8 @@ public sealed partial class StorageNodeCore
                 return Error(StorageStatus.BadRequest, "The map belongs to another volume.");
             if (map.Epoch < _map.Epoch)
                 return Error(StorageStatus.StaleEpoch, $"Epoch {map.Epoch} is older than the node's {_map.Epoch}.");
+            if (_map.ConflictsWith(map))
+                return Error(StorageStatus.StaleEpoch, $"Epoch {map.Epoch} belongs to another writer.");
         }
         if (map.IsNewerThan(_map))
             AdoptMap(map);

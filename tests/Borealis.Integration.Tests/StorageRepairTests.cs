@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Borealis.Testing;
 using MySqlConnector;
 
@@ -12,8 +11,7 @@ namespace Borealis.Integration.Tests;
 /// </summary>
 public sealed class StorageRepairTests : BorealisTest
 {
-    static Task<ExternalProcess.Result> RunCliAsync(params string[] args) =>
-        ExternalProcess.RunAsync(BorealisExecutable.Path, args, environment: new Dictionary<string, string> { ["BOREALIS_PASSWORD"] = "" });
+    static Task<ExternalProcess.Result> RunCliAsync(params string[] args) => LocalClusterCli.RunAsync(args);
 
     [Fact]
     public async Task ALostNodeIsReplacedWithoutOperatorActionAndStatusShowsSixHealthyCopies()
@@ -32,7 +30,7 @@ public sealed class StorageRepairTests : BorealisTest
                 await new MySqlCommand("CREATE DATABASE r; CREATE TABLE r.t (id INT PRIMARY KEY, v VARCHAR(50)); INSERT INTO r.t VALUES (1, 'one'), (2, 'two')", connection).ExecuteNonQueryAsync(TestToken);
             }
 
-            int pid = await StorageNodePidAsync(data, 6);
+            int pid = await LocalClusterCli.StorageNodePidAsync(data, 6);
             Assert.True(pid > 0);
             var nodeDir = Path.Combine(data, "storage", "node-6");
             System.Diagnostics.Process.GetProcessById(pid).Kill();
@@ -40,18 +38,8 @@ public sealed class StorageRepairTests : BorealisTest
             await File.WriteAllTextAsync(nodeDir, "this disk is gone", TestToken);
 
             // No operator action: the supervisor replaces node 6, the writer repairs every group.
-            JsonElement storage = default;
-            await Eventually.AssertAsync(async () =>
-            {
-                var status = await RunCliAsync("status", "--data", data, "--output", "json");
-                using var json = JsonDocument.Parse(status.StandardOutput);
-                storage = json.RootElement.GetProperty("storage").Clone();
-                var groups = storage.GetProperty("groups").EnumerateArray().ToList();
-                return groups.Count > 0 && groups.All(g =>
-                    g.GetProperty("healthyCopies").GetInt32() == 6
-                    && g.GetProperty("next").GetArrayLength() == 0
-                    && g.GetProperty("members").EnumerateArray().All(m => m.GetInt32() != 6));
-            }, TimeSpan.FromSeconds(120), "every group is back at 6 healthy copies without node 6");
+            var storage = await LocalClusterCli.WaitForSixHealthyCopiesAsync(data, members => !members.Contains(6),
+                TimeSpan.FromSeconds(120), "every group is back at 6 healthy copies without node 6");
 
             var nodes = storage.GetProperty("nodes").EnumerateArray().ToList();
             Assert.True(nodes.Single(n => n.GetProperty("id").GetInt32() == 6).GetProperty("retired").GetBoolean());
@@ -71,14 +59,5 @@ public sealed class StorageRepairTests : BorealisTest
         {
             await RunCliAsync("down", "--data", data);
         }
-    }
-
-    static async Task<int> StorageNodePidAsync(string data, int node)
-    {
-        var status = await RunCliAsync("status", "--data", data, "--output", "json");
-        using var json = JsonDocument.Parse(status.StandardOutput);
-        var process = json.RootElement.GetProperty("processes").EnumerateArray()
-            .Single(p => p.GetProperty("id").GetString() == "storage-" + node.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return process.GetProperty("pid").GetInt32();
     }
 }

@@ -176,11 +176,11 @@ public sealed class DriverSqlTests : SqlTestBase
         var bytes = new byte[] { (byte)'a', 0xC3, 0xA9, 0xFF, 0x80, 0xF0, 0x9F, 0x98, 0x80, 0xED, 0xB3, 0x80, 0xC3 };
         var text = QueryText.Decode(bytes);
         Assert.Equal("aé\uDCFF\uDC80😀\uDCED\uDCB3\uDC80\uDCC3", text);
-        Assert.Equal(bytes, QueryText.GetBytes(text));
+        Assert.Equal(bytes, QueryText.ToBytes(text));
         Assert.Equal("plain ascii", QueryText.Decode("plain ascii"u8));
         // U+1F480 is the pair D83D DC80: its second half is not an escaped byte.
-        Assert.False(QueryText.HasEscapes("💀"));
-        Assert.Equal(Encoding.UTF8.GetBytes("💀"), QueryText.GetBytes("💀\u0000")[..4]);
+        Assert.False(QueryText.HasRawBytes("💀"));
+        Assert.Equal(Encoding.UTF8.GetBytes("💀"), QueryText.ToBytes("💀\u0000")[..4]);
     }
 
     static IEnumerable<byte> Escape(byte[] bytes)

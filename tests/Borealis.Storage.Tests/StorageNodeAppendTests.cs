@@ -11,9 +11,8 @@ public sealed class StorageNodeAppendTests : BorealisTest
     static (TestCluster Cluster, TestNode Node, TestWriter Writer) OneNode()
     {
         var cluster = new TestCluster(1);
-        var map = cluster.MakeMap(1, 1, [1], [1]);
-        cluster.SetMap(map);
-        return (cluster, cluster[1], new TestWriter(map));
+        var (_, writer) = cluster.Start([1], [1]);
+        return (cluster, cluster[1], writer);
     }
 
     [Fact]
@@ -126,10 +125,8 @@ public sealed class StorageNodeAppendTests : BorealisTest
     public void StaleAndUnknownEpochsAreRefusedUntilTheNodeHasTheMap()
     {
         using var cluster = new TestCluster(1);
-        var map2 = cluster.MakeMap(2, 2, [1]);
-        cluster.SetMap(map2);
+        var (_, writer) = cluster.Start(2, 2, [1]);
         var node = cluster[1];
-        var writer = new TestWriter(map2);
         var frame = writer.Write(1, 1);
 
         var stale = Assert.IsType<ErrorResponse>(node.Request(new AppendRequest(new VolumeEpoch(1), Lsn.Zero, 0, Lsn.Zero, [frame])));
@@ -154,12 +151,39 @@ public sealed class StorageNodeAppendTests : BorealisTest
     }
 
     [Fact]
+    public void AnEpochBelongsToTheWriterWhoseMapReachedTheNodeFirst()
+    {
+        using var cluster = new TestCluster(1);
+        var node = cluster.Nodes[0];
+        var a = Guid.NewGuid();
+        var b = Guid.NewGuid();
+        Assert.IsType<OkResponse>(node.Request(new SetMapRequest(cluster.MakeMap(1, 1, [1]) with { Writer = a })));
+
+        // Two writers recover at once: both write version 2 in epoch 2. The node takes the first, refuses the other.
+        Assert.IsType<OkResponse>(node.Request(new SetMapRequest(cluster.MakeMap(2, 2, [1]) with { Writer = a })));
+        var refused = Assert.IsType<ErrorResponse>(node.Request(new SetMapRequest(cluster.MakeMap(2, 2, [1]) with { Writer = b })));
+        Assert.Equal(StorageStatus.StaleEpoch, refused.Status);
+        Assert.Equal(new VolumeEpoch(2), refused.NodeEpoch);
+        Assert.Equal(a, node.Core.Map!.Writer);
+
+        // The same writer's retry, or its superseded older version, is fine; a newer version in the epoch is taken
+        // whoever wrote it (it could only be written after a quorum took that writer's first map of the epoch).
+        Assert.IsType<OkResponse>(node.Request(new SetMapRequest(cluster.MakeMap(2, 2, [1]) with { Writer = a })));
+        Assert.IsType<OkResponse>(node.Request(new SetMapRequest(cluster.MakeMap(3, 2, [1]) with { Writer = b })));
+        Assert.Equal(3, node.Core.Map!.Version);
+        Assert.Equal(b, node.Core.Map.Writer);
+
+        // The writer is part of the durable map: after a restart the node still knows whose epoch it is.
+        node.Restart(crash: true);
+        Assert.Equal(b, node.Core.Map!.Writer);
+        Assert.IsType<ErrorResponse>(node.Request(new SetMapRequest(cluster.MakeMap(3, 2, [1]) with { Writer = a })));
+    }
+
+    [Fact]
     public void GroupsTheNodeDoesNotHostAreRefused()
     {
         using var cluster = new TestCluster(2);
-        var map = cluster.MakeMap(1, 1, [1], [2]);
-        cluster.SetMap(map);
-        var writer = new TestWriter(map);
+        var (_, writer) = cluster.Start([1], [2]);
         var inGroup1 = writer.Write(9, 1);
         var notMember = Assert.IsType<ErrorResponse>(cluster[1].Request(new AppendRequest(E1, Lsn.Zero, 0, Lsn.Zero, [inGroup1])));
         Assert.Equal(StorageStatus.NotMember, notMember.Status);
@@ -188,10 +212,8 @@ public sealed class StorageNodeAppendTests : BorealisTest
     public void ATruncationDropsVoidFramesAndTheNewEpochContinuesTheChain()
     {
         using var cluster = new TestCluster(1);
-        var map1 = cluster.MakeMap(1, 1, [1]);
-        cluster.SetMap(map1);
+        var (map1, writer) = cluster.Start([1]);
         var node = cluster[1];
-        var writer = new TestWriter(map1);
         var f1 = writer.Write(1, 1);
         var f2 = writer.Write(2, 2);
         var f3 = writer.Write(1, 3);

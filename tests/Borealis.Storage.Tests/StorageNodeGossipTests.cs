@@ -12,9 +12,7 @@ public sealed class StorageNodeGossipTests : BorealisTest
     public void ANodeThatMissedAFrameFillsTheHoleFromAPeer()
     {
         using var cluster = new TestCluster(3);
-        var map = cluster.MakeMap(1, 1, [1, 2, 3]);
-        cluster.SetMap(map);
-        var writer = new TestWriter(map);
+        var (_, writer) = cluster.Start([1, 2, 3]);
         var f1 = writer.Write(1, 1);
         var f2 = writer.Write(2, 2);
         var f3 = writer.Write(3, 3);
@@ -35,9 +33,7 @@ public sealed class StorageNodeGossipTests : BorealisTest
     public void AnUnreachablePeerIsSkippedForTheNextOne()
     {
         using var cluster = new TestCluster(3);
-        var map = cluster.MakeMap(1, 1, [1, 2, 3]);
-        cluster.SetMap(map);
-        var writer = new TestWriter(map);
+        var (_, writer) = cluster.Start([1, 2, 3]);
         var f1 = writer.Write(1, 1);
         var f2 = writer.Write(1, 2);
         cluster.Append(E1, Lsn.Zero, [f1, f2], 2, 3);
@@ -55,9 +51,7 @@ public sealed class StorageNodeGossipTests : BorealisTest
         static (List<string> Trace, string Status) Run()
         {
             using var cluster = new TestCluster(3, id => TestNode.DefaultOptions(id, checkpointBytes: 1500));
-            var map1 = cluster.MakeMap(1, 1, [1, 2], [2, 3]);
-            cluster.SetMap(map1);
-            var writer = new TestWriter(map1);
+            var (map1, writer) = cluster.Start([1, 2], [2, 3]);
             var frames = new List<SegmentFrame>();
             var random = new Random(7);
             for (int i = 0; i < 60; i++)

@@ -17,10 +17,8 @@ public sealed class StorageNodeRecoveryTests : BorealisTest
     public void APowerLossKeepsExactlyTheFlushedFrames()
     {
         using var cluster = new TestCluster(1);
-        var map = cluster.MakeMap(1, 1, [1]);
-        cluster.SetMap(map);
+        var (_, writer) = cluster.Start([1]);
         var node = cluster[1];
-        var writer = new TestWriter(map);
         var f1 = writer.Write(1, 1);
         var f2 = writer.Write(2, 2);
         var f3 = writer.Write(1, 3);
@@ -41,10 +39,8 @@ public sealed class StorageNodeRecoveryTests : BorealisTest
     public void ATornTailIsCutAndAppendsContinueAfterIt()
     {
         using var cluster = new TestCluster(1);
-        var map = cluster.MakeMap(1, 1, [1]);
-        cluster.SetMap(map);
+        var (_, writer) = cluster.Start([1]);
         var node = cluster[1];
-        var writer = new TestWriter(map);
         var f1 = writer.Write(1, 1);
         var f2 = writer.Write(2, 2);
         node.Append(E1, f1, f2);
@@ -68,9 +64,7 @@ public sealed class StorageNodeRecoveryTests : BorealisTest
     public void AFlippedByteInALogFrameIsFoundAtOpenNeverServedAndRefilledByGossip()
     {
         using var cluster = new TestCluster(3);
-        var map = cluster.MakeMap(1, 1, [1, 2, 3]);
-        cluster.SetMap(map);
-        var writer = new TestWriter(map);
+        var (_, writer) = cluster.Start([1, 2, 3]);
         var f1 = writer.Write(1, 1);
         var f2 = writer.Write(2, 2);
         var f3 = writer.Write(1, 3);
@@ -98,9 +92,7 @@ public sealed class StorageNodeRecoveryTests : BorealisTest
     public void TheScrubFindsAFlippedByteCutsTheLogAndGossipRefillsIt()
     {
         using var cluster = new TestCluster(3);
-        var map = cluster.MakeMap(1, 1, [1, 2, 3]);
-        cluster.SetMap(map);
-        var writer = new TestWriter(map);
+        var (_, writer) = cluster.Start([1, 2, 3]);
         var frames = Enumerable.Range(1, 5).Select(i => writer.Write((uint)(i % 3 + 1), i)).ToArray();
         cluster.Append(E1, Lsn.Zero, frames);
         var node = cluster[1];
@@ -145,10 +137,8 @@ public sealed class StorageNodeRecoveryTests : BorealisTest
     public void TheMapAndKnownDurableSurviveARestart()
     {
         using var cluster = new TestCluster(1);
-        var map = cluster.MakeMap(7, 3, [1]);
-        cluster.SetMap(map);
+        var (map, writer) = cluster.Start(7, 3, [1]);
         var node = cluster[1];
-        var writer = new TestWriter(map);
         var f1 = writer.Write(1, 1);
         var f2 = writer.Write(1, 2);
         node.Request(new AppendRequest(map.Epoch, f1.Last, 1, Lsn.Zero, [f1]));

@@ -38,6 +38,20 @@ public sealed class TestCluster : IDisposable
         [.. members.Select((m, g) => new GroupMembership((uint)g, 1, [.. m.Select(id => new NodeId(id))], []))],
         []);
 
+    /// <summary>
+    /// The start of most tests: every node adopts the map (version 1, epoch 1) of groups with the given
+    /// <paramref name="members"/>, and a writer for it.
+    /// </summary>
+    public (VolumeMap Map, TestWriter Writer) Start(params int[][] members) => Start(1, 1, members);
+
+    /// <summary>As <see cref="Start(int[][])"/>, with a map of the given version and epoch.</summary>
+    public (VolumeMap Map, TestWriter Writer) Start(long version, ulong epoch, params int[][] members)
+    {
+        var map = MakeMap(version, epoch, members);
+        SetMap(map);
+        return (map, new TestWriter(map));
+    }
+
     public static readonly Guid VolumeId = new("5f0c2a9e-7d1b-4c55-9a3e-1c2b3d4e5f60");
 
     /// <summary>Offers <paramref name="map"/> to every node that is up.</summary>

@@ -71,7 +71,7 @@ public sealed class StorageCodecTests
 
         Assert.Equal(StorageCodec.MinFrameSize, frame.Length);
         Assert.Equal((uint)frame.Length, BinaryPrimitives.ReadUInt32LittleEndian(frame));
-        Assert.Equal(1, frame[4]);
+        Assert.Equal(2, frame[4]);
         Assert.Equal((byte)StorageMessageKind.GetMapRequest, frame[5]);
         Assert.Equal(0, BinaryPrimitives.ReadUInt16LittleEndian(frame.AsSpan(6)));
         Assert.Equal(0x0102030405060708UL, BinaryPrimitives.ReadUInt64LittleEndian(frame.AsSpan(8)));

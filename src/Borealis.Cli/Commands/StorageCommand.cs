@@ -12,7 +12,8 @@ namespace Borealis.Cli.Commands;
 /// <summary>
 /// <c>borealis storage</c>: one storage node (its segments of the volume, docs/storage-protocol.md on TCP) in this
 /// process. Normally started by the supervisor of <c>up</c>; runs until SIGTERM or Ctrl-C. The port is opened only
-/// once the node has recovered its data, so "listening" means "ready".
+/// once the node has recovered its data, so "listening" means "ready". Its subcommand <c>storage replace</c>
+/// (<see cref="StorageReplaceCommand"/>) is an operator command on a running local cluster.
 /// </summary>
 internal static class StorageCommand
 {
@@ -26,6 +27,7 @@ internal static class StorageCommand
         var command = new Command("storage", "Run one storage node: it keeps its segments of the volume under --data and serves them on --port.")
         {
             data, nodeId, zone, port, bind,
+            StorageReplaceCommand.Create(),
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(data)!, parse.GetValue(nodeId), parse.GetValue(zone)!, parse.GetValue(port), parse.GetValue(bind)!, cancellationToken));

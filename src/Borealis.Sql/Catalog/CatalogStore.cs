@@ -35,7 +35,9 @@ internal static class CatalogStore
         """;
 
     /// <summary>information_schema as temporary views over the catalog (per connection, never persisted).</summary>
-    public static string InformationSchemaSql(string serverId) => $"""
+    /// <param name="serverId">This instance (replica_host_status).</param>
+    /// <param name="user">The session's user, shown as the DEFINER of views (as SHOW CREATE VIEW does; the statements are split at ';').</param>
+    public static string InformationSchemaSql(string serverId, string user) => $"""
         CREATE TEMP VIEW IF NOT EXISTS "information_schema/SCHEMATA" AS
             SELECT 'def' AS CATALOG_NAME, 'information_schema' AS SCHEMA_NAME, 'utf8mb3' AS DEFAULT_CHARACTER_SET_NAME,
                 'utf8mb3_general_ci' AS DEFAULT_COLLATION_NAME, NULL AS SQL_PATH, 'NO' AS DEFAULT_ENCRYPTION
@@ -93,17 +95,71 @@ internal static class CatalogStore
             UNION ALL SELECT 'utf8mb4_bin', 'utf8mb4', 46, '', 'Yes', 1, 'PAD SPACE'
             UNION ALL SELECT 'binary', 'binary', 63, 'Yes', 'Yes', 1, 'NO PAD';
         CREATE TEMP VIEW IF NOT EXISTS "information_schema/VIEWS" AS
-            SELECT NULL AS TABLE_CATALOG, NULL AS TABLE_SCHEMA, NULL AS TABLE_NAME, NULL AS VIEW_DEFINITION WHERE 0;
+            SELECT 'def' AS TABLE_CATALOG, schema_name AS TABLE_SCHEMA, table_name AS TABLE_NAME,
+                json_extract(definition, '$.ViewText') AS VIEW_DEFINITION, 'NONE' AS CHECK_OPTION, 'NO' AS IS_UPDATABLE,
+                {SqliteUtil.QuoteString(user.Replace(';', '_') + "@%")} AS DEFINER, 'DEFINER' AS SECURITY_TYPE, 'utf8mb4' AS CHARACTER_SET_CLIENT,
+                'utf8mb4_0900_ai_ci' AS COLLATION_CONNECTION
+            FROM main.__bx_tables WHERE engine IS NULL;
         CREATE TEMP VIEW IF NOT EXISTS "information_schema/ROUTINES" AS
-            SELECT NULL AS ROUTINE_SCHEMA, NULL AS ROUTINE_NAME, NULL AS ROUTINE_TYPE WHERE 0;
+            SELECT NULL AS SPECIFIC_NAME, NULL AS ROUTINE_CATALOG, NULL AS ROUTINE_SCHEMA, NULL AS ROUTINE_NAME, NULL AS ROUTINE_TYPE,
+                NULL AS DATA_TYPE, NULL AS CHARACTER_MAXIMUM_LENGTH, NULL AS CHARACTER_OCTET_LENGTH, NULL AS NUMERIC_PRECISION,
+                NULL AS NUMERIC_SCALE, NULL AS DATETIME_PRECISION, NULL AS CHARACTER_SET_NAME, NULL AS COLLATION_NAME,
+                NULL AS DTD_IDENTIFIER, NULL AS ROUTINE_BODY, NULL AS ROUTINE_DEFINITION, NULL AS EXTERNAL_NAME,
+                NULL AS EXTERNAL_LANGUAGE, NULL AS PARAMETER_STYLE, NULL AS IS_DETERMINISTIC, NULL AS SQL_DATA_ACCESS,
+                NULL AS SQL_PATH, NULL AS SECURITY_TYPE, NULL AS CREATED, NULL AS LAST_ALTERED, NULL AS SQL_MODE,
+                NULL AS ROUTINE_COMMENT, NULL AS DEFINER, NULL AS CHARACTER_SET_CLIENT, NULL AS COLLATION_CONNECTION,
+                NULL AS DATABASE_COLLATION WHERE 0;
         CREATE TEMP VIEW IF NOT EXISTS "information_schema/TRIGGERS" AS
-            SELECT NULL AS TRIGGER_SCHEMA, NULL AS TRIGGER_NAME, NULL AS EVENT_OBJECT_TABLE WHERE 0;
+            SELECT NULL AS TRIGGER_CATALOG, NULL AS TRIGGER_SCHEMA, NULL AS TRIGGER_NAME, NULL AS EVENT_MANIPULATION,
+                NULL AS EVENT_OBJECT_CATALOG, NULL AS EVENT_OBJECT_SCHEMA, NULL AS EVENT_OBJECT_TABLE, NULL AS ACTION_ORDER,
+                NULL AS ACTION_CONDITION, NULL AS ACTION_STATEMENT, NULL AS ACTION_ORIENTATION, NULL AS ACTION_TIMING,
+                NULL AS ACTION_REFERENCE_OLD_TABLE, NULL AS ACTION_REFERENCE_NEW_TABLE, NULL AS ACTION_REFERENCE_OLD_ROW,
+                NULL AS ACTION_REFERENCE_NEW_ROW, NULL AS CREATED, NULL AS SQL_MODE, NULL AS DEFINER,
+                NULL AS CHARACTER_SET_CLIENT, NULL AS COLLATION_CONNECTION, NULL AS DATABASE_COLLATION WHERE 0;
+        CREATE TEMP VIEW IF NOT EXISTS "information_schema/EVENTS" AS
+            SELECT NULL AS EVENT_CATALOG, NULL AS EVENT_SCHEMA, NULL AS EVENT_NAME, NULL AS DEFINER, NULL AS TIME_ZONE,
+                NULL AS EVENT_BODY, NULL AS EVENT_DEFINITION, NULL AS EVENT_TYPE, NULL AS EXECUTE_AT, NULL AS INTERVAL_VALUE,
+                NULL AS INTERVAL_FIELD, NULL AS SQL_MODE, NULL AS STARTS, NULL AS ENDS, NULL AS STATUS, NULL AS ON_COMPLETION,
+                NULL AS CREATED, NULL AS LAST_ALTERED, NULL AS LAST_EXECUTED, NULL AS EVENT_COMMENT, NULL AS ORIGINATOR,
+                NULL AS CHARACTER_SET_CLIENT, NULL AS COLLATION_CONNECTION, NULL AS DATABASE_COLLATION WHERE 0;
+        CREATE TEMP VIEW IF NOT EXISTS "information_schema/FILES" AS
+            SELECT NULL AS FILE_ID, NULL AS FILE_NAME, NULL AS FILE_TYPE, NULL AS TABLESPACE_NAME, NULL AS TABLE_CATALOG,
+                NULL AS TABLE_SCHEMA, NULL AS TABLE_NAME, NULL AS LOGFILE_GROUP_NAME, NULL AS LOGFILE_GROUP_NUMBER, NULL AS ENGINE,
+                NULL AS FULLTEXT_KEYS, NULL AS DELETED_ROWS, NULL AS UPDATE_COUNT, NULL AS FREE_EXTENTS, NULL AS TOTAL_EXTENTS,
+                NULL AS EXTENT_SIZE, NULL AS INITIAL_SIZE, NULL AS MAXIMUM_SIZE, NULL AS AUTOEXTEND_SIZE, NULL AS CREATION_TIME,
+                NULL AS LAST_UPDATE_TIME, NULL AS LAST_ACCESS_TIME, NULL AS RECOVER_TIME, NULL AS TRANSACTION_COUNTER,
+                NULL AS VERSION, NULL AS ROW_FORMAT, NULL AS TABLE_ROWS, NULL AS AVG_ROW_LENGTH, NULL AS DATA_LENGTH,
+                NULL AS MAX_DATA_LENGTH, NULL AS INDEX_LENGTH, NULL AS DATA_FREE, NULL AS CREATE_TIME, NULL AS UPDATE_TIME,
+                NULL AS CHECK_TIME, NULL AS CHECKSUM, NULL AS STATUS, NULL AS EXTRA WHERE 0;
+        CREATE TEMP VIEW IF NOT EXISTS "information_schema/PARTITIONS" AS
+            SELECT 'def' AS TABLE_CATALOG, schema_name AS TABLE_SCHEMA, table_name AS TABLE_NAME, NULL AS PARTITION_NAME,
+                NULL AS SUBPARTITION_NAME, NULL AS PARTITION_ORDINAL_POSITION, NULL AS SUBPARTITION_ORDINAL_POSITION,
+                NULL AS PARTITION_METHOD, NULL AS SUBPARTITION_METHOD, NULL AS PARTITION_EXPRESSION, NULL AS SUBPARTITION_EXPRESSION,
+                NULL AS PARTITION_DESCRIPTION, 0 AS TABLE_ROWS, 0 AS AVG_ROW_LENGTH, 16384 AS DATA_LENGTH, 0 AS MAX_DATA_LENGTH,
+                0 AS INDEX_LENGTH, 0 AS DATA_FREE, create_time AS CREATE_TIME, NULL AS UPDATE_TIME, NULL AS CHECK_TIME,
+                NULL AS CHECKSUM, '' AS PARTITION_COMMENT, '' AS NODEGROUP, NULL AS TABLESPACE_NAME
+            FROM main.__bx_tables WHERE engine IS NOT NULL;
         """;
+
+    /// <summary><c>mysql.user</c> as a temporary view of the server's accounts (one statement).</summary>
+    public static string MySqlUserViewSql(IReadOnlyList<AccountInfo> accounts)
+    {
+        var rows = new StringBuilder("SELECT NULL AS Host, NULL AS User, NULL AS plugin WHERE 0");
+        foreach (var a in accounts)
+            rows.Append(" UNION ALL SELECT '%', ").Append(SqliteUtil.QuoteString(a.User)).Append(", ").Append(SqliteUtil.QuoteString(a.Plugin));
+        return $"""
+            CREATE TEMP VIEW IF NOT EXISTS "mysql/user" AS
+                SELECT Host, User, 'Y' AS Select_priv, 'Y' AS Insert_priv, 'Y' AS Update_priv, 'Y' AS Delete_priv,
+                    'Y' AS Create_priv, 'Y' AS Drop_priv, 'Y' AS Grant_priv, 'Y' AS Super_priv, plugin,
+                    'N' AS password_expired, 'N' AS account_locked
+                FROM ({rows})
+            """;
+    }
 
     /// <summary>The information_schema tables served (as temp views).</summary>
     public static readonly HashSet<string> InformationSchemaTables = new(StringComparer.OrdinalIgnoreCase)
     {
-        "SCHEMATA", "TABLES", "COLUMNS", "STATISTICS", "replica_host_status", "ENGINES", "VIEWS", "ROUTINES", "TRIGGERS",
+        "SCHEMATA", "TABLES", "COLUMNS", "STATISTICS", "replica_host_status", "ENGINES", "VIEWS", "ROUTINES", "TRIGGERS", "EVENTS", "FILES", "PARTITIONS",
         "KEY_COLUMN_USAGE", "TABLE_CONSTRAINTS", "REFERENTIAL_CONSTRAINTS", "CHARACTER_SETS", "COLLATIONS",
     };
 
@@ -169,7 +225,7 @@ internal static class CatalogStore
             };
             long? dtPrecision = c.DataType is "datetime" or "timestamp" or "time" ? c.Length ?? 0 : null;
             SqliteUtil.Exec(db, "INSERT INTO __bx_columns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                table.Schema, table.Name, ordinal++, c.Name, c.DefaultNow ? "CURRENT_TIMESTAMP" : c.Default,
+                table.Schema, table.Name, ordinal++, c.Name, c.DefaultNow ? CurrentTimestampSql(c) : c.Default,
                 c.NotNull ? "NO" : "YES", c.DataType, maxLen, octets, precision, scale, dtPrecision,
                 c.IsString ? c.Charset ?? "utf8mb4" : null, c.IsString ? c.Collation ?? "utf8mb4_0900_ai_ci" : null,
                 c.ColumnType, key, Extra(c), c.Comment);
@@ -194,9 +250,13 @@ internal static class CatalogStore
         if (c.DefaultNow)
             parts.Add("DEFAULT_GENERATED");
         if (c.OnUpdateNow)
-            parts.Add("on update CURRENT_TIMESTAMP");
+            parts.Add("on update " + CurrentTimestampSql(c));
         return string.Join(" ", parts);
     }
+
+    /// <summary>CURRENT_TIMESTAMP with the column's fractional-second precision, as MySQL shows (and requires) it.</summary>
+    public static string CurrentTimestampSql(ColumnInfo c) =>
+        c.Length is int fsp && fsp > 0 ? $"CURRENT_TIMESTAMP({fsp})" : "CURRENT_TIMESTAMP";
 
     public static void DeleteTable(sqlite3 db, string schema, string name)
     {

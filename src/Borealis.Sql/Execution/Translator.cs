@@ -126,6 +126,13 @@ internal sealed partial class Translator
                         sb.Append("temp.").Append(SqliteUtil.Quote("information_schema/" + actual)).Append(" AS ").Append(SqliteUtil.Quote(alias));
                         return;
                     }
+                    if (schema.Equals("mysql", StringComparison.OrdinalIgnoreCase) && t.Name.Name.Equals("user", StringComparison.OrdinalIgnoreCase)
+                        && _catalog.FindTable(schema, t.Name.Name) is null)
+                    {
+                        // The accounts (CatalogStore.MySqlUserViewSql): a view of the server's configuration, not a table.
+                        sb.Append("temp.").Append(SqliteUtil.Quote("mysql/user")).Append(" AS ").Append(SqliteUtil.Quote(alias));
+                        return;
+                    }
                     var table = ResolveTable(t.Name with { Schema = schema });
                     AddToScope(alias, table);
                     sb.Append(table.SqliteQualified).Append(" AS ").Append(SqliteUtil.Quote(alias));

@@ -107,7 +107,7 @@ internal static class ValueCoercion
                 }
             case "binary" or "varbinary" or "tinyblob" or "blob" or "mediumblob" or "longblob":
                 {
-                    byte[] b = value is byte[] bytes ? bytes : QueryText.GetBytes(ToText(value));
+                    byte[] b = value is byte[] bytes ? bytes : QueryText.ToBytes(ToText(value));
                     long max = c.MaxLength ?? long.MaxValue;
                     if (b.Length > max)
                     {

@@ -23,6 +23,9 @@ internal static class Lexer
         bool binaryString = false;
         while (true)
         {
+            // Every token case ends here with i just past the token.
+            if (tokens.Count > 0 && tokens[^1].End == 0)
+                tokens[^1] = tokens[^1] with { End = i };
             // Whitespace and comments.
             while (i < n)
             {
@@ -77,7 +80,7 @@ internal static class Lexer
             }
             if (i >= n)
             {
-                tokens.Add(new Token(TokenKind.End, "", n, line));
+                tokens.Add(new Token(TokenKind.End, "", n, line) { End = n });
                 return tokens;
             }
             int start = i;
@@ -107,12 +110,12 @@ internal static class Lexer
                     }
                 }
                 string text = sb.ToString();
-                if (binaryString || QueryText.HasEscapes(text))
+                if (binaryString)
                 {
-                    // _binary'…', or a string of bytes that are not UTF-8, is a binary string as X'…' is: its
-                    // bytes are kept (see QueryText).
+                    // _binary'…' is a binary string as X'…' is, its bytes kept (QueryText); a plain string holding
+                    // bytes that are not UTF-8 becomes one in Parser.LiteralValue.
                     binaryString = false;
-                    tokens.Add(new Token(TokenKind.HexString, Convert.ToHexString(QueryText.GetBytes(text)), start, line, literals++));
+                    tokens.Add(new Token(TokenKind.HexString, Convert.ToHexString(QueryText.ToBytes(text)), start, line, literals++));
                     continue;
                 }
                 tokens.Add(new Token(TokenKind.String, text, start, line, literals++));

@@ -90,7 +90,8 @@ internal sealed partial class Parser
         Expect("AS");
         int start = Peek.Start;
         var query = ParseQuery();
-        string text = _sql[start..Peek.Start].TrimEnd();
+        // Up to the query's last token: not a trailing comment, nor the "*/" of a /*!50001 CREATE VIEW ... */ (mysqldump).
+        string text = _sql[start.._tokens[_pos - 1].End];
         if (Accept("WITH"))
         {
             if (!Accept("CASCADED"))
@@ -826,8 +827,8 @@ internal sealed partial class Parser
             show = new Statement.Show("create table") { Table = TableName() };
         else if (AcceptSequence("CREATE", "DATABASE") || AcceptSequence("CREATE", "SCHEMA"))
         {
-            AcceptSequence("IF", "NOT", "EXISTS");
-            show = new Statement.Show("create database") { Schema = Identifier() };
+            bool ifNotExists = AcceptSequence("IF", "NOT", "EXISTS");
+            show = new Statement.Show("create database") { Schema = Identifier(), IfNotExists = ifNotExists };
         }
         else if (Accept("VARIABLES"))
             show = new Statement.Show("variables");

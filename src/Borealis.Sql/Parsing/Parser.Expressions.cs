@@ -238,7 +238,7 @@ internal sealed partial class Parser
     /// null if not a literal.</summary>
     public static object? LiteralValue(Token t) => t.Kind switch
     {
-        TokenKind.String => t.Text,
+        TokenKind.String => QueryText.HasRawBytes(t.Text) ? QueryText.ToBytes(t.Text) : t.Text,
         TokenKind.Integer => long.TryParse(t.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? l
             : ulong.TryParse(t.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var u) ? u
             : ExactDecimal.FitsDecimal(t.Text) && decimal.TryParse(t.Text, NumberStyles.Number, CultureInfo.InvariantCulture, out var big) ? big

@@ -1,80 +1,89 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Unicode;
 
 namespace Borealis.Sql.Parsing;
 
 /// <summary>
-/// The text of a COM_QUERY / COM_STMT_PREPARE payload. Clients put binary values into the query as raw bytes
-/// (MySqlConnector's <c>_binary'…'</c>, PyMySQL's <c>'…'</c> for bytes, only quotes, backslashes and NUL escaped),
-/// so the payload need not be UTF-8. Valid UTF-8 decodes as usual; every other byte b becomes the lone surrogate
-/// U+DC00+b (Python's "surrogateescape"), which no UTF-8 text can produce, and <see cref="GetBytes"/> turns it back
-/// into b, so a binary literal reaches its column byte for byte.
+/// Statement text as it comes from the wire, decoded without loss. A client may put any bytes inside a string literal
+/// (mysqldump writes BLOB values as <c>'...'</c> with only <c>\0 \n \r \Z ' " \\</c> escaped), so the statement is not
+/// always valid UTF-8. Valid sequences decode as usual; each byte of an invalid sequence becomes the lone surrogate
+/// U+DC80 + (byte - 0x80), which valid UTF-8 never produces ("surrogate escape"). A string literal holding such
+/// characters is a binary string: <see cref="ToBytes"/> gives back the exact bytes.
 /// </summary>
 public static class QueryText
 {
     const char EscapeBase = '\uDC00';
 
-    public static string Decode(ReadOnlySpan<byte> bytes)
+    /// <summary>Decodes a statement; byte-exact for any input (see the class remarks).</summary>
+    public static string Decode(ReadOnlySpan<byte> utf8)
     {
-        if (System.Text.Unicode.Utf8.IsValid(bytes))
-            return Encoding.UTF8.GetString(bytes);
-        var sb = new StringBuilder(bytes.Length);
-        Span<char> pair = stackalloc char[2];
-        while (!bytes.IsEmpty)
+        if (Utf8.IsValid(utf8))
+            return Encoding.UTF8.GetString(utf8);
+        char[] buffer = ArrayPool<char>.Shared.Rent(utf8.Length);
+        try
         {
-            if (Rune.DecodeFromUtf8(bytes, out var rune, out int consumed) == OperationStatus.Done)
+            int written = 0;
+            while (!utf8.IsEmpty)
             {
-                sb.Append(pair[..rune.EncodeToUtf16(pair)]);
+                var status = Utf8.ToUtf16(utf8, buffer.AsSpan(written), out int read, out int chars, replaceInvalidSequences: false);
+                written += chars;
+                utf8 = utf8[read..];
+                if (status == OperationStatus.Done)
+                    break;
+                // InvalidData or NeedMoreData (a truncated sequence at the end): escape one byte and go on.
+                buffer[written++] = (char)(EscapeBase + utf8[0]);
+                utf8 = utf8[1..];
             }
-            else
-            {
-                consumed = 1;
-                sb.Append((char)(EscapeBase + bytes[0]));
-            }
-            bytes = bytes[consumed..];
+            return new string(buffer, 0, written);
         }
-        return sb.ToString();
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
     }
 
-    /// <summary>UTF-8 of <paramref name="text"/>, with the escaped bytes of <see cref="Decode"/> restored.</summary>
-    public static byte[] GetBytes(string text)
+    /// <summary>True when <paramref name="text"/> holds escaped bytes (it came from invalid UTF-8).</summary>
+    public static bool HasRawBytes(string text) => IndexOfRawByte(text) >= 0;
+
+    /// <summary>The bytes of <paramref name="text"/>: UTF-8, with escaped bytes written back as themselves.</summary>
+    public static byte[] ToBytes(string text)
     {
-        if (!HasEscapes(text))
+        if (!HasRawBytes(text))
             return Encoding.UTF8.GetBytes(text);
-        var bytes = new List<byte>(text.Length);
-        Span<byte> utf8 = stackalloc byte[4];
-        for (int i = 0; i < text.Length; i++)
+        var output = new ArrayBufferWriter<byte>(text.Length * 3);
+        var rest = text.AsSpan();
+        while (!rest.IsEmpty)
         {
-            char c = text[i];
-            if (IsEscape(text, i))
+            int escaped = IndexOfRawByte(rest);
+            var plain = escaped < 0 ? rest : rest[..escaped];
+            if (!plain.IsEmpty)
             {
-                bytes.Add((byte)(c - EscapeBase));
-                continue;
+                var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(plain.Length));
+                output.Advance(Encoding.UTF8.GetBytes(plain, span));
             }
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                int n = new Rune(c, text[i + 1]).EncodeToUtf8(utf8);
-                bytes.AddRange(utf8[..n]);
-                i++;
-                continue;
-            }
-            int m = (Rune.TryCreate(c, out var rune) ? rune : Rune.ReplacementChar).EncodeToUtf8(utf8);
-            bytes.AddRange(utf8[..m]);
+            if (escaped < 0)
+                break;
+            output.GetSpan(1)[0] = (byte)(rest[escaped] - EscapeBase);
+            output.Advance(1);
+            rest = rest[(escaped + 1)..];
         }
-        return [.. bytes];
+        return output.WrittenSpan.ToArray();
     }
 
-    /// <summary>True when <paramref name="text"/> holds a byte <see cref="Decode"/> could not read as UTF-8.</summary>
-    public static bool HasEscapes(string text)
+    /// <summary>The first escaped byte: a low surrogate in U+DC80..U+DCFF that is not the second half of a pair.</summary>
+    static int IndexOfRawByte(ReadOnlySpan<char> text)
     {
-        for (int i = 0; i < text.Length; i++)
+        int offset = 0;
+        while (true)
         {
-            if (IsEscape(text, i))
-                return true;
+            int i = text[offset..].IndexOfAnyInRange('\uDC80', '\uDCFF');
+            if (i < 0)
+                return -1;
+            i += offset;
+            if (i == 0 || !char.IsHighSurrogate(text[i - 1]))
+                return i;
+            offset = i + 1;
         }
-        return false;
     }
-
-    /// <summary>A lone low surrogate U+DC80..U+DCFF (the second half of a real surrogate pair is not one).</summary>
-    static bool IsEscape(string text, int i) => text[i] is >= '\uDC80' and <= '\uDCFF' && (i == 0 || !char.IsHighSurrogate(text[i - 1]));
 }

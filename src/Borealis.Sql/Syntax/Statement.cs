@@ -100,6 +100,9 @@ internal abstract record Statement
     {
         public bool Full { get; init; }
 
+        /// <summary>SHOW CREATE DATABASE IF NOT EXISTS (the statement shown says IF NOT EXISTS too).</summary>
+        public bool IfNotExists { get; init; }
+
         public bool Global { get; init; }
 
         public TableName? Table { get; init; }

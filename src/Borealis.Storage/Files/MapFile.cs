@@ -11,13 +11,14 @@ namespace Borealis.Storage.Files;
 /// every byte before it. Payload (little-endian, strings as BinaryWriter writes them: 7-bit length + UTF-8):
 /// 16 bytes volume id, i64 version, u64 epoch, i32 page size, u32 pages per group; u32 node count, per node i32 id,
 /// string zone, string address; u32 group count, per group u32 group, i64 membership epoch, u32 n + n × i32 members,
-/// u32 m + m × i32 next; u32 truncation count, per truncation u64 epoch, u64 above.
+/// u32 m + m × i32 next; u32 truncation count, per truncation u64 epoch, u64 above; (format 2) 16 bytes writer id.
+/// Format 1 files (no writer id) are still read.
 /// Replaced atomically (temp file, fsync, rename, directory fsync).
 /// </summary>
 internal static class MapFile
 {
     const ulong Magic = 0x3150414D53524F42; // "BORSMAP1"
-    const uint Version = 1;
+    const uint Version = 2;
     const int HeaderSize = 16;
 
     public static byte[] Encode(VolumeMap map)
@@ -51,6 +52,7 @@ internal static class MapFile
                 w.Write(truncation.Epoch.Value);
                 w.Write(truncation.Above.Value);
             }
+            w.Write(map.Writer.ToByteArray());
         }
         int length = (int)payload.Length;
         var bytes = new byte[HeaderSize + length + 8];
@@ -79,7 +81,7 @@ internal static class MapFile
     {
         if (bytes.Length < HeaderSize + 8
             || BinaryPrimitives.ReadUInt64LittleEndian(bytes) != Magic
-            || BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)) != Version)
+            || BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)) is not (1 or Version))
         {
             return null;
         }
@@ -106,7 +108,11 @@ internal static class MapFile
             var truncations = ImmutableArray.CreateBuilder<Truncation>();
             for (uint i = r.ReadUInt32(); i > 0; i--)
                 truncations.Add(new Truncation(new VolumeEpoch(r.ReadUInt64()), new Lsn(r.ReadUInt64())));
-            return new VolumeMap(volumeId, version, epoch, pageSize, pagesPerGroup, nodes.ToImmutable(), groups.ToImmutable(), truncations.ToImmutable());
+            var writer = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)) >= 2 ? new Guid(r.ReadBytes(16)) : Guid.Empty;
+            return new VolumeMap(volumeId, version, epoch, pageSize, pagesPerGroup, nodes.ToImmutable(), groups.ToImmutable(), truncations.ToImmutable())
+            {
+                Writer = writer,
+            };
         }
         catch (EndOfStreamException)
         {

@@ -105,6 +105,7 @@ public static partial class StorageCodec
             writer.WriteUInt64(truncation.Epoch.Value);
             writer.WriteUInt64(truncation.Above.Value);
         }
+        writer.WriteGuid(map.Writer);
     }
 
     static VolumeMap ReadVolumeMap(ref FrameReader reader)
@@ -135,11 +136,13 @@ public static partial class StorageCodec
             var truncationEpoch = new VolumeEpoch(reader.ReadUInt64());
             truncations[i] = new Truncation(truncationEpoch, new Lsn(reader.ReadUInt64()));
         }
+        var writerId = reader.ReadGuid();
         return new VolumeMap(
             volumeId, version, epoch, pageSize, pagesPerGroup,
             ImmutableCollectionsMarshal.AsImmutableArray(nodes),
             ImmutableCollectionsMarshal.AsImmutableArray(groups),
-            ImmutableCollectionsMarshal.AsImmutableArray(truncations));
+            ImmutableCollectionsMarshal.AsImmutableArray(truncations))
+        { Writer = writerId };
     }
 
     static void WriteNodeIds(ref FrameWriter writer, ImmutableArray<NodeId> ids)

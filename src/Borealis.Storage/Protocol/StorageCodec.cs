@@ -14,7 +14,7 @@ namespace Borealis.Storage.Protocol;
 /// </summary>
 public static partial class StorageCodec
 {
-    public const byte ProtocolVersion = 1;
+    public const byte ProtocolVersion = 2;
 
     /// <summary>Length, version, kind, reserved, request id.</summary>
     public const int HeaderSize = 16;

@@ -28,6 +28,21 @@ public sealed record VolumeMap(
     ImmutableArray<GroupMembership> Groups,
     ImmutableArray<Truncation> Truncations)
 {
+    /// <summary>
+    /// The writer that wrote this version (a random id per open; <see cref="Guid.Empty"/> in maps written before it
+    /// was recorded). An epoch belongs to one writer: a node refuses a map of its own epoch from another writer
+    /// unless that map is newer, so two writers that recover at once cannot both commit the same epoch-bumping
+    /// version (any two write quorums share a node, and that node accepts only the first).
+    /// </summary>
+    public Guid Writer { get; init; }
+
+    /// <summary>Whether <paramref name="other"/> is a different writer's map of this map's epoch that is not newer: a node holding this map refuses it.</summary>
+    public bool ConflictsWith(VolumeMap other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return other.Epoch == Epoch && other.Writer != Writer && !other.IsNewerThan(this);
+    }
+
     /// <summary>The group that holds <paramref name="page"/>.</summary>
     public uint GroupOf(PageId page) => (page.Value - 1) / PagesPerGroup;
 

@@ -29,8 +29,11 @@ public sealed partial class QuorumVolumeCore
     public int MapWriteCount { get; private set; }
 
     /// <summary>Makes <paramref name="map"/> the newest map and writes it; <paramref name="done"/> runs once a quorum has it (or a newer one).</summary>
-    void ChangeMap(VolumeMap map, Action? done)
+    /// <summary>Makes <paramref name="map"/> (stamped with this writer's id) the client's map and writes it to the nodes.</summary>
+    /// <returns>The stamped map, as written.</returns>
+    VolumeMap ChangeMap(VolumeMap map, Action? done)
     {
+        map = map with { Writer = _writerId };
         if (_map is not null)
         {
             // A segment that leaves a group forgets its acknowledgements: if it ever joins again it starts empty.
@@ -56,6 +59,7 @@ public sealed partial class QuorumVolumeCore
             _mapWaiters.Add((map.Version, done));
         if (_mapWrite is null)
             StartMapWrite(map);
+        return map;
     }
 
     void StartMapWrite(VolumeMap map)

@@ -123,7 +123,7 @@ public sealed partial class QuorumVolumeCore
             Fail(ex);
             return;
         }
-        ChangeMap(map, () => StartProbe(map));
+        map = ChangeMap(map, () => StartProbe(map));
     }
 
     /// <summary>
@@ -141,7 +141,7 @@ public sealed partial class QuorumVolumeCore
         _phase = RecoveryPhase.Fencing;
         var nodes = map.Nodes.Concat(_options.Nodes.Where(n => !map.Nodes.Any(m => m.Id == n.Id))).ToList();
         var fenced = map with { Version = map.Version + 1, Epoch = map.Epoch.Next, Nodes = [.. nodes] };
-        ChangeMap(fenced, () => StartLogRead(fenced));
+        fenced = ChangeMap(fenced, () => StartLogRead(fenced));
     }
 
     /// <summary>Round 1: every group's KnownDurable (the highest VDL a writer told the nodes) from a read quorum, without frames.</summary>

@@ -22,6 +22,7 @@ public sealed partial class QuorumVolumeCore
 
     readonly QuorumVolumeOptions _options;
     readonly IQuorumHost _host;
+    readonly Guid _writerId;
     readonly Dictionary<NodeId, NodeState> _nodes = [];
     readonly Dictionary<long, PendingRequest> _pending = [];
     long _nextCorrelation = 1;
@@ -36,6 +37,7 @@ public sealed partial class QuorumVolumeCore
         ArgumentNullException.ThrowIfNull(host);
         _options = options;
         _host = host;
+        _writerId = options.WriterId ?? Guid.NewGuid();
         foreach (var node in options.Nodes)
             NodeFor(node);
     }
@@ -257,6 +259,9 @@ public sealed partial class QuorumVolumeCore
         public long RetryAt { get; set; }
         public long Backoff { get; set; } = MinBackoffMs;
         public int OutstandingAppends { get; set; }
+
+        /// <summary>Frames appended while <see cref="OutstandingAppends"/> was at its limit, sent with the next answer.</summary>
+        public List<SegmentFrame> Queued { get; } = [];
         public long LastAppendAt { get; set; }
         public double LatencyMs { get; set; } = -1;
 

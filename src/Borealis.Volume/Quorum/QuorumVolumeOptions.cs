@@ -40,5 +40,8 @@ public sealed class QuorumVolumeOptions
     /// </summary>
     public Guid? NewVolumeId { get; init; }
 
+    /// <summary>This client's identity in the maps it writes (<see cref="VolumeMap.Writer"/>). Null: a new random Guid.</summary>
+    public Guid? WriterId { get; init; }
+
     public ILogger? Logger { get; init; }
 }
