@@ -154,7 +154,8 @@ def orm_part():
         joined = s.execute(
             sa.select(Author.name, sa.func.count(Book.id), sa.func.sum(Book.price))
             .join(Author.books).where(Book.in_print.is_(True)).group_by(Author.name).order_by(Author.name)).all()
-        eager = s.execute(sa.select(Author).options(orm.selectinload(Author.books)).where(Author.name == "Knuth")).scalar_one()
+        knuth = s.execute(sa.select(Author).options(orm.selectinload(Author.books)).where(Author.name == "Knuth")).scalar_one()
+        eager = [knuth.name, knuth.born.isoformat(), len(knuth.books)]
         book = s.get(Book, 1)
         book.price = decimal.Decimal("81.00")
         book.title = "TAOCP Volume 1"
@@ -178,11 +179,11 @@ def orm_part():
         "lazy": lazy,
         "page": page,
         "joined": [[r[0], r[1], str(r[2])] for r in joined],
-        "eager": [eager.name, eager.born.isoformat(), len(eager.books)],
+        "eager": eager,
         "after": [[t, str(p) if p is not None else None] for t, p in after],
         "authors": names,
         "duplicate": duplicate,
     }
 
 
-print(json.dumps(report))
+print(json.dumps(report, separators=(",", ":")))
