@@ -155,6 +155,22 @@ public sealed class DriverSqlTests : SqlTestBase
     }
 
     [Fact]
+    public async Task PagingAndLockingFormsOrmsGenerate()
+    {
+        await OkAsync("CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(10))");
+        await OkAsync("INSERT INTO t (v) VALUES ('a'), ('b'), ('c'), ('d'), ('e')");
+        // EF Core with a server-side prepared statement: LIMIT ? OFFSET ?; SQLAlchemy: LIMIT ?, ?.
+        Assert.Equal([["c"], ["d"]], await PreparedRowsAsync("SELECT v FROM t ORDER BY id LIMIT ? OFFSET ?", 2L, 2L));
+        Assert.Equal([["b"], ["c"], ["d"]], await PreparedRowsAsync("SELECT v FROM t ORDER BY id LIMIT ?, ?", 1L, 3L));
+        // EF Core's identity fetch after an INSERT, in the same batch.
+        var results = await RunAsync("INSERT INTO t (v) VALUES ('f'); SELECT id FROM t WHERE ROW_COUNT() = 1 AND id = LAST_INSERT_ID()");
+        Assert.Equal("6", results[^1].Rows[0][0]);
+        await OkAsync("BEGIN");
+        Assert.Equal([["a"]], await RowsAsync("SELECT v FROM t WHERE id = 1 FOR UPDATE"));
+        await OkAsync("COMMIT");
+    }
+
+    [Fact]
     public async Task MySqlDataForms()
     {
         // MySql.Data writes byte[] as _binary '…' (a space after the introducer) and TimeSpan as 'D hh:mm:ss.ffffff'.

@@ -104,9 +104,10 @@ public sealed class EfCoreTests(InstanceFixture fixture) : BorealisTest, IClassF
         Assert.True(third.IsDraft);
         Assert.Equal(s_start.AddHours(3).AddTicks(30), third.PublishedAt);
 
-        // Paging: LIMIT/OFFSET with parameters, ordered by two keys.
+        // Paging: LIMIT @p OFFSET @p0 (variables become parameters), ordered by two keys.
+        int skip = 2, take = 3;
         var page = await read.Posts.Where(p => p.Blog.Name == "Storage").OrderByDescending(p => p.Rating).ThenBy(p => p.Id)
-            .Skip(2).Take(3).Select(p => p.Title).ToListAsync(TestToken);
+            .Skip(skip).Take(take).Select(p => p.Title).ToListAsync(TestToken);
         Assert.Equal(["Storage post 4", "Storage post 3", "Storage post 2"], page);
 
         // An explicit join, a filter through the many-to-many table, and a projection.
