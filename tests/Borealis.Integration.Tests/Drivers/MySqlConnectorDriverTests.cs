@@ -4,27 +4,21 @@ namespace Borealis.Integration.Tests.Drivers;
 public sealed class MySqlConnectorDriverTests(MySqlConnectorDriverTests.Report report)
     : DriverContractTests<MySqlConnectorDriverTests.Report>(report), IClassFixture<MySqlConnectorDriverTests.Report>
 {
-    /// <summary>The report of MySqlConnector against a fresh instance; a derived report picks server-side
-    /// prepared statements (binary protocol).</summary>
-    public class Report : DriverReport
+    public class Report : AdoDriverReport
     {
-        readonly bool _prepare;
         public Report()
-            : this(prepare: false)
+            : base(prepare: false)
         {
         }
 
         protected Report(bool prepare)
+            : base(prepare)
         {
-            _prepare = prepare;
         }
 
-        protected override string? Unavailable() => null;
-
-        protected override Task<string> RunAsync(InstanceProcess instance) =>
-            new AdoDriver(new AdoProvider("MySqlConnector",
-                () => new MySqlConnector.MySqlConnection(instance.ConnectionString()),
-                ex => (((MySqlConnector.MySqlException)ex).Number, ex.SqlState),
-                (reader, i) => reader.IsDBNull(i) ? null : ((MySqlConnector.MySqlDataReader)reader).GetMySqlDecimal(i).ToString()), _prepare).RunAsync();
+        protected override AdoProvider Provider(InstanceProcess instance) => new("MySqlConnector",
+            () => new MySqlConnector.MySqlConnection(instance.ConnectionString()),
+            ex => (((MySqlConnector.MySqlException)ex).Number, ex.SqlState),
+            (reader, i) => reader.IsDBNull(i) ? null : ((MySqlConnector.MySqlDataReader)reader).GetMySqlDecimal(i).ToString());
     }
 }

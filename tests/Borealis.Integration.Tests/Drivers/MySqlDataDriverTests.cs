@@ -10,36 +10,31 @@ public sealed class MySqlDataDriverTests(MySqlDataDriverTests.Report report)
     /// sends (MySqlConnector, mysql2 and Connector/J read 23000 from the same packet).</summary>
     protected override bool ExposesSqlState => false;
 
-    /// <summary>The report of MySql.Data against a fresh instance; a derived report picks server-side prepared statements.</summary>
-    public class Report : DriverReport
+    public class Report : AdoDriverReport
     {
-        readonly bool _prepare;
         public Report()
-            : this(prepare: false)
+            : base(prepare: false)
         {
         }
 
         protected Report(bool prepare)
+            : base(prepare)
         {
-            _prepare = prepare;
         }
 
-        protected override string? Unavailable() => null;
-
-        protected override Task<string> RunAsync(InstanceProcess instance) =>
-            new AdoDriver(new AdoProvider("MySql.Data",
-                () => new MySqlConnection(new MySqlConnectionStringBuilder
-                {
-                    Server = "127.0.0.1",
-                    Port = (uint)instance.Port,
-                    UserID = "admin",
-                    Password = InstanceProcess.Password,
-                    SslMode = MySqlSslMode.Disabled,
-                    AllowPublicKeyRetrieval = true,
-                    Pooling = false,
-                }.ConnectionString),
-                ex => (((MySqlException)ex).Number, ((MySqlException)ex).SqlState),
-                // IsDBNull and GetValue throw OverflowException on a DECIMAL(65,30) value; GetMySqlDecimal reads it.
-                (reader, i) => ((MySqlDataReader)reader).GetMySqlDecimal(i) is { IsNull: false } d ? d.ToString() : null), _prepare).RunAsync();
+        protected override AdoProvider Provider(InstanceProcess instance) => new("MySql.Data",
+            () => new MySqlConnection(new MySqlConnectionStringBuilder
+            {
+                Server = "127.0.0.1",
+                Port = (uint)instance.Port,
+                UserID = "admin",
+                Password = InstanceProcess.Password,
+                SslMode = MySqlSslMode.Disabled,
+                AllowPublicKeyRetrieval = true,
+                Pooling = false,
+            }.ConnectionString),
+            ex => (((MySqlException)ex).Number, ((MySqlException)ex).SqlState),
+            // IsDBNull and GetValue throw OverflowException on a DECIMAL(65,30) value; GetMySqlDecimal reads it.
+            (reader, i) => ((MySqlDataReader)reader).GetMySqlDecimal(i) is { IsNull: false } d ? d.ToString() : null);
     }
 }
