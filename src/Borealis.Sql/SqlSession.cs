@@ -47,6 +47,8 @@ internal sealed partial class SqlSession : ISqlSession
             raw.sqlite3_extended_result_codes(_db, 1);
             SqliteUtil.Exec(_db, "PRAGMA temp_store = MEMORY");
             SqliteUtil.Exec(_db, "PRAGMA foreign_keys = OFF");
+            _state.UserLocks = server.UserLocks;
+            _state.ConnectionId = info.ConnectionId;
             SqlFunctions.Register(_db, _state, server.Registry);
             foreach (var statement in CatalogStore.InformationSchemaSql(server.Options.ServerId, info.User).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 SqliteUtil.Exec(_db, statement);
@@ -259,6 +261,7 @@ internal sealed partial class SqlSession : ISqlSession
         foreach (var p in _prepared)
             p.Closed = true;
         _prepared.Clear();
+        _server.UserLocks.ReleaseAll(Info.ConnectionId);
         _autocommit = true;
         _lastInsertId = 0;
         _rowCount = 0;
@@ -271,6 +274,7 @@ internal sealed partial class SqlSession : ISqlSession
             return;
         _disposed = true;
         _server.Forget(this);
+        _server.UserLocks.ReleaseAll(Info.ConnectionId);
         ClearStatements();
         _connection.Dispose();
     }
@@ -530,6 +534,7 @@ internal sealed partial class SqlSession : ISqlSession
         long l => -(decimal)l,
         ulong u => u == 9223372036854775808UL ? long.MinValue : -(decimal)u,
         decimal m => -m,
+        Syntax.ExactDecimal e => new Syntax.ExactDecimal(e.Text.StartsWith('-') ? e.Text[1..] : "-" + e.Text),
         double d => -d,
         null => null,
         _ => double.TryParse(Execution.ValueCoercion.ToText(v), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) ? -d : 0L,
