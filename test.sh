@@ -27,12 +27,25 @@ command -v mariadb >/dev/null 2>&1 || need+=(mariadb-client)
 command -v sysbench >/dev/null 2>&1 || need+=(sysbench)
 [ -x /usr/sbin/mariadbd ] && [ -x /usr/bin/mariadb-install-db ] || need+=(mariadb-server)
 command -v mycli >/dev/null 2>&1 || need+=(mycli)
+# Drivers and ORMs (Integration.Tests/Drivers): SQLAlchemy, Connector/J on a JRE, Node for mysql2.
+/usr/bin/python3 -c 'import sqlalchemy' >/dev/null 2>&1 || need+=(python3-sqlalchemy)
+[ -f /usr/share/java/mariadb-java-client.jar ] || need+=(libmariadb-java)
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing test dependencies: ${need[*]}"
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need[@]}" >/dev/null \
     || { echo "error: could not install ${need[*]}"; echo "0 passed, 1 failed"; exit 1; }
+fi
+
+# Node's mysql2, pinned by package-lock.json, into the test's own folder (without it the mysql2 tests are skipped
+# with a message).
+drivers_node="$root/tests/Borealis.Integration.Tests/Drivers/node"
+if [ ! -d "$drivers_node/node_modules/mysql2" ]; then
+  (cd "$drivers_node" && npm ci --no-audit --no-fund --loglevel=error) \
+    || echo "warning: npm ci in $drivers_node failed; the mysql2 tests will be skipped"
 fi
 
 # 2. Build once (Release); tests launch the built executable.

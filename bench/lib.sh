@@ -19,3 +19,14 @@ cpu_ms() {
   done
   echo $((total * 1000 / tick))
 }
+
+# Bytes process $1 sent to (and received from) the TCP ports $2... on 127.0.0.1, over its open connections:
+# prints "sent received".
+tcp_bytes() {
+  local pid=$1; shift
+  local ports=" $* "
+  ss -tinp 2>/dev/null | awk -v pid="pid=$pid," -v ports="$ports" '
+    /^ESTAB/ { mine = 0; if (index($0, pid)) { n = split($5, a, ":"); if (index(ports, " " a[n] " ")) mine = 1 }; next }
+    mine { for (i = 1; i <= NF; i++) { if ($i ~ /^bytes_sent:/) { split($i, b, ":"); s += b[2] } if ($i ~ /^bytes_received:/) { split($i, b, ":"); r += b[2] } } mine = 0 }
+    END { printf "%d %d\n", s, r }'
+}

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The quorum storage service against the local volume, side by side in one run on this machine:
-#   - commit latency (sysbench oltp_insert, 1 thread: avg and p95) against the physical floor
+#   - commit latency (sysbench oltp_insert, 1 thread: p50 and p99) against the physical floor
 #     (one loopback round trip + one fsync, both measured here),
 #   - throughput with 16 clients (oltp_insert) as a ratio quorum/local (target >= 0.7x), and the CPU time the
 #     servers used per transaction (local: the instance; quorum: the writer and the 6 nodes; sysbench not counted),
-#   - redo bytes per transaction stored per copy (log bytes on the 6 nodes / 6 / transactions; target < 1 KiB),
+#   - network bytes per transaction from the writer to the nodes (target < 1 KiB per node for a one-row insert),
+#   - redo bytes per transaction stored per copy (log bytes on the 6 nodes / 6 / transactions),
 #   - writer recovery time (SIGKILL, restart, first query answered) after a small and a 10x larger log.
 #
 #   bench/quorum-storage.sh [--time SECONDS] [--table-size ROWS]
@@ -21,7 +22,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --time) duration="$2"; shift ;;
     --table-size) table_size="$2"; shift ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -108,7 +109,7 @@ wait_port "$local_port"
 wait_port "$quorum_port"
 for p in "$local_port" "$quorum_port"; do mariadb -h 127.0.0.1 -P "$p" -u admin -p"$password" --skip-ssl -e "CREATE DATABASE sbtest"; done
 
-run() { # port test threads [server pids...] -> "tps avg_ms p95_ms transactions cpu_ms" (cpu: the pids, run phase only)
+run() { # port test threads [server pids...] -> "tps p50_ms p99_ms transactions cpu_ms" (cpu: the pids, run phase only)
   local port=$1 test=$2 threads=$3
   shift 3
   local common=(--db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$port" --mysql-user=admin --mysql-password="$password"
@@ -117,29 +118,44 @@ run() { # port test threads [server pids...] -> "tps avg_ms p95_ms transactions 
   sysbench "$test" "${common[@]}" prepare >"$work/prepare.log" 2>&1 || { cat "$work/prepare.log" >&2; return 1; }
   local c0=0
   [ $# -gt 0 ] && c0=$(cpu_ms "$@")
-  sysbench "$test" "${common[@]}" --time="$duration" --report-interval=0 --histogram=off run >"$work/run.log" 2>&1 || { cat "$work/run.log" >&2; return 1; }
+  sysbench "$test" "${common[@]}" --time="$duration" --report-interval=0 --histogram=on run >"$work/run.log" 2>&1 || { cat "$work/run.log" >&2; return 1; }
   local cpu=0
   [ $# -gt 0 ] && cpu=$(( $(cpu_ms "$@") - c0 ))
-  awk -v cpu="$cpu" '/transactions:/ {gsub(/[()]/,"",$3); tps=$3; n=$2} /avg:/ {avg=$2} /95th percentile:/ {p95=$3} END {print tps, avg, p95, n, cpu}' "$work/run.log"
+  # p50 and p99 from sysbench's latency histogram (lines "  value |****  count").
+  awk -v cpu="$cpu" '
+    /^ *[0-9.]+ \|/ { v[n] = $1; c[n] = $NF; total += $NF; n++ }
+    /transactions:/ { gsub(/[()]/,"",$3); tps=$3; txns=$2 }
+    END {
+      for (i = 0; i < n; i++) { run += c[i]; if (!p50 && run >= total * 0.50) p50 = v[i]; if (!p99 && run >= total * 0.99) p99 = v[i] }
+      print tps, p50, p99, txns, cpu
+    }' "$work/run.log"
 }
 log_bytes() { cat "$work"/node-*/seg-*.log* 2>/dev/null | wc -c; }
 
 echo "floor: loopback round trip ${rtt_us} us + fdatasync ${fsync_us} us = ${floor_us} us"
 printf '%-28s %12s %12s %8s\n' measure local quorum ratio
-read -r l1tps l1avg l1p95 _ < <(run "$local_port" oltp_insert 1)
+read -r l1tps l1p50 l1p99 _ < <(run "$local_port" oltp_insert 1)
+read -r q1tps q1p50 q1p99 _ < <(run "$quorum_port" oltp_insert 1)
+# Redo bytes: a run phase alone (no prepare, whose bulk load would count), on the tables the run above left.
 bytes_before=$(log_bytes)
-read -r q1tps q1avg q1p95 q1n < <(run "$quorum_port" oltp_insert 1)
+node_ports=$(for i in 1 2 3 4 5 6; do eval "echo \$node_port_$i"; done)
+read -r net_sent0 net_recv0 < <(tcp_bytes "$writer_pid" $node_ports)
+q1n=$(sysbench oltp_insert --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$quorum_port" --mysql-user=admin --mysql-password="$password" \
+  --mysql-db=sbtest --mysql-ssl=off --tables=1 --table-size="$table_size" --threads=1 --time="$duration" --report-interval=0 run \
+  | awk '/transactions:/ {print $2}')
 bytes_after=$(log_bytes)
-printf '%-28s %12s %12s %8s\n' "commit latency avg (ms)" "$l1avg" "$q1avg" "$(awk -v a="$q1avg" -v b="$l1avg" 'BEGIN{printf "%.2fx", a/b}')"
-printf '%-28s %12s %12s %8s\n' "commit latency p95 (ms)" "$l1p95" "$q1p95" "$(awk -v a="$q1p95" -v b="$l1p95" 'BEGIN{printf "%.2fx", a/b}')"
-echo "  quorum commit avg / floor: $(awk -v a="$q1avg" -v f="$floor_us" 'BEGIN{printf "%.1fx (%.0f us vs %d us)", a*1000/f, a*1000, f}')"
-read -r l16tps _ l16p95 l16n lcpu < <(run "$local_port" oltp_insert 16 "$local_pid")
-read -r q16tps _ q16p95 q16n qcpu < <(run "$quorum_port" oltp_insert 16 "$writer_pid" "${node_pids[@]}")
+read -r net_sent1 net_recv1 < <(tcp_bytes "$writer_pid" $node_ports)
+printf '%-28s %12s %12s %8s\n' "commit latency p50 (ms)" "$l1p50" "$q1p50" "$(awk -v a="$q1p50" -v b="$l1p50" 'BEGIN{printf "%.2fx", a/b}')"
+printf '%-28s %12s %12s %8s\n' "commit latency p99 (ms)" "$l1p99" "$q1p99" "$(awk -v a="$q1p99" -v b="$l1p99" 'BEGIN{printf "%.2fx", a/b}')"
+echo "  quorum commit p50 / floor: $(awk -v a="$q1p50" -v f="$floor_us" 'BEGIN{printf "%.1fx (%.0f us vs %d us; target <= 3x)", a*1000/f, a*1000, f}')"
+read -r l16tps _ l16p99 l16n lcpu < <(run "$local_port" oltp_insert 16 "$local_pid")
+read -r q16tps _ q16p99 q16n qcpu < <(run "$quorum_port" oltp_insert 16 "$writer_pid" "${node_pids[@]}")
 printf '%-28s %12s %12s %8s\n' "oltp_insert 16 clients tps" "$l16tps" "$q16tps" "$(awk -v a="$q16tps" -v b="$l16tps" 'BEGIN{printf "%.2fx", a/b}')"
-printf '%-28s %12s %12s\n' "  p95 (ms)" "$l16p95" "$q16p95"
+printf '%-28s %12s %12s\n' "  p99 (ms)" "$l16p99" "$q16p99"
 lper=$(awk -v c="$lcpu" -v n="$l16n" 'BEGIN{printf "%.0f", c*1000/n}')
 qper=$(awk -v c="$qcpu" -v n="$q16n" 'BEGIN{printf "%.0f", c*1000/n}')
 printf '%-28s %12s %12s %8s\n' "  server CPU us/txn" "$lper" "$qper" "$(awk -v a="$qper" -v b="$lper" 'BEGIN{printf "%.2fx", a/b}')"
+echo "network per transaction, writer to all 6 nodes: $(awk -v s=$((net_sent1 - net_sent0)) -v r=$((net_recv1 - net_recv0)) -v n="$q1n" 'BEGIN{printf "%.0f bytes sent (%.0f per node), %.0f bytes received", s/n, s/6/n, r/n}') (oltp_insert, 1 thread; heartbeats included)"
 echo "redo stored per transaction per copy: $(awk -v d=$((bytes_after - bytes_before)) -v n="$q1n" 'BEGIN{printf "%.0f bytes", d/6/n}') (oltp_insert, 1 thread, $q1n transactions; log frame headers included)"
 
 recover() { # sets recovery_s: seconds from SIGKILL to the first answered query (process start included)

@@ -34,8 +34,8 @@ public interface ISqlSession : IDisposable
 
     /// <summary>
     /// COM_STMT_EXECUTE. Parameter values are null, <see cref="long"/>, <see cref="ulong"/>, <see cref="double"/>,
-    /// <see cref="float"/>, <see cref="decimal"/>, <see cref="string"/>, <see cref="byte"/>[], <see cref="DateTime"/>
-    /// or <see cref="TimeSpan"/>.
+    /// <see cref="float"/>, <see cref="decimal"/>, <see cref="Syntax.ExactDecimal"/>, <see cref="string"/>, <see cref="byte"/>[],
+    /// <see cref="DateTime"/> or <see cref="TimeSpan"/>.
     /// </summary>
     ValueTask ExecutePreparedAsync(PreparedStatement statement, IReadOnlyList<object?> parameters, IResultSink sink, CancellationToken cancellationToken);
 

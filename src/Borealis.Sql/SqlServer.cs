@@ -77,6 +77,9 @@ public sealed class SqlServer
 
     internal ColumnRegistry Registry { get; } = new();
 
+    /// <summary>GET_LOCK's named locks, shared by every session.</summary>
+    internal UserLocks UserLocks { get; } = new();
+
     /// <summary>Translations by statement shape (and default schema).</summary>
     internal ConcurrentDictionary<string, SqlPlan> Plans { get; } = new(StringComparer.Ordinal);
 

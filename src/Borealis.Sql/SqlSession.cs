@@ -50,6 +50,8 @@ internal sealed partial class SqlSession : ISqlSession
             // recursive triggers let a cascade reach a self-referencing table and REPLACE's delete fire the parent's checks.
             SqliteUtil.Exec(_db, "PRAGMA foreign_keys = OFF");
             SqliteUtil.Exec(_db, "PRAGMA recursive_triggers = ON");
+            _state.UserLocks = server.UserLocks;
+            _state.ConnectionId = info.ConnectionId;
             SqlFunctions.Register(_db, _state, server.Registry);
             _state.ForeignKeyChecks = GlobalForeignKeyChecks;
             foreach (var statement in CatalogStore.InformationSchemaSql(server.Options.ServerId, info.User).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -265,6 +267,7 @@ internal sealed partial class SqlSession : ISqlSession
         foreach (var p in _prepared)
             p.Closed = true;
         _prepared.Clear();
+        _server.UserLocks.ReleaseAll(Info.ConnectionId);
         _autocommit = true;
         _state.ForeignKeyChecks = GlobalForeignKeyChecks;
         _lastInsertId = 0;
@@ -278,6 +281,7 @@ internal sealed partial class SqlSession : ISqlSession
             return;
         _disposed = true;
         _server.Forget(this);
+        _server.UserLocks.ReleaseAll(Info.ConnectionId);
         ClearStatements();
         _connection.Dispose();
     }
@@ -538,6 +542,7 @@ internal sealed partial class SqlSession : ISqlSession
         long l => -(decimal)l,
         ulong u => u == 9223372036854775808UL ? long.MinValue : -(decimal)u,
         decimal m => -m,
+        Syntax.ExactDecimal e => new Syntax.ExactDecimal(e.Text.StartsWith('-') ? e.Text[1..] : "-" + e.Text),
         double d => -d,
         null => null,
         _ => double.TryParse(Execution.ValueCoercion.ToText(v), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) ? -d : 0L,

@@ -11,11 +11,12 @@ public static class ExternalProcess
     }
 
     public static async Task<Result> RunAsync(string fileName, IEnumerable<string> arguments, string? standardInput = null,
-        IDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+        IDictionary<string, string>? environment = null, TimeSpan? timeout = null, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,

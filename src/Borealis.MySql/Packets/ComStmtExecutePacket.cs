@@ -1,4 +1,3 @@
-using System.Text;
 using Borealis.MySql.Protocol;
 using Borealis.Sql.Errors;
 using Borealis.Sql.Results;
@@ -61,7 +60,7 @@ internal static class ComStmtExecutePacket
                 continue;
             if (longData is not null && longData.TryGetValue(i, out var data))
             {
-                values[i] = BinaryValues.IsTextType(types[i].Type) ? Encoding.UTF8.GetString(data.GetBuffer(), 0, (int)data.Length) : data.ToArray();
+                values[i] = BinaryValues.IsTextType(types[i].Type) ? BinaryValues.TextOrBytes(data.GetBuffer().AsSpan(0, (int)data.Length)) : data.ToArray();
                 continue;
             }
             values[i] = BinaryValues.ReadParameter(ref reader, types[i]);

@@ -48,8 +48,10 @@ internal static class BinaryValues
             case MySqlColumnType.Decimal:
             case MySqlColumnType.NewDecimal:
                 {
+                    // More digits than decimal holds (DECIMAL(65,30) from Connector/J's BigDecimal) stay exact.
                     var text = reader.ReadLengthEncodedString();
-                    return decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : text;
+                    return Sql.Syntax.ExactDecimal.FitsDecimal(text) && decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+                        ? value : new Sql.Syntax.ExactDecimal(text);
                 }
             case MySqlColumnType.VarChar:
             case MySqlColumnType.VarString:
@@ -57,7 +59,7 @@ internal static class BinaryValues
             case MySqlColumnType.Enum:
             case MySqlColumnType.Set:
             case MySqlColumnType.Json:
-                return reader.ReadLengthEncodedString();
+                return TextOrBytes(reader.ReadLengthEncodedBytes());
             case MySqlColumnType.TinyBlob:
             case MySqlColumnType.MediumBlob:
             case MySqlColumnType.LongBlob:
@@ -318,4 +320,9 @@ internal static class BinaryValues
 
     /// <summary>Decodes UTF-8 for logging and messages.</summary>
     public static string Utf8(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
+
+    /// <summary>A string parameter's value: its text, or its bytes when they are not UTF-8 — Connector/J sends a
+    /// byte[] as a VAR_STRING, and those bytes must reach a BLOB unchanged.</summary>
+    public static object TextOrBytes(ReadOnlySpan<byte> bytes) =>
+        System.Text.Unicode.Utf8.IsValid(bytes) ? Encoding.UTF8.GetString(bytes) : bytes.ToArray();
 }

@@ -7,6 +7,11 @@ internal sealed class FunctionState
 {
     public bool Strict { get; set; } = true;
 
+    /// <summary>The instance's user-level locks and this session's connection id (GET_LOCK and friends).</summary>
+    public UserLocks? UserLocks { get; set; }
+
+    public uint ConnectionId { get; set; }
+
     /// <summary>1-based row number for error messages.</summary>
     public long Row { get; set; } = 1;
 

@@ -164,6 +164,35 @@ internal static partial class SqlFunctions
             return dt is null ? null : ValueCoercion.FormatDateTime(dt.Value, dt.Value.Ticks % TimeSpan.TicksPerSecond == 0 ? 0 : 6);
         });
         Scalar(db, state, "__bx_time", 1, a => a[0] is null ? null : ValueCoercion.ParseTime(a[0]!, 0));
+        // Comparison forms (Translator.ValueConversion): the value in the canonical text of a column with fsp
+        // fraction digits when that loses nothing, else with all six, so text comparison is temporal comparison.
+        Scalar(db, state, "__bx_datetime", 2, a =>
+        {
+            if (a[0] is null)
+                return null;
+            var dt = ParseDateTime(Text(a[0]), out _);
+            return dt is null ? null : ValueCoercion.FormatDateTime(dt.Value, FractionDigits(dt.Value.Ticks % TimeSpan.TicksPerSecond / 10, (int)Num(a[1])));
+        });
+        Scalar(db, state, "__bx_time", 2, a =>
+        {
+            if (a[0] is null || ValueCoercion.ParseTime(a[0]!, 6) is not { } time)
+                return null;
+            int dot = time.IndexOf('.', StringComparison.Ordinal);
+            int digits = FractionDigits(long.Parse(time[(dot + 1)..], CultureInfo.InvariantCulture), (int)Num(a[1]));
+            return digits == 0 ? time[..dot] : time[..(dot + 1 + digits)];
+        });
+        // User-level locks: NULL for a NULL or empty name, as MySQL returns NULL on an error.
+        Scalar(db, state, "__bx_get_lock", 2, a =>
+        {
+            if (a[0] is null || Text(a[0]) is not { Length: > 0 } name)
+                return null;
+            double seconds = Num(a[1]);
+            return state.UserLocks!.Get(name, state.ConnectionId, seconds < 0 ? null : TimeSpan.FromSeconds(seconds)) ? 1L : 0L;
+        });
+        Scalar(db, state, "__bx_release_lock", 1, a => a[0] is null ? null : state.UserLocks!.Release(Text(a[0]), state.ConnectionId));
+        Scalar(db, state, "__bx_is_free_lock", 1, a => a[0] is null ? null : state.UserLocks!.Holder(Text(a[0])) is null ? 1L : 0L);
+        Scalar(db, state, "__bx_is_used_lock", 1, a => a[0] is null ? null : state.UserLocks!.Holder(Text(a[0])) is { } holder ? (long)holder : null);
+        Scalar(db, state, "__bx_release_all_locks", 0, _ => state.UserLocks!.ReleaseAll(state.ConnectionId));
         Scalar(db, state, "__bx_decimal", 3, a =>
         {
             if (a[0] is null)
@@ -558,6 +587,30 @@ internal static partial class SqlFunctions
         _ => double.TryParse(Text(v).Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : 0,
     };
 
+    /// <summary><paramref name="fsp"/> when <paramref name="micros"/> fits in that many digits, else 6.</summary>
+    static int FractionDigits(long micros, int fsp)
+    {
+        long unit = 1;
+        for (int k = fsp; k < 6; k++)
+            unit *= 10;
+        return micros % unit == 0 ? fsp : 6;
+    }
+
+    /// <summary>A DATETIME (as ticks since 0001-01-01) or a TIME (as a span), for TIMEDIFF.</summary>
+    static TimeSpan? TimeValue(object value)
+    {
+        string text = Text(value).Trim();
+        if (text.Contains('-', StringComparison.Ordinal) && text.IndexOf('-', StringComparison.Ordinal) > 0)
+            return ParseDateTime(text, out _) is { } dt ? TimeSpan.FromTicks(dt.Ticks) : null;
+        if (ValueCoercion.ParseTime(value, 6) is not { } time)
+            return null;
+        bool negative = time.StartsWith('-');
+        var parts = time.TrimStart('-').Split(':', '.');
+        var span = new TimeSpan(0, int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture), int.Parse(parts[2], CultureInfo.InvariantCulture))
+            + TimeSpan.FromTicks(long.Parse(parts[3], CultureInfo.InvariantCulture) * 10);
+        return negative ? -span : span;
+    }
+
     static DateTime? ParseDateTime(string text, out bool dateOnly)
     {
         dateOnly = false;
@@ -568,7 +621,10 @@ internal static partial class SqlFunctions
         return DateTime.ParseExact(canonical, "yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
     }
 
-    static readonly HashSet<string> s_volatile = new(StringComparer.Ordinal) { "__bx_now", "__bx_uuid", "__bx_sleep", "__bx_rand" };
+    static readonly HashSet<string> s_volatile = new(StringComparer.Ordinal)
+    {
+        "__bx_now", "__bx_uuid", "__bx_sleep", "__bx_rand", "__bx_get_lock", "__bx_release_lock", "__bx_is_free_lock", "__bx_is_used_lock", "__bx_release_all_locks",
+    };
 
     static void Scalar(sqlite3 db, FunctionState state, string name, int args, Func<object?[], object?> fn)
     {

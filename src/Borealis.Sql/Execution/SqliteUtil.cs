@@ -39,6 +39,9 @@ internal static class SqliteUtil
                 else
                     raw.sqlite3_bind_double(stmt, index, (double)m);
                 break;
+            case Syntax.ExactDecimal e:
+                raw.sqlite3_bind_double(stmt, index, e.Approximate);
+                break;
             case bool b:
                 raw.sqlite3_bind_int64(stmt, index, b ? 1 : 0);
                 break;

@@ -151,12 +151,12 @@ internal sealed partial class Translator
                         case Expr.Literal { Value: null }:
                             sb.Append("NULL");
                             break;
-                        case Expr.Literal lit:
+                        case Expr.Literal { Index: >= 0 } lit:
                             if (c == ai)
                                 aiParam = list.Count;
                             Param(new ParamSource(ParamKind.Literal, lit.Index, Target: c), sb);
                             break;
-                        case Expr.Unary { Op: "-", Operand: Expr.Literal { Value: not null } neg }:
+                        case Expr.Unary { Op: "-", Operand: Expr.Literal { Value: not null, Index: >= 0 } neg }:
                             if (c == ai)
                                 aiParam = list.Count;
                             Param(new ParamSource(ParamKind.Literal, neg.Index, Target: c, Negate: true), sb);

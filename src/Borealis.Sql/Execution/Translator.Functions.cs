@@ -232,6 +232,11 @@ internal sealed partial class Translator
             case "TIME":
                 Call("time", f, sb, 1, 1);
                 return;
+            case "TIMESTAMP":
+                if (f.Args.Count == 2)
+                    throw MySqlErrors.NotSupportedYet("TIMESTAMP(expr, time)");
+                Call("__bx_datetime", f, sb, 1, 1);
+                return;
             case "YEAR":
                 Strftime("%Y", f, sb);
                 return;
@@ -383,7 +388,8 @@ internal sealed partial class Translator
                 or "ELT" or "UUID" or "MD5" or "SHA1" or "SHA2" or "TO_BASE64" or "FROM_BASE64" or "BIN" or "OCT" or "FORMAT"
                 or "INSERT" or "LOCATE" or "CHAR" or "ASCII" or "ORD" or "UNHEX" or "QUOTE" or "MAKEDATE" or "LAST_DAY" or "MONTHNAME"
                 or "DAYNAME" or "SEC_TO_TIME" or "TIME_TO_SEC" or "TO_DAYS" or "FROM_DAYS" or "WEEK" or "QUARTER"
-                or "JSON_VALID" or "SLEEP" or "CRC32" or "TRUNCATE":
+                or "JSON_VALID" or "SLEEP" or "CRC32" or "TRUNCATE"
+                or "GET_LOCK" or "RELEASE_LOCK" or "IS_FREE_LOCK" or "IS_USED_LOCK" or "RELEASE_ALL_LOCKS":
                 sb.Append("__bx_").Append(name.ToLowerInvariant()).Append('(');
                 Args(f, sb);
                 sb.Append(')');
@@ -668,9 +674,9 @@ internal sealed partial class Translator
                 return Int((uint)l.ToString(System.Globalization.CultureInfo.InvariantCulture).Length, ColumnFlags.NotNull);
             case Expr.Literal { Value: ulong }:
                 return Int(20, ColumnFlags.NotNull | ColumnFlags.Unsigned);
-            case Expr.Literal { Value: decimal m }:
+            case Expr.Literal { Value: decimal or ExactDecimal } lit:
                 {
-                    var text = m.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    var text = Convert.ToString(lit.Value, System.Globalization.CultureInfo.InvariantCulture)!;
                     int dot = text.IndexOf('.', StringComparison.Ordinal);
                     byte scale = (byte)(dot < 0 ? 0 : text.Length - dot - 1);
                     return new ColumnHint(MySqlColumnType.NewDecimal, (uint)text.Length, scale, ColumnFlags.NotNull | ColumnFlags.Binary);
@@ -791,7 +797,8 @@ internal sealed partial class Translator
             case "COUNT" or "LAST_INSERT_ID" or "ROW_COUNT" or "FOUND_ROWS" or "CONNECTION_ID" or "LENGTH" or "CHAR_LENGTH" or "OCTET_LENGTH"
                 or "CHARACTER_LENGTH" or "UNIX_TIMESTAMP" or "YEAR" or "MONTH" or "DAY" or "DAYOFMONTH" or "HOUR" or "MINUTE" or "SECOND"
                 or "DATEDIFF" or "TIMESTAMPDIFF" or "INSTR" or "LOCATE" or "FLOOR" or "CEIL" or "CEILING" or "DAYOFWEEK" or "DAYOFYEAR"
-                or "WEEKDAY" or "EXTRACT" or "BIT_COUNT" or "CRC32" or "ASCII" or "ORD" or "SIGN" or "STRCMP" or "FIELD" or "FIND_IN_SET":
+                or "WEEKDAY" or "EXTRACT" or "BIT_COUNT" or "CRC32" or "ASCII" or "ORD" or "SIGN" or "STRCMP" or "FIELD" or "FIND_IN_SET"
+                or "GET_LOCK" or "RELEASE_LOCK" or "IS_FREE_LOCK" or "IS_USED_LOCK" or "RELEASE_ALL_LOCKS":
                 return Int(f.Name.Equals("COUNT", StringComparison.OrdinalIgnoreCase) ? 21u : 11u);
             case "SUM":
                 {
@@ -848,7 +855,7 @@ internal sealed partial class Translator
             case "JSON_SEARCH" or "JSON_MERGE_PATCH" or "JSON_MERGE_PRESERVE" or "JSON_MERGE":
                 return new ColumnHint(MySqlColumnType.Json, uint.MaxValue, 0, ColumnFlags.Binary | ColumnFlags.Blob);
             case "NOW" or "CURRENT_TIMESTAMP" or "LOCALTIME" or "LOCALTIMESTAMP" or "SYSDATE" or "UTC_TIMESTAMP" or "FROM_UNIXTIME"
-                or "DATE_ADD" or "DATE_SUB":
+                or "DATE_ADD" or "DATE_SUB" or "TIMESTAMP":
                 return s_datetime;
             case "CURDATE" or "CURRENT_DATE" or "UTC_DATE" or "DATE" or "LAST_DAY" or "MAKEDATE" or "FROM_DAYS":
                 return s_date;

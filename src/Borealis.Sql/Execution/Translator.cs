@@ -530,6 +530,7 @@ internal sealed partial class Translator
         ulong u => u <= long.MaxValue ? u.ToString(CultureInfo.InvariantCulture) : ((double)u).ToString("R", CultureInfo.InvariantCulture),
         double d => d.ToString("R", CultureInfo.InvariantCulture) is var r && (r.Contains('.', StringComparison.Ordinal) || r.Contains('E', StringComparison.Ordinal)) ? r : r + ".0",
         decimal m => m.ToString(CultureInfo.InvariantCulture),
+        ExactDecimal e => e.Text,
         string s => SqliteUtil.QuoteString(s),
         byte[] b => "X'" + Convert.ToHexString(b) + "'",
         _ => SqliteUtil.QuoteString(Convert.ToString(v, CultureInfo.InvariantCulture) ?? ""),
@@ -582,19 +583,19 @@ internal sealed partial class Translator
                 return;
             case Expr.Between bt:
                 {
-                    string? convert = TemporalConversion(bt.Value, bt.Low) ?? TemporalConversion(bt.Value, bt.High);
+                    var convert = ValueConversion(bt.Value, bt.Low) ?? ValueConversion(bt.Value, bt.High);
                     sb.Append('(');
                     EmitExpr(bt.Value, sb);
                     sb.Append(bt.Not ? " NOT BETWEEN " : " BETWEEN ");
                     if (convert is null)
                         EmitExpr(bt.Low, sb);
                     else
-                        EmitTemporalOperand(bt.Low, convert, sb);
+                        EmitConvertedOperand(bt.Low, convert.Value, sb);
                     sb.Append(" AND ");
                     if (convert is null)
                         EmitExpr(bt.High, sb);
                     else
-                        EmitTemporalOperand(bt.High, convert, sb);
+                        EmitConvertedOperand(bt.High, convert.Value, sb);
                     sb.Append(')');
                     return;
                 }
@@ -829,13 +830,14 @@ internal sealed partial class Translator
             "OR" => " OR ",
             _ => " " + b.Op + " ",
         };
-        if (b.Op is "=" or "<>" or "<" or "<=" or ">" or ">=" or "<=>" && TemporalConversion(b.Left, b.Right) is { } convert)
+        if (b.Op is "=" or "<>" or "<" or "<=" or ">" or ">=" or "<=>" && ValueConversion(b.Left, b.Right) is { } convert)
         {
-            // DATE/DATETIME columns compare with values as dates ('2024-1-5' = DATE '2024-01-05'), as in MySQL.
+            // DATE/DATETIME/TIME columns compare with values as temporal values ('2024-1-5' = DATE '2024-01-05'),
+            // binary columns with values as bytes, as in MySQL.
             sb.Append('(');
-            EmitTemporalOperand(b.Left, convert, sb);
+            EmitConvertedOperand(b.Left, convert, sb);
             sb.Append(op);
-            EmitTemporalOperand(b.Right, convert, sb);
+            EmitConvertedOperand(b.Right, convert, sb);
             sb.Append(')');
             return;
         }
@@ -879,29 +881,47 @@ internal sealed partial class Translator
 
     static Expr Uncollated(Expr e) => e is Expr.Collate c ? c.Value : e;
 
-    /// <summary>The conversion function when one side is a DATE/DATETIME/TIMESTAMP column and the other a value.</summary>
-    string? TemporalConversion(Expr left, Expr right)
+    /// <summary>
+    /// When one side is a DATE/DATETIME/TIMESTAMP/TIME or binary column and the other a value (a literal, a
+    /// placeholder, a user variable or a function of those, such as MySqlConnector's <c>timestamp('…')</c>): the
+    /// conversion of the value, as (function, extra SQL arguments). A fractional DATETIME/TIME value is written with
+    /// the column's digits when that loses nothing, so '…:00' finds the DATETIME(6) '…:00.000000'.
+    /// </summary>
+    (string Function, string Arguments)? ValueConversion(Expr left, Expr right)
     {
-        static bool IsValue(Expr e) => e is Expr.Literal { Value: string or long } or Expr.Parameter or Expr.UserVariable;
         var column = left is Expr.Column lc && IsValue(right) ? FindColumn(lc) : right is Expr.Column rc && IsValue(left) ? FindColumn(rc) : null;
-        return column?.DataType switch
+        if (column is null)
+            return null;
+        int fsp = column.Length ?? 0;
+        return column.DataType switch
         {
-            "date" => "__bx_date",
-            "datetime" or "timestamp" when (column.Length ?? 0) == 0 => "__bx_datetime",
+            "date" => ("__bx_date", ""),
+            "datetime" or "timestamp" => ("__bx_datetime", fsp == 0 ? "" : ", " + fsp),
+            "time" => ("__bx_time", ", " + fsp),
+            _ when column.IsBinary => ("CAST", " AS BLOB"),
             _ => null,
         };
     }
 
-    void EmitTemporalOperand(Expr e, string convert, StringBuilder sb)
+    static bool IsValue(Expr e) => e switch
+    {
+        Expr.Literal { Value: string or long or byte[] } or Expr.Parameter or Expr.UserVariable => true,
+        Expr.Function f => s_valueFunctions.Contains(f.Name) && f.Args.All(IsValue),
+        _ => false,
+    };
+
+    static readonly HashSet<string> s_valueFunctions = new(StringComparer.OrdinalIgnoreCase) { "TIMESTAMP", "DATE", "TIME", "CONCAT" };
+
+    void EmitConvertedOperand(Expr e, (string Function, string Arguments) convert, StringBuilder sb)
     {
         if (e is Expr.Column)
         {
             EmitExpr(e, sb);
             return;
         }
-        sb.Append(convert).Append('(');
+        sb.Append(convert.Function).Append('(');
         EmitExpr(e, sb);
-        sb.Append(')');
+        sb.Append(convert.Arguments).Append(')');
     }
 
     static bool IsStringValue(Expr e) => e is Expr.Literal { Value: string } or Expr.Function { Name: "CONCAT" or "LOWER" or "UPPER" or "TRIM" };

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Borealis.Sql.Catalog;
 using Borealis.Sql.Errors;
+using Borealis.Sql.Parsing;
 
 namespace Borealis.Sql.Execution;
 
@@ -25,7 +26,7 @@ internal static class ValueCoercion
         {
             return CoerceCore(column, value, row, strict, warnings);
         }
-        catch (MySqlErrorException ex) when (!strict)
+        catch (MySqlErrorException ex) when (!strict && ex.Code != MySqlErrorCode.NotSupportedYet)
         {
             warnings?.Add(new SqlWarning("Warning", (int)ex.Code, ex.Message));
             return ImplicitDefault(column);
@@ -106,7 +107,7 @@ internal static class ValueCoercion
                 }
             case "binary" or "varbinary" or "tinyblob" or "blob" or "mediumblob" or "longblob":
                 {
-                    byte[] b = value is byte[] bytes ? bytes : Encoding.UTF8.GetBytes(ToText(value));
+                    byte[] b = value is byte[] bytes ? bytes : QueryText.ToBytes(ToText(value));
                     long max = c.MaxLength ?? long.MaxValue;
                     if (b.Length > max)
                     {
@@ -284,8 +285,9 @@ internal static class ValueCoercion
             warnings?.Add(new SqlWarning("Warning", 1264, $"Out of range value for column '{c.Name}' at row {row}"));
             v = v < min ? min : max;
         }
+        // SQLite integers are signed 64-bit: a larger value would be stored as a rounded REAL, so it is refused.
         if (v > long.MaxValue)
-            return (double)v;
+            throw MySqlErrors.NotSupportedYet((c.DataType == "bit" ? "BIT(64)" : "BIGINT UNSIGNED") + " values above 9223372036854775807");
         return (long)v;
     }
 
@@ -641,19 +643,27 @@ internal static class ValueCoercion
         return false;
     }
 
-    /// <summary>Parses a TIME value ("[-]h:mm:ss[.f]", "hhmmss", a TimeSpan); canonical text or null.</summary>
+    /// <summary>Parses a TIME value ("[-]h:mm:ss[.f]", "[-]D hh[:mm[:ss]]", "hhmmss", a TimeSpan); canonical text or null.</summary>
     public static string? ParseTime(object value, int fsp)
     {
-        if (value is TimeSpan ts)
-            return FormatTime(ts);
         if (value is DateTime dt)
             return dt.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
-        string s = ToText(value).Trim();
+        // A TimeSpan goes through its text, so the column's fraction digits apply to it too.
+        string s = value is TimeSpan ts ? FormatTime(ts) : ToText(value).Trim();
         bool neg = s.StartsWith('-');
         if (neg)
             s = s[1..];
         int h, m = 0, sec = 0;
         string frac = "";
+        // 'D hh:mm:ss' (MySql.Data writes a TimeSpan so): D days more hours.
+        int days = 0;
+        int space = s.IndexOf(' ', StringComparison.Ordinal);
+        bool hasDays = space > 0 && space <= 2 && s[..space].All(char.IsAsciiDigit);
+        if (hasDays)
+        {
+            days = int.Parse(s[..space], CultureInfo.InvariantCulture);
+            s = s[(space + 1)..].TrimStart();
+        }
         int dotIdx = s.IndexOf('.', StringComparison.Ordinal);
         if (dotIdx >= 0)
         {
@@ -661,7 +671,11 @@ internal static class ValueCoercion
             s = s[..dotIdx];
         }
         var parts = s.Split(':');
-        if (parts.Length == 1 && parts[0].All(char.IsAsciiDigit) && parts[0].Length > 0)
+        if (hasDays && parts.Length == 1 && parts[0].Length is 1 or 2 && parts[0].All(char.IsAsciiDigit))
+        {
+            h = int.Parse(parts[0], CultureInfo.InvariantCulture);
+        }
+        else if (parts.Length == 1 && parts[0].All(char.IsAsciiDigit) && parts[0].Length > 0)
         {
             long n = long.Parse(parts[0], CultureInfo.InvariantCulture);
             h = (int)(n / 10000);
@@ -678,6 +692,7 @@ internal static class ValueCoercion
         {
             return null;
         }
+        h += days * 24;
         if (m > 59 || sec > 59 || h > 838 || !frac.All(char.IsAsciiDigit))
             return null;
         string r = $"{(neg ? "-" : "")}{h:00}:{m:00}:{sec:00}";

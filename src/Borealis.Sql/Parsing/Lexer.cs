@@ -12,6 +12,7 @@ internal static class Lexer
 {
     static readonly string[] s_threeCharOps = ["<=>"];
     static readonly string[] s_twoCharOps = ["<=", ">=", "<>", "!=", "<<", ">>", "||", "&&", ":=", "->"];
+    static readonly HashSet<string> s_introducers = new(StringComparer.OrdinalIgnoreCase) { "_binary", "_utf8mb4", "_utf8mb3", "_utf8", "_latin1", "_ascii" };
 
     /// <summary>Splits <paramref name="sql"/> into tokens, ending with an <see cref="TokenKind.End"/> token.</summary>
     public static List<Token> Tokenize(string sql)
@@ -19,6 +20,7 @@ internal static class Lexer
         var tokens = new List<Token>(32);
         int i = 0, line = 1, literals = 0;
         int n = sql.Length;
+        bool binaryString = false;
         while (true)
         {
             // Every token case ends here with i just past the token.
@@ -107,7 +109,16 @@ internal static class Lexer
                         break;
                     }
                 }
-                tokens.Add(new Token(TokenKind.String, sb.ToString(), start, line, literals++));
+                string text = sb.ToString();
+                if (binaryString)
+                {
+                    // _binary'…' is a binary string as X'…' is, its bytes kept (QueryText); a plain string holding
+                    // bytes that are not UTF-8 becomes one in Parser.LiteralValue.
+                    binaryString = false;
+                    tokens.Add(new Token(TokenKind.HexString, Convert.ToHexString(QueryText.ToBytes(text)), start, line, literals++));
+                    continue;
+                }
+                tokens.Add(new Token(TokenKind.String, text, start, line, literals++));
                 continue;
             }
             if (ch == '`')
@@ -221,8 +232,22 @@ internal static class Lexer
                 // Charset introducers (_utf8mb4'text') and N'text': the string stands alone.
                 if (j < n && sql[j] == '\'' && (word[0] == '_' || word is "N" or "n"))
                 {
+                    binaryString = word.Equals("_binary", StringComparison.OrdinalIgnoreCase);
                     i = j;
                     continue;
+                }
+                // A known introducer may also stand apart from its string (MySql.Data writes _binary '…').
+                if (s_introducers.Contains(word))
+                {
+                    int k = j;
+                    while (k < n && char.IsWhiteSpace(sql[k]))
+                        k++;
+                    if (k < n && sql[k] == '\'')
+                    {
+                        binaryString = word.Equals("_binary", StringComparison.OrdinalIgnoreCase);
+                        i = k;
+                        continue;
+                    }
                 }
                 tokens.Add(new Token(TokenKind.Identifier, word, start, line));
                 i = j;

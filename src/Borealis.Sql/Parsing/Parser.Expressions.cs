@@ -241,16 +241,17 @@ internal sealed partial class Parser
 
     Expr Literal(Token t) => new Expr.Literal(LiteralValue(t) ?? throw Error(), t.LiteralIndex);
 
-    /// <summary>The value of a literal token: string, long, ulong, decimal, double or byte[]; null if not a literal.</summary>
+    /// <summary>The value of a literal token: string, long, ulong, decimal, <see cref="ExactDecimal"/>, double or byte[];
+    /// null if not a literal.</summary>
     public static object? LiteralValue(Token t) => t.Kind switch
     {
         TokenKind.String => QueryText.HasRawBytes(t.Text) ? QueryText.ToBytes(t.Text) : t.Text,
         TokenKind.Integer => long.TryParse(t.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? l
             : ulong.TryParse(t.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var u) ? u
-            : decimal.TryParse(t.Text, NumberStyles.Number, CultureInfo.InvariantCulture, out var big) ? big
-            : double.Parse(t.Text, CultureInfo.InvariantCulture),
-        TokenKind.Decimal => decimal.TryParse(t.Text, NumberStyles.Number, CultureInfo.InvariantCulture, out var m) ? m
-            : double.Parse(t.Text, CultureInfo.InvariantCulture),
+            : ExactDecimal.FitsDecimal(t.Text) && decimal.TryParse(t.Text, NumberStyles.Number, CultureInfo.InvariantCulture, out var big) ? big
+            : new ExactDecimal(t.Text),
+        TokenKind.Decimal => ExactDecimal.FitsDecimal(t.Text) && decimal.TryParse(t.Text, NumberStyles.Number, CultureInfo.InvariantCulture, out var m) ? m
+            : new ExactDecimal(t.Text),
         TokenKind.Float => double.Parse(t.Text, NumberStyles.Float, CultureInfo.InvariantCulture),
         TokenKind.HexString => t.Text.Length % 2 == 0 ? Convert.FromHexString(t.Text) : Convert.FromHexString("0" + t.Text),
         TokenKind.BitString => t.Text.Length == 0 ? 0L : (long)Convert.ToUInt64(t.Text, 2),

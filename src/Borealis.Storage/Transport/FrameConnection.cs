@@ -27,7 +27,7 @@ internal sealed class FrameConnection
     readonly FrameHandler _onFrame;
     readonly int _maxFrameSize;
     readonly Channel<EncodedFrame> _outgoing = Channel.CreateUnbounded<EncodedFrame>(
-        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     readonly CancellationTokenSource _closing = new();
     int _closed;
 
