@@ -18,7 +18,7 @@ public sealed partial class QuorumVolumeCore
     /// <see cref="NodeState.Queued"/> and go out together when one is answered: under load a node gets one request
     /// (and one fsync) per round trip for many commits, instead of one per commit.
     /// </summary>
-    const int MaxAppendsInFlight = 1;
+    const int MaxAppendsInFlight = 2;
 
     /// <summary>An idle member gets an empty append this often (at most a quarter of ReplaceAfter).</summary>
     long HeartbeatMs => Math.Clamp((long)_options.ReplaceAfter.TotalMilliseconds / 4, MinBackoffMs, 1000);
