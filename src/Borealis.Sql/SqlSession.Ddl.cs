@@ -697,6 +697,12 @@ internal sealed partial class SqlSession
                         else
                             addedIndexes.Add(added);
                         _ = before;
+                        foreach (var implicitIndex in table.Indexes.Where(i => i.ForForeignKey && i != added && StartsWith(added.Columns, i.Columns)).ToList())
+                        {
+                            table.Indexes.Remove(implicitIndex);
+                            if (!addedIndexes.Remove(implicitIndex))
+                                droppedIndexes.Add(implicitIndex);
+                        }
                         break;
                     }
                 case AlterAction.DropIndex drop:

@@ -63,7 +63,10 @@ internal sealed partial class SqlSession
         if ((fk.OnDelete == "SET NULL" || fk.OnUpdate == "SET NULL") && columns.FirstOrDefault(c => c.NotNull) is { } notNull)
             throw MySqlErrors.ForeignKeySetNullOnNotNull(notNull.Name, name);
         if (!HasIndexStartingWith(table, fk.Columns))
+        {
             AddIndex(table, new IndexSpec(spec.Name ?? spec.IndexName, "INDEX", fk.Columns));
+            table.Indexes[^1].ForForeignKey = true;
+        }
         table.ForeignKeys.Add(fk);
     }
 
@@ -83,8 +86,12 @@ internal sealed partial class SqlSession
 
     /// <summary>True when an index (the primary key included) has <paramref name="columns"/> as its leading columns.</summary>
     static bool HasIndexStartingWith(TableInfo table, List<string> columns) =>
-        table.Indexes.Any(i => i.Columns.Count >= columns.Count
-            && columns.Select((c, k) => i.Columns[k].Equals(c, StringComparison.OrdinalIgnoreCase)).All(x => x));
+        table.Indexes.Any(i => StartsWith(i.Columns, columns));
+
+    /// <summary>True when <paramref name="columns"/> are the leading columns of <paramref name="indexColumns"/> (names compare case-insensitively).</summary>
+    static bool StartsWith(List<string> indexColumns, List<string> columns) =>
+        indexColumns.Count >= columns.Count
+        && columns.Select((c, k) => indexColumns[k].Equals(c, StringComparison.OrdinalIgnoreCase)).All(x => x);
 
     /// <summary>
     /// MySQL's rule for a child and a parent column: integer and DECIMAL types of the same size and sign, strings of the

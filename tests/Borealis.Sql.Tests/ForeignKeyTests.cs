@@ -40,6 +40,24 @@ public sealed class ForeignKeyTests : SqlTestBase
     }
 
     [Fact]
+    public async Task TheIndexAForeignKeyCreatedGoesWhenAnotherIndexCanServeIt()
+    {
+        // EF Core and SQLAlchemy create the table with its constraint, then their own index on the same column:
+        // InnoDB then drops the index it made for the constraint, so one index remains.
+        await OkAsync("CREATE TABLE c (id INT PRIMARY KEY, pid INT, CONSTRAINT fk_c FOREIGN KEY (pid) REFERENCES p (id))");
+        Assert.Equal([["PRIMARY"], ["fk_c"]], await IndexNamesAsync());
+        await OkAsync("CREATE INDEX ix_c_pid ON c (pid, id)");
+        Assert.Equal([["PRIMARY"], ["ix_c_pid"]], await IndexNamesAsync());
+        await AssertErrorAsync(MySqlErrorCode.NoReferencedRow2, "INSERT INTO c VALUES (1, 7)");
+        // Only the constraint's own index goes: an index the user made stays even when another serves the key.
+        await OkAsync("CREATE INDEX ix_again ON c (pid)");
+        Assert.Equal([["PRIMARY"], ["ix_c_pid"], ["ix_again"]], await IndexNamesAsync());
+    }
+
+    async Task<List<string?[]>> IndexNamesAsync() =>
+        [.. (await RowsAsync("SELECT INDEX_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = 'd' AND TABLE_NAME = 'c' AND SEQ_IN_INDEX = 1 ORDER BY INDEX_NAME = 'PRIMARY' DESC, INDEX_NAME = 'fk_c' DESC, INDEX_NAME = 'ix_c_pid' DESC"))];
+
+    [Fact]
     public async Task AFailedRowUndoesTheWholeStatement()
     {
         await RunAsync("CREATE TABLE c (id INT PRIMARY KEY, pid INT, FOREIGN KEY (pid) REFERENCES p(id)); INSERT INTO p VALUES (1, 'a')");
@@ -262,8 +280,9 @@ public sealed class ForeignKeyTests : SqlTestBase
         await AssertErrorAsync(MySqlErrorCode.FkColumnCannotDropChild, "ALTER TABLE p DROP COLUMN id");
         await AssertErrorAsync(MySqlErrorCode.DropIndexFk, "ALTER TABLE z1 DROP INDEX same");
         Assert.Equal("Cannot drop index 'PRIMARY': needed in a foreign key constraint", (await ErrorAsync("ALTER TABLE p DROP PRIMARY KEY")).Message);
+        // An index that can serve the constraint replaces the one the constraint made (InnoDB drops it silently).
         await OkAsync("ALTER TABLE z1 ADD COLUMN a2 INT, ADD INDEX other_a (a, a2)");
-        await OkAsync("ALTER TABLE z1 DROP INDEX same");
+        await AssertErrorAsync(MySqlErrorCode.CantDropFieldOrKey, "ALTER TABLE z1 DROP INDEX same");
     }
 
     [Fact]

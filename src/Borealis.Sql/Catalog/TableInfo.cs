@@ -68,7 +68,7 @@ internal sealed class TableInfo
     {
         var t = (TableInfo)MemberwiseClone();
         t.Columns = Columns.Select(c => c.Clone()).ToList();
-        t.Indexes = Indexes.Select(i => new IndexInfo { Name = i.Name, Primary = i.Primary, Unique = i.Unique, Columns = [.. i.Columns], SqliteName = i.SqliteName }).ToList();
+        t.Indexes = Indexes.Select(i => new IndexInfo { Name = i.Name, Primary = i.Primary, Unique = i.Unique, Columns = [.. i.Columns], SqliteName = i.SqliteName, ForForeignKey = i.ForForeignKey }).ToList();
         t.Checks = Checks.Select(c => new CheckInfo { Name = c.Name, Text = c.Text, Sql = c.Sql, Enforced = c.Enforced }).ToList();
         t.ForeignKeys = ForeignKeys.Select(f => f.Clone()).ToList();
         return t;
