@@ -68,9 +68,19 @@ public sealed class QuorumVolumeTests : BorealisTest
         Assert.Equal(first.Epoch.Next, second.Epoch);
         Assert.Equal(a.Commit, second.DurableLsn);
 
-        var stale = first.Append(Batch(1, 1, 0x02));
-        var failure = await Assert.ThrowsAsync<VolumeException>(
-            async () => await first.WaitForDurableAsync(stale.Commit, TestToken).AsTask().WaitAsync(DefaultTimeout, TestToken));
+        // The old writer learns it is fenced from whichever answer comes first: its next append's, or a heartbeat's
+        // (then the append itself is refused). Either way nothing of it becomes durable.
+        VolumeException failure;
+        try
+        {
+            var stale = first.Append(Batch(1, 1, 0x02));
+            failure = await Assert.ThrowsAsync<VolumeException>(
+                async () => await first.WaitForDurableAsync(stale.Commit, TestToken).AsTask().WaitAsync(DefaultTimeout, TestToken));
+        }
+        catch (VolumeException refused)
+        {
+            failure = refused;
+        }
         Assert.Contains("fenced", failure.Message, StringComparison.Ordinal);
         Assert.Throws<VolumeException>(() => first.Append(Batch(1, 1, 0x03)));
 
