@@ -5,7 +5,6 @@
 #   - throughput with 16 clients (oltp_insert) as a ratio quorum/local (target >= 0.7x), and the CPU time the
 #     servers used per transaction (local: the instance; quorum: the writer and the 6 nodes; sysbench not counted),
 #   - network bytes per transaction from the writer to the nodes (target < 1 KiB per node for a one-row insert),
-#   - redo bytes per transaction stored per copy (log bytes on the 6 nodes / 6 / transactions),
 #   - writer recovery time (SIGKILL, restart, first query answered) after a small and a 10x larger log.
 #
 #   bench/quorum-storage.sh [--time SECONDS] [--table-size ROWS]
@@ -22,7 +21,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --time) duration="$2"; shift ;;
     --table-size) table_size="$2"; shift ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -136,14 +135,12 @@ echo "floor: loopback round trip ${rtt_us} us + fdatasync ${fsync_us} us = ${flo
 printf '%-28s %12s %12s %8s\n' measure local quorum ratio
 read -r l1tps l1p50 l1p99 _ < <(run "$local_port" oltp_insert 1)
 read -r q1tps q1p50 q1p99 _ < <(run "$quorum_port" oltp_insert 1)
-# Redo bytes: a run phase alone (no prepare, whose bulk load would count), on the tables the run above left.
-bytes_before=$(log_bytes)
+# Network bytes: a run phase alone (no prepare, whose bulk load would count), on the tables the run above left.
 node_ports=$(for i in 1 2 3 4 5 6; do eval "echo \$node_port_$i"; done)
 read -r net_sent0 net_recv0 < <(tcp_bytes "$writer_pid" $node_ports)
 q1n=$(sysbench oltp_insert --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$quorum_port" --mysql-user=admin --mysql-password="$password" \
   --mysql-db=sbtest --mysql-ssl=off --tables=1 --table-size="$table_size" --threads=1 --time="$duration" --report-interval=0 run \
   | awk '/transactions:/ {print $2}')
-bytes_after=$(log_bytes)
 read -r net_sent1 net_recv1 < <(tcp_bytes "$writer_pid" $node_ports)
 printf '%-28s %12s %12s %8s\n' "commit latency p50 (ms)" "$l1p50" "$q1p50" "$(awk -v a="$q1p50" -v b="$l1p50" 'BEGIN{printf "%.2fx", a/b}')"
 printf '%-28s %12s %12s %8s\n' "commit latency p99 (ms)" "$l1p99" "$q1p99" "$(awk -v a="$q1p99" -v b="$l1p99" 'BEGIN{printf "%.2fx", a/b}')"
@@ -156,7 +153,6 @@ lper=$(awk -v c="$lcpu" -v n="$l16n" 'BEGIN{printf "%.0f", c*1000/n}')
 qper=$(awk -v c="$qcpu" -v n="$q16n" 'BEGIN{printf "%.0f", c*1000/n}')
 printf '%-28s %12s %12s %8s\n' "  server CPU us/txn" "$lper" "$qper" "$(awk -v a="$qper" -v b="$lper" 'BEGIN{printf "%.2fx", a/b}')"
 echo "network per transaction, writer to all 6 nodes: $(awk -v s=$((net_sent1 - net_sent0)) -v r=$((net_recv1 - net_recv0)) -v n="$q1n" 'BEGIN{printf "%.0f bytes sent (%.0f per node), %.0f bytes received", s/n, s/6/n, r/n}') (oltp_insert, 1 thread; heartbeats included)"
-echo "redo stored per transaction per copy: $(awk -v d=$((bytes_after - bytes_before)) -v n="$q1n" 'BEGIN{printf "%.0f bytes", d/6/n}') (oltp_insert, 1 thread, $q1n transactions; log frame headers included)"
 
 recover() { # sets recovery_s: seconds from SIGKILL to the first answered query (process start included)
   kill -9 "$writer_pid"; wait "$writer_pid" 2>/dev/null || true
