@@ -360,24 +360,8 @@ internal sealed partial class SqlSession
         return sb.ToString();
     }
 
-    static Regex LikeRegex(string pattern)
-    {
-        var sb = new StringBuilder("^");
-        for (int i = 0; i < pattern.Length; i++)
-        {
-            char c = pattern[i];
-            if (c == '\\' && i + 1 < pattern.Length)
-                sb.Append(Regex.Escape(pattern[++i].ToString()));
-            else if (c == '%')
-                sb.Append(".*");
-            else if (c == '_')
-                sb.Append('.');
-            else
-                sb.Append(Regex.Escape(c.ToString()));
-        }
-        sb.Append('$');
-        return new Regex(sb.ToString(), RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant);
-    }
+    /// <summary>SHOW … LIKE: case-insensitive, backslash escapes.</summary>
+    static Regex LikeRegex(string pattern) => SqlFunctions.LikeRegex(pattern, '\\', RegexOptions.IgnoreCase);
 
     /// <summary>SHOW ... WHERE expr: filters the rows through SQLite, with the SHOW columns as names.</summary>
     List<object?[]> FilterRows(ColumnDefinition[] columns, List<object?[]> rows, Expr where, CatalogSnapshot catalog)

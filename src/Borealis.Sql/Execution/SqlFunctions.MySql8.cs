@@ -366,7 +366,7 @@ internal static partial class SqlFunctions
     }
 
     /// <summary>A LIKE pattern as an anchored regex (% any run, _ one character, escape before a literal).</summary>
-    static Regex LikeRegex(string pattern, char escape, RegexOptions options)
+    internal static Regex LikeRegex(string pattern, char escape, RegexOptions options)
     {
         var sb = new StringBuilder("^");
         for (int i = 0; i < pattern.Length; i++)
