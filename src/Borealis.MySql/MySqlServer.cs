@@ -75,19 +75,7 @@ public sealed class MySqlServer : IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
         if (_listener is not null)
             throw new InvalidOperationException("The server is already started.");
-        var endPoint = Options.EndPoint;
-        var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            listener.Bind(endPoint);
-            listener.Listen(512);
-        }
-        catch (SocketException ex)
-        {
-            listener.Dispose();
-            var reason = ex.SocketErrorCode == SocketError.AddressAlreadyInUse ? "the port is already in use" : ex.Message;
-            throw new IOException($"Cannot listen on {endPoint}: {reason}.", ex);
-        }
+        var listener = AcceptLoop.Listen(Options.EndPoint);
         _listener = listener;
         Port = ((IPEndPoint)listener.LocalEndPoint!).Port;
         _uptime.Start();

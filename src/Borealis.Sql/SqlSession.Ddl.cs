@@ -689,14 +689,12 @@ internal sealed partial class SqlSession
                     }
                 case AlterAction.AddIndex add:
                     {
-                        int before = table.Indexes.Count;
                         AddIndex(table, add.Index);
                         var added = add.Index.Kind == "PRIMARY" ? table.Indexes[0] : table.Indexes[^1];
                         if (added.Primary)
                             rebuild = true;
                         else
                             addedIndexes.Add(added);
-                        _ = before;
                         foreach (var implicitIndex in table.Indexes.Where(i => i.ForForeignKey && i != added && StartsWith(added.Columns, i.Columns)).ToList())
                         {
                             table.Indexes.Remove(implicitIndex);

@@ -5,6 +5,26 @@ namespace Borealis.Common.Net;
 /// <summary>The accept loop every TCP endpoint of Borealis runs (MySQL, storage): accept until stopped, survive transient faults.</summary>
 public static class AcceptLoop
 {
+    /// <summary>A socket bound to <paramref name="endPoint"/> and listening.</summary>
+    /// <exception cref="IOException">The address cannot be bound (e.g. the port is in use).</exception>
+    public static Socket Listen(System.Net.EndPoint endPoint)
+    {
+        ArgumentNullException.ThrowIfNull(endPoint);
+        var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            listener.Bind(endPoint);
+            listener.Listen(512);
+            return listener;
+        }
+        catch (SocketException ex)
+        {
+            listener.Dispose();
+            var reason = ex.SocketErrorCode == SocketError.AddressAlreadyInUse ? "the port is already in use" : ex.Message;
+            throw new IOException($"Cannot listen on {endPoint}: {reason}.", ex);
+        }
+    }
+
     /// <summary>
     /// Accepts connections on <paramref name="listener"/> and hands each to <paramref name="accepted"/> until
     /// <paramref name="stopping"/> fires or the listener is closed. A failed accept is reported to

@@ -52,18 +52,7 @@ public sealed class StorageServer : IStorageResponder, IAsyncDisposable
         if (_listener is not null)
             throw new InvalidOperationException("The server is already started.");
         ObjectDisposedException.ThrowIf(_stopped != 0, this);
-        var listener = new Socket(_endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            listener.Bind(_endPoint);
-            listener.Listen(512);
-        }
-        catch (SocketException ex)
-        {
-            listener.Dispose();
-            var reason = ex.SocketErrorCode == SocketError.AddressAlreadyInUse ? "the port is already in use" : ex.Message;
-            throw new IOException($"Cannot listen on {_endPoint}: {reason}.", ex);
-        }
+        var listener = AcceptLoop.Listen(_endPoint);
         _listener = listener;
         Port = ((IPEndPoint)listener.LocalEndPoint!).Port;
         TransportLog.Listening(_logger, listener.LocalEndPoint!.ToString()!);
