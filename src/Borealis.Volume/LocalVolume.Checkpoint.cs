@@ -194,6 +194,7 @@ public sealed partial class LocalVolume
         {
             _ioGate.ExitWriteLock();
         }
+        _checkpointProgress.Set();
         // Readers that could still use these segments finished before the switch-over; later ones cannot reach them.
         foreach (var segment in obsolete)
         {

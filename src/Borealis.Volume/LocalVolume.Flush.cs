@@ -32,6 +32,7 @@ public sealed partial class LocalVolume
             {
                 try
                 {
+                    WaitForLogRoom();
                     WriteAndSync(batch);
                 }
 #pragma warning disable CA1031 // Background loop boundary: any failure of the log fails the volume.
@@ -46,6 +47,34 @@ public sealed partial class LocalVolume
             _spare = batch;
             if (closing)
                 return;
+        }
+    }
+
+    /// <summary>
+    /// Backpressure: while the log on disk is over <see cref="LogHardLimitFactor"/> times the checkpoint threshold
+    /// and a checkpoint could shrink it, the flusher waits for the checkpointer, so commits slow down to the speed
+    /// at which pages are written back instead of the log growing without bound. A checkpoint held back by the read
+    /// horizon cannot help, so the log is then allowed to grow.
+    /// </summary>
+    void WaitForLogRoom()
+    {
+        while (true)
+        {
+            lock (_lock)
+            {
+                if (_closing || _failure is not null)
+                    return;
+                if (_logBytes <= LogHardLimitFactor * _options.CheckpointThresholdBytes || CheckpointCandidate() <= _checkpointLsn)
+                    return;
+                _checkpointProgress.Reset();
+                if (!_checkpointSignalled)
+                {
+                    _checkpointSignalled = true;
+                    _checkpointSignal.Release();
+                }
+            }
+            // A bounded wait: the conditions are checked again even if a checkpoint ends without progress.
+            _checkpointProgress.Wait(CheckpointProgressPoll);
         }
     }
 

@@ -64,6 +64,9 @@ public sealed partial class LocalVolume : IVolume
     readonly SemaphoreSlim _checkpointMutex = new(1, 1);
     readonly CancellationTokenSource _stopping = new();
     bool _checkpointSignalled;
+    readonly ManualResetEventSlim _checkpointProgress = new(false);
+    const int LogHardLimitFactor = 4;
+    static readonly TimeSpan CheckpointProgressPoll = TimeSpan.FromMilliseconds(50);
     Lsn _horizon;
     Lsn _checkpointLsn;
     long _checkpointCount;
@@ -298,6 +301,7 @@ public sealed partial class LocalVolume : IVolume
             _ioGate.ExitWriteLock();
         }
         _stopping.Dispose();
+        _checkpointProgress.Dispose();
     }
 
     void ReleaseFiles()

@@ -14,6 +14,7 @@ public sealed class LocalVolumeOptions
     /// <summary>
     /// When the log on disk exceeds this many bytes, a background checkpoint writes page images and deletes the
     /// log segments below it. A checkpoint never passes the read horizon (<see cref="IVolume.SetReadHorizon"/>).
+    /// Past four times this size, commits wait for the checkpoint (backpressure), unless the read horizon holds it back.
     /// </summary>
     public long CheckpointThresholdBytes { get; init; } = 64L << 20;
 

@@ -362,6 +362,34 @@ public sealed class LocalVolumeTests(ITestOutputHelper output) : BorealisTest, I
     }
 
     [Fact]
+    public async Task CommitsWaitForASlowCheckpointInsteadOfGrowingTheLog()
+    {
+        string dir = _temp.Sub("v");
+        // A page-store fsync that takes 30 ms: the writer below could write the threshold many times over meanwhile.
+        var options = Options(memory: 8192, segment: 4096, threshold: 16384,
+            faults: point => { if (point == LocalVolumeFaultPoint.PageFlush) Thread.Sleep(30); });
+        var generator = new BatchGenerator(37, PageSize, MaxPage);
+        var reference = new InMemoryVolume(PageSize);
+        long maxLog = 0;
+        await using (var volume = await LocalVolume.OpenAsync(dir, options, TestToken))
+        {
+            for (int round = 0; round < 60; round++)
+            {
+                var (_, results) = await AppendAsync(volume, generator, 25, reference);
+                volume.SetReadHorizon(results[^1].Commit);
+                maxLog = Math.Max(maxLog, volume.LogBytes);
+            }
+            Assert.True(volume.CheckpointCount > 3, $"{volume.CheckpointCount} checkpoints");
+            VolumeAssert.SameAt(reference, volume, volume.AppendedLsn, MaxPage);
+        }
+        // Four thresholds, plus at most one group-commit batch and one segment written past the limit.
+        Assert.True(maxLog <= 5 * options.CheckpointThresholdBytes + options.SegmentBytes, $"log peaked at {maxLog} bytes");
+
+        await using (var volume = await LocalVolume.OpenAsync(dir, Options(memory: 8192, segment: 4096, threshold: 16384), TestToken))
+            VolumeAssert.SameAt(reference, volume, volume.AppendedLsn, MaxPage);
+    }
+
+    [Fact]
     public async Task CheckpointsDeleteOldLogAndKeepDiskBounded()
     {
         string dir = _temp.Sub("v");
