@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Borealis.Common;
+using Borealis.Common.Redo;
 using Borealis.Engine.Cache;
 using Borealis.Engine.Vfs;
 using Borealis.Volume;
@@ -50,6 +51,7 @@ public sealed class Database : IAsyncDisposable
     long _retiredHits;
     long _retiredMisses;
     long _failedHorizonUpdates;
+    ulong _replicaReadPoint = ulong.MaxValue;
     bool _disposed;
 
     Database(IVolume volume, DatabaseOptions options, Snapshot initial)
@@ -95,6 +97,34 @@ public sealed class Database : IAsyncDisposable
     }
 
     internal SemaphoreSlim WriteLock => _writeLock;
+
+    /// <summary>
+    /// Called for every commit, in commit order, right after it is appended to the volume and before any reader of
+    /// this instance sees it (under the write lock: keep it short and non-blocking). The writer's redo stream to its
+    /// replicas starts here. The batch's memory is not reused afterwards.
+    /// </summary>
+    public Action<RedoBatch, AppendResult>? Committed { get; set; }
+
+    /// <summary>
+    /// The oldest read point any replica of this writer still reads at (<see cref="Lsn.MaxValue"/>: none). The
+    /// volume's read horizon never passes it, so a replica's pages stay readable from storage.
+    /// </summary>
+    public Lsn ReplicaReadPoint
+    {
+        get => new(Volatile.Read(ref _replicaReadPoint));
+        set => Volatile.Write(ref _replicaReadPoint, value.Value);
+    }
+
+    /// <summary>The oldest LSN this instance still reads at: its pinned read points and its newest commit.</summary>
+    public Lsn OldestReadPoint
+    {
+        get
+        {
+            var readPoints = new ReadPointSet();
+            CollectReadPoints(readPoints);
+            return readPoints.Oldest;
+        }
+    }
 
     /// <summary>
     /// Opens the database on <paramref name="volume"/> (an empty volume becomes an empty database; a volume with data
@@ -223,7 +253,7 @@ public sealed class Database : IAsyncDisposable
         Interlocked.MemoryBarrier();
         var readPoints = _commitReadPoints;
         CollectReadPoints(readPoints);
-        Lsn oldest = readPoints.Oldest;
+        Lsn oldest = Lsn.Min(readPoints.Oldest, ReplicaReadPoint);
         foreach (var page in pages)
             _cache.ReleaseObsolete(page, readPoints);
         if (oldest > _horizon)
@@ -242,6 +272,43 @@ public sealed class Database : IAsyncDisposable
             }
         }
         _cache.EnforceBudget();
+    }
+
+    /// <summary>
+    /// Replica: makes a commit of the writer's redo stream visible. Cached pages the commit changed get their new
+    /// versions (the deltas applied to the versions they were computed against); other pages are read from the
+    /// volume at the new read points. Call from one thread, in LSN order, only for commits the volume already
+    /// reports durable (a replica never shows what a crash could take back).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The database is not a replica.</exception>
+    public void ApplyReplicated(RedoBatch batch, AppendResult lsns)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (!Options.ReadOnly)
+            throw new InvalidOperationException("Only a replica applies a redo stream.");
+        var latest = Latest;
+        if (lsns.Commit <= latest.Lsn)
+            return; // At or below the point this replica opened at.
+        if (lsns.Commit > Volume.DurableLsn)
+            throw new InvalidOperationException($"Commit {lsns.Commit} is not durable yet (VDL {Volume.DurableLsn}).");
+        _cache.BeginReplicaApply(lsns.Commit);
+        var pages = new List<uint>(batch.Records.Count);
+        for (int i = 0; i < batch.Records.Count; i++)
+        {
+            var record = batch.Records[i];
+            _cache.ApplyReplicated(record.Page.Value, record.PreviousLsn, new Lsn(lsns.First.Value + (ulong)i), record.Delta.Span);
+            pages.Add(record.Page.Value);
+        }
+        Span<byte> header = stackalloc byte[Snapshot.HeaderLength];
+        if (batch.PageCount > 0)
+        {
+            long hits = 0, misses = 0;
+            _cache.Read(1, lsns.Commit, Snapshot.HeaderOffset, header, ref hits, ref misses);
+            Interlocked.Add(ref _retiredHits, hits);
+            Interlocked.Add(ref _retiredMisses, misses);
+        }
+        var next = new Snapshot(lsns.Commit, batch.PageCount, latest.ChangeCounter + 1, header, latest.Sequence + 1);
+        CompleteCommit(next, pages);
     }
 
     /// <summary>

@@ -67,6 +67,8 @@ public sealed class DatabaseConnection : IDisposable
     public async ValueTask AcquireWriteLockAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_database.Options.ReadOnly)
+            throw new DatabaseReadOnlyException();
         if (_file.HoldsWriteLock)
         {
             _file.AdoptWriteLock();

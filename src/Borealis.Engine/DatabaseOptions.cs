@@ -8,4 +8,10 @@ public sealed record DatabaseOptions
 
     /// <summary>How long a transaction waits for the write lock before failing (MySQL's innodb_lock_wait_timeout, 50 s).</summary>
     public TimeSpan LockWaitTimeout { get; init; } = TimeSpan.FromSeconds(50);
+
+    /// <summary>
+    /// A read replica: no transaction may write (<see cref="DatabaseReadOnlyException"/>); commits arrive only through
+    /// <see cref="Database.ApplyReplicated"/>.
+    /// </summary>
+    public bool ReadOnly { get; init; }
 }

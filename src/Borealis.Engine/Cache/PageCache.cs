@@ -1,4 +1,5 @@
 using Borealis.Common;
+using Borealis.Common.Redo;
 using Borealis.Volume;
 
 namespace Borealis.Engine.Cache;
@@ -38,6 +39,9 @@ internal sealed class PageCache
     long _evictions;
     uint _maxPage;
     uint _hand = 1;
+    // Replica: the commit whose records are being applied (or the last applied). A version read from the volume at
+    // a read point below it may already be superseded by a record that was skipped because the page was not cached.
+    ulong _replicaApplying;
 
     /// <param name="collectReadPoints">Fills a set with the pinned read points and the newest commit.</param>
     public PageCache(IVolume volume, long budgetBytes, Action<ReadPointSet> collectReadPoints)
@@ -148,15 +152,17 @@ internal sealed class PageCache
             PagePool.Return(buffer);
     }
 
-    static bool TryInsert(PageEntry entry, Lsn readPoint, Lsn lsn, byte[] buffer, ref bool added)
+    bool TryInsert(PageEntry entry, Lsn readPoint, Lsn lsn, byte[] buffer, ref bool added)
     {
         lock (entry)
         {
             if (entry.Dead)
                 return false;
             // The volume returned the newest version at or below the read point. It is the page's newest version
-            // overall unless a newer one was committed through this cache (every commit since open is).
-            Lsn validThrough = entry.NewestPublished > readPoint ? readPoint : Lsn.MaxValue;
+            // overall unless a newer one was committed through this cache (every commit since open is), or, on a
+            // replica, a commit above the read point is being or has been applied (its record may have been skipped).
+            Lsn validThrough = entry.NewestPublished > readPoint || Volatile.Read(ref _replicaApplying) > readPoint.Value
+                ? readPoint : Lsn.MaxValue;
             int same = -1;
             for (int i = 0; i < entry.Count; i++)
             {
@@ -212,6 +218,72 @@ internal sealed class PageCache
             entry.Add(new PageVersion { Lsn = lsn, ValidThrough = Lsn.MaxValue, Buffer = buffer, Referenced = true });
             return true;
         }
+    }
+
+    /// <summary>
+    /// Replica: announces that the records of the commit at <paramref name="commit"/> are about to be applied. From
+    /// now on a version read from the volume below it is cached as valid through its read point only.
+    /// </summary>
+    public void BeginReplicaApply(Lsn commit)
+    {
+        Volatile.Write(ref _replicaApplying, commit.Value);
+        Interlocked.MemoryBarrier();
+    }
+
+    /// <summary>
+    /// Replica: applies one record of the writer's redo stream. A cached open-ended version of the page that the
+    /// record was computed against gets the delta applied as a new version at <paramref name="lsn"/>; any other
+    /// open-ended version is closed at <c>lsn - 1</c> (a later read goes to the volume); an uncached page is left
+    /// alone (a read in flight is covered by <see cref="BeginReplicaApply"/>).
+    /// </summary>
+    /// <returns>True when a new version was added.</returns>
+    public bool ApplyReplicated(uint page, Lsn previous, Lsn lsn, ReadOnlySpan<byte> delta)
+    {
+        var entry = GetEntry(page);
+        if (entry is null)
+            return false;
+        bool added = false;
+        lock (entry)
+        {
+            if (entry.Dead)
+                return false;
+            int open = -1;
+            for (int i = 0; i < entry.Count; i++)
+            {
+                if (entry.Versions[i].ValidThrough == Lsn.MaxValue)
+                    open = i;
+            }
+            byte[]? image = null;
+            if (open >= 0 && entry.Versions[open].Lsn == previous)
+            {
+                image = PagePool.Rent(_pageSize);
+                entry.Versions[open].Buffer.AsSpan(0, _pageSize).CopyTo(image);
+                if (!PageDelta.TryApply(delta, image.AsSpan(0, _pageSize)))
+                {
+                    PagePool.Return(image);
+                    image = null;
+                }
+            }
+            entry.NewestPublished = lsn;
+            var closed = new Lsn(lsn.Value - 1);
+            for (int i = 0; i < entry.Count; i++)
+            {
+                ref var v = ref entry.Versions[i];
+                if (v.ValidThrough > closed)
+                    v.ValidThrough = closed;
+            }
+            if (image is not null)
+            {
+                entry.Add(new PageVersion { Lsn = lsn, ValidThrough = Lsn.MaxValue, Buffer = image, Referenced = true });
+                added = true;
+            }
+        }
+        if (added)
+        {
+            Interlocked.Add(ref _bytes, _pageSize);
+            Interlocked.Increment(ref _versions);
+        }
+        return added;
     }
 
     /// <summary>Drops the superseded versions of <paramref name="page"/> that no read point in <paramref name="readPoints"/> can read.</summary>

@@ -126,6 +126,8 @@ internal sealed class MainFile : VfsFile
         }
         if (_lockLevel < SqliteNative.LockReserved)
         {
+            if (_database.Options.ReadOnly)
+                return SqliteNative.ReadOnly;
             bool taken = false;
             if (_writeLock == WriteLockOwner.None)
             {
@@ -407,9 +409,10 @@ internal sealed class MainFile : VfsFile
         }
 
         AppendResult result;
+        var batch = new RedoBatch(records, pageCount);
         try
         {
-            result = _database.Volume.Append(new RedoBatch(records, pageCount));
+            result = _database.Volume.Append(batch);
         }
 #pragma warning disable CA1031 // Any append failure fails this commit; SQLite rolls it back.
         catch (Exception ex)
@@ -422,6 +425,7 @@ internal sealed class MainFile : VfsFile
 
         try
         {
+            _database.Committed?.Invoke(batch, result);
             Publish(baseline, result, pageCount);
         }
 #pragma warning disable CA1031 // Crash-only: the volume holds a commit this process could not publish.

@@ -13,6 +13,7 @@ internal static unsafe partial class SqliteNative
     public const int Ok = 0;
     public const int Error = 1;
     public const int Busy = 5;
+    public const int ReadOnly = 8;
     public const int IoErr = 10;
     public const int NotFound = 12;
     public const int CantOpen = 14;
