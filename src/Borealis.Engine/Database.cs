@@ -105,6 +105,21 @@ public sealed class Database : IAsyncDisposable
     /// </summary>
     public Action<RedoBatch, AppendResult>? Committed { get; set; }
 
+    /// <summary>Runs <paramref name="action"/> holding the write lock: no commit is in progress or starts meanwhile.</summary>
+    public async Task<T> WithWriteLockAsync<T>(Func<T> action, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            return action();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
     /// <summary>
     /// The oldest read point any replica of this writer still reads at (<see cref="Lsn.MaxValue"/>: none). The
     /// volume's read horizon never passes it, so a replica's pages stay readable from storage.

@@ -37,4 +37,22 @@ internal static partial class Log
 
     [LoggerMessage(8011, LogLevel.Information, "Instance {Id} stopping")]
     public static partial void InstanceStopping(ILogger logger, string id);
+
+    [LoggerMessage(8020, LogLevel.Warning, "Replication: accepting a replica failed: {Message}")]
+    public static partial void ReplicationAcceptFailed(ILogger logger, string message);
+
+    [LoggerMessage(8021, LogLevel.Warning, "Replication: waiting for the volume failed: {Message}")]
+    public static partial void ReplicationDurableWaitFailed(ILogger logger, string message);
+
+    [LoggerMessage(8022, LogLevel.Information, "Replica {Id} subscribed at LSN {Lsn}")]
+    public static partial void ReplicaSubscribed(ILogger logger, string id, string lsn);
+
+    [LoggerMessage(8023, LogLevel.Information, "Replica {Id} disconnected: {Reason}")]
+    public static partial void ReplicaDisconnected(ILogger logger, string id, string reason);
+
+    [LoggerMessage(8024, LogLevel.Information, "Following writer {Writer} at {EndPoint} from LSN {Lsn} (epoch {Epoch})")]
+    public static partial void FollowingWriter(ILogger logger, string writer, string endPoint, string lsn, ulong epoch);
+
+    [LoggerMessage(8025, LogLevel.Warning, "Lost the writer's redo stream: {Reason}")]
+    public static partial void LostWriterStream(ILogger logger, string reason);
 }

@@ -1,0 +1,259 @@
+using System.Buffers.Binary;
+using System.Text;
+using Borealis.Common;
+using Borealis.Common.Redo;
+using Borealis.Volume;
+
+namespace Borealis.Hosting.Replication;
+
+/// <summary>Message kinds of the redo stream between a writer and its replicas (docs/replication.md).</summary>
+internal enum ReplicationMessage : byte
+{
+    /// <summary>Replica → writer, first: protocol version and the replica's id.</summary>
+    Hello = 1,
+
+    /// <summary>Writer → replica, once: where the stream starts (epoch, start LSN, page count, groups' last frames).</summary>
+    Start = 2,
+
+    /// <summary>Writer → replica: one commit's redo records, as appended (not yet durable).</summary>
+    Batch = 3,
+
+    /// <summary>Writer → replica: the volume durable LSN and when the writer saw it; also the heartbeat.</summary>
+    Durable = 4,
+
+    /// <summary>Replica → writer: its oldest read point, the commit it shows, its lag.</summary>
+    Feedback = 5,
+
+    /// <summary>Writer → replica: the cluster's instances as the writer sees them (replica_host_status), JSON.</summary>
+    Status = 6,
+}
+
+/// <summary>What a replica is told when it subscribes.</summary>
+public sealed record ReplicationStart(VolumeEpoch Epoch, Lsn Start, uint PageCount, Lsn[] GroupLasts, string WriterId);
+
+/// <summary>A replica's report to its writer.</summary>
+internal readonly record struct ReplicaFeedback(Lsn OldestReadPoint, Lsn Applied, double LagMilliseconds, double CpuPercent);
+
+/// <summary>
+/// Encoding of the redo stream: every message is <c>u32 length, u8 kind, payload</c>, little-endian. The writer
+/// encodes a batch once and sends the same bytes to every replica.
+/// </summary>
+internal static class ReplicationCodec
+{
+    public const ushort Version = 1;
+
+    /// <summary>Largest message accepted (a transaction's redo travels as one message).</summary>
+    public const int MaxMessageBytes = 512 << 20;
+
+    public static byte[] Hello(string replicaId)
+    {
+        var w = new Writer(ReplicationMessage.Hello);
+        w.U16(Version);
+        w.String(replicaId);
+        return w.Done();
+    }
+
+    public static (ushort Version, string ReplicaId) ReadHello(ReadOnlySpan<byte> payload)
+    {
+        var r = new Reader(payload);
+        return (r.U16(), r.String());
+    }
+
+    public static byte[] Start(ReplicationStart start)
+    {
+        var w = new Writer(ReplicationMessage.Start);
+        w.U64(start.Epoch.Value);
+        w.U64(start.Start.Value);
+        w.U32(start.PageCount);
+        w.U32((uint)start.GroupLasts.Length);
+        foreach (var last in start.GroupLasts)
+            w.U64(last.Value);
+        w.String(start.WriterId);
+        return w.Done();
+    }
+
+    public static ReplicationStart ReadStart(ReadOnlySpan<byte> payload)
+    {
+        var r = new Reader(payload);
+        var epoch = new VolumeEpoch(r.U64());
+        var start = new Lsn(r.U64());
+        uint pageCount = r.U32();
+        uint groups = r.U32();
+        if (groups > payload.Length / 8)
+            throw new InvalidDataException("A start message with more groups than bytes.");
+        var lasts = new Lsn[groups];
+        for (int i = 0; i < lasts.Length; i++)
+            lasts[i] = new Lsn(r.U64());
+        return new ReplicationStart(epoch, start, pageCount, lasts, r.String());
+    }
+
+    public static byte[] Batch(RedoBatch batch, AppendResult lsns)
+    {
+        int size = 8 + 8 + 4 + 4;
+        foreach (var record in batch.Records)
+            size += 4 + 8 + 4 + record.Delta.Length;
+        var w = new Writer(ReplicationMessage.Batch, size);
+        w.U64(lsns.First.Value);
+        w.U64(lsns.Commit.Value);
+        w.U32(batch.PageCount);
+        w.U32((uint)batch.Records.Count);
+        foreach (var record in batch.Records)
+        {
+            w.U32(record.Page.Value);
+            w.U64(record.PreviousLsn.Value);
+            w.Bytes(record.Delta.Span);
+        }
+        return w.Done();
+    }
+
+    /// <summary>Decodes a batch; the records' deltas are copied out of <paramref name="payload"/>.</summary>
+    public static (RedoBatch Batch, AppendResult Lsns) ReadBatch(ReadOnlySpan<byte> payload)
+    {
+        var r = new Reader(payload);
+        var first = new Lsn(r.U64());
+        var commit = new Lsn(r.U64());
+        uint pageCount = r.U32();
+        uint count = r.U32();
+        if (count == 0 || count > payload.Length / 16 || commit.Value - first.Value + 1 != count)
+            throw new InvalidDataException($"A batch of {count} records for LSNs {first}..{commit}.");
+        var records = new RedoRecord[count];
+        for (int i = 0; i < records.Length; i++)
+        {
+            var page = new PageId(r.U32());
+            var previous = new Lsn(r.U64());
+            records[i] = new RedoRecord(page, previous, r.Bytes().ToArray());
+        }
+        return (new RedoBatch(records, pageCount), new AppendResult(first, commit));
+    }
+
+    public static byte[] Durable(Lsn vdl, long writerTimeMicroseconds)
+    {
+        var w = new Writer(ReplicationMessage.Durable);
+        w.U64(vdl.Value);
+        w.U64((ulong)writerTimeMicroseconds);
+        return w.Done();
+    }
+
+    public static (Lsn Vdl, long WriterTimeMicroseconds) ReadDurable(ReadOnlySpan<byte> payload)
+    {
+        var r = new Reader(payload);
+        return (new Lsn(r.U64()), (long)r.U64());
+    }
+
+    public static byte[] Feedback(ReplicaFeedback feedback)
+    {
+        var w = new Writer(ReplicationMessage.Feedback);
+        w.U64(feedback.OldestReadPoint.Value);
+        w.U64(feedback.Applied.Value);
+        w.U64(BitConverter.DoubleToUInt64Bits(feedback.LagMilliseconds));
+        w.U64(BitConverter.DoubleToUInt64Bits(feedback.CpuPercent));
+        return w.Done();
+    }
+
+    public static ReplicaFeedback ReadFeedback(ReadOnlySpan<byte> payload)
+    {
+        var r = new Reader(payload);
+        return new ReplicaFeedback(new Lsn(r.U64()), new Lsn(r.U64()), BitConverter.UInt64BitsToDouble(r.U64()), BitConverter.UInt64BitsToDouble(r.U64()));
+    }
+
+    public static byte[] Status(ReadOnlySpan<byte> json)
+    {
+        var w = new Writer(ReplicationMessage.Status, json.Length + 4);
+        w.Bytes(json);
+        return w.Done();
+    }
+
+    public static ReadOnlySpan<byte> ReadStatus(ReadOnlySpan<byte> payload) => new Reader(payload).Bytes();
+
+    /// <summary>Reads one message; null at a clean end of stream (between messages).</summary>
+    /// <exception cref="InvalidDataException">A malformed or oversized message, or the stream ended inside one.</exception>
+    public static async ValueTask<(ReplicationMessage Kind, byte[] Payload)?> ReadAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        byte[] header = new byte[5];
+        int got = await stream.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, cancellationToken);
+        if (got == 0)
+            return null;
+        if (got < header.Length)
+            throw new InvalidDataException("The stream ended inside a message header.");
+        int length = BinaryPrimitives.ReadInt32LittleEndian(header);
+        if (length < 1 || length > MaxMessageBytes)
+            throw new InvalidDataException($"A message of {length} bytes.");
+        var kind = (ReplicationMessage)header[4];
+        byte[] payload = new byte[length - 1];
+        await stream.ReadExactlyAsync(payload, cancellationToken);
+        return (kind, payload);
+    }
+
+    ref struct Reader(ReadOnlySpan<byte> data)
+    {
+        ReadOnlySpan<byte> _data = data;
+
+        ReadOnlySpan<byte> Take(int count)
+        {
+            if (count < 0 || count > _data.Length)
+                throw new InvalidDataException("A message shorter than its fields.");
+            var taken = _data[..count];
+            _data = _data[count..];
+            return taken;
+        }
+
+        public ushort U16() => BinaryPrimitives.ReadUInt16LittleEndian(Take(2));
+
+        public uint U32() => BinaryPrimitives.ReadUInt32LittleEndian(Take(4));
+
+        public ulong U64() => BinaryPrimitives.ReadUInt64LittleEndian(Take(8));
+
+        public ReadOnlySpan<byte> Bytes() => Take((int)Math.Min(U32(), int.MaxValue));
+
+        public string String() => Encoding.UTF8.GetString(Take(U16()));
+    }
+
+    sealed class Writer
+    {
+        byte[] _buffer;
+        int _length;
+
+        public Writer(ReplicationMessage kind, int payloadHint = 64)
+        {
+            _buffer = new byte[5 + payloadHint];
+            _buffer[4] = (byte)kind;
+            _length = 5;
+        }
+
+        Span<byte> Grow(int count)
+        {
+            if (_length + count > _buffer.Length)
+                Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + count));
+            var span = _buffer.AsSpan(_length, count);
+            _length += count;
+            return span;
+        }
+
+        public void U16(ushort value) => BinaryPrimitives.WriteUInt16LittleEndian(Grow(2), value);
+
+        public void U32(uint value) => BinaryPrimitives.WriteUInt32LittleEndian(Grow(4), value);
+
+        public void U64(ulong value) => BinaryPrimitives.WriteUInt64LittleEndian(Grow(8), value);
+
+        public void Bytes(ReadOnlySpan<byte> value)
+        {
+            U32((uint)value.Length);
+            value.CopyTo(Grow(value.Length));
+        }
+
+        public void String(string value)
+        {
+            int count = Encoding.UTF8.GetByteCount(value);
+            if (count > ushort.MaxValue)
+                throw new ArgumentException("A string too long for the replication protocol.", nameof(value));
+            U16((ushort)count);
+            Encoding.UTF8.GetBytes(value, Grow(count));
+        }
+
+        public byte[] Done()
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(_buffer, _length - 4);
+            return _length == _buffer.Length ? _buffer : _buffer.AsSpan(0, _length).ToArray();
+        }
+    }
+}

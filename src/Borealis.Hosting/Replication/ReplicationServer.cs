@@ -1,0 +1,324 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Threading.Channels;
+using Borealis.Common;
+using Borealis.Common.Net;
+using Borealis.Common.Redo;
+using Borealis.Engine;
+using Borealis.Volume;
+using Microsoft.Extensions.Logging;
+
+namespace Borealis.Hosting.Replication;
+
+/// <summary>
+/// The writer's end of the redo stream: replicas subscribe on a TCP port; every commit's redo is sent to each as it
+/// is appended, and the volume durable LSN (VDL) as it advances (a replica shows a commit only once VDL covers it).
+/// Replicas report their oldest read point, which holds the volume's read horizon back, and their lag.
+/// </summary>
+public sealed class ReplicationServer : IAsyncDisposable
+{
+    /// <summary>Bytes queued for one replica before it is dropped as too slow (it reconnects and starts afresh).</summary>
+    const long MaxQueuedBytes = 256L << 20;
+    static readonly TimeSpan s_heartbeat = TimeSpan.FromMilliseconds(100);
+    static readonly TimeSpan s_statusEvery = TimeSpan.FromSeconds(1);
+    static readonly TimeSpan s_helloTimeout = TimeSpan.FromSeconds(10);
+
+    readonly Database _database;
+    readonly Func<Lsn, (VolumeEpoch Epoch, uint PageCount, Lsn[] GroupLasts)> _describe;
+    readonly string _writerId;
+    readonly ILogger _logger;
+    readonly Socket _listener;
+    readonly CancellationTokenSource _stopping = new();
+    readonly SemaphoreSlim _committed = new(0, 1);
+    readonly CpuMeter _cpu = new();
+    readonly Lock _lock = new();
+    Subscriber[] _subscribers = [];
+    Task _accept = Task.CompletedTask;
+    Task _durable = Task.CompletedTask;
+
+    ReplicationServer(Database database, Socket listener, Func<Lsn, (VolumeEpoch, uint, Lsn[])> describe, string writerId, ILogger logger)
+    {
+        _database = database;
+        _listener = listener;
+        _describe = describe;
+        _writerId = writerId;
+        _logger = logger;
+    }
+
+    /// <summary>The port replicas connect to.</summary>
+    public int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
+
+    /// <summary>
+    /// Starts serving the stream of <paramref name="database"/> (it must be the volume's writer) on
+    /// <paramref name="endPoint"/>. <paramref name="describe"/> tells, under the write lock, the volume's epoch,
+    /// page count and each protection group's last frame at a start LSN.
+    /// </summary>
+    /// <exception cref="IOException">The port cannot be bound.</exception>
+    public static ReplicationServer Start(
+        Database database, IPEndPoint endPoint, Func<Lsn, (VolumeEpoch Epoch, uint PageCount, Lsn[] GroupLasts)> describe, string writerId, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        var server = new ReplicationServer(database, AcceptLoop.Listen(endPoint), describe, writerId, logger);
+        database.Committed = server.OnCommitted;
+        server._accept = AcceptLoop.RunAsync(server._listener, server.OnAccepted, ex => Log.ReplicationAcceptFailed(logger, ex.Message), server._stopping.Token);
+        server._durable = Task.Run(server.PushDurableAsync, CancellationToken.None);
+        return server;
+    }
+
+    /// <summary>The writer and every subscribed replica, as replica_host_status shows them.</summary>
+    public IReadOnlyList<ReplicaHost> Hosts
+    {
+        get
+        {
+            var now = DateTimeOffset.UtcNow;
+            var hosts = new List<ReplicaHost> { new(_writerId, true, 0, _cpu.Percent, now) };
+            foreach (var s in Volatile.Read(ref _subscribers))
+            {
+                if (s.Ready)
+                    hosts.Add(new ReplicaHost(s.Id, false, s.Feedback.LagMilliseconds, s.Feedback.CpuPercent, s.LastFeedback));
+            }
+            return hosts;
+        }
+    }
+
+    void OnCommitted(RedoBatch batch, AppendResult lsns)
+    {
+        var subscribers = Volatile.Read(ref _subscribers);
+        if (subscribers.Length > 0)
+        {
+            byte[] message = ReplicationCodec.Batch(batch, lsns);
+            foreach (var subscriber in subscribers)
+                subscriber.Send(message);
+        }
+        Signal();
+    }
+
+    void Signal()
+    {
+        try
+        {
+            if (_committed.CurrentCount == 0)
+                _committed.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already signalled.
+        }
+    }
+
+    void Broadcast(byte[] message)
+    {
+        foreach (var subscriber in Volatile.Read(ref _subscribers))
+            subscriber.Send(message);
+    }
+
+    /// <summary>Sends VDL whenever it moves, and at least every heartbeat; the cluster status every second.</summary>
+    async Task PushDurableAsync()
+    {
+        var stopping = _stopping.Token;
+        Lsn sent = Lsn.Zero;
+        long lastSent = 0, lastStatus = 0;
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                var committed = _database.CommittedLsn;
+                if (_database.DurableLsn < committed)
+                    await _database.Volume.WaitForDurableAsync(committed, stopping);
+                var vdl = _database.DurableLsn;
+                long now = Environment.TickCount64;
+                if (vdl > sent || now - lastSent >= s_heartbeat.TotalMilliseconds)
+                {
+                    Broadcast(ReplicationCodec.Durable(vdl, NowMicroseconds()));
+                    sent = vdl;
+                    lastSent = now;
+                }
+                if (now - lastStatus >= s_statusEvery.TotalMilliseconds)
+                {
+                    Broadcast(ReplicationCodec.Status(JsonSerializer.SerializeToUtf8Bytes(Hosts, s_json)));
+                    lastStatus = now;
+                }
+                if (_database.CommittedLsn <= vdl)
+                    await _committed.WaitAsync(s_heartbeat, stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // A volume that cannot make commits durable: keep the heartbeat, try again.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Log.ReplicationDurableWaitFailed(_logger, ex.Message);
+                try
+                {
+                    await Task.Delay(s_heartbeat, stopping);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    internal static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+
+    internal static long NowMicroseconds() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000 + (DateTime.UtcNow.Ticks / 10 % 1000);
+
+    void OnAccepted(Socket socket) => _ = SubscribeAsync(socket);
+
+    async Task SubscribeAsync(Socket socket)
+    {
+        var stream = new NetworkStream(socket, ownsSocket: true);
+        Subscriber? subscriber = null;
+        try
+        {
+            using var hello = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            hello.CancelAfter(s_helloTimeout);
+            var first = await ReplicationCodec.ReadAsync(stream, hello.Token);
+            if (first is not { Kind: ReplicationMessage.Hello } message)
+                throw new InvalidDataException("The first message of a replica must be Hello.");
+            var (version, id) = ReplicationCodec.ReadHello(message.Payload);
+            if (version != ReplicationCodec.Version)
+                throw new InvalidDataException($"Replication protocol version {version}; this writer speaks {ReplicationCodec.Version}.");
+
+            subscriber = new Subscriber(id, stream);
+            // Under the write lock no commit is in progress: the replica gets every commit after its start.
+            var start = await _database.WithWriteLockAsync(() =>
+            {
+                var at = _database.CommittedLsn;
+                var (epoch, pageCount, lasts) = _describe(at);
+                subscriber.Feedback = new ReplicaFeedback(at, at, 0, 0);
+                subscriber.Send(ReplicationCodec.Start(new ReplicationStart(epoch, at, pageCount, lasts, _writerId)));
+                lock (_lock)
+                    _subscribers = [.. _subscribers, subscriber];
+                UpdateReadPointFloor();
+                return at;
+            }, _stopping.Token);
+            Log.ReplicaSubscribed(_logger, id, start.ToString());
+            var sending = subscriber.RunSenderAsync(_stopping.Token);
+            await ReceiveFeedbackAsync(subscriber, _stopping.Token);
+            subscriber.Close();
+            await sending;
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            if (!_stopping.IsCancellationRequested)
+                Log.ReplicaDisconnected(_logger, subscriber?.Id ?? "?", ex.Message);
+        }
+        finally
+        {
+            if (subscriber is not null)
+            {
+                subscriber.Close();
+                lock (_lock)
+                    _subscribers = [.. _subscribers.Where(s => s != subscriber)];
+                UpdateReadPointFloor();
+            }
+            await stream.DisposeAsync();
+        }
+    }
+
+    async Task ReceiveFeedbackAsync(Subscriber subscriber, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var message = await ReplicationCodec.ReadAsync(subscriber.Stream, cancellationToken);
+            if (message is null)
+                return;
+            if (message.Value.Kind != ReplicationMessage.Feedback)
+                throw new InvalidDataException($"Unexpected {message.Value.Kind} from a replica.");
+            subscriber.Feedback = ReplicationCodec.ReadFeedback(message.Value.Payload);
+            subscriber.LastFeedback = DateTimeOffset.UtcNow;
+            subscriber.Ready = true;
+            UpdateReadPointFloor();
+            if (subscriber.Failed is { } reason)
+                throw new IOException(reason);
+        }
+    }
+
+    void UpdateReadPointFloor()
+    {
+        var floor = Lsn.MaxValue;
+        foreach (var s in Volatile.Read(ref _subscribers))
+            floor = Lsn.Min(floor, s.Feedback.OldestReadPoint);
+        _database.ReplicaReadPoint = floor;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        _database.Committed = null;
+        _listener.Dispose();
+        foreach (var subscriber in Volatile.Read(ref _subscribers))
+            subscriber.Close();
+#pragma warning disable VSTHRD003 // started by this object
+        await _accept;
+        await _durable;
+#pragma warning restore VSTHRD003
+        _stopping.Dispose();
+        _database.ReplicaReadPoint = Lsn.MaxValue;
+    }
+
+    sealed class Subscriber(string id, NetworkStream stream)
+    {
+        readonly Channel<byte[]> _outbox = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+        long _queued;
+
+        public string Id { get; } = id;
+        public NetworkStream Stream { get; } = stream;
+        public ReplicaFeedback Feedback { get; set; }
+        public DateTimeOffset LastFeedback { get; set; } = DateTimeOffset.UtcNow;
+        public bool Ready { get; set; }
+        public string? Failed { get; private set; }
+
+        public void Send(byte[] message)
+        {
+            if (Interlocked.Add(ref _queued, message.Length) > MaxQueuedBytes)
+            {
+                Failed = $"more than {MaxQueuedBytes >> 20} MiB of redo queued: the replica is too slow";
+                Close();
+                return;
+            }
+            _outbox.Writer.TryWrite(message);
+        }
+
+        public void Close()
+        {
+            _outbox.Writer.TryComplete();
+            try
+            {
+                Stream.Socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                // Already closed.
+            }
+        }
+
+        public async Task RunSenderAsync(CancellationToken cancellationToken)
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(64 * 1024);
+            try
+            {
+                while (await _outbox.Reader.WaitToReadAsync(cancellationToken))
+                {
+                    buffer.ResetWrittenCount();
+                    // Everything queued leaves in one write.
+                    while (buffer.WrittenCount < 1 << 20 && _outbox.Reader.TryRead(out var message))
+                    {
+                        System.Buffers.BuffersExtensions.Write(buffer, message);
+                        Interlocked.Add(ref _queued, -message.Length);
+                    }
+                    await Stream.WriteAsync(buffer.WrittenMemory, cancellationToken);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                Close();
+            }
+        }
+    }
+}
