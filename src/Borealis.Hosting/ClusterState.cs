@@ -72,6 +72,12 @@ public sealed record ProcessState
 
     /// <summary>The storage node id, for role "storage".</summary>
     public int NodeId { get; init; }
+
+    /// <summary>The writer's redo stream port (replicas subscribe there); 0 for other roles.</summary>
+    public int ReplicationPort { get; set; }
+
+    /// <summary>Promotion tier of an instance (0–15).</summary>
+    public int Tier { get; set; }
 }
 
 public enum ProcessStatus

@@ -1,4 +1,7 @@
+using System.Net;
+using Borealis.Common;
 using Borealis.Engine;
+using Borealis.Hosting.Replication;
 using Borealis.MySql;
 using Borealis.Sql;
 using Borealis.Volume;
@@ -20,6 +23,8 @@ public sealed class InstanceHost : IAsyncDisposable
     readonly string _id;
     readonly CancellationTokenSource _stopping = new();
     Task _topologyWatch = Task.CompletedTask;
+    ReplicationServer? _replication;
+    ReplicaFollower? _follower;
 
     InstanceHost(string id, IVolume volume, Database database, MySqlServer server, ILogger logger)
     {
@@ -35,8 +40,20 @@ public sealed class InstanceHost : IAsyncDisposable
 
     public Database Database => _database;
 
-    /// <summary>Opens the volume (recovering it), the engine, and starts the MySQL endpoint.</summary>
-    /// <exception cref="HostingException">The port is busy or the volume cannot be opened.</exception>
+    /// <summary>Writer: the port replicas subscribe to its redo stream on; 0 when it serves none.</summary>
+    public int ReplicationPort => _replication?.Port ?? 0;
+
+    /// <summary>
+    /// Reader: completes (faulted, with the reason) when the writer's stream is lost; the process then exits so that
+    /// it is restarted on the current writer. A writer's never completes.
+    /// </summary>
+    public Task Lost => _follower?.Completion ?? Task.Delay(Timeout.Infinite, _stopping.Token);
+
+    /// <summary>
+    /// Starts the instance: a writer opens the volume (recovering it) and serves the redo stream to replicas; a reader
+    /// follows the current writer's stream on the shared volume. Then the engine and the MySQL endpoint.
+    /// </summary>
+    /// <exception cref="HostingException">The port is busy, the volume cannot be opened, or no writer can be followed.</exception>
     public static async Task<InstanceHost> StartAsync(InstanceOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -46,54 +63,144 @@ public sealed class InstanceHost : IAsyncDisposable
         var topology = options.StorageTopologyFile is { } topologyFile
             ? StorageTopology.TryRead(topologyFile) ?? throw new HostingException($"the storage topology '{topologyFile}' does not exist")
             : null;
+        if (options.Role == InstanceRole.Reader)
+            return await StartReaderAsync(options, topology, loggerFactory, logger, cancellationToken);
+
         IVolume volume = topology is not null
             ? await OpenQuorumVolumeAsync(options, topology, loggerFactory, cancellationToken)
             : await OpenLocalVolumeAsync(options, cancellationToken);
         string volumeName = options.StorageTopologyFile is null ? options.VolumeDirectory! : $"quorum ({options.StorageTopologyFile})";
 
         Database? database = null;
+        ReplicationServer? replication = null;
         try
         {
             database = Database.Open(volume, new DatabaseOptions { CacheBytes = options.CacheBytes });
-            var admin = UserAccount.FromPassword("admin", options.AdminPassword);
-            var sql = new SqlServer(database, new SqlServerOptions
+            if (options.ReplicationPort is int replicationPort)
             {
-                ServerId = options.Id,
-                Port = options.EndPoint.Port,
-                Accounts = [new AccountInfo(admin.Name, admin.DefaultPlugin)],
-            });
-            var users = new UserStore(admin);
-            var server = new MySqlServer(
-                new MySqlServerOptions
+                try
                 {
-                    EndPoint = options.EndPoint,
-                    Users = users,
-                    Certificate = options.TlsDirectory is null ? null : TlsCertificates.LoadOrCreate(options.TlsDirectory),
-                },
-                sql.OpenSession,
-                loggerFactory.CreateLogger("Borealis.MySql"));
-            try
-            {
-                await server.StartAsync(cancellationToken);
+                    replication = ReplicationServer.Start(database, new IPEndPoint(IPAddress.Loopback, replicationPort), DescribeVolume(volume), options.Id,
+                        loggerFactory.CreateLogger("Borealis.Replication"));
+                }
+                catch (IOException ex)
+                {
+                    throw new HostingException($"cannot serve the redo stream: {ex.Message}", ex);
+                }
             }
-            catch (System.Net.Sockets.SocketException ex)
-            {
-                await server.DisposeAsync();
-                throw new HostingException($"cannot listen on {options.EndPoint}: {ex.Message}", ex);
-            }
+            var server = await StartServerAsync(options, database, replication is null ? null : () => replication.Hosts, loggerFactory);
             Log.InstanceServing(logger, options.Id, $"127.0.0.1:{server.Port}", volumeName, volume.DurableLsn.ToString());
-            var host = new InstanceHost(options.Id, volume, database, server, logger);
+            var host = new InstanceHost(options.Id, volume, database, server, logger) { _replication = replication };
             if (volume is QuorumVolume quorum && options.StorageTopologyFile is { } file && topology is not null)
                 host._topologyWatch = host.FollowTopologyAsync(quorum, file, topology);
             return host;
         }
         catch
         {
+            if (replication is not null)
+                await replication.DisposeAsync();
             if (database is not null)
                 await database.DisposeAsync();
             await volume.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>What a replica subscribing at an LSN is told about the volume (under the engine's write lock).</summary>
+    static Func<Lsn, (VolumeEpoch Epoch, uint PageCount, Lsn[] GroupLasts)> DescribeVolume(IVolume volume) =>
+        at => (volume.Epoch, volume.GetPageCount(at), GroupLastsOf(volume, at));
+
+    static async Task<InstanceHost> StartReaderAsync(
+        InstanceOptions options, StorageTopology? topology, ILoggerFactory loggerFactory, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (topology is null)
+            throw new HostingException("a reader needs the storage nodes (--storage FILE): a local volume has no readers");
+        var follow = options.FollowFile ?? throw new HostingException("a reader needs the cluster file that names its writer (--follow FILE)");
+        var follower = await FollowWriterAsync(options, topology, follow, loggerFactory, logger, cancellationToken);
+        try
+        {
+            var server = await StartServerAsync(options, follower.Database, () => follower.Hosts, loggerFactory);
+            Log.InstanceServing(logger, options.Id, $"127.0.0.1:{server.Port}", $"replica of {follower.Start.WriterId}", follower.Database.DurableLsn.ToString());
+            return new InstanceHost(options.Id, follower.Database.Volume, follower.Database, server, logger) { _follower = follower };
+        }
+        catch
+        {
+            await follower.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Finds the writer in the cluster file and subscribes to its redo stream, retrying until it answers.</summary>
+    static async Task<ReplicaFollower> FollowWriterAsync(
+        InstanceOptions options, StorageTopology topology, string followFile, ILoggerFactory loggerFactory, ILogger logger, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.WriterWaitTimeout);
+        string lastProblem = "no writer in " + followFile;
+        while (true)
+        {
+            var writer = ClusterState.TryRead(followFile)?.Processes
+                .FirstOrDefault(p => p.Role == "writer" && p.State == ProcessStatus.Running && p.ReplicationPort > 0);
+            if (writer is not null)
+            {
+                try
+                {
+                    return await ReplicaFollower.StartAsync(new IPEndPoint(IPAddress.Loopback, writer.ReplicationPort), options.Id,
+                        (start, token) => OpenReplicaVolumeAsync(options, topology, start, loggerFactory, token),
+                        new DatabaseOptions { CacheBytes = options.CacheBytes }, loggerFactory.CreateLogger("Borealis.Replication"), timeout.Token);
+                }
+                catch (VolumeException ex)
+                {
+                    lastProblem = $"cannot open the shared volume: {ex.Message}";
+                }
+                catch (IOException ex)
+                {
+                    lastProblem = ex.Message;
+                }
+            }
+            try
+            {
+                await Task.Delay(100, timeout.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new HostingException($"no writer to follow within {options.WriterWaitTimeout.TotalSeconds:0} s ({lastProblem})");
+            }
+        }
+    }
+
+    /// <summary>The MySQL endpoint over the SQL layer, for either role.</summary>
+    static async Task<MySqlServer> StartServerAsync(
+        InstanceOptions options, Database database, Func<IReadOnlyList<ReplicaHost>>? hosts, ILoggerFactory loggerFactory)
+    {
+        var admin = UserAccount.FromPassword("admin", options.AdminPassword);
+        var sql = new SqlServer(database, new SqlServerOptions
+        {
+            ServerId = options.Id,
+            Port = options.EndPoint.Port,
+            Accounts = [new AccountInfo(admin.Name, admin.DefaultPlugin)],
+        });
+        var users = new UserStore(admin);
+        var server = new MySqlServer(
+            new MySqlServerOptions
+            {
+                EndPoint = options.EndPoint,
+                Users = users,
+                Certificate = options.TlsDirectory is null ? null : TlsCertificates.LoadOrCreate(options.TlsDirectory),
+            },
+            sql.OpenSession,
+            loggerFactory.CreateLogger("Borealis.MySql"));
+        try
+        {
+            await server.StartAsync(CancellationToken.None);
+        }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            await server.DisposeAsync();
+            throw new HostingException($"cannot listen on {options.EndPoint}: {ex.Message}", ex);
+        }
+        _ = hosts;
+        return server;
     }
 
     static async Task<IVolume> OpenLocalVolumeAsync(InstanceOptions options, CancellationToken cancellationToken)
@@ -159,9 +266,26 @@ public sealed class InstanceHost : IAsyncDisposable
 #pragma warning disable VSTHRD003 // started by this object in StartAsync
         await _topologyWatch;
 #pragma warning restore VSTHRD003
-        _stopping.Dispose();
         await _server.DisposeAsync();
-        await _database.DisposeAsync();
-        await _volume.DisposeAsync();
+        if (_follower is not null)
+        {
+            await _follower.DisposeAsync(); // The replica's database and volume are the follower's.
+        }
+        else
+        {
+            if (_replication is not null)
+                await _replication.DisposeAsync();
+            await _database.DisposeAsync();
+            await _volume.DisposeAsync();
+        }
+        _stopping.Dispose();
     }
+
+    /// <summary>Each protection group's last frame at or below <paramref name="at"/> (none for a volume without groups).</summary>
+    static Lsn[] GroupLastsOf(IVolume volume, Lsn at) => [];
+
+    /// <summary>The shared quorum volume, read-only, at the start the writer gave.</summary>
+    static Task<IReplicaVolume> OpenReplicaVolumeAsync(
+        InstanceOptions options, StorageTopology topology, ReplicationStart start, ILoggerFactory loggerFactory, CancellationToken cancellationToken) =>
+        throw new HostingException("readers on quorum storage are not available in this build");
 }

@@ -24,6 +24,28 @@ public sealed record InstanceOptions
 
     public required string AdminPassword { get; init; }
 
+    /// <summary>Writer (the volume's only writer; serves the redo stream) or reader (a read replica on the same volume).</summary>
+    public InstanceRole Role { get; init; } = InstanceRole.Writer;
+
+    /// <summary>Promotion tier 0–15 (0 is promoted first); reported, the control plane decides.</summary>
+    public int Tier { get; init; } = 1;
+
+    /// <summary>Writer: the 127.0.0.1 port replicas subscribe to its redo stream on (0: any free port); null: no replicas.</summary>
+    public int? ReplicationPort { get; init; }
+
+    /// <summary>Reader: the cluster state file (<c>DIR/cluster.json</c>) that names the current writer's replication port.</summary>
+    public string? FollowFile { get; init; }
+
+    /// <summary>How long a reader waits for a writer to follow before giving up.</summary>
+    public TimeSpan WriterWaitTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Upper bound of the engine's buffer cache.</summary>
     public long CacheBytes { get; init; } = 256L * 1024 * 1024;
+}
+
+/// <summary>The role of a database instance in its cluster.</summary>
+public enum InstanceRole
+{
+    Writer,
+    Reader,
 }

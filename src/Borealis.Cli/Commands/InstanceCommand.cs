@@ -24,22 +24,73 @@ internal static class InstanceCommand
         var port = CommonOptions.Port(3306, "MySQL endpoint port on 127.0.0.1 (0: any free port).");
         port.Validators.Clear();
         var cache = new Option<int>("--cache-mb") { Description = "Buffer cache size in MiB.", DefaultValueFactory = _ => 256 };
+        var role = new Option<string>("--role")
+        {
+            Description = "writer: the volume's only writer (opening the volume fences any previous writer); reader: a read replica following the writer's redo stream on the same volume.",
+            DefaultValueFactory = _ => "writer",
+        };
+        role.AcceptOnlyFromAmong("writer", "reader");
+        var tier = new Option<int>("--tier") { Description = "Promotion tier 0-15 (0 is promoted first at failover).", DefaultValueFactory = _ => 1, HelpName = "N" };
+        tier.Validators.Add(result =>
+        {
+            if (result.GetValue(tier) is < 0 or > 15)
+                result.AddError("--tier must be between 0 and 15");
+        });
+        var replicationPort = new Option<int?>("--replication-port")
+        {
+            Description = "Writer: 127.0.0.1 port on which readers subscribe to its redo stream (0: any free port). Without it, the writer serves no readers.",
+            HelpName = "PORT",
+        };
+        var follow = new Option<string?>("--follow")
+        {
+            Description = "Reader: the cluster file (DIR/cluster.json) naming the current writer and its replication port.",
+            HelpName = "FILE",
+        };
         var command = new Command("instance", "Run one database instance (used by 'up'; the admin password comes from $BOREALIS_PASSWORD).")
         {
-            id, volume, storage, tls, port, cache,
+            id, volume, storage, tls, port, cache, role, tier, replicationPort, follow,
         };
         command.Validators.Add(result =>
         {
             if ((result.GetValue(volume) is null) == (result.GetValue(storage) is null))
                 result.AddError("give exactly one of --volume DIR (a local volume) and --storage FILE (storage nodes)");
+            if (result.GetValue(role) == "reader")
+            {
+                if (result.GetValue(storage) is null)
+                    result.AddError("a reader needs --storage FILE: readers share the writer's volume on the storage nodes");
+                if (result.GetValue(follow) is null)
+                    result.AddError("a reader needs --follow FILE (the cluster file naming its writer)");
+                if (result.GetValue(replicationPort) is not null)
+                    result.AddError("--replication-port is for a writer");
+            }
+            else if (result.GetValue(follow) is not null)
+            {
+                result.AddError("--follow is for a reader (--role reader)");
+            }
         });
-        command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(id)!, parse.GetValue(volume), parse.GetValue(storage), parse.GetValue(tls), parse.GetValue(port), parse.GetValue(cache), cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(new InstanceOptions
+        {
+            Id = parse.GetValue(id)!,
+            VolumeDirectory = parse.GetValue(volume) is { } v ? Path.GetFullPath(v) : null,
+            StorageTopologyFile = parse.GetValue(storage) is { } s ? Path.GetFullPath(s) : null,
+            TlsDirectory = parse.GetValue(tls) is { } t ? Path.GetFullPath(t) : null,
+            EndPoint = new IPEndPoint(IPAddress.Loopback, parse.GetValue(port)),
+            AdminPassword = "",
+            CacheBytes = (long)parse.GetValue(cache) * 1024 * 1024,
+            Role = parse.GetValue(role) == "reader" ? InstanceRole.Reader : InstanceRole.Writer,
+            Tier = parse.GetValue(tier),
+            ReplicationPort = parse.GetValue(replicationPort),
+            FollowFile = parse.GetValue(follow) is { } f ? Path.GetFullPath(f) : null,
+        }, cancellationToken));
         return command;
     }
 
-    static async Task<int> RunAsync(string id, string? volume, string? storage, string? tls, int port, int cacheMb, CancellationToken cancellationToken)
+    /// <summary>Exit code of a reader that lost its writer's stream: the supervisor restarts it on the current writer.</summary>
+    public const int LostWriterExitCode = 3;
+
+    static async Task<int> RunAsync(InstanceOptions options, CancellationToken cancellationToken)
     {
+        string id = options.Id;
         var password = Environment.GetEnvironmentVariable("BOREALIS_PASSWORD");
         if (string.IsNullOrEmpty(password))
         {
@@ -54,16 +105,7 @@ internal static class InstanceCommand
         InstanceHost host;
         try
         {
-            host = await InstanceHost.StartAsync(new InstanceOptions
-            {
-                Id = id,
-                VolumeDirectory = volume is null ? null : Path.GetFullPath(volume),
-                StorageTopologyFile = storage is null ? null : Path.GetFullPath(storage),
-                TlsDirectory = tls is null ? null : Path.GetFullPath(tls),
-                EndPoint = new IPEndPoint(IPAddress.Loopback, port),
-                AdminPassword = password,
-                CacheBytes = (long)cacheMb * 1024 * 1024,
-            }, loggerFactory, stop.Token);
+            host = await InstanceHost.StartAsync(options with { AdminPassword = password }, loggerFactory, stop.Token);
         }
         catch (HostingException ex)
         {
@@ -71,15 +113,17 @@ internal static class InstanceCommand
             return Supervisor.ConfigurationExitCode;
         }
 
-        Console.WriteLine($"ready: {id} listening on 127.0.0.1:{host.Port}");
-        try
-        {
-            await Task.Delay(Timeout.Infinite, stop.Token);
-        }
-        catch (OperationCanceledException)
-        {
-        }
+        Console.WriteLine(host.ReplicationPort > 0
+            ? $"ready: {id} ({options.Role.ToString().ToLowerInvariant()}) listening on 127.0.0.1:{host.Port}, redo stream on 127.0.0.1:{host.ReplicationPort}"
+            : $"ready: {id} ({options.Role.ToString().ToLowerInvariant()}) listening on 127.0.0.1:{host.Port}");
+        var stopped = Task.Delay(Timeout.Infinite, stop.Token);
+        var first = await Task.WhenAny(stopped, host.Lost);
         await host.DisposeAsync();
+        if (first != stopped)
+        {
+            await Console.Error.WriteLineAsync($"{id}: lost the writer's redo stream ({first.Exception?.InnerException?.Message ?? "closed"}); exiting to be restarted");
+            return LostWriterExitCode;
+        }
         return 0;
     }
 }
