@@ -94,7 +94,7 @@ internal sealed partial class SqlSession
     async ValueTask RunInsertAsync(SqlPlan plan, object?[] literals, IReadOnlyList<object?>? parameters, bool more, IResultSink sink, CancellationToken cancellationToken)
     {
         BeginIfNeeded();
-        await AcquireWriteAsync(cancellationToken);
+        await AcquireWriteAsync(cancellationToken, plan.Table);
         var table = plan.Table!;
         bool scoped = plan.Rows.Count > 1 || plan.Mode == InsertMode.Replace;
         bool savepoint = scoped && BeginStatementScope();
@@ -278,7 +278,7 @@ internal sealed partial class SqlSession
     async ValueTask RunWriteAsync(SqlPlan plan, object?[] literals, IReadOnlyList<object?>? parameters, bool more, IResultSink sink, CancellationToken cancellationToken)
     {
         BeginIfNeeded();
-        await AcquireWriteAsync(cancellationToken);
+        await AcquireWriteAsync(cancellationToken, plan.Table);
         var stmt = GetStatement(plan.Sql);
         long matched;
         try

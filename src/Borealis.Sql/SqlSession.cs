@@ -53,8 +53,9 @@ internal sealed partial class SqlSession : ISqlSession
             _state.UserLocks = server.UserLocks;
             _state.ConnectionId = info.ConnectionId;
             SqlFunctions.Register(_db, _state, server.Registry);
+            RegisterAuroraFunctions();
             _state.ForeignKeyChecks = GlobalForeignKeyChecks;
-            foreach (var statement in CatalogStore.InformationSchemaSql(server.Options.ServerId, info.User).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            foreach (var statement in CatalogStore.InformationSchemaSql(info.User).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 SqliteUtil.Exec(_db, statement);
             SqliteUtil.Exec(_db, CatalogStore.MySqlUserViewSql(server.Options.Accounts));
             if (info.Database is { Length: > 0 } db)
@@ -375,7 +376,15 @@ internal sealed partial class SqlSession : ISqlSession
                 await RunPlanAsync(preparedPlan, literals, parameters, more, sink, cancellationToken);
                 return;
             }
-            var statement = prepared?.Statement ?? Parser.Parse(sql, tokens, out _);
+            Statement statement;
+            try
+            {
+                statement = prepared?.Statement ?? Parser.Parse(sql, tokens, out _);
+            }
+            catch (MySqlErrorException ex) when (ex.Code == MySqlErrorCode.NotSupportedYet && _server.Options.ReadOnly && WouldWrite(tokens))
+            {
+                throw MySqlErrors.ReadOnly();
+            }
             await DispatchAsync(statement, catalog, key, prepared, literals, parameters, more, sink, cancellationToken);
         }
         catch (LockWaitTimeoutException)
@@ -394,6 +403,9 @@ internal sealed partial class SqlSession : ISqlSession
     async ValueTask DispatchAsync(Statement statement, CatalogSnapshot catalog, string? key, SqlPreparedStatement? prepared, object?[] literals,
         IReadOnlyList<object?>? parameters, bool more, IResultSink sink, CancellationToken cancellationToken)
     {
+        // A read-only instance (a reader) refuses writes before translating them: nothing reaches the engine.
+        if (_server.Options.ReadOnly && WritesDatabase(statement))
+            throw MySqlErrors.ReadOnly();
         SqlPlan? plan = null;
         var translator = NewTranslator(catalog);
         switch (statement)
@@ -402,23 +414,19 @@ internal sealed partial class SqlSession : ISqlSession
                 plan = translator.TranslateSelect(s.Query);
                 break;
             case Statement.Insert i:
-                if (_server.Options.ReadOnly)
-                    throw MySqlErrors.ReadOnly();
                 plan = translator.TranslateInsert(i, Strict, Info.User, ClientHost);
                 break;
             case Statement.Update u:
-                if (_server.Options.ReadOnly)
-                    throw MySqlErrors.ReadOnly();
                 plan = translator.TranslateUpdate(u, Info.User, ClientHost);
                 break;
             case Statement.Delete d:
-                if (_server.Options.ReadOnly)
-                    throw MySqlErrors.ReadOnly();
                 plan = translator.TranslateDelete(d, Info.User, ClientHost);
                 break;
         }
         if (plan is not null)
         {
+            if (_server.Options.ReadOnly && plan.Kind != PlanKind.Select && plan.Table is not { Temporary: true })
+                throw MySqlErrors.ReadOnly();
             plan = WithDatabase(plan);
             if (key is not null && plan.Rows.Count <= 100)
             {
@@ -455,6 +463,9 @@ internal sealed partial class SqlSession : ISqlSession
             case Statement.Explain explain:
                 await ExplainAsync(explain, catalog, more, sink, cancellationToken);
                 return;
+            case Statement.AlterSystemCrash crash:
+                await AlterSystemCrashAsync(crash, more, sink, cancellationToken);
+                return;
             default:
                 await DdlAsync(statement, more, sink, cancellationToken);
                 return;
@@ -475,10 +486,16 @@ internal sealed partial class SqlSession : ISqlSession
             SqliteUtil.Exec(_db, "BEGIN");
     }
 
-    async ValueTask AcquireWriteAsync(CancellationToken cancellationToken)
+    /// <summary>Takes the engine's write lock before a write; on a read-only instance, fails with 1290 unless the
+    /// statement writes only <paramref name="target"/>, a temporary table (session memory, not the volume).</summary>
+    async ValueTask AcquireWriteAsync(CancellationToken cancellationToken, TableInfo? target = null)
     {
         if (_server.Options.ReadOnly)
+        {
+            if (target is { Temporary: true })
+                return;
             throw MySqlErrors.ReadOnly();
+        }
         if (_readOnlyTransaction && _connection.InTransaction)
             throw MySqlErrors.ReadOnlyTransaction();
         try
@@ -489,7 +506,20 @@ internal sealed partial class SqlSession : ISqlSession
         {
             throw MySqlErrors.LockWaitTimeout();
         }
+        catch (Exception ex) when (IsReadOnlyRefusal(ex))
+        {
+            // The engine of a reader cannot write: a statement that got this far (not classified as a write above,
+            // or ReadOnly not set) still gets MySQL's read-only error, not an internal one.
+            throw MySqlErrors.ReadOnly();
+        }
     }
+
+    /// <summary>An engine refusal to write because the instance is a reader (NotSupportedException, or an
+    /// InvalidOperationException / UnauthorizedAccessException that says "read-only").</summary>
+    static bool IsReadOnlyRefusal(Exception ex) =>
+        ex is NotSupportedException
+        || (ex is InvalidOperationException or UnauthorizedAccessException
+            && (ex.Message.Contains("read-only", StringComparison.OrdinalIgnoreCase) || ex.Message.Contains("read only", StringComparison.OrdinalIgnoreCase)));
 
     async ValueTask TransactionAsync(Statement.Transaction t, CancellationToken cancellationToken)
     {

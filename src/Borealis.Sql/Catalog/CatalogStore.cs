@@ -35,9 +35,8 @@ internal static class CatalogStore
         """;
 
     /// <summary>information_schema as temporary views over the catalog (per connection, never persisted).</summary>
-    /// <param name="serverId">This instance (replica_host_status).</param>
     /// <param name="user">The session's user, shown as the DEFINER of views (as SHOW CREATE VIEW does; the statements are split at ';').</param>
-    public static string InformationSchemaSql(string serverId, string user) => $"""
+    public static string InformationSchemaSql(string user) => $"""
         CREATE TEMP VIEW IF NOT EXISTS "information_schema/SCHEMATA" AS
             SELECT 'def' AS CATALOG_NAME, 'information_schema' AS SCHEMA_NAME, 'utf8mb3' AS DEFAULT_CHARACTER_SET_NAME,
                 'utf8mb3_general_ci' AS DEFAULT_COLLATION_NAME, NULL AS SQL_PATH, 'NO' AS DEFAULT_ENCRYPTION
@@ -66,8 +65,10 @@ internal static class CatalogStore
                 'BTREE' AS INDEX_TYPE, '' AS COMMENT, '' AS INDEX_COMMENT, 'YES' AS IS_VISIBLE, NULL AS EXPRESSION
             FROM main.__bx_statistics;
         CREATE TEMP VIEW IF NOT EXISTS "information_schema/replica_host_status" AS
-            SELECT {SqliteUtil.QuoteString(serverId)} AS SERVER_ID, 'MASTER_SESSION_ID' AS SESSION_ID, 0.0 AS CPU,
-                0.0 AS REPLICA_LAG_IN_MILLISECONDS, strftime('%Y-%m-%d %H:%M:%f', 'now') AS LAST_UPDATE_TIMESTAMP, 1 AS IS_CURRENT;
+            SELECT json_extract(value, '$[0]') AS SERVER_ID, json_extract(value, '$[1]') AS SESSION_ID,
+                json_extract(value, '$[2]') AS IS_CURRENT, CAST(json_extract(value, '$[3]') AS REAL) AS CPU,
+                json_extract(value, '$[4]') AS LAST_UPDATE_TIMESTAMP, CAST(json_extract(value, '$[5]') AS REAL) AS REPLICA_LAG_IN_MILLISECONDS
+            FROM json_each(__bx_replica_hosts());
         CREATE TEMP VIEW IF NOT EXISTS "information_schema/ENGINES" AS
             SELECT 'InnoDB' AS ENGINE, 'DEFAULT' AS SUPPORT, 'Borealis storage (SQLite on the Borealis volume)' AS COMMENT,
                 'YES' AS TRANSACTIONS, 'NO' AS XA, 'YES' AS SAVEPOINTS;
@@ -176,6 +177,21 @@ internal static class CatalogStore
                 FROM ({rows})
             """;
     }
+
+    /// <summary>
+    /// The MySQL types of information_schema.replica_host_status (its rows come from a JSON function, so SQLite has no
+    /// declared types): SERVER_ID/SESSION_ID varchar(100), IS_CURRENT tinyint, CPU double, LAST_UPDATE_TIMESTAMP
+    /// datetime(6), REPLICA_LAG_IN_MILLISECONDS double, as Aurora documents them.
+    /// </summary>
+    public static readonly Dictionary<string, ColumnHint> ReplicaHostStatusTypes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["SERVER_ID"] = new(Results.MySqlColumnType.VarString, 400, 0, Results.ColumnFlags.NotNull, Results.CharacterSets.Utf8mb4General),
+        ["SESSION_ID"] = new(Results.MySqlColumnType.VarString, 400, 0, Results.ColumnFlags.NotNull, Results.CharacterSets.Utf8mb4General),
+        ["IS_CURRENT"] = new(Results.MySqlColumnType.Tiny, 4, 0, Results.ColumnFlags.NotNull | Results.ColumnFlags.Num),
+        ["CPU"] = new(Results.MySqlColumnType.Double, 22, 31, Results.ColumnFlags.NotNull | Results.ColumnFlags.Num),
+        ["LAST_UPDATE_TIMESTAMP"] = new(Results.MySqlColumnType.DateTime, 26, 6, Results.ColumnFlags.NotNull | Results.ColumnFlags.Binary),
+        ["REPLICA_LAG_IN_MILLISECONDS"] = new(Results.MySqlColumnType.Double, 22, 31, Results.ColumnFlags.NotNull | Results.ColumnFlags.Num),
+    };
 
     /// <summary>The information_schema tables served (as temp views).</summary>
     public static readonly HashSet<string> InformationSchemaTables = new(StringComparer.OrdinalIgnoreCase)

@@ -166,6 +166,9 @@ internal static class SqliteUtil
         int extended = raw.sqlite3_extended_errcode(db);
         if ((rc & 0xff) is raw.SQLITE_BUSY or raw.SQLITE_LOCKED)
             return MySqlErrors.LockWaitTimeout();
+        // A reader's engine refuses writes; if one gets that far, the client sees MySQL's read-only error.
+        if ((rc & 0xff) == raw.SQLITE_READONLY)
+            return MySqlErrors.ReadOnly();
         if (message.StartsWith("no such column: ", StringComparison.Ordinal))
         {
             string name = message["no such column: ".Length..];

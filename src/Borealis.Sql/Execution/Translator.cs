@@ -126,6 +126,8 @@ internal sealed partial class Translator
                         if (!CatalogStore.InformationSchemaTables.TryGetValue(t.Name.Name, out var actual))
                             throw MySqlErrors.UnknownTableInList(t.Name.Name, "information_schema");
                         sb.Append("temp.").Append(SqliteUtil.Quote("information_schema/" + actual)).Append(" AS ").Append(SqliteUtil.Quote(alias));
+                        if (actual == "replica_host_status")
+                            _derivedHints[alias] = CatalogStore.ReplicaHostStatusTypes;
                         return;
                     }
                     if (schema.Equals("mysql", StringComparison.OrdinalIgnoreCase) && t.Name.Name.Equals("user", StringComparison.OrdinalIgnoreCase)

@@ -615,6 +615,8 @@ internal sealed partial class Parser
             ParseCharsetOptions();
             return new Statement.NoOp("ALTER DATABASE " + name);
         }
+        if (Accept("SYSTEM"))
+            return ParseAlterSystem();
         if (!Accept("TABLE"))
         {
             if (Peek.Kind == TokenKind.Identifier)
@@ -629,6 +631,44 @@ internal sealed partial class Parser
         }
         while (AcceptOp(","));
         return new Statement.AlterTable(table, actions);
+    }
+
+    /// <summary>
+    /// Aurora's fault-injection queries: <c>ALTER SYSTEM CRASH [INSTANCE | DISPATCHER | NODE]</c>, and the
+    /// <c>ALTER SYSTEM SIMULATE n PERCENT {READ REPLICA FAILURE | DISK FAILURE | DISK CONGESTION} ...</c> forms,
+    /// recognised (1235 naming the form) but not run.
+    /// </summary>
+    Statement ParseAlterSystem()
+    {
+        if (Accept("CRASH"))
+        {
+            var target = CrashTarget.Instance;
+            if (Accept("DISPATCHER"))
+                target = CrashTarget.Dispatcher;
+            else if (Accept("NODE"))
+                target = CrashTarget.Node;
+            else
+                Accept("INSTANCE");
+            return new Statement.AlterSystemCrash(target);
+        }
+        if (!Accept("SIMULATE"))
+            throw Error();
+        if (Peek.Kind is not (TokenKind.Integer or TokenKind.Decimal or TokenKind.Float))
+            throw Error();
+        _pos++;
+        Expect("PERCENT");
+        string what;
+        if (AcceptSequence("READ", "REPLICA", "FAILURE"))
+            what = "READ REPLICA FAILURE";
+        else if (AcceptSequence("DISK", "FAILURE"))
+            what = "DISK FAILURE";
+        else if (AcceptSequence("DISK", "CONGESTION"))
+            what = "DISK CONGESTION";
+        else
+            throw Error();
+        // The rest (TO ..., IN DISK/NODE ..., BETWEEN ..., FOR INTERVAL ...) is not checked: the form is not run.
+        _pos = _tokens.Count - 1;
+        return new Statement.Unsupported("ALTER SYSTEM SIMULATE " + what);
     }
 
     AlterAction ParseAlterAction()

@@ -118,6 +118,9 @@ internal abstract record Statement
 
     public sealed record Unsupported(string What) : Statement;
 
+    /// <summary>Aurora's fault injection <c>ALTER SYSTEM CRASH [INSTANCE | DISPATCHER | NODE]</c>.</summary>
+    public sealed record AlterSystemCrash(CrashTarget Target) : Statement;
+
     /// <summary>EXPLAIN of a data statement: SQLite's query plan in MySQL's EXPLAIN columns.</summary>
     public sealed record Explain(Statement Inner) : Statement;
 }
