@@ -4,7 +4,7 @@ namespace Borealis.Engine;
 public sealed class DatabaseReadOnlyException : InvalidOperationException
 {
     public DatabaseReadOnlyException()
-        : base("The database is a read replica; it cannot execute writes.")
+        : base("The database is a read-only replica; it cannot execute writes.")
     {
     }
 }

@@ -179,6 +179,9 @@ public sealed class InstanceHost : IAsyncDisposable
             ServerId = options.Id,
             Port = options.EndPoint.Port,
             Accounts = [new AccountInfo(admin.Name, admin.DefaultPlugin)],
+            ReadOnly = options.Role == InstanceRole.Reader,
+            ReplicaStatus = hosts is null ? null : () => hosts().Select(ToStatusRow).ToList(),
+            Crash = Crash,
         });
         var users = new UserStore(admin);
         var server = new MySqlServer(
@@ -199,9 +202,33 @@ public sealed class InstanceHost : IAsyncDisposable
             await server.DisposeAsync();
             throw new HostingException($"cannot listen on {options.EndPoint}: {ex.Message}", ex);
         }
-        _ = hosts;
         return server;
     }
+
+    /// <summary>Exit code of a process crashed on purpose by ALTER SYSTEM CRASH: the supervisor restarts it in place (no failover).</summary>
+    public const int CrashExitCode = 86;
+
+    /// <summary>
+    /// ALTER SYSTEM CRASH: the process ends at once, without closing anything — as a real crash would. Its sessions
+    /// see a lost connection; acknowledged commits are on the volume already; the supervisor restarts it.
+    /// </summary>
+    static void Crash(CrashTarget target)
+    {
+        Console.Error.WriteLine($"ALTER SYSTEM CRASH {target.ToString().ToUpperInvariant()}: crashing now");
+        NativeMethods.ExitImmediately(CrashExitCode);
+    }
+
+    static ReplicaHostStatus ToStatusRow(ReplicaHost host) => new(
+        host.ServerId,
+        host.IsWriter ? ReplicaHostStatus.MasterSessionId : SessionIdOf(host.ServerId),
+        IsCurrent: true,
+        host.CpuPercent,
+        host.LastUpdate.UtcDateTime,
+        host.IsWriter ? 0 : Math.Round(host.LagMilliseconds, 3));
+
+    /// <summary>A reader's SESSION_ID: a UUID, stable for the instance id.</summary>
+    static string SessionIdOf(string serverId) =>
+        new Guid(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(serverId)).AsSpan(0, 16)).ToString();
 
     static async Task<IVolume> OpenLocalVolumeAsync(InstanceOptions options, CancellationToken cancellationToken)
     {

@@ -11,7 +11,13 @@ internal static partial class NativeMethods
 #pragma warning disable SYSLIB1054 // LibraryImport needs AllowUnsafeBlocks, which only the engine's VFS interop may have.
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     static extern int KillNative(int pid, int signal);
+
+    [DllImport("libc", EntryPoint = "_exit")]
+    static extern void ExitNative(int status);
 #pragma warning restore SYSLIB1054
+
+    /// <summary>Ends the process at once with <paramref name="status"/>: no finalizers, no flushing, no shutdown handlers.</summary>
+    public static void ExitImmediately(int status) => ExitNative(status);
 
     /// <summary>Sends <paramref name="signal"/>; false when the process does not exist.</summary>
     public static bool Signal(int pid, int signal) => KillNative(pid, signal) == 0;
