@@ -62,6 +62,8 @@ public sealed partial class QuorumVolumeCore
     public AppendResult Append(RedoBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        if (_replica is not null)
+            throw new VolumeException("The volume is a read-only replica: it cannot append.");
         if (_state == QuorumVolumeState.Failed)
             throw FailedException();
         if (_state != QuorumVolumeState.Open)
