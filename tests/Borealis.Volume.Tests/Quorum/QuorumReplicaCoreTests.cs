@@ -221,4 +221,90 @@ public sealed class QuorumReplicaCoreTests : BorealisTest
         Assert.True(replica.Superseded);
         Assert.IsType<VolumeException>(replica.Failure);
     }
+    public static TheoryData<int> Seeds() => [.. Enumerable.Range(1, 20)];
+
+    /// <summary>
+    /// A writer under faults (nodes down, lost messages, gossip filling holes, members replaced) and a replica fed
+    /// its stream: every replica read at a durable commit at or above its start equals the batches up to it.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void AReplicaReadsTheBatchesUpToItsReadPointUnderFaults(int seed)
+    {
+        var random = new Random(seed);
+        var cluster = new FakeCluster(7) { Gossip = true };
+        var (writerHost, writer) = OpenWriter(cluster);
+        var batches = new List<(RedoBatch Batch, AppendResult Lsns, Dictionary<uint, byte> Pages)>();
+        byte nextFill = 1;
+        (FakeHost Host, QuorumVolumeCore Core)? replica = null;
+        Lsn start = default;
+        int observed = 0;
+        int reads = 0;
+
+        for (int step = 0; step < 120; step++)
+        {
+            switch (random.Next(12))
+            {
+                case < 5:
+                    var pages = new Dictionary<uint, byte>();
+                    int count = random.Next(1, 4);
+                    for (int i = 0; i < count; i++)
+                        pages[(uint)random.Next(1, 17)] = nextFill++;
+                    var batch = Batch(16, [.. pages.Select(p => (p.Key, p.Value))]);
+                    batches.Add((batch, writer.Append(batch), pages));
+                    break;
+                case 5:
+                    if (cluster.Nodes.Count(n => cluster.IsDown(n.Id)) < 2)
+                        cluster.SetDown(cluster.Nodes[random.Next(cluster.Nodes.Count)].Id, true);
+                    break;
+                case 6:
+                    foreach (var node in cluster.Nodes)
+                        cluster.SetDown(node.Id, false);
+                    break;
+                case 7:
+                    var lossy = new NodeId(random.Next(1, cluster.Nodes.Count + 1));
+                    writerHost.Drop = (node, _) => node == lossy && random.Next(3) == 0;
+                    break;
+                case < 10:
+                    writerHost.Run(random.Next(1, 300));
+                    break;
+                default:
+                    if (replica is null)
+                    {
+                        if (writer.DurableLsn == Lsn.Zero)
+                            break;
+                        start = writer.DurableLsn;
+                        observed = batches.FindLastIndex(b => b.Lsns.Commit <= start) + 1;
+                        replica = OpenReplica(cluster, writer, start);
+                        break;
+                    }
+                    var (host, core) = replica.Value;
+                    // The receiver: the stream's batches in order, then the writer's VDL.
+                    for (; observed < batches.Count; observed++)
+                        core.Observe(batches[observed].Batch, batches[observed].Lsns);
+                    core.ObserveDurable(writer.DurableLsn);
+                    var readable = batches.Where(b => b.Lsns.Commit >= start && b.Lsns.Commit <= core.DurableLsn).ToList();
+                    if (readable.Count == 0)
+                        break;
+                    var asOf = readable[random.Next(readable.Count)].Lsns.Commit;
+                    uint page = (uint)random.Next(1, 17);
+                    byte fill = 0;
+                    foreach (var b in batches.TakeWhile(b => b.Lsns.Commit <= asOf))
+                        fill = b.Pages.GetValueOrDefault(page, fill);
+                    var outcome = Read(host, core, page, asOf);
+                    uint g = (page - 1) / PagesPerGroup;
+                    Assert.True(outcome.Failure is null, $"seed {seed}: page {page} at {asOf}: {outcome.Failure?.Message} start {start} " +
+                        $"replica needs {core.GroupLasts(asOf)[g]} writer {writer.GroupLasts(asOf)[g]} members [{string.Join(",", core.Map!.Groups[(int)g].Members)}] " +
+                        $"writer members [{string.Join(",", writer.Map!.Groups[(int)g].Members)}] " +
+                        string.Join(" ", cluster.Nodes.Select(n => $"{n.Id}:{(cluster.IsDown(n.Id) ? "down" : "up")}/e{n.Map?.Epoch}v{n.Map?.Version}/scl{n.Scl(g)}")));
+                    Assert.True(outcome.Image.Span.IndexOfAnyExcept(fill) < 0, $"seed {seed}: page {page} at {asOf} is not {fill}");
+                    reads++;
+                    break;
+            }
+            Assert.NotEqual(QuorumVolumeState.Failed, writer.State);
+        }
+        Assert.True(replica is null || replica.Value.Core.State == QuorumVolumeState.Open);
+        Assert.True(reads > 0 || replica is null, $"seed {seed}: no replica read");
+        Assert.All(replica?.Host.Sent ?? [], r => Assert.True(r is GetMapRequest or GetPageRequest, $"the replica sent a {r.GetType().Name}"));
+    }
 }
