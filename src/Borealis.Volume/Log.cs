@@ -32,4 +32,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 3103, Level = LogLevel.Critical,
         Message = "Quorum volume client loop failed")]
     public static partial void QuorumLoopFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Information,
+        Message = "Opened quorum volume {VolumeId} as a read replica of epoch {Epoch} at LSN {Start} ({Groups} protection groups)")]
+    public static partial void QuorumReplicaOpened(ILogger logger, Guid volumeId, ulong epoch, ulong start, int groups);
+
+    [LoggerMessage(EventId = 3105, Level = LogLevel.Warning,
+        Message = "Read replica superseded: the writer changed")]
+    public static partial void QuorumReplicaSuperseded(ILogger logger, Exception exception);
 }

@@ -6,9 +6,11 @@ namespace Borealis.Volume.Tests;
 
 /// <summary>
 /// Seeded random redo batches that chain correctly (each record's previous LSN is the page's last version),
-/// assuming the volume assigns LSNs from <c>startLsn + 1</c> in generation order.
+/// assuming the volume assigns LSNs from <c>startLsn + 1</c> in generation order. With <paramref name="pageOrder"/>
+/// a batch's records are in page order, as the engine makes them (the quorum volume keeps record i at First + i
+/// only for batches in group order).
 /// </summary>
-internal sealed class BatchGenerator(int seed, int pageSize, uint maxPage, Lsn startLsn = default)
+internal sealed class BatchGenerator(int seed, int pageSize, uint maxPage, Lsn startLsn = default, bool pageOrder = false)
 {
     readonly Random _random = new(seed);
     readonly Dictionary<uint, byte[]> _images = [];
@@ -45,7 +47,7 @@ internal sealed class BatchGenerator(int seed, int pageSize, uint maxPage, Lsn s
         while (pages.Count < count)
             pages.Add((uint)_random.Next(1, (int)maxPage + 1));
         var records = new List<RedoRecord>(count);
-        foreach (uint page in pages)
+        foreach (uint page in pageOrder ? pages.Order() : pages.AsEnumerable())
         {
             byte[] before = _images.TryGetValue(page, out var image) ? image : new byte[pageSize];
             byte[] after = (byte[])before.Clone();

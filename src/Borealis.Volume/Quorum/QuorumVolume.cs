@@ -35,6 +35,7 @@ public sealed partial class QuorumVolume : IVolume
     readonly ILogger _logger;
     volatile bool _stopping;
     bool _closed;
+    bool _supersededRaised;
     Exception? _failure;
 
     QuorumVolume(QuorumVolumeOptions options)
@@ -45,7 +46,10 @@ public sealed partial class QuorumVolume : IVolume
         _core.Failed += failure =>
         {
             _failure = failure;
-            Log.QuorumFailed(_logger, failure);
+            if (_core.Superseded)
+                Log.QuorumReplicaSuperseded(_logger, failure);
+            else
+                Log.QuorumFailed(_logger, failure);
         };
         var factory = options.TransportFactory
             ?? (onResponse => new TcpStorageTransport(onResponse, new TcpStorageTransportOptions { RequestTimeout = options.RequestTimeout }, options.Logger));
@@ -57,10 +61,31 @@ public sealed partial class QuorumVolume : IVolume
     /// <exception cref="VolumeException">No quorum answered, or the volume was fenced while opening.</exception>
     public static async Task<QuorumVolume> OpenAsync(QuorumVolumeOptions options, CancellationToken cancellationToken)
     {
+        var volume = await OpenCoreAsync(options, core => core.StartOpen(), cancellationToken);
+        lock (volume._lock)
+        {
+            var core = volume._core;
+            Log.QuorumOpened(volume._logger, core.Map!.VolumeId, core.Epoch.Value, core.DurableLsn.Value, core.Map.Groups.Length, core.Created);
+        }
+        return volume;
+    }
+
+    /// <summary>Opens the volume read-only, as a replica of the writer at <paramref name="epoch"/> (<see cref="QuorumVolumeCore.StartOpenReplica"/>).</summary>
+    internal static async Task<QuorumVolume> OpenReplicaAsync(
+        QuorumVolumeOptions options, VolumeEpoch epoch, Lsn start, IReadOnlyList<Lsn> groupLasts, uint pageCountAtStart, CancellationToken cancellationToken)
+    {
+        var volume = await OpenCoreAsync(options, core => core.StartOpenReplica(epoch, start, groupLasts, pageCountAtStart), cancellationToken);
+        lock (volume._lock)
+            Log.QuorumReplicaOpened(volume._logger, volume._core.Map!.VolumeId, epoch.Value, start.Value, volume._core.Map.Groups.Length);
+        return volume;
+    }
+
+    static async Task<QuorumVolume> OpenCoreAsync(QuorumVolumeOptions options, Action<QuorumVolumeCore> start, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(options);
         var volume = new QuorumVolume(options);
         lock (volume._lock)
-            volume._core.StartOpen();
+            start(volume._core);
         volume.FlushSends();
         volume.AfterCoreCall();
         volume._timer.Start();
@@ -72,11 +97,6 @@ public sealed partial class QuorumVolume : IVolume
         {
             await volume.DisposeAsync();
             throw;
-        }
-        lock (volume._lock)
-        {
-            var core = volume._core;
-            Log.QuorumOpened(volume._logger, core.Map!.VolumeId, core.Epoch.Value, core.DurableLsn.Value, core.Map.Groups.Length, core.Created);
         }
         return volume;
     }
@@ -94,6 +114,51 @@ public sealed partial class QuorumVolume : IVolume
 
     /// <summary>The volume map the client holds.</summary>
     public VolumeMap? Map { get { lock (_lock) return _core.Map; } }
+
+    /// <summary>Pages per protection group, fixed at creation (a replica needs it to place the stream's records in groups).</summary>
+    public uint PagesPerGroup { get { lock (_lock) return _core.Map!.PagesPerGroup; } }
+
+    /// <summary>
+    /// Each group's newest frame end at or below <paramref name="at"/>, indexed by group (<see cref="Lsn.Zero"/>:
+    /// none): with <see cref="Epoch"/> and the page count at <paramref name="at"/>, what a
+    /// <see cref="QuorumReplicaVolume"/> starting at <paramref name="at"/> needs. Call it with no append racing
+    /// (under the engine's write lock) so that <paramref name="at"/> and the stream that follows it agree.
+    /// </summary>
+    public Lsn[] GetGroupLasts(Lsn at)
+    {
+        lock (_lock)
+            return _core.GroupLasts(at);
+    }
+
+    /// <summary>A replica learns a batch of the writer's stream (<see cref="QuorumVolumeCore.Observe"/>).</summary>
+    internal void Observe(RedoBatch batch, AppendResult lsns)
+    {
+        lock (_lock)
+        {
+            if (_closed)
+                throw new VolumeException("The quorum volume is closed.");
+            _core.Observe(batch, lsns);
+        }
+        AfterCoreCall();
+    }
+
+    /// <summary>A replica learns the writer's VDL (<see cref="QuorumVolumeCore.ObserveDurable"/>); durable waiters it passes complete.</summary>
+    internal void AdvanceDurable(Lsn vdl)
+    {
+        lock (_lock)
+        {
+            if (_closed)
+                return;
+            _core.ObserveDurable(vdl);
+        }
+        AfterCoreCall();
+    }
+
+    /// <summary>A replica core saw a newer epoch (<see cref="QuorumVolumeCore.Superseded"/>).</summary>
+    internal bool Superseded { get { lock (_lock) return _core.Superseded; } }
+
+    /// <summary>Raised once, outside the volume's lock, when a replica core is superseded.</summary>
+    internal event EventHandler? SupersededEvent;
 
     /// <inheritdoc cref="QuorumVolumeCore.UpdateFleet"/>
     public void UpdateFleet(IReadOnlyList<StorageNodeInfo> nodes)
@@ -251,8 +316,14 @@ public sealed partial class QuorumVolume : IVolume
         List<TaskCompletionSource>? ready = null;
         Exception? failure;
         QuorumVolumeState state;
+        bool superseded = false;
         lock (_lock)
         {
+            if (_core.Superseded && !_supersededRaised)
+            {
+                _supersededRaised = true;
+                superseded = true;
+            }
             state = _core.State;
             failure = _failure ?? _core.Failure;
             ulong durable = _core.DurableLsn.Value;
@@ -269,6 +340,8 @@ public sealed partial class QuorumVolume : IVolume
                     waiter.TrySetException(Failure());
             }
         }
+        if (superseded)
+            SupersededEvent?.Invoke(this, EventArgs.Empty);
         if (state == QuorumVolumeState.Open)
             _opened.TrySetResult();
         else if (state == QuorumVolumeState.Failed)

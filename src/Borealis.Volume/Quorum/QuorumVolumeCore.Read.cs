@@ -33,16 +33,21 @@ public sealed partial class QuorumVolumeCore
         }
         var map = _map!;
         uint group = map.GroupOf(page);
-        if (group >= (uint)map.Groups.Length)
+        if (group >= (uint)map.Groups.Length && RequiredScl(group, asOf) == Lsn.Zero)
         {
-            // Beyond every group: never written.
+            // Beyond every group: never written. (A replica may learn of a group from the stream before its map
+            // has it: the read then retries until the map is refreshed.)
             completion(new PageReadOutcome(Lsn.Zero, _zeroPage ??= new byte[PageSize], null));
             return;
         }
         var read = new ReadOperation(page, group, asOf, RequiredScl(group, asOf), completion, _host.NowMilliseconds);
         _reads.Add(read);
         OrderCandidates(read);
-        if (!SendRead(read))
+        if (SendRead(read))
+            return;
+        if (_replica is not null)
+            RetryOrFailRead(read, read.StartedAt); // Its map may lack the group, or no node is known to hold the writer's map yet.
+        else
             CompleteRead(read, new PageReadOutcome(Lsn.Zero, default, new VolumeException($"No segment of group {group} to read page {page} from.", isTransient: true)));
     }
 
@@ -52,14 +57,17 @@ public sealed partial class QuorumVolumeCore
     /// </summary>
     void OrderCandidates(ReadOperation read)
     {
-        var membership = _map!.Groups[(int)read.Group];
+        read.Candidates.Clear();
+        read.Next = 0;
+        if (read.Group >= (uint)_map!.Groups.Length)
+            return; // A replica's map does not have the group yet.
+        var membership = _map.Groups[(int)read.Group];
         var members = membership.Members.AsEnumerable();
         if (membership.InTransition)
             members = members.Concat(membership.Next).Distinct();
         var list = members.ToList();
         int count = list.Count;
         uint rotation = _readRotation++;
-        read.Candidates.Clear();
         // A node that lacks this writer's map is not asked (it may still hold frames the truncation voids).
         read.Candidates.AddRange(list
             .Select((id, i) => (Id: id, Node: _nodes[id], Order: (int)((i + rotation) % (uint)count)))
@@ -68,7 +76,6 @@ public sealed partial class QuorumVolumeCore
             .ThenBy(c => c.Node.LatencyMs < 0 ? double.MaxValue : Math.Round(c.Node.LatencyMs, 1))
             .ThenBy(c => c.Order)
             .Select(c => c.Id));
-        read.Next = 0;
     }
 
     bool SendRead(ReadOperation read)
@@ -96,7 +103,10 @@ public sealed partial class QuorumVolumeCore
         if (response is ErrorResponse { Status: StorageStatus.UnknownEpoch or StorageStatus.NotMember })
         {
             node.NeedsMap = true;
-            SendMapToNode(node);
+            if (_replica is null)
+                SendMapToNode(node);
+            else
+                node.RetryAt = _host.NowMilliseconds; // A replica never writes a map: it asks for the node's.
         }
         if (response is ErrorResponse error)
             read.LastError = error;

@@ -46,6 +46,11 @@ public sealed partial class QuorumVolumeCore
     void OnGetMapResponse(NodeState node, StorageResponse response)
     {
         _mapReadsInFlight.Remove(node.Info.Id);
+        if (_replica is not null && _phase != RecoveryPhase.ReadingMap)
+        {
+            OnReplicaMapAnswer(node, response);
+            return;
+        }
         if (_phase != RecoveryPhase.ReadingMap)
             return;
         if (response is MapResponse answer)
@@ -73,7 +78,7 @@ public sealed partial class QuorumVolumeCore
         {
             if (_mapAnswers.Count < ReadQuorum(_options.Nodes.Count))
                 return;
-            if (!_options.CreateIfMissing)
+            if (!_options.CreateIfMissing || _replica is not null)
             {
                 Fail(new VolumeException("No storage node holds a volume map and CreateIfMissing is off."));
                 return;
@@ -101,7 +106,10 @@ public sealed partial class QuorumVolumeCore
             if (!HasReadQuorum(group.Members, _mapAnswers.ContainsKey) || (group.InTransition && !HasReadQuorum(group.Next, _mapAnswers.ContainsKey)))
                 return;
         }
-        StartProbe(newest);
+        if (_replica is not null)
+            OpenReplica(newest);
+        else
+            StartProbe(newest);
     }
 
     static bool HasReadQuorum(System.Collections.Immutable.ImmutableArray<NodeId> set, Func<NodeId, bool> answered) =>

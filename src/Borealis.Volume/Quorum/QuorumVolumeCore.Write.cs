@@ -62,6 +62,8 @@ public sealed partial class QuorumVolumeCore
     public AppendResult Append(RedoBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        if (_replica is not null)
+            throw new VolumeException("The volume is a read-only replica: it cannot append.");
         if (_state == QuorumVolumeState.Failed)
             throw FailedException();
         if (_state != QuorumVolumeState.Open)
@@ -396,7 +398,13 @@ public sealed partial class QuorumVolumeCore
         var lasts = _groups[(int)group].Lasts;
         if (lasts.Count == 0)
             return Lsn.Zero; // The group has no frames.
-        // Below the oldest Last known: its value (the segment then holds everything older too).
+        if (lasts[0] > asOf)
+        {
+            // At or above the recovered VDL and the read horizon the list holds every frame end up to asOf: the
+            // group has no frame at or below it. Below them, the oldest end known (a segment holding it holds
+            // everything older too).
+            return asOf >= Lsn.Max(_recoveredVdl, _horizon) ? Lsn.Zero : lasts[0];
+        }
         var required = lasts[0];
         int lo = 0, hi = lasts.Count - 1;
         while (lo <= hi)

@@ -12,7 +12,8 @@ namespace Borealis.Volume.Quorum;
 /// <remarks>
 /// Partials: <c>.Recovery</c> (open: map read, log read, fencing, re-replication), <c>.Write</c> (appends, acks,
 /// PGCL and VDL, retransmission), <c>.Read</c> (page reads with hedging), <c>.Repair</c> (node liveness and
-/// membership changes), <c>.Map</c> (map writes and placement).
+/// membership changes), <c>.Map</c> (map writes and placement), <c>.Replica</c> (the read-only mode of a read
+/// replica: the map learned without writing, frame ends from the writer's stream).
 /// </remarks>
 public sealed partial class QuorumVolumeCore
 {
@@ -80,6 +81,12 @@ public sealed partial class QuorumVolumeCore
             node.LatencyMs = node.LatencyMs < 0 ? latency : (node.LatencyMs * 7 + latency) / 8;
         }
 
+        // A replica sends only in the writer's epoch: a node with a newer one means the writer changed.
+        if (_replica is not null && response is ErrorResponse { Status: StorageStatus.StaleEpoch } newer)
+        {
+            Supersede(newer.NodeEpoch);
+            return;
+        }
         // StaleEpoch to a request sent before this client's own epoch bump (a late recovery read) fences nothing.
         if (response is ErrorResponse { Status: StorageStatus.StaleEpoch } stale && _state != QuorumVolumeState.Failed
             && (stale.NodeEpoch > Epoch || request.Epoch == Epoch))
@@ -124,6 +131,12 @@ public sealed partial class QuorumVolumeCore
         ExpireRequests(now);
         if (_state == QuorumVolumeState.Failed)
             return;
+        if (_replica is not null)
+        {
+            TickReplica(now);
+            TickReads(now);
+            return;
+        }
         if (_state == QuorumVolumeState.Opening)
             TickRecovery(now);
         TickMapWrite(now);

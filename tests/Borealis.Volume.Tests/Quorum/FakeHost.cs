@@ -18,6 +18,9 @@ sealed class FakeHost(FakeCluster cluster) : IQuorumHost
 
     public List<StorageRequest> Sent { get; } = [];
 
+    /// <summary>Every answer delivered, with the node and the request.</summary>
+    public List<(NodeId Node, StorageRequest Request, StorageResponse Response)> Answered { get; } = [];
+
     /// <summary>Requests for which this returns true are lost: never delivered, never answered.</summary>
     public Func<NodeId, StorageRequest, bool>? Drop { get; set; }
 
@@ -50,6 +53,7 @@ sealed class FakeHost(FakeCluster cluster) : IQuorumHost
             var response = cluster.IsDown(item.Node.Id)
                 ? new ErrorResponse(StorageStatus.Unreachable, "down", default)
                 : cluster[item.Node.Id].Handle(item.Request);
+            Answered.Add((item.Node.Id, item.Request, response));
             Core!.OnResponse(item.Correlation, response);
         }
     }
