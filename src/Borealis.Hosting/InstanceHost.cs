@@ -309,10 +309,26 @@ public sealed class InstanceHost : IAsyncDisposable
     }
 
     /// <summary>Each protection group's last frame at or below <paramref name="at"/> (none for a volume without groups).</summary>
-    static Lsn[] GroupLastsOf(IVolume volume, Lsn at) => [];
+    static Lsn[] GroupLastsOf(IVolume volume, Lsn at) => volume is QuorumVolume quorum ? quorum.GetGroupLasts(at) : [];
 
     /// <summary>The shared quorum volume, read-only, at the start the writer gave.</summary>
-    static Task<IReplicaVolume> OpenReplicaVolumeAsync(
-        InstanceOptions options, StorageTopology topology, ReplicationStart start, ILoggerFactory loggerFactory, CancellationToken cancellationToken) =>
-        throw new HostingException("readers on quorum storage are not available in this build");
+    static async Task<IReplicaVolume> OpenReplicaVolumeAsync(
+        InstanceOptions options, StorageTopology topology, ReplicationStart start, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.StorageOpenTimeout);
+        try
+        {
+            return await QuorumReplicaVolume.OpenAsync(new QuorumVolumeOptions
+            {
+                Nodes = topology.ToNodeInfos(),
+                PagesPerGroup = topology.PagesPerGroup,
+                Logger = loggerFactory.CreateLogger("Borealis.Volume"),
+            }, start.Epoch, start.Start, start.GroupLasts, start.PageCount, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new VolumeException($"no storage node answered within {options.StorageOpenTimeout.TotalSeconds:0} s", isTransient: true);
+        }
+    }
 }

@@ -74,7 +74,7 @@ public sealed partial class LocalVolume
                 }
             }
             // A bounded wait: the conditions are checked again even if a checkpoint ends without progress.
-            _checkpointProgress.Wait(CheckpointProgressPoll);
+            _checkpointProgress.Wait(s_checkpointProgressPoll);
         }
     }
 

@@ -66,7 +66,7 @@ public sealed partial class LocalVolume : IVolume
     bool _checkpointSignalled;
     readonly ManualResetEventSlim _checkpointProgress = new(false);
     const int LogHardLimitFactor = 4;
-    static readonly TimeSpan CheckpointProgressPoll = TimeSpan.FromMilliseconds(50);
+    static readonly TimeSpan s_checkpointProgressPoll = TimeSpan.FromMilliseconds(50);
     Lsn _horizon;
     Lsn _checkpointLsn;
     long _checkpointCount;

@@ -18,7 +18,7 @@ namespace Borealis.Volume.Quorum;
 /// with a transient <see cref="VolumeException"/>, <see cref="IsSuperseded"/> becomes true and
 /// <see cref="Superseded"/> is raised: the replica must restart and follow the new writer.
 /// </remarks>
-public sealed class QuorumReplicaVolume : IVolume
+public sealed class QuorumReplicaVolume : IReplicaVolume
 {
     readonly QuorumVolume _volume;
 
