@@ -11,7 +11,7 @@ public sealed record ClusterView(
     long Version,
     string? Writer,
     IReadOnlyList<InstanceView> Instances,
-    IReadOnlyList<StorageNodeStatus> StorageNodes,
+    IReadOnlyList<StorageNodeProcess> StorageNodes,
     int Failovers,
     IReadOnlyList<ControlEvent> Events);
 

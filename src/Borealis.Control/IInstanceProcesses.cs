@@ -24,7 +24,7 @@ public interface IInstanceProcesses
     Task<InstanceProbe> ProbeAsync(InstanceSpec spec, CancellationToken cancellationToken);
 
     /// <summary>The storage nodes of the cluster (for <c>/v1/cluster</c> and <c>/metrics</c>); empty with a local volume.</summary>
-    IReadOnlyList<StorageNodeStatus> StorageNodes();
+    IReadOnlyList<StorageNodeProcess> StorageNodes();
 }
 
 /// <summary>An instance process exited on its own.</summary>
@@ -60,4 +60,4 @@ public readonly record struct InstanceProcessStatus(InstanceProcessState State, 
 public readonly record struct InstanceProbe(bool Answering, double? LagMs = null);
 
 /// <summary>One storage node of the cluster and whether its process is up.</summary>
-public sealed record StorageNodeStatus(int Id, string Zone, int Port, bool Up, int Pid, int Restarts);
+public sealed record StorageNodeProcess(int Id, string Zone, int Port, bool Up, int Pid, int Restarts);

@@ -37,4 +37,7 @@ internal static partial class Log
 
     [LoggerMessage(8011, LogLevel.Information, "Instance {Id} stopping")]
     public static partial void InstanceStopping(ILogger logger, string id);
+
+    [LoggerMessage(8012, LogLevel.Error, "The control API cannot listen on 127.0.0.1:{Port}: {Message}")]
+    public static partial void ControlApiFailed(ILogger logger, int port, string message);
 }

@@ -15,4 +15,17 @@ public sealed record SupervisorOptions(DataDirectory Data, int Port, string Pass
     public int LostAfterQuickExits { get; init; } = 3;
 
     public TimeSpan QuickExit { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Readers of a new cluster (0–15); an existing cluster keeps its instances (DIR/topology.json).</summary>
+    public int Readers { get; init; }
+
+    /// <summary>The control API's port on 127.0.0.1 (0: any free port).</summary>
+    public int ControlPort { get; init; }
+
+    /// <summary>
+    /// Whether <c>borealis instance</c> takes <c>--role</c>, <c>--tier</c>, <c>--replication-port</c> and
+    /// <c>--follow</c> (contract 1). Without them the writer is started with the flags of a single instance, and a
+    /// reader (started anyway, with its flags) fails to start.
+    /// </summary>
+    public bool InstanceRoles { get; init; }
 }

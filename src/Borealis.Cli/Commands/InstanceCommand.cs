@@ -11,6 +11,9 @@ namespace Borealis.Cli.Commands;
 /// </summary>
 internal static class InstanceCommand
 {
+    /// <summary>Whether this build's instance takes <c>--role</c> (contract 1: readers and replication).</summary>
+    public static bool SupportsRoles { get; } = Create().Options.Any(o => o.Name == "--role");
+
     public static Command Create()
     {
         var id = new Option<string>("--id") { Description = "Instance id (@@aurora_server_id).", DefaultValueFactory = _ => "writer-1" };
@@ -27,6 +30,8 @@ internal static class InstanceCommand
         var command = new Command("instance", "Run one database instance (used by 'up'; the admin password comes from $BOREALIS_PASSWORD).")
         {
             id, volume, storage, tls, port, cache,
+            // Operator subcommands on a running cluster, through the control API.
+            InstanceAddCommand.Create(), InstanceRemoveCommand.Create(),
         };
         command.Validators.Add(result =>
         {
