@@ -174,11 +174,10 @@ public sealed partial class ControlPlane
             InstanceSpec spec;
             lock (_lock)
             {
-                int port = AllocatePort(_topology, _options);
-                spec = _topology.Add(role, tier, port, 0);
-                _topology.Instances[^1] = spec = spec with { ReplicationPort = AllocatePort(_topology, _options) };
+                var ports = AllocatePorts(_topology, _options, 2);
+                spec = _topology.Add(role, tier, ports[0], ports[1]);
                 _topology.Write(_options.TopologyFile);
-                AddEvent("instance-added", spec.Id, null, $"{role.ToString().ToLowerInvariant()}, tier {tier}, port {port}");
+                AddEvent("instance-added", spec.Id, null, $"{role.ToString().ToLowerInvariant()}, tier {tier}, port {spec.Port}");
             }
             StartProcess(spec);
             Log.InstanceAdded(_logger, spec.Id, spec.Role, spec.Tier, spec.Port);

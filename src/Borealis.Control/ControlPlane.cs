@@ -57,9 +57,12 @@ public sealed partial class ControlPlane : IAsyncDisposable
             if (newReaders > 0 && options.ReadersRefusedBecause is { } why)
                 throw ControlException.Conflict(why);
             topology = new InstanceTopology();
-            topology.Add(InstanceRole.Writer, InstanceSpec.DefaultTier, options.ClusterPort, AllocatePort(topology, options));
+            topology.Add(InstanceRole.Writer, InstanceSpec.DefaultTier, options.ClusterPort, AllocatePorts(topology, options, 1)[0]);
             for (int i = 0; i < newReaders; i++)
-                topology.Add(InstanceRole.Reader, InstanceSpec.DefaultTier, AllocatePort(topology, options), AllocatePort(topology, options));
+            {
+                var ports = AllocatePorts(topology, options, 2);
+                topology.Add(InstanceRole.Reader, InstanceSpec.DefaultTier, ports[0], ports[1]);
+            }
         }
         else if (topology.Writer is { } writer && writer.Port != options.ClusterPort)
         {
@@ -74,16 +77,17 @@ public sealed partial class ControlPlane : IAsyncDisposable
         return topology;
     }
 
-    /// <summary>The first port from the cluster port + 10 up that no instance uses and nothing listens on.</summary>
-    static int AllocatePort(InstanceTopology topology, ControlPlaneOptions options)
+    /// <summary>The first <paramref name="count"/> ports from the cluster port + 10 up that no instance uses and nothing listens on.</summary>
+    static int[] AllocatePorts(InstanceTopology topology, ControlPlaneOptions options, int count)
     {
         var used = topology.Instances.SelectMany(i => new[] { i.Port, i.ReplicationPort }).ToHashSet();
-        for (int port = options.ClusterPort + 10; port <= 65535; port++)
+        var ports = new List<int>(count);
+        for (int port = options.ClusterPort + 10; port <= 65535 && ports.Count < count; port++)
         {
             if (!used.Contains(port) && options.IsPortFree(port))
-                return port;
+                ports.Add(port);
         }
-        throw ControlException.Conflict($"no free port above {options.ClusterPort + 10} on 127.0.0.1 for a new instance");
+        return ports.Count == count ? [.. ports] : throw ControlException.Conflict($"no free port above {options.ClusterPort + 10} on 127.0.0.1 for a new instance");
     }
 
     /// <summary>Starts every instance of the topology and the health probes.</summary>
