@@ -14,6 +14,8 @@ public static class Program
             StatusCommand.Create(),
             DownCommand.Create(),
             InstanceCommand.Create(),
+            FailoverCommand.Create(),
+            UpCommand.CreateControl(),
             StorageCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync();

@@ -13,6 +13,9 @@ public sealed record ClusterState
     /// <summary>The MySQL endpoint clients use (for now the writer's port).</summary>
     public int Port { get; init; }
 
+    /// <summary>The control API (docs/api.md) on <see cref="Host"/>; 0 until it listens.</summary>
+    public int ControlPort { get; set; }
+
     /// <summary>"quorum" (storage nodes) or "local" (a volume on the instance's disk).</summary>
     public string Storage { get; init; } = "quorum";
 
@@ -65,6 +68,12 @@ public sealed record ProcessState
 
     public int Port { get; init; }
 
+    /// <summary>A writer's replication port (readers subscribe to its redo stream there); 0 for other roles.</summary>
+    public int ReplicationPort { get; init; }
+
+    /// <summary>An instance's promotion tier (0–15).</summary>
+    public int Tier { get; init; }
+
     public int Restarts { get; set; }
 
     /// <summary>The availability zone of a storage node; null for other roles.</summary>
@@ -72,12 +81,6 @@ public sealed record ProcessState
 
     /// <summary>The storage node id, for role "storage".</summary>
     public int NodeId { get; init; }
-
-    /// <summary>The writer's redo stream port (replicas subscribe there); 0 for other roles.</summary>
-    public int ReplicationPort { get; set; }
-
-    /// <summary>Promotion tier of an instance (0–15).</summary>
-    public int Tier { get; set; }
 }
 
 public enum ProcessStatus

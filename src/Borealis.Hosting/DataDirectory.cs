@@ -5,7 +5,8 @@ namespace Borealis.Hosting;
 /// <summary>
 /// The layout of a local cluster's data directory (<c>./borealis up --data DIR</c>):
 /// <code>
-/// DIR/cluster.json       topology and process state, written by the supervisor
+/// DIR/cluster.json       process state and endpoints, written by the supervisor
+/// DIR/topology.json      the instances (ids, roles, tiers, ports), written by the control plane
 /// DIR/admin-password     the generated administrator password (mode 0600), when none was given
 /// DIR/tls/               the self-signed certificate of the MySQL endpoints
 /// DIR/storage/nodes.json the storage fleet (ids, zones, ports), created once
@@ -23,6 +24,9 @@ public sealed class DataDirectory
     public string Root { get; }
 
     public string StateFile => Path.Combine(Root, "cluster.json");
+
+    /// <summary>The instance topology (Borealis.Control.InstanceTopology): it survives a restart of the supervisor.</summary>
+    public string InstanceTopologyFile => Path.Combine(Root, "topology.json");
 
     public string PasswordFile => Path.Combine(Root, "admin-password");
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Borealis.Common;
+using Borealis.Control;
 using Borealis.Engine;
 using Borealis.Hosting.Replication;
 using Borealis.MySql;

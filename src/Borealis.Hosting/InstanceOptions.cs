@@ -1,4 +1,5 @@
 using System.Net;
+using Borealis.Control;
 
 namespace Borealis.Hosting;
 
@@ -41,11 +42,4 @@ public sealed record InstanceOptions
 
     /// <summary>Upper bound of the engine's buffer cache.</summary>
     public long CacheBytes { get; init; } = 256L * 1024 * 1024;
-}
-
-/// <summary>The role of a database instance in its cluster.</summary>
-public enum InstanceRole
-{
-    Writer,
-    Reader,
 }

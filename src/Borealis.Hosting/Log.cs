@@ -55,4 +55,7 @@ internal static partial class Log
 
     [LoggerMessage(8025, LogLevel.Warning, "Lost the writer's redo stream: {Reason}")]
     public static partial void LostWriterStream(ILogger logger, string reason);
+
+    [LoggerMessage(8012, LogLevel.Error, "The control API cannot listen on 127.0.0.1:{Port}: {Message}")]
+    public static partial void ControlApiFailed(ILogger logger, int port, string message);
 }

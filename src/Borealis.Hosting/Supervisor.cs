@@ -1,11 +1,14 @@
 using System.Diagnostics;
+using Borealis.Control;
 using Microsoft.Extensions.Logging;
 
 namespace Borealis.Hosting;
 
 /// <summary>
 /// Runs a local cluster as supervised child processes (each role its own OS process, so a crash is a real crash):
-/// the storage nodes of <c>DIR/storage/nodes.json</c>, then the writer instance. It restarts a process that dies,
+/// the storage nodes of <c>DIR/storage/nodes.json</c>, then the instances of <c>DIR/topology.json</c>, which the
+/// control plane (Borealis.Control: health, failover, the control API) decides through this class's
+/// <see cref="IInstanceProcesses"/> (Supervisor.Instances.cs). It restarts a process that dies,
 /// follows changes of the storage topology (a node added or retired by <c>borealis storage replace</c>), replaces a
 /// storage node that keeps dying at start (its disk is gone: a new node in the same zone takes its place and the
 /// writer moves its segments there), keeps <c>cluster.json</c> current, and stops everything on shutdown.
@@ -21,6 +24,7 @@ public sealed partial class Supervisor
 
     readonly SupervisorOptions _options;
     readonly DataDirectory _data;
+    readonly ILoggerFactory _loggerFactory;
     readonly ILogger _logger;
     readonly Lock _stateLock = new();
     ClusterState _state = new();
@@ -31,32 +35,50 @@ public sealed partial class Supervisor
     /// <summary>Supervision of each storage node, cancelled when the node is retired.</summary>
     readonly Dictionary<int, (CancellationTokenSource Stop, Task<bool> Run)> _nodes = [];
 
-    public Supervisor(SupervisorOptions options, ILogger logger)
+    public Supervisor(SupervisorOptions options, ILoggerFactory loggerFactory)
     {
         _options = options;
         _data = options.Data;
-        _logger = logger;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger("Borealis.Supervisor");
     }
 
     /// <summary>Runs until <paramref name="cancellationToken"/> fires (Ctrl-C, SIGTERM), then stops every child.</summary>
-    /// <returns>0 after a clean stop; 1 when a child could not start at all.</returns>
+    /// <returns>0 after a clean stop; 1 when the writer or the control API could not start at all.</returns>
     /// <exception cref="HostingException">The directory is in use, or the storage options or topology are invalid.</exception>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         using var dirLock = AcquireDirectoryLock();
         var topology = LoadOrCreateTopology();
-        var writer = new ProcessState { Id = "writer-1", Role = "writer", Port = _options.Port, State = ProcessStatus.Starting };
+        _quorum = topology is not null;
+        var controlOptions = new ControlPlaneOptions
+        {
+            TopologyFile = _data.InstanceTopologyFile,
+            ClusterPort = _options.Port,
+            Host = _state.Host,
+            ReadersRefusedBecause = _quorum ? null : "readers need quorum storage: this cluster runs on a local volume (it was created with --storage-nodes 0)",
+        };
+        InstanceTopology instances;
+        try
+        {
+            instances = ControlPlane.OpenTopology(controlOptions, _options.Readers);
+        }
+        catch (Exception ex) when (ex is ControlException or InvalidDataException or IOException)
+        {
+            throw new HostingException(ex.Message);
+        }
         _state = new ClusterState
         {
             SupervisorPid = Environment.ProcessId,
             Port = _options.Port,
             StartedAt = DateTimeOffset.UtcNow,
-            Storage = topology is null ? "local" : "quorum",
-            Processes = [writer],
+            Storage = _quorum ? "quorum" : "local",
+            Processes = [],
         };
         WriteState();
 
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _instancesStopping = stopping.Token;
         Task<bool> follow = Task.FromResult(true);
         if (topology is not null)
         {
@@ -66,10 +88,11 @@ public sealed partial class Supervisor
             follow = FollowTopologyAsync(topology, stopping.Token);
         }
 
-        bool writerOk = await SuperviseWriterAsync(writer, topology is not null, stopping.Token);
-        // The writer only returns early when it could not start: stop the rest too.
+        bool ok = await RunControlPlaneAsync(instances, controlOptions, stopping.Token);
+        // The control plane only returns early when the writer could not start: stop the rest too.
         await stopping.CancelAsync();
-        bool ok = writerOk & await follow;
+        await StopAllInstancesAsync();
+        ok &= await follow;
 #pragma warning disable VSTHRD003 // the node supervision tasks were started by this object, above
         Task<bool>[] nodes;
         lock (_stateLock)
@@ -79,6 +102,39 @@ public sealed partial class Supervisor
             ok &= result;
         WriteState();
         return ok ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The control plane (instances, health, failover) and its API, until stopped. False when the writer could not
+    /// start at all (a configuration failure) or the API could not listen.
+    /// </summary>
+    async Task<bool> RunControlPlaneAsync(InstanceTopology instances, ControlPlaneOptions options, CancellationToken cancellationToken)
+    {
+        await using var control = new ControlPlane(instances, options, this, _loggerFactory.CreateLogger("Borealis.Control"));
+        ControlApi api;
+        try
+        {
+            api = await ControlApi.StartAsync(control, _options.ControlPort, _loggerFactory, cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            Log.ControlApiFailed(_logger, _options.ControlPort, ex.Message);
+            return false;
+        }
+        await using (api)
+        {
+            UpdateState(() => _state.ControlPort = api.Port);
+            control.Start();
+            // TODO(lead, router): once `borealis router` exists (branch wip/router), start it here as a supervised
+            // child: `borealis router --control http://127.0.0.1:{api.Port} --port {_options.Port}`, and move the
+            // writer off the cluster port (ControlPlane.OpenTopology keeps it there while no router serves it).
+            var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var registration = cancellationToken.Register(() => stopped.TrySetResult());
+#pragma warning disable VSTHRD003 // completed by this object's writer supervision (Supervisor.Instances.cs)
+            var first = await Task.WhenAny(stopped.Task, _writerStartFailed.Task);
+#pragma warning restore VSTHRD003
+            return first != _writerStartFailed.Task;
+        }
     }
 
     StorageTopology? LoadOrCreateTopology()
@@ -166,13 +222,13 @@ public sealed partial class Supervisor
     Task<bool> SuperviseStorageAsync(ProcessState process, CancellationToken cancellationToken)
     {
         int quickExits = 0;
-        return SuperviseAsync(process, quorum: true, (exit, ranFor) =>
+        return SuperviseAsync(process, () => StorageArguments(process), (exit, ranFor) =>
         {
             quickExits = ranFor < _options.QuickExit ? quickExits + 1 : 0;
             if (quickExits < _options.LostAfterQuickExits)
                 return null;
             ReplaceLostNode(process.NodeId);
-            return true;
+            return (true, ProcessStatus.Failed);
         }, TimeSpan.FromSeconds(2), cancellationToken);
     }
 
@@ -193,34 +249,24 @@ public sealed partial class Supervisor
         }
     }
 
-    /// <summary>Supervises the writer: a configuration failure at its first start (e.g. a busy port) is not retried.</summary>
-    Task<bool> SuperviseWriterAsync(ProcessState process, bool quorum, CancellationToken cancellationToken) =>
-        SuperviseAsync(process, quorum, (exit, _) =>
-        {
-            if (exit != ConfigurationExitCode || process.Restarts != 0 || _everRunning.Contains(process.Id))
-                return null;
-            Log.ChildFailedToStart(_logger, process.Id, exit, _data.LogFile(process.Id));
-            return false;
-        }, TimeSpan.FromSeconds(5), cancellationToken);
-
     /// <summary>
     /// Runs a child and restarts it when it exits, with doubling back-off up to <paramref name="maxBackoff"/>.
     /// <paramref name="giveUp"/> sees each exit (code, how long the child ran) and returns null to restart, or the
-    /// supervision's result to stop (the process is then marked failed).
+    /// supervision's result to stop and the state the process is left in.
     /// </summary>
-    async Task<bool> SuperviseAsync(ProcessState process, bool quorum, Func<int, TimeSpan, bool?> giveUp, TimeSpan maxBackoff, CancellationToken cancellationToken)
+    async Task<bool> SuperviseAsync(ProcessState process, Func<List<string>> arguments, Func<int, TimeSpan, (bool Result, ProcessStatus State)?> giveUp, TimeSpan maxBackoff, CancellationToken cancellationToken)
     {
         var backoff = TimeSpan.FromMilliseconds(100);
         while (!cancellationToken.IsCancellationRequested)
         {
             var started = Stopwatch.StartNew();
-            var exit = await RunChildOnceAsync(process, quorum, cancellationToken);
+            var exit = await RunChildOnceAsync(process, arguments(), cancellationToken);
             if (exit is null)
                 return true;
             if (giveUp(exit.Value, started.Elapsed) is { } result)
             {
-                UpdateState(() => { process.State = ProcessStatus.Failed; process.Pid = 0; });
-                return result;
+                UpdateState(() => { process.State = result.State; process.Pid = 0; });
+                return result.Result;
             }
             Log.ChildExited(_logger, process.Id, exit.Value);
             UpdateState(() => { process.State = ProcessStatus.Restarting; process.Pid = 0; process.Restarts++; });
@@ -233,9 +279,9 @@ public sealed partial class Supervisor
     }
 
     /// <summary>Starts the child and waits for it to exit; null when supervision was stopped (the child was stopped too).</summary>
-    async Task<int?> RunChildOnceAsync(ProcessState process, bool quorum, CancellationToken cancellationToken)
+    async Task<int?> RunChildOnceAsync(ProcessState process, List<string> arguments, CancellationToken cancellationToken)
     {
-        using var child = StartChild(process, quorum);
+        using var child = StartChild(process, arguments);
         UpdateState(() => { process.Pid = child.Id; process.State = ProcessStatus.Starting; });
         var ready = WaitUntilListeningAsync(process, child, cancellationToken);
         try
@@ -285,31 +331,18 @@ public sealed partial class Supervisor
         }
     }
 
-    Process StartChild(ProcessState process, bool quorum)
+    List<string> StorageArguments(ProcessState process) =>
+    [
+        "storage",
+        "--data", _data.StorageNodeDirectory(process.NodeId),
+        "--node-id", process.NodeId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--zone", process.Zone ?? "a",
+        "--port", process.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    ];
+
+    Process StartChild(ProcessState process, List<string> args)
     {
         var exe = Environment.ProcessPath ?? throw new HostingException("cannot find the borealis executable");
-        string port = process.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var args = process.Role == "storage"
-            ? new List<string>
-            {
-                "storage",
-                "--data", _data.StorageNodeDirectory(process.NodeId),
-                "--node-id", process.NodeId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "--zone", process.Zone ?? "a",
-                "--port", port,
-            }
-            : new List<string>
-            {
-                "instance",
-                "--id", process.Id,
-                "--tls", _data.TlsDirectory,
-                "--port", port,
-            };
-        if (process.Role != "storage")
-        {
-            args.Add(quorum ? "--storage" : "--volume");
-            args.Add(quorum ? _data.TopologyFile : _data.VolumeDirectory);
-        }
         // The child writes its own log: /bin/sh redirects and then execs, so the pid is the child's own.
         var start = new ProcessStartInfo("/bin/sh")
         {

@@ -15,4 +15,11 @@ public sealed record SupervisorOptions(DataDirectory Data, int Port, string Pass
     public int LostAfterQuickExits { get; init; } = 3;
 
     public TimeSpan QuickExit { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Readers of a new cluster (0–15); an existing cluster keeps its instances (DIR/topology.json).</summary>
+    public int Readers { get; init; }
+
+    /// <summary>The control API's port on 127.0.0.1 (0: any free port).</summary>
+    public int ControlPort { get; init; }
+
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using System.Runtime.InteropServices;
+using Borealis.Control;
 using Borealis.Hosting;
 
 namespace Borealis.Cli.Commands;
@@ -49,6 +50,8 @@ internal static class InstanceCommand
         var command = new Command("instance", "Run one database instance (used by 'up'; the admin password comes from $BOREALIS_PASSWORD).")
         {
             id, volume, storage, tls, port, cache, role, tier, replicationPort, follow,
+            // Operator subcommands on a running cluster, through the control API.
+            InstanceAddCommand.Create(), InstanceRemoveCommand.Create(),
         };
         command.Validators.Add(result =>
         {

@@ -4,12 +4,25 @@ using Borealis.Hosting;
 
 namespace Borealis.Cli.Commands;
 
-/// <summary><c>borealis up</c>: starts the local cluster (the embedded default) and prints how to connect.</summary>
+/// <summary>
+/// <c>borealis up</c>: starts the local cluster (the embedded default) and prints how to connect. <c>borealis control</c>
+/// is the same process under its role name, in the foreground: in a local cluster the supervisor is the control
+/// plane (it owns the processes) and serves the control API.
+/// </summary>
 internal static class UpCommand
 {
     static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(60);
 
-    public static Command Create()
+    /// <summary><c>borealis control</c>: the supervisor and control plane in the foreground (no <c>--detach</c>).</summary>
+    public static Command CreateControl() => Create("control", """
+        Run the control plane of a local cluster in the foreground: it supervises the storage nodes and instances of
+        --data, probes their health, fails over to a reader when the writer dies, and serves the control API
+        (docs/api.md). The same process as 'up' without --detach.
+        """);
+
+    public static Command Create() => Create("up", "Start a local Borealis cluster (6 storage nodes in zones a, b, c, a writer instance and a reader), or reopen the one in --data.");
+
+    static Command Create(string name, string description)
     {
         var data = CommonOptions.Data();
         var port = CommonOptions.Port(3306, "MySQL endpoint port on 127.0.0.1.");
@@ -34,13 +47,34 @@ internal static class UpCommand
             DefaultValueFactory = _ => 3,
             HelpName = "N",
         };
-        var command = new Command("up", "Start a local Borealis cluster (6 storage nodes in zones a, b, c and a writer instance), or reopen the one in --data.")
+        var readers = new Option<int?>("--readers")
         {
-            data, port, password, detach, storageNodes, zones,
+            Description = "Reader instances of a new cluster, 0–15 (default 1; 0 with --storage-nodes 0: readers need quorum storage). An existing cluster keeps its instances (DIR/topology.json).",
+            HelpName = "N",
         };
+        var controlPort = new Option<int?>("--control-port")
+        {
+            Description = "Port of the control API on 127.0.0.1 (default: --port + 2).",
+            HelpName = "PORT",
+        };
+        var command = new Command(name, description)
+        {
+            data, port, password, storageNodes, zones, readers, controlPort,
+        };
+        if (name == "up")
+            command.Options.Add(detach);
         command.Validators.Add(result =>
         {
             int nodes = result.GetValue(storageNodes);
+            if (result.GetValue(readers) is { } n)
+            {
+                if (n is < 0 or > 15)
+                    result.AddError($"--readers must be between 0 and 15 (got {n}).");
+                else if (n > 0 && nodes == 0)
+                    result.AddError("readers need quorum storage: --readers cannot be used with --storage-nodes 0 (a local volume)");
+            }
+            if (result.GetValue(controlPort) is { } cp && cp is < 0 or > 65535)
+                result.AddError($"--control-port must be between 0 and 65535 (got {cp}).");
             if (nodes == 0)
                 return;
             try
@@ -52,13 +86,24 @@ internal static class UpCommand
                 result.AddError(ex.Message);
             }
         });
-        command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(data)!, parse.GetValue(port), parse.GetValue(password), parse.GetValue(detach),
-            parse.GetValue(storageNodes), parse.GetValue(zones), cancellationToken));
+        command.SetAction((parse, cancellationToken) =>
+        {
+            int nodes = parse.GetValue(storageNodes);
+            int p = parse.GetValue(port);
+            return RunAsync(
+                parse.GetValue(data)!, p, parse.GetValue(password), name == "up" && parse.GetValue(detach),
+                nodes, parse.GetValue(zones), parse.GetValue(readers) ?? DefaultReaders(nodes), parse.GetValue(controlPort) ?? Math.Min(p + 2, 65535), cancellationToken);
+        });
         return command;
     }
 
-    static async Task<int> RunAsync(string dataPath, int port, string? password, bool detach, int storageNodes, int zones, CancellationToken cancellationToken)
+    /// <summary>
+    /// One reader with quorum storage, once <c>borealis instance</c> runs readers (contract 1: <c>--role</c>);
+    /// until then none, so that a new cluster does not start a reader that cannot run.
+    /// </summary>
+    static int DefaultReaders(int storageNodes) => storageNodes > 0 ? 1 : 0;
+
+    static async Task<int> RunAsync(string dataPath, int port, string? password, bool detach, int storageNodes, int zones, int readers, int controlPort, CancellationToken cancellationToken)
     {
         var data = new DataDirectory(dataPath);
         string resolved;
@@ -71,6 +116,8 @@ internal static class UpCommand
                 return Output.Fail($"a cluster is already running on '{data.Root}' (pid {existing.SupervisorPid}, port {existing.Port}); stop it with ./borealis down --data {dataPath}");
             if (!PortProbe.IsFree(port))
                 return Output.Fail($"port {port} on 127.0.0.1 is already in use; choose another with --port");
+            if (controlPort != 0 && !PortProbe.IsFree(controlPort))
+                return Output.Fail($"port {controlPort} on 127.0.0.1 (the control API) is already in use; choose another with --control-port");
             (resolved, generated) = data.ResolvePassword(password ?? Environment.GetEnvironmentVariable("BOREALIS_PASSWORD"));
         }
         catch (HostingException ex)
@@ -78,7 +125,11 @@ internal static class UpCommand
             return Output.Fail(ex.Message);
         }
 
-        var options = new SupervisorOptions(data, port, resolved, storageNodes, zones);
+        var options = new SupervisorOptions(data, port, resolved, storageNodes, zones)
+        {
+            Readers = readers,
+            ControlPort = controlPort,
+        };
         return detach
             ? await StartDetachedAsync(options, generated, cancellationToken)
             : await RunForegroundAsync(options, generated, cancellationToken);
@@ -88,7 +139,7 @@ internal static class UpCommand
     {
         var (data, port, password) = (options.Data, options.Port, options.Password);
         using var loggerFactory = Logging.Create();
-        var supervisor = new Supervisor(options, loggerFactory.CreateLogger("Borealis.Supervisor"));
+        var supervisor = new Supervisor(options, loggerFactory);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
             System.Runtime.InteropServices.PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
@@ -113,7 +164,7 @@ internal static class UpCommand
         if (ready && code == 0)
             Console.WriteLine("Borealis stopped.");
         else if (!ready && code != 0)
-            await Console.Error.WriteLineAsync($"error: the database did not start; see {data.LogFile("writer-1")}");
+            await Console.Error.WriteLineAsync($"error: the database did not start; see the logs in {data.LogDirectory}");
         return code;
     }
 
@@ -125,7 +176,7 @@ internal static class UpCommand
         var log = Path.Combine(data.LogDirectory, "supervisor.log");
         // setsid: the supervisor gets its own session, so the terminal's Ctrl-C or hang-up does not reach it.
         var start = new ProcessStartInfo("setsid") { UseShellExecute = false, RedirectStandardInput = true };
-        foreach (var a in new[] { "/bin/sh", "-c", "exec \"$0\" \"$@\" >>\"$BOREALIS_LOG\" 2>&1 </dev/null", exe, "up", "--data", data.Root, "--port", Invariant(port), "--storage-nodes", Invariant(options.StorageNodes), "--zones", Invariant(options.Zones) })
+        foreach (var a in new[] { "/bin/sh", "-c", "exec \"$0\" \"$@\" >>\"$BOREALIS_LOG\" 2>&1 </dev/null", exe, "up", "--data", data.Root, "--port", Invariant(port), "--storage-nodes", Invariant(options.StorageNodes), "--zones", Invariant(options.Zones), "--readers", Invariant(options.Readers), "--control-port", Invariant(options.ControlPort) })
             start.ArgumentList.Add(a);
         start.Environment["BOREALIS_PASSWORD"] = password;
         start.Environment["BOREALIS_LOG"] = log;
@@ -153,17 +204,21 @@ internal static class UpCommand
         return 0;
     }
 
-    /// <summary>Polls cluster.json until the writer runs under supervisor <paramref name="supervisorPid"/>.</summary>
+    /// <summary>
+    /// Polls cluster.json until, under supervisor <paramref name="supervisorPid"/>, the control API listens and the
+    /// storage nodes and the writer run (readers may still be starting: they are not needed to serve).
+    /// </summary>
     static async Task<bool> WaitForReadyAsync(DataDirectory data, int supervisorPid, Func<bool> failed, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         while (!cancellationToken.IsCancellationRequested)
         {
             var state = ClusterState.TryRead(data.StateFile);
-            if (state is not null && state.SupervisorPid == supervisorPid && state.Processes.Count > 0
-                && state.Processes.All(p => p.State == ProcessStatus.Running))
+            var needed = state?.Processes.Where(p => p.Role != "reader").ToList() ?? [];
+            if (state is not null && state.SupervisorPid == supervisorPid && state.ControlPort > 0
+                && needed.Any(p => p.Role == "writer") && needed.All(p => p.State == ProcessStatus.Running))
                 return true;
-            bool childFailed = state is not null && state.SupervisorPid == supervisorPid && state.Processes.Any(p => p.State == ProcessStatus.Failed);
+            bool childFailed = state is not null && state.SupervisorPid == supervisorPid && needed.Any(p => p.State == ProcessStatus.Failed);
             if (failed() || childFailed)
                 return false;
             try
@@ -187,6 +242,12 @@ internal static class UpCommand
             ? $"  password:  {password}   (generated; kept in {data.PasswordFile})"
             : File.Exists(data.PasswordFile) ? $"  password:  kept in {data.PasswordFile}" : "  password:  the one you gave (--password or BOREALIS_PASSWORD)");
         Console.WriteLine($"  connect:   mariadb -h 127.0.0.1 -P {port} -u admin -p");
+        if (ClusterState.TryRead(data.StateFile) is { } state)
+        {
+            var instances = state.Processes.Where(p => p.Role is "writer" or "reader").Select(p => $"{p.Id} ({p.Role}, 127.0.0.1:{p.Port})");
+            Console.WriteLine($"  instances: {string.Join(", ", instances)}");
+            Console.WriteLine($"  control:   http://127.0.0.1:{state.ControlPort}  (API: docs/api.md)");
+        }
         Console.WriteLine($"  data:      {data.Root}");
         Console.WriteLine(detached
             ? $"  stop:      ./borealis down --data {data.Root}"

@@ -1,0 +1,218 @@
+using System.Diagnostics;
+
+namespace Borealis.Control;
+
+/// <summary>Changes of the topology: instances added and removed, automatic failover and requested switchover.</summary>
+public sealed partial class ControlPlane
+{
+    /// <summary>
+    /// An instance process exited on its own. A reader is restarted (it re-subscribes to the writer). A writer that
+    /// crashed on purpose (<see cref="ControlPlaneOptions.CrashInjectedExitCode"/>, <c>ALTER SYSTEM CRASH</c>) restarts
+    /// in place, as in Aurora. Any other death of the writer fails over at once to the best healthy reader; without
+    /// one the writer restarts in place.
+    /// </summary>
+    ExitDecision OnExited(string id, InstanceExit exit)
+    {
+        InstanceSpec? target;
+        InstanceSpec writer;
+        lock (_lock)
+        {
+            MarkUnhealthy(id);
+            if (_topology.Find(id) is not { } spec)
+                return ExitDecision.Release;
+            if (spec.Role != InstanceRole.Writer)
+                return ExitDecision.Restart;
+            writer = spec;
+            if (exit.ExitCode == ControlPlaneOptions.CrashInjectedExitCode)
+            {
+                AddEvent("crash-restart", id, null, "crash injected (exit code 86): restarted in place");
+                Log.WriterRestartInPlace(_logger, id, exit.ExitCode, "crash injected");
+                return ExitDecision.Restart;
+            }
+            target = ChooseTarget();
+            if (target is null)
+            {
+                AddEvent("crash-restart", id, null, $"exit code {exit.ExitCode}; no healthy reader: restarted in place");
+                Log.WriterRestartInPlace(_logger, id, exit.ExitCode, "no healthy reader");
+                return ExitDecision.Restart;
+            }
+            // A change in progress (add, remove, switchover) owns the topology: restart in place rather than wait.
+            if (_stop.IsCancellationRequested || !_changes.Wait(0))
+            {
+                Log.WriterRestartInPlace(_logger, id, exit.ExitCode, "a topology change is in progress");
+                return ExitDecision.Restart;
+            }
+        }
+        Log.FailingOver(_logger, id, exit.ExitCode, target.Id);
+        Track(Task.Run(async () =>
+        {
+            try
+            {
+                await PromoteAsync(writer, target, "failover", $"writer exited with code {exit.ExitCode}", _stop.Token);
+            }
+#pragma warning disable CA1031 // background boundary: logged; the supervisor keeps running
+            catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+            {
+                Log.FailoverFault(_logger, ex, writer.Id, target.Id);
+            }
+            finally
+            {
+                _changes.Release();
+            }
+        }, CancellationToken.None));
+        return ExitDecision.Release;
+    }
+
+    /// <summary>The reader to promote now (under <see cref="_lock"/>).</summary>
+    InstanceSpec? ChooseTarget() =>
+        FailoverPolicy.Choose(_topology.Readers.Select(r =>
+        {
+            var health = _health.GetValueOrDefault(r.Id);
+            return new FailoverPolicy.Candidate(r, health.Healthy, health.LagMs);
+        }));
+
+    /// <summary>
+    /// Stops the old writer (already exited after a crash, gracefully for a switchover) and the target reader,
+    /// swaps their roles in the topology (written to disk), then starts the target as the writer (same id and port)
+    /// and the old writer as a reader. The caller holds <see cref="_changes"/>.
+    /// </summary>
+    async Task PromoteAsync(InstanceSpec oldWriter, InstanceSpec target, string kind, string detail, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        lock (_lock)
+        {
+            MarkUnhealthy(oldWriter.Id);
+            MarkUnhealthy(target.Id);
+        }
+        await _processes.StopAsync(oldWriter.Id, cancellationToken);
+        await _processes.StopAsync(target.Id, cancellationToken);
+        InstanceSpec newWriter;
+        InstanceSpec? oldAsReader;
+        lock (_lock)
+        {
+            (newWriter, oldAsReader) = _topology.Promote(target.Id);
+            _topology.Write(_options.TopologyFile);
+            _failovers++;
+            AddEvent(kind, oldWriter.Id, target.Id, detail);
+            RecomputeEndpoints();
+        }
+        StartProcess(newWriter);
+        if (oldAsReader is not null)
+            StartProcess(oldAsReader);
+        Log.FailoverDone(_logger, target.Id, oldWriter.Id, clock.ElapsedMilliseconds);
+    }
+
+    /// <summary>
+    /// A requested failover (switchover): the writer is stopped gracefully, <paramref name="targetId"/> (or the
+    /// reader <see cref="FailoverPolicy"/> chooses) becomes the writer, the old writer comes back as a reader.
+    /// Returns once the new writer answers, or after <see cref="ControlPlaneOptions.SwitchoverWait"/>.
+    /// </summary>
+    /// <exception cref="ControlException">404: no such instance; 409: the target is the writer or not healthy, or no reader is healthy.</exception>
+    public async Task<FailoverResult> FailoverAsync(string? targetId, CancellationToken cancellationToken)
+    {
+        await _changes.WaitAsync(cancellationToken);
+        InstanceSpec writer, target;
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            lock (_lock)
+            {
+                writer = _topology.Writer ?? throw ControlException.Conflict("the cluster has no writer");
+                if (targetId is null)
+                {
+                    target = ChooseTarget() ?? throw ControlException.Conflict(
+                        _topology.Readers.Any() ? "no reader is healthy: nothing to fail over to" : "the cluster has no reader to fail over to (add one with: borealis instance add --role reader)");
+                }
+                else
+                {
+                    target = _topology.Find(targetId) ?? throw ControlException.NotFound($"no instance '{targetId}'");
+                    if (target.Role == InstanceRole.Writer)
+                        throw ControlException.Conflict($"{targetId} is already the writer");
+                    if (!IsHealthy(targetId))
+                        throw ControlException.Conflict($"{targetId} is not healthy: it cannot become the writer");
+                }
+            }
+            await PromoteAsync(writer, target, "switchover", "requested", cancellationToken);
+        }
+        finally
+        {
+            _changes.Release();
+        }
+        bool healthy = await WaitHealthyAsync(target.Id, _options.SwitchoverWait, cancellationToken);
+        return new FailoverResult(writer.Id, target.Id, healthy, clock.ElapsedMilliseconds);
+    }
+
+    async Task<bool> WaitHealthyAsync(string id, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            lock (_lock)
+            {
+                if (IsHealthy(id))
+                    return true;
+            }
+            await Task.Delay(_options.ProbeInterval / 2, cancellationToken);
+        }
+        return false;
+    }
+
+    /// <summary>Adds an instance (a reader: a cluster has one writer) and starts it.</summary>
+    /// <exception cref="ControlException">400: a writer asked for or a tier out of 0–15; 409: readers are refused here.</exception>
+    public async Task<InstanceSpec> AddInstanceAsync(InstanceRole role, int tier, CancellationToken cancellationToken)
+    {
+        if (role != InstanceRole.Reader)
+            throw ControlException.BadRequest("a cluster has exactly one writer: add a reader (role \"reader\"); a reader becomes the writer by failover");
+        if (tier is < 0 or > InstanceSpec.MaxTier)
+            throw ControlException.BadRequest($"tier must be between 0 and {InstanceSpec.MaxTier} (got {tier})");
+        if (_options.ReadersRefusedBecause is { } why)
+            throw ControlException.Conflict(why);
+        await _changes.WaitAsync(cancellationToken);
+        try
+        {
+            InstanceSpec spec;
+            lock (_lock)
+            {
+                var ports = AllocatePorts(_topology, _options, 2);
+                spec = _topology.Add(role, tier, ports[0], ports[1]);
+                _topology.Write(_options.TopologyFile);
+                AddEvent("instance-added", spec.Id, null, $"{role.ToString().ToLowerInvariant()}, tier {tier}, port {spec.Port}");
+            }
+            StartProcess(spec);
+            Log.InstanceAdded(_logger, spec.Id, spec.Role, spec.Tier, spec.Port);
+            return spec;
+        }
+        finally
+        {
+            _changes.Release();
+        }
+    }
+
+    /// <summary>Stops an instance and removes it from the topology.</summary>
+    /// <exception cref="ControlException">404: no such instance; 409: it is the writer.</exception>
+    public async Task RemoveInstanceAsync(string id, CancellationToken cancellationToken)
+    {
+        await _changes.WaitAsync(cancellationToken);
+        try
+        {
+            lock (_lock)
+            {
+                var spec = _topology.Find(id) ?? throw ControlException.NotFound($"no instance '{id}'");
+                if (spec.Role == InstanceRole.Writer)
+                    throw ControlException.Conflict($"{id} is the writer: fail over to a reader first (borealis failover), then remove it");
+                _topology.Remove(id);
+                _topology.Write(_options.TopologyFile);
+                MarkUnhealthy(id);
+                _health.Remove(id);
+                AddEvent("instance-removed", id, null, "removed");
+            }
+            await _processes.StopAsync(id, cancellationToken);
+            Log.InstanceRemoved(_logger, id);
+        }
+        finally
+        {
+            _changes.Release();
+        }
+    }
+}

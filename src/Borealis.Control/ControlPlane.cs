@@ -1,0 +1,189 @@
+using Microsoft.Extensions.Logging;
+
+namespace Borealis.Control;
+
+/// <summary>
+/// The control plane of a cluster: it keeps the instance topology (<see cref="InstanceTopology"/>), starts the
+/// instances through <see cref="IInstanceProcesses"/>, probes their health, fails over to a reader when the writer
+/// dies (<see cref="FailoverPolicy"/>), adds and removes instances, and answers the control API
+/// (<see cref="ControlApi"/>). Every change of the topology is serialised (one at a time) and written to disk
+/// before the processes are changed.
+/// </summary>
+public sealed partial class ControlPlane : IAsyncDisposable
+{
+    readonly ControlPlaneOptions _options;
+    readonly IInstanceProcesses _processes;
+    readonly ILogger _logger;
+    readonly InstanceTopology _topology;
+
+    /// <summary>Guards the topology, health, events and endpoints (short sections, no awaits).</summary>
+    readonly Lock _lock = new();
+
+    /// <summary>Held by a change of the topology (add, remove, failover) from start to end: one at a time.</summary>
+    readonly SemaphoreSlim _changes = new(1, 1);
+
+    readonly Dictionary<string, (bool Healthy, double? LagMs)> _health = [];
+    readonly Queue<ControlEvent> _events = new();
+    readonly CancellationTokenSource _stop = new();
+    readonly List<Task> _background = [];
+    EndpointsView _endpoints = new(0, null, []);
+    int _failovers;
+    bool _started;
+
+    public ControlPlane(InstanceTopology topology, ControlPlaneOptions options, IInstanceProcesses processes, ILogger logger)
+    {
+        _topology = topology;
+        _options = options;
+        _processes = processes;
+        _logger = logger;
+        lock (_lock)
+            RecomputeEndpoints();
+    }
+
+    public ControlPlaneOptions Options => _options;
+
+    /// <summary>
+    /// The topology in <see cref="ControlPlaneOptions.TopologyFile"/>, or a new one (one writer on the cluster port,
+    /// <paramref name="newReaders"/> readers), written before it is returned. Until the router serves the cluster
+    /// endpoint, the writer's instance endpoint is the cluster port: a reopened cluster moves its writer there.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file exists but is not a topology.</exception>
+    /// <exception cref="ControlException">Readers asked for where readers are refused.</exception>
+    public static InstanceTopology OpenTopology(ControlPlaneOptions options, int newReaders)
+    {
+        var topology = InstanceTopology.TryRead(options.TopologyFile);
+        if (topology is null)
+        {
+            if (newReaders > 0 && options.ReadersRefusedBecause is { } why)
+                throw ControlException.Conflict(why);
+            topology = new InstanceTopology();
+            topology.Add(InstanceRole.Writer, InstanceSpec.DefaultTier, options.ClusterPort, AllocatePorts(topology, options, 1)[0]);
+            for (int i = 0; i < newReaders; i++)
+            {
+                var ports = AllocatePorts(topology, options, 2);
+                topology.Add(InstanceRole.Reader, InstanceSpec.DefaultTier, ports[0], ports[1]);
+            }
+        }
+        else if (topology.Writer is { } writer && writer.Port != options.ClusterPort)
+        {
+            // TODO(lead, router): once `up` starts the router on the cluster port, instances keep their own ports.
+            int index = topology.Instances.IndexOf(writer);
+            int holder = topology.Instances.FindIndex(i => i.Port == options.ClusterPort);
+            if (holder >= 0)
+                topology.Instances[holder] = topology.Instances[holder] with { Port = writer.Port };
+            topology.Instances[index] = writer with { Port = options.ClusterPort };
+        }
+        topology.Write(options.TopologyFile);
+        return topology;
+    }
+
+    /// <summary>The first <paramref name="count"/> ports from the cluster port + 10 up that no instance uses and nothing listens on.</summary>
+    static int[] AllocatePorts(InstanceTopology topology, ControlPlaneOptions options, int count)
+    {
+        var used = topology.Instances.SelectMany(i => new[] { i.Port, i.ReplicationPort }).ToHashSet();
+        var ports = new List<int>(count);
+        for (int port = options.ClusterPort + 10; port <= 65535 && ports.Count < count; port++)
+        {
+            if (!used.Contains(port) && options.IsPortFree(port))
+                ports.Add(port);
+        }
+        return ports.Count == count ? [.. ports] : throw ControlException.Conflict($"no free port above {options.ClusterPort + 10} on 127.0.0.1 for a new instance");
+    }
+
+    /// <summary>Starts every instance of the topology and the health probes.</summary>
+    public void Start()
+    {
+        InstanceSpec[] specs;
+        lock (_lock)
+        {
+            if (_started)
+                throw new InvalidOperationException("the control plane is already started");
+            _started = true;
+            specs = [.. _topology.Instances];
+        }
+        foreach (var spec in specs)
+            StartProcess(spec);
+        Track(HealthLoopAsync(_stop.Token));
+    }
+
+    void StartProcess(InstanceSpec spec) => _processes.Start(spec, exit => OnExited(spec.Id, exit));
+
+    /// <summary>The healthy endpoints (contract 3 of docs/api.md).</summary>
+    public EndpointsView Endpoints()
+    {
+        lock (_lock)
+            return _endpoints;
+    }
+
+    /// <summary>A copy of the topology as it is now.</summary>
+    public IReadOnlyList<InstanceSpec> Instances()
+    {
+        lock (_lock)
+            return [.. _topology.Instances];
+    }
+
+    public ClusterView Cluster()
+    {
+        lock (_lock)
+        {
+            var instances = _topology.Instances.OrderBy(i => i.Number).Select(spec =>
+            {
+                var process = _processes.Status(spec.Id);
+                var health = _health.GetValueOrDefault(spec.Id);
+                return new InstanceView(spec.Id, spec.Role, spec.Tier, _options.Host, spec.Port,
+                    spec.Role == InstanceRole.Writer ? spec.ReplicationPort : 0,
+                    process?.Pid ?? 0, (process?.State ?? InstanceProcessState.Stopped).ToString().ToLowerInvariant(),
+                    health.Healthy, health.LagMs, process?.Restarts ?? 0);
+            }).ToList();
+            return new ClusterView(_endpoints.Version, _topology.Writer?.Id, instances, _processes.StorageNodes(), _failovers, [.. _events]);
+        }
+    }
+
+    void AddEvent(string kind, string? from, string? to, string detail)
+    {
+        _events.Enqueue(new ControlEvent(DateTimeOffset.UtcNow, kind, from, to, detail));
+        while (_events.Count > _options.EventsKept)
+            _events.Dequeue();
+    }
+
+    /// <summary>Recomputes the endpoints from the topology and health; the version goes up when they changed.</summary>
+    void RecomputeEndpoints()
+    {
+        EndpointView? writer = _topology.Writer is { } w && IsHealthy(w.Id) ? new EndpointView(w.Id, _options.Host, w.Port) : null;
+        List<EndpointView> readers = [.. _topology.Readers.Where(r => IsHealthy(r.Id)).OrderBy(r => r.Number).Select(r => new EndpointView(r.Id, _options.Host, r.Port))];
+        if (writer == _endpoints.Writer && readers.SequenceEqual(_endpoints.Readers))
+            return;
+        _endpoints = new EndpointsView(_endpoints.Version + 1, writer, readers);
+    }
+
+    bool IsHealthy(string id) => _health.TryGetValue(id, out var h) && h.Healthy;
+
+    void Track(Task task)
+    {
+        lock (_lock)
+        {
+            _background.RemoveAll(t => t.IsCompleted);
+            _background.Add(task);
+        }
+    }
+
+    /// <summary>Stops the probes and waits for a failover in progress; the processes are left to their owner.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        Task[] background;
+        lock (_lock)
+            background = [.. _background];
+        try
+        {
+#pragma warning disable VSTHRD003 // these tasks were started by this object
+            await Task.WhenAll(background);
+#pragma warning restore VSTHRD003
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        _stop.Dispose();
+        _changes.Dispose();
+    }
+}

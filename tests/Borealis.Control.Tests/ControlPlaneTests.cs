@@ -1,0 +1,136 @@
+using Borealis.Testing;
+
+namespace Borealis.Control.Tests;
+
+/// <summary>The control plane on fake processes: topology persistence, automatic and requested failover, add and remove.</summary>
+public sealed class ControlPlaneTests : BorealisTest
+{
+    [Fact]
+    public async Task ANewClusterIsOneWriterOnTheClusterPortAndItsReadersAndSurvivesARestart()
+    {
+        await using var cluster = await ControlCluster.StartAsync(readers: 2);
+        Assert.Equal(
+            ["start instance-1 writer port 40000", "start instance-2 reader port 40011", "start instance-3 reader port 40013"],
+            cluster.Processes.Calls);
+        await cluster.Control.AddInstanceAsync(InstanceRole.Reader, 0, TestToken);
+
+        // Another control plane on the same file (a supervisor restart) sees the same instances and ids.
+        var reopened = InstanceTopology.TryRead(cluster.TopologyFile)!;
+        Assert.Equal(["instance-1:Writer:1:40000", "instance-2:Reader:1:40011", "instance-3:Reader:1:40013", "instance-4:Reader:0:40015"],
+            reopened.Instances.Select(i => $"{i.Id}:{i.Role}:{i.Tier}:{i.Port}"));
+        Assert.Equal(5, reopened.NextId);
+        var again = ControlPlane.OpenTopology(cluster.Options, newReaders: 7);
+        Assert.Equal(4, again.Instances.Count);
+    }
+
+    [Fact]
+    public async Task AKilledWriterFailsOverAtOnceToTheLowestTierHealthyReader()
+    {
+        await using var cluster = await ControlCluster.StartAsync(readers: 2);
+        await cluster.Control.AddInstanceAsync(InstanceRole.Reader, 0, TestToken);
+        await Eventually.AssertAsync(() => cluster.Instance("instance-4").Healthy);
+        long before = cluster.Control.Endpoints().Version;
+        cluster.Processes.Calls.Clear();
+
+        Assert.Equal(ExitDecision.Release, cluster.Processes.Exit("instance-1", 137));
+
+        await Eventually.AssertAsync(() => cluster.Control.Endpoints().Writer?.Id == "instance-4", because: "instance-4 (tier 0) is promoted");
+        Assert.Equal(["stop instance-1", "stop instance-4", "start instance-4 writer port 40015", "start instance-1 reader port 40000"], cluster.Processes.Calls);
+        var topology = InstanceTopology.TryRead(cluster.TopologyFile)!;
+        Assert.Equal("instance-4", topology.Writer!.Id);
+        Assert.Equal(InstanceRole.Reader, topology.Find("instance-1")!.Role);
+        var endpoints = cluster.Control.Endpoints();
+        Assert.True(endpoints.Version > before);
+        await Eventually.AssertAsync(() => cluster.Control.Endpoints().Readers.Select(r => r.Id).SequenceEqual(["instance-1", "instance-2", "instance-3"]));
+        var failover = Assert.Single(cluster.Control.Cluster().Events, e => e.Kind == "failover");
+        Assert.Equal(("instance-1", "instance-4"), (failover.From, failover.To));
+        Assert.Equal(1, cluster.Control.Cluster().Failovers);
+    }
+
+    [Fact]
+    public async Task ACrashInjectedExitRestartsTheWriterInPlace()
+    {
+        await using var cluster = await ControlCluster.StartAsync(readers: 1);
+        Assert.Equal(ExitDecision.Restart, cluster.Processes.Exit("instance-1", ControlPlaneOptions.CrashInjectedExitCode));
+        Assert.Equal("instance-1", InstanceTopology.TryRead(cluster.TopologyFile)!.Writer!.Id);
+        Assert.Equal("crash-restart", Assert.Single(cluster.Control.Cluster().Events).Kind);
+        await Eventually.AssertAsync(() => cluster.Control.Endpoints().Writer?.Id == "instance-1", because: "the writer answers again");
+    }
+
+    [Fact]
+    public async Task WithoutAHealthyReaderTheWriterRestartsInPlace()
+    {
+        await using var cluster = await ControlCluster.StartAsync(readers: 1);
+        cluster.Processes.NotAnswering.Add("instance-2");
+        await Eventually.AssertAsync(() => cluster.Control.Endpoints().Readers.Count == 0);
+        Assert.Equal(ExitDecision.Restart, cluster.Processes.Exit("instance-1", 137));
+        Assert.Equal(0, cluster.Control.Cluster().Failovers);
+        Assert.Equal("instance-1", InstanceTopology.TryRead(cluster.TopologyFile)!.Writer!.Id);
+    }
+
+    [Fact]
+    public async Task ARequestedFailoverStopsTheWriterPromotesTheTargetAndBringsTheOldWriterBackAsAReader()
+    {
+        await using var cluster = await ControlCluster.StartAsync(readers: 2);
+        cluster.Processes.Calls.Clear();
+
+        var result = await cluster.Control.FailoverAsync("instance-3", TestToken);
+
+        Assert.Equal(("instance-1", "instance-3", true), (result.From, result.To, result.Healthy));
+        Assert.Equal(["stop instance-1", "stop instance-3", "start instance-3 writer port 40013", "start instance-1 reader port 40000"], cluster.Processes.Calls);
+        Assert.Equal("switchover", cluster.Control.Cluster().Events[^1].Kind);
+        Assert.Equal("instance-3", cluster.Control.Cluster().Writer);
+    }
+
+    [Fact]
+    public async Task ARequestedFailoverWithoutTargetTakesTheMostCaughtUpReader()
+    {
+        await using var cluster = await ControlCluster.StartAsync(readers: 2);
+        cluster.Processes.Lag["instance-2"] = 300;
+        cluster.Processes.Lag["instance-3"] = 12;
+        await Eventually.AssertAsync(() => cluster.Instance("instance-2").LagMs == 300);
+        Assert.Equal("instance-3", (await cluster.Control.FailoverAsync(null, TestToken)).To);
+    }
+
+    [Fact]
+    public async Task RefusedChangesSayWhyWithTheirStatusCode()
+    {
+        await using var cluster = await ControlCluster.StartAsync(readers: 1);
+        cluster.Processes.NotAnswering.Add("instance-2");
+        await Eventually.AssertAsync(() => !cluster.Instance("instance-2").Healthy);
+
+        async Task<ControlException> RefusedAsync(Func<Task> action) => await Assert.ThrowsAsync<ControlException>(action);
+        var writer = await RefusedAsync(() => cluster.Control.RemoveInstanceAsync("instance-1", TestToken));
+        Assert.Equal((409, "instance-1 is the writer: fail over to a reader first (borealis failover), then remove it"), (writer.StatusCode, writer.Message));
+        Assert.Equal(404, (await RefusedAsync(() => cluster.Control.RemoveInstanceAsync("instance-9", TestToken))).StatusCode);
+        Assert.Equal(409, (await RefusedAsync(() => cluster.Control.FailoverAsync("instance-1", TestToken))).StatusCode);
+        var unhealthy = await RefusedAsync(() => cluster.Control.FailoverAsync("instance-2", TestToken));
+        Assert.Equal((409, "instance-2 is not healthy: it cannot become the writer"), (unhealthy.StatusCode, unhealthy.Message));
+        Assert.Equal((409, "no reader is healthy: nothing to fail over to"), ((await RefusedAsync(() => cluster.Control.FailoverAsync(null, TestToken))) is var e ? (e.StatusCode, e.Message) : default));
+        Assert.Equal(400, (await RefusedAsync(() => cluster.Control.AddInstanceAsync(InstanceRole.Writer, 1, TestToken))).StatusCode);
+        Assert.Equal((400, "tier must be between 0 and 15 (got 16)"), ((await RefusedAsync(() => cluster.Control.AddInstanceAsync(InstanceRole.Reader, 16, TestToken))) is var t ? (t.StatusCode, t.Message) : default));
+        Assert.Equal(["instance-1", "instance-2"], cluster.Control.Instances().Select(i => i.Id));
+    }
+
+    [Fact]
+    public async Task ReadersAreRefusedWhereTheClusterCannotHaveThem()
+    {
+        const string why = "readers need quorum storage";
+        await using var cluster = await ControlCluster.StartAsync(readers: 0, readersRefusedBecause: why);
+        var refused = await Assert.ThrowsAsync<ControlException>(() => cluster.Control.AddInstanceAsync(InstanceRole.Reader, 1, TestToken));
+        Assert.Equal((409, why), (refused.StatusCode, refused.Message));
+        using var dir = new TempDirectory();
+        var fresh = Assert.Throws<ControlException>(() => ControlPlane.OpenTopology(cluster.Options with { TopologyFile = dir.Combine("t.json") }, newReaders: 1));
+        Assert.Equal(why, fresh.Message);
+    }
+
+    [Fact]
+    public async Task ARemovedReaderIsStoppedAndLeavesTheEndpoints()
+    {
+        await using var cluster = await ControlCluster.StartAsync(readers: 2);
+        await cluster.Control.RemoveInstanceAsync("instance-2", TestToken);
+        Assert.Contains("stop instance-2", cluster.Processes.Calls);
+        Assert.Equal(["instance-3"], cluster.Control.Endpoints().Readers.Select(r => r.Id));
+        Assert.Equal(["instance-1", "instance-3"], InstanceTopology.TryRead(cluster.TopologyFile)!.Instances.Select(i => i.Id));
+    }
+}

@@ -1,0 +1,74 @@
+namespace Borealis.Control.Tests;
+
+/// <summary>
+/// Instance processes without processes: a test says when one exits (<see cref="Exit"/>) and whether it answers
+/// (<see cref="NotAnswering"/>, <see cref="Lag"/>); <see cref="Calls"/> records what the control plane asked for.
+/// </summary>
+internal sealed class FakeInstanceProcesses : IInstanceProcesses
+{
+    readonly Lock _lock = new();
+    readonly Dictionary<string, (InstanceSpec Spec, Func<InstanceExit, ExitDecision> OnExit, InstanceProcessStatus Status)> _running = [];
+    int _nextPid = 1000;
+
+    public List<string> Calls { get; } = [];
+
+    public HashSet<string> NotAnswering { get; } = [];
+
+    public Dictionary<string, double> Lag { get; } = [];
+
+    public void Start(InstanceSpec spec, Func<InstanceExit, ExitDecision> onExit)
+    {
+        lock (_lock)
+        {
+            if (_running.ContainsKey(spec.Id))
+                throw new InvalidOperationException($"{spec.Id} is already supervised");
+            _running[spec.Id] = (spec, onExit, new InstanceProcessStatus(InstanceProcessState.Running, _nextPid++, 0));
+            Calls.Add($"start {spec.Id} {spec.Role.ToString().ToLowerInvariant()} port {spec.Port}");
+        }
+    }
+
+    public Task StopAsync(string id, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (_running.Remove(id))
+                Calls.Add($"stop {id}");
+        }
+        return Task.CompletedTask;
+    }
+
+    public InstanceProcessStatus? Status(string id)
+    {
+        lock (_lock)
+            return _running.TryGetValue(id, out var r) ? r.Status : null;
+    }
+
+    public Task<InstanceProbe> ProbeAsync(InstanceSpec spec, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+            return Task.FromResult(new InstanceProbe(!NotAnswering.Contains(spec.Id), Lag.TryGetValue(spec.Id, out var lag) ? lag : null));
+    }
+
+    public IReadOnlyList<StorageNodeProcess> StorageNodes() => [new StorageNodeProcess(1, "a", 9001, true, 77, 0), new StorageNodeProcess(2, "b", 9002, false, 0, 3)];
+
+    /// <summary>The process of <paramref name="id"/> exits with <paramref name="exitCode"/>; returns what the control plane decided.</summary>
+    public ExitDecision Exit(string id, int exitCode)
+    {
+        Func<InstanceExit, ExitDecision> onExit;
+        lock (_lock)
+        {
+            var r = _running[id];
+            _running[id] = r with { Status = new InstanceProcessStatus(InstanceProcessState.Restarting, 0, r.Status.Restarts) };
+            onExit = r.OnExit;
+        }
+        var decision = onExit(new InstanceExit(exitCode, TimeSpan.FromSeconds(10), EverServed: true));
+        lock (_lock)
+        {
+            if (decision == ExitDecision.Restart && _running.TryGetValue(id, out var r))
+                _running[id] = r with { Status = new InstanceProcessStatus(InstanceProcessState.Running, _nextPid++, r.Status.Restarts + 1) };
+            else if (decision == ExitDecision.Release && _running.TryGetValue(id, out var released))
+                _running[id] = released with { Status = new InstanceProcessStatus(InstanceProcessState.Stopped, 0, released.Status.Restarts) };
+        }
+        return decision;
+    }
+}
