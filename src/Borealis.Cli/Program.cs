@@ -15,6 +15,7 @@ public static class Program
             DownCommand.Create(),
             InstanceCommand.Create(),
             StorageCommand.Create(),
+            RouterCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync();
     }

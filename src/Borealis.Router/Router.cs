@@ -230,7 +230,8 @@ public sealed partial class Router : IAsyncDisposable
 #pragma warning disable VSTHRD003 // The router's own connection handlers, awaited on stop.
         await Task.WhenAll(_handlers.Values);
 #pragma warning restore VSTHRD003
-        Log.Stopped(_logger, TotalRouted);
+        if (_clusterListener is not null)
+            Log.Stopped(_logger, TotalRouted);
         _stop.Dispose();
     }
 }
