@@ -46,8 +46,25 @@ internal sealed class ProxiedConnection
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0)
             return;
-        _client.Dispose();
-        _backend.Dispose();
+        Shut(_client);
+        Shut(_backend);
+    }
+
+    /// <summary>
+    /// A FIN first, so that the peer reads a clean end of stream (and the pumps' pending reads end), then the close.
+    /// Closing a socket with a read pending would otherwise reset it.
+    /// </summary>
+    static void Shut(Socket socket)
+    {
+        try
+        {
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already reset or closed by the peer.
+        }
+        socket.Dispose();
     }
 
     /// <summary>
