@@ -24,6 +24,9 @@ public sealed class InstanceProcess : IAsyncDisposable
 
     public int Port { get; private set; }
 
+    /// <summary>The instance id (--id, @@aurora_server_id).</summary>
+    public string Id => _id;
+
     public string VolumeDirectory => _dir.Combine("volume");
 
     public string LogFile => _dir.Combine("instance.log");
