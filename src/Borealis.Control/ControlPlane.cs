@@ -57,21 +57,27 @@ public sealed partial class ControlPlane : IAsyncDisposable
             if (newReaders > 0 && options.ReadersRefusedBecause is { } why)
                 throw ControlException.Conflict(why);
             topology = new InstanceTopology();
-            topology.Add(InstanceRole.Writer, InstanceSpec.DefaultTier, options.ClusterPort, AllocatePorts(topology, options, 1)[0]);
+            var writerPorts = AllocatePorts(topology, options, 2);
+            topology.Add(InstanceRole.Writer, InstanceSpec.DefaultTier, writerPorts[0], writerPorts[1]);
             for (int i = 0; i < newReaders; i++)
             {
                 var ports = AllocatePorts(topology, options, 2);
                 topology.Add(InstanceRole.Reader, InstanceSpec.DefaultTier, ports[0], ports[1]);
             }
         }
-        else if (topology.Writer is { } writer && writer.Port != options.ClusterPort)
+        else
         {
-            // TODO(lead, router): once `up` starts the router on the cluster port, instances keep their own ports.
-            int index = topology.Instances.IndexOf(writer);
-            int holder = topology.Instances.FindIndex(i => i.Port == options.ClusterPort);
-            if (holder >= 0)
-                topology.Instances[holder] = topology.Instances[holder] with { Port = writer.Port };
-            topology.Instances[index] = writer with { Port = options.ClusterPort };
+            // The router serves the cluster and reader endpoints (cluster port, + 1) and the API is on + 2: an instance
+            // kept there by an older version moves to ports of its own.
+            for (int i = 0; i < topology.Instances.Count; i++)
+            {
+                var instance = topology.Instances[i];
+                if (instance.Port - options.ClusterPort is >= 0 and <= 2)
+                {
+                    var ports = AllocatePorts(topology, options, 1);
+                    topology.Instances[i] = instance with { Port = ports[0] };
+                }
+            }
         }
         topology.Write(options.TopologyFile);
         return topology;

@@ -125,15 +125,24 @@ public sealed partial class Supervisor
         {
             UpdateState(() => _state.ControlPort = api.Port);
             control.Start();
-            // TODO(lead, router): once `borealis router` exists (branch wip/router), start it here as a supervised
-            // child: `borealis router --control http://127.0.0.1:{api.Port} --port {_options.Port}`, and move the
-            // writer off the cluster port (ControlPlane.OpenTopology keeps it there while no router serves it).
+            // The endpoints: the router follows the control API (GET /v1/endpoints).
+            var router = new ProcessState { Id = "router", Role = "router", Port = _options.Port, State = ProcessStatus.Starting };
+            UpdateState(() => _state.Processes.Add(router));
+            using var stopRouter = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var routing = SuperviseAsync(router, () =>
+            [
+                "router",
+                "--control", $"http://127.0.0.1:{api.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+                "--port", _options.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ], (exit, _) => exit == ConfigurationExitCode ? (false, ProcessStatus.Failed) : null, TimeSpan.FromSeconds(2), stopRouter.Token);
             var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             using var registration = cancellationToken.Register(() => stopped.TrySetResult());
 #pragma warning disable VSTHRD003 // completed by this object's writer supervision (Supervisor.Instances.cs)
-            var first = await Task.WhenAny(stopped.Task, _writerStartFailed.Task);
+            var first = await Task.WhenAny(stopped.Task, _writerStartFailed.Task, routing);
 #pragma warning restore VSTHRD003
-            return first != _writerStartFailed.Task;
+            await stopRouter.CancelAsync();
+            bool routed = await routing;
+            return first != _writerStartFailed.Task && routed;
         }
     }
 
