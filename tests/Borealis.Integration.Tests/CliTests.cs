@@ -17,7 +17,7 @@ public sealed class CliTests : BorealisTest
     {
         using var dir = new TempDirectory();
         var data = dir.Combine("data");
-        int port = FreePort.Next();
+        int port = FreePort.ForCluster();
         try
         {
             var up = await RunCliAsync("up", "--data", data, "--port", P(port), "--detach");
@@ -38,8 +38,11 @@ public sealed class CliTests : BorealisTest
                 var writer = json.RootElement.GetProperty("processes")[0];
                 Assert.Equal("writer", writer.GetProperty("role").GetString());
                 Assert.Equal("running", writer.GetProperty("state").GetString());
-                Assert.Equal(port, writer.GetProperty("port").GetInt32());
+                // The cluster port is the router's; the writer has an endpoint of its own.
+                Assert.NotEqual(port, writer.GetProperty("port").GetInt32());
                 Assert.True(writer.GetProperty("pid").GetInt32() > 0);
+                var router = json.RootElement.GetProperty("processes").EnumerateArray().Single(p => p.GetProperty("role").GetString() == "router");
+                Assert.Equal(("running", port), (router.GetProperty("state").GetString(), router.GetProperty("port").GetInt32()));
             }
             var text = await RunCliAsync("status", "--data", data);
             Assert.Contains("instance-1", text.StandardOutput, StringComparison.Ordinal);
@@ -50,7 +53,7 @@ public sealed class CliTests : BorealisTest
             }
 
             // A second up on the same directory is refused in one line.
-            var again = await RunCliAsync("up", "--data", data, "--port", P(FreePort.Next()), "--detach");
+            var again = await RunCliAsync("up", "--data", data, "--port", P(FreePort.ForCluster()), "--detach");
             Assert.Equal(1, again.ExitCode);
             Assert.StartsWith("error: ", again.StandardError, StringComparison.Ordinal);
 
@@ -80,7 +83,7 @@ public sealed class CliTests : BorealisTest
     {
         using var dir = new TempDirectory();
         var data = dir.Combine("data");
-        int port = FreePort.Next();
+        int port = FreePort.ForCluster();
         try
         {
             // No reader: with one, a killed writer fails over instead of restarting in place (ControlPlaneCliTests).
@@ -144,7 +147,7 @@ public sealed class CliTests : BorealisTest
         var file = dir.Combine("not-a-dir");
         await File.WriteAllTextAsync(file, "x", TestToken);
 
-        var up = await RunCliAsync("up", "--data", file, "--port", P(FreePort.Next()), "--password", "pw", "--detach");
+        var up = await RunCliAsync("up", "--data", file, "--port", P(FreePort.ForCluster()), "--password", "pw", "--detach");
         Assert.Equal(1, up.ExitCode);
         var line = Assert.Single(up.StandardError.Trim().Split('\n'));
         Assert.StartsWith("error: data directory", line, StringComparison.Ordinal);

@@ -31,7 +31,7 @@ public sealed class ControlPlaneCliTests : BorealisTest
     {
         using var dir = new TempDirectory();
         var data = dir.Combine("data");
-        int port = FreePort.Next();
+        int port = FreePort.ForCluster();
         int controlPort = FreePort.Next();
         try
         {
@@ -42,14 +42,17 @@ public sealed class ControlPlaneCliTests : BorealisTest
             var status = await StatusAsync(data);
             Assert.Equal($"http://127.0.0.1:{controlPort}", status.GetProperty("endpoints").GetProperty("control").GetString());
             var writer = Assert.Single(Instances(status));
-            Assert.Equal(("instance-1", "writer", port, 1), (writer.GetProperty("id").GetString(), writer.GetProperty("role").GetString(), writer.GetProperty("port").GetInt32(), writer.GetProperty("tier").GetInt32()));
+            Assert.Equal(("instance-1", "writer", 1), (writer.GetProperty("id").GetString(), writer.GetProperty("role").GetString(), writer.GetProperty("tier").GetInt32()));
+            // The cluster port is the router's; the instance has an endpoint of its own.
+            int writerPort = writer.GetProperty("port").GetInt32();
+            Assert.NotEqual(port, writerPort);
 
             // The endpoints the router reads: the healthy writer on its port, no reader.
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{controlPort}") };
             await Eventually.AssertAsync(async () => (await http.GetFromJsonAsync<JsonElement>("/v1/endpoints", TestToken)).GetProperty("writer").ValueKind == JsonValueKind.Object,
                 because: "the writer is probed healthy");
             var endpoints = await http.GetFromJsonAsync<JsonElement>("/v1/endpoints", TestToken);
-            Assert.Equal(("instance-1", "127.0.0.1", port), (endpoints.GetProperty("writer").GetProperty("id").GetString(), endpoints.GetProperty("writer").GetProperty("host").GetString(), endpoints.GetProperty("writer").GetProperty("port").GetInt32()));
+            Assert.Equal(("instance-1", "127.0.0.1", writerPort), (endpoints.GetProperty("writer").GetProperty("id").GetString(), endpoints.GetProperty("writer").GetProperty("host").GetString(), endpoints.GetProperty("writer").GetProperty("port").GetInt32()));
             Assert.Equal(0, endpoints.GetProperty("readers").GetArrayLength());
 
             // A reader is a new supervised process with its own endpoint port (whether it serves yet depends on the
@@ -60,6 +63,7 @@ public sealed class ControlPlaneCliTests : BorealisTest
             {
                 Assert.Equal(("instance-2", "reader", 0), (added.RootElement.GetProperty("id").GetString(), added.RootElement.GetProperty("role").GetString(), added.RootElement.GetProperty("tier").GetInt32()));
                 Assert.NotEqual(port, added.RootElement.GetProperty("port").GetInt32());
+                Assert.NotEqual(writerPort, added.RootElement.GetProperty("port").GetInt32());
             }
             var reader = Assert.Single(Instances(await StatusAsync(data)), p => p.GetProperty("id").GetString() == "instance-2");
             Assert.Equal(("reader", 0), (reader.GetProperty("role").GetString(), reader.GetProperty("tier").GetInt32()));
@@ -91,7 +95,7 @@ public sealed class ControlPlaneCliTests : BorealisTest
     public async Task ReadersAreRefusedOnALocalVolume()
     {
         using var dir = new TempDirectory();
-        var up = await RunCliAsync("up", "--data", dir.Combine("data"), "--port", P(FreePort.Next()), "--password", "pw", "--storage-nodes", "0", "--readers", "1", "--detach");
+        var up = await RunCliAsync("up", "--data", dir.Combine("data"), "--port", P(FreePort.ForCluster()), "--password", "pw", "--storage-nodes", "0", "--readers", "1", "--detach");
         Assert.NotEqual(0, up.ExitCode);
         Assert.Contains("readers need quorum storage", up.StandardError + up.StandardOutput, StringComparison.Ordinal);
     }

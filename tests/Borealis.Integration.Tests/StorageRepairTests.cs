@@ -18,7 +18,7 @@ public sealed class StorageRepairTests : BorealisTest
     {
         using var dir = new TempDirectory();
         var data = dir.Combine("data");
-        int port = FreePort.Next();
+        int port = FreePort.ForCluster();
         try
         {
             var up = await RunCliAsync("up", "--data", data, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--password", "pw", "--detach");

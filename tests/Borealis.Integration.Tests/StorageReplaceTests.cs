@@ -31,7 +31,7 @@ public sealed partial class StorageReplaceTests : BorealisTest
     {
         using var dir = new TempDirectory();
         var data = dir.Combine("data");
-        int port = FreePort.Next();
+        int port = FreePort.ForCluster();
         var builder = new MySqlConnectionStringBuilder
         {
             Server = "127.0.0.1",
