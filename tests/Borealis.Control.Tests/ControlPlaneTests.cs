@@ -6,17 +6,17 @@ namespace Borealis.Control.Tests;
 public sealed class ControlPlaneTests : BorealisTest
 {
     [Fact]
-    public async Task ANewClusterIsOneWriterOnTheClusterPortAndItsReadersAndSurvivesARestart()
+    public async Task ANewClusterIsOneWriterAndItsReadersOnPortsOfTheirOwnAndSurvivesARestart()
     {
         await using var cluster = await ControlCluster.StartAsync(readers: 2);
         Assert.Equal(
-            ["start instance-1 writer port 40000", "start instance-2 reader port 40011", "start instance-3 reader port 40013"],
+            ["start instance-1 writer port 40010", "start instance-2 reader port 40012", "start instance-3 reader port 40014"],
             cluster.Processes.Calls);
         await cluster.Control.AddInstanceAsync(InstanceRole.Reader, 0, TestToken);
 
         // Another control plane on the same file (a supervisor restart) sees the same instances and ids.
         var reopened = InstanceTopology.TryRead(cluster.TopologyFile)!;
-        Assert.Equal(["instance-1:Writer:1:40000", "instance-2:Reader:1:40011", "instance-3:Reader:1:40013", "instance-4:Reader:0:40015"],
+        Assert.Equal(["instance-1:Writer:1:40010", "instance-2:Reader:1:40012", "instance-3:Reader:1:40014", "instance-4:Reader:0:40016"],
             reopened.Instances.Select(i => $"{i.Id}:{i.Role}:{i.Tier}:{i.Port}"));
         Assert.Equal(5, reopened.NextId);
         var again = ControlPlane.OpenTopology(cluster.Options, newReaders: 7);
@@ -35,7 +35,7 @@ public sealed class ControlPlaneTests : BorealisTest
         Assert.Equal(ExitDecision.Release, cluster.Processes.Exit("instance-1", 137));
 
         await Eventually.AssertAsync(() => cluster.Control.Endpoints().Writer?.Id == "instance-4", because: "instance-4 (tier 0) is promoted");
-        Assert.Equal(["stop instance-1", "stop instance-4", "start instance-4 writer port 40015", "start instance-1 reader port 40000"], cluster.Processes.Calls);
+        Assert.Equal(["stop instance-1", "stop instance-4", "start instance-4 writer port 40016", "start instance-1 reader port 40010"], cluster.Processes.Calls);
         var topology = InstanceTopology.TryRead(cluster.TopologyFile)!;
         Assert.Equal("instance-4", topology.Writer!.Id);
         Assert.Equal(InstanceRole.Reader, topology.Find("instance-1")!.Role);
@@ -77,7 +77,7 @@ public sealed class ControlPlaneTests : BorealisTest
         var result = await cluster.Control.FailoverAsync("instance-3", TestToken);
 
         Assert.Equal(("instance-1", "instance-3", true), (result.From, result.To, result.Healthy));
-        Assert.Equal(["stop instance-1", "stop instance-3", "start instance-3 writer port 40013", "start instance-1 reader port 40000"], cluster.Processes.Calls);
+        Assert.Equal(["stop instance-1", "stop instance-3", "start instance-3 writer port 40014", "start instance-1 reader port 40010"], cluster.Processes.Calls);
         Assert.Equal("switchover", cluster.Control.Cluster().Events[^1].Kind);
         Assert.Equal("instance-3", cluster.Control.Cluster().Writer);
     }
