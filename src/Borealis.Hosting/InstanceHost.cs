@@ -109,7 +109,7 @@ public sealed class InstanceHost : IAsyncDisposable
 
     /// <summary>What a replica subscribing at an LSN is told about the volume (under the engine's write lock).</summary>
     static Func<Lsn, (VolumeEpoch Epoch, uint PageCount, Lsn[] GroupLasts)> DescribeVolume(IVolume volume) =>
-        at => (volume.Epoch, volume.GetPageCount(at), GroupLastsOf(volume, at));
+        at => (volume.Epoch, volume.GetPageCount(at), volume is QuorumVolume quorum ? quorum.GetGroupLasts(at) : []);
 
     static async Task<InstanceHost> StartReaderAsync(
         InstanceOptions options, StorageTopology? topology, ILoggerFactory loggerFactory, ILogger logger, CancellationToken cancellationToken)
@@ -308,9 +308,6 @@ public sealed class InstanceHost : IAsyncDisposable
         }
         _stopping.Dispose();
     }
-
-    /// <summary>Each protection group's last frame at or below <paramref name="at"/> (none for a volume without groups).</summary>
-    static Lsn[] GroupLastsOf(IVolume volume, Lsn at) => volume is QuorumVolume quorum ? quorum.GetGroupLasts(at) : [];
 
     /// <summary>The shared quorum volume, read-only, at the start the writer gave.</summary>
     static async Task<IReplicaVolume> OpenReplicaVolumeAsync(

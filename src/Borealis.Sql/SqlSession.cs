@@ -506,20 +506,13 @@ internal sealed partial class SqlSession : ISqlSession
         {
             throw MySqlErrors.LockWaitTimeout();
         }
-        catch (Exception ex) when (IsReadOnlyRefusal(ex))
+        catch (DatabaseReadOnlyException)
         {
             // The engine of a reader cannot write: a statement that got this far (not classified as a write above,
             // or ReadOnly not set) still gets MySQL's read-only error, not an internal one.
             throw MySqlErrors.ReadOnly();
         }
     }
-
-    /// <summary>An engine refusal to write because the instance is a reader (NotSupportedException, or an
-    /// InvalidOperationException / UnauthorizedAccessException that says "read-only").</summary>
-    static bool IsReadOnlyRefusal(Exception ex) =>
-        ex is NotSupportedException
-        || (ex is InvalidOperationException or UnauthorizedAccessException
-            && (ex.Message.Contains("read-only", StringComparison.OrdinalIgnoreCase) || ex.Message.Contains("read only", StringComparison.OrdinalIgnoreCase)));
 
     async ValueTask TransactionAsync(Statement.Transaction t, CancellationToken cancellationToken)
     {

@@ -6,7 +6,7 @@ public sealed record ReplicaHost(string ServerId, bool IsWriter, double LagMilli
 /// <summary>This process's CPU use, as a percentage of one core, measured between calls.</summary>
 internal sealed class CpuMeter
 {
-    TimeSpan _lastCpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+    TimeSpan _lastCpu = Environment.CpuUsage.TotalTime;
     long _lastTicks = Environment.TickCount64;
     double _percent;
     readonly Lock _lock = new();
@@ -22,16 +22,14 @@ internal sealed class CpuMeter
 
     double Measure()
     {
+        long now = Environment.TickCount64;
+        if (now - _lastTicks >= 500)
         {
-            long now = Environment.TickCount64;
-            if (now - _lastTicks >= 500)
-            {
-                var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
-                _percent = Math.Round(100.0 * (cpu - _lastCpu).TotalMilliseconds / (now - _lastTicks), 1);
-                _lastCpu = cpu;
-                _lastTicks = now;
-            }
-            return _percent;
+            var cpu = Environment.CpuUsage.TotalTime;
+            _percent = Math.Round(100.0 * (cpu - _lastCpu).TotalMilliseconds / (now - _lastTicks), 1);
+            _lastCpu = cpu;
+            _lastTicks = now;
         }
+        return _percent;
     }
 }

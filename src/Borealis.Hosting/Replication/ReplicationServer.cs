@@ -165,7 +165,7 @@ public sealed class ReplicationServer : IAsyncDisposable
 
     internal static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
 
-    internal static long NowMicroseconds() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000 + (DateTime.UtcNow.Ticks / 10 % 1000);
+    internal static long NowMicroseconds() => (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond;
 
     void OnAccepted(Socket socket) => _ = SubscribeAsync(socket);
 
@@ -193,8 +193,10 @@ public sealed class ReplicationServer : IAsyncDisposable
                 subscriber.Feedback = new ReplicaFeedback(at, at, 0, 0);
                 subscriber.Send(ReplicationCodec.Start(new ReplicationStart(epoch, at, pageCount, lasts, _writerId)));
                 lock (_lock)
+                {
                     _subscribers = [.. _subscribers, subscriber];
-                UpdateReadPointFloor();
+                    UpdateReadPointFloor();
+                }
                 return at;
             }, _stopping.Token);
             Log.ReplicaSubscribed(_logger, id, start.ToString());
@@ -239,12 +241,16 @@ public sealed class ReplicationServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Under the lock: a floor computed from an older list must never overwrite one that includes a newer subscriber.</summary>
     void UpdateReadPointFloor()
     {
-        var floor = Lsn.MaxValue;
-        foreach (var s in Volatile.Read(ref _subscribers))
-            floor = Lsn.Min(floor, s.Feedback.OldestReadPoint);
-        _database.ReplicaReadPoint = floor;
+        lock (_lock)
+        {
+            var floor = Lsn.MaxValue;
+            foreach (var s in _subscribers)
+                floor = Lsn.Min(floor, s.Feedback.OldestReadPoint);
+            _database.ReplicaReadPoint = floor;
+        }
     }
 
     public async ValueTask DisposeAsync()
