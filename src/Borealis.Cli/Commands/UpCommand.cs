@@ -236,7 +236,8 @@ internal static class UpCommand
     static void PrintBanner(DataDirectory data, int port, string password, bool generated, bool detached)
     {
         Console.WriteLine("Borealis is running.");
-        Console.WriteLine($"  endpoint:  127.0.0.1:{port}  (MySQL protocol)");
+        Console.WriteLine($"  endpoint:  127.0.0.1:{port}  (MySQL protocol; cluster endpoint: the writer)");
+        Console.WriteLine($"  readers:   127.0.0.1:{port + 1}  (reader endpoint: the readers, else the writer)");
         Console.WriteLine("  user:      admin");
         Console.WriteLine(generated
             ? $"  password:  {password}   (generated; kept in {data.PasswordFile})"
