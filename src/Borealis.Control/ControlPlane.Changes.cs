@@ -159,7 +159,10 @@ public sealed partial class ControlPlane
     }
 
     /// <summary>Adds an instance (a reader: a cluster has one writer) and starts it.</summary>
-    /// <exception cref="ControlException">400: a writer asked for or a tier out of 0–15; 409: readers are refused here.</exception>
+    /// <exception cref="ControlException">
+    /// 400: a writer asked for or a tier out of 0–15; 409: readers are refused here, or the cluster already has
+    /// <see cref="InstanceSpec.MaxReaders"/>.
+    /// </exception>
     public async Task<InstanceSpec> AddInstanceAsync(InstanceRole role, int tier, CancellationToken cancellationToken)
     {
         if (role != InstanceRole.Reader)
@@ -174,6 +177,8 @@ public sealed partial class ControlPlane
             InstanceSpec spec;
             lock (_lock)
             {
+                if (_topology.Readers.Count() >= InstanceSpec.MaxReaders)
+                    throw ControlException.Conflict($"the cluster already has {InstanceSpec.MaxReaders} readers, the most it can have: remove one first");
                 var ports = AllocatePorts(_topology, _options, 2);
                 spec = _topology.Add(role, tier, ports[0], ports[1]);
                 _topology.Write(_options.TopologyFile);

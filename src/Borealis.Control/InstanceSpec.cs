@@ -14,6 +14,9 @@ public sealed record InstanceSpec(string Id, InstanceRole Role, int Tier, int Po
 
     public const int MaxTier = 15;
 
+    /// <summary>Readers a cluster can have, as in Aurora.</summary>
+    public const int MaxReaders = 15;
+
     /// <summary>The number in the id ("instance-12" → 12), for ordering ids as people do.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public int Number => int.TryParse(Id.AsSpan(Id.LastIndexOf('-') + 1), System.Globalization.CultureInfo.InvariantCulture, out int n) ? n : int.MaxValue;

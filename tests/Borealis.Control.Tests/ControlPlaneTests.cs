@@ -113,6 +113,19 @@ public sealed class ControlPlaneTests : BorealisTest
     }
 
     [Fact]
+    public async Task AClusterHasAtMostFifteenReaders()
+    {
+        await using var cluster = await ControlCluster.StartAsync(readers: 14);
+        var fifteenth = await cluster.Control.AddInstanceAsync(InstanceRole.Reader, 1, TestToken);
+        Assert.Equal("instance-16", fifteenth.Id);
+        var refused = await Assert.ThrowsAsync<ControlException>(() => cluster.Control.AddInstanceAsync(InstanceRole.Reader, 1, TestToken));
+        Assert.Equal((409, "the cluster already has 15 readers, the most it can have: remove one first"), (refused.StatusCode, refused.Message));
+        Assert.Equal(15, cluster.Control.Instances().Count(i => i.Role == InstanceRole.Reader));
+        await cluster.Control.RemoveInstanceAsync("instance-2", TestToken);
+        Assert.Equal("instance-17", (await cluster.Control.AddInstanceAsync(InstanceRole.Reader, 1, TestToken)).Id);
+    }
+
+    [Fact]
     public async Task ReadersAreRefusedWhereTheClusterCannotHaveThem()
     {
         const string why = "readers need quorum storage";
