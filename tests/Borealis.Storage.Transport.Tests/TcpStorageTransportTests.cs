@@ -49,6 +49,44 @@ public sealed class TcpStorageTransportTests : BorealisTest
     }
 
     [Fact]
+    public async Task AnswersLargerThanTheReceiveBufferAndManySmallOnesArriveWhole()
+    {
+        var (server, sink) = await StartServerAsync();
+        await using var _ = server;
+        // Page i's image is i × 37 KiB (up to ~1.1 MiB) of a pattern that depends on i: frames span many receives,
+        // grow the client's buffer, and share receives with the small frames between them.
+        sink.Answer = request =>
+        {
+            var page = (GetPageRequest)request;
+            int size = page.Page.Value % 2 == 0 ? 8 : (int)page.Page.Value * 37 * 1024;
+            var image = new byte[size];
+            for (int b = 0; b < size; b++)
+                image[b] = (byte)(b * 31 + page.Page.Value);
+            return new PageResponse(page.AsOf, image);
+        };
+        var answers = new Answers();
+        await using var transport = new TcpStorageTransport(answers.Add);
+
+        const int Count = 60;
+        for (int i = 0; i < Count; i++)
+            transport.Send(Node(server.Port), i, Page((uint)i + 1, (ulong)i));
+
+        await Eventually.AssertAsync(() => answers.Count == Count, because: "every request is answered");
+        for (int i = 0; i < Count; i++)
+        {
+            uint page = (uint)i + 1;
+            var image = Assert.IsType<PageResponse>(answers.For(i)).Image.ToArray();
+            Assert.Equal(page % 2 == 0 ? 8 : (int)page * 37 * 1024, image.Length);
+            for (int b = 0; b < image.Length; b++)
+            {
+                if (image[b] != (byte)(b * 31 + page))
+                    Assert.Fail($"page {page}: byte {b} is {image[b]}, expected {(byte)(b * 31 + page)}");
+            }
+        }
+        Assert.Equal(1, server.ConnectionCount);
+    }
+
+    [Fact]
     public async Task EveryMessageKindCrossesTheWire()
     {
         var (server, sink) = await StartServerAsync();

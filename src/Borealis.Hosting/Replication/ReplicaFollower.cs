@@ -113,7 +113,7 @@ public sealed class ReplicaFollower : IAsyncDisposable
                 follower.Handle(await ReadAsync(stream, cancellationToken));
             follower._database = Database.Open(volume, options with { ReadOnly = true });
             follower.ApplyDurable();
-            follower._receive = Task.Run(follower.ReceiveAsync, CancellationToken.None);
+            follower._receive = follower.ReceiveOnThreadAsync();
             follower._feedback = Task.Run(follower.SendFeedbackAsync, CancellationToken.None);
             return follower;
         }
@@ -180,35 +180,60 @@ public sealed class ReplicaFollower : IAsyncDisposable
             Volatile.Write(ref _lagMs, Math.Max(0, (ReplicationServer.NowMicroseconds() - _vdlWriterTime) / 1000.0));
     }
 
-    async Task ReceiveAsync()
+    /// <summary>
+    /// Receives and applies the stream on a dedicated thread (blocking reads): the replica's sessions block
+    /// thread-pool threads on page reads, and the stream must not wait behind them (lag, and the writer's heartbeats
+    /// that tell it is alive).
+    /// </summary>
+    Task ReceiveOnThreadAsync()
+    {
+        _stream.ReadTimeout = (int)s_silenceLimit.TotalMilliseconds;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Receive();
+                done.TrySetResult();
+            }
+#pragma warning disable CA1031 // the stream's end, reported through Completion
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                done.TrySetException(ex);
+            }
+        })
+        { IsBackground = true, Name = "replica-receive" };
+        thread.Start();
+        return done.Task;
+    }
+
+    void Receive()
     {
         var stopping = _stopping.Token;
         try
         {
             while (true)
             {
-                using var silence = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-                silence.CancelAfter(s_silenceLimit);
                 (ReplicationMessage, byte[]) message;
                 try
                 {
-                    message = await ReadAsync(_stream, silence.Token);
+                    message = ReplicationCodec.Read(_stream) ?? throw new EndOfStreamException("The writer closed the stream.");
                 }
-                catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+                catch (IOException ex) when (ex.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut } && !stopping.IsCancellationRequested)
                 {
-                    throw new IOException($"no message from the writer for {s_silenceLimit.TotalSeconds:0} s");
+                    throw new IOException($"no message from the writer for {s_silenceLimit.TotalSeconds:0} s", ex);
                 }
                 Handle(message);
             }
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (Exception) when (stopping.IsCancellationRequested)
         {
-            // Disposed.
+            // Disposed: the socket was closed under the blocking read.
         }
         catch (Exception ex)
         {
-            if (!stopping.IsCancellationRequested)
-                Log.LostWriterStream(_logger, ex.Message);
+            Log.LostWriterStream(_logger, ex.Message);
             throw;
         }
     }

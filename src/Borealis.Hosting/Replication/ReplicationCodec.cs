@@ -169,19 +169,46 @@ internal static class ReplicationCodec
     /// <exception cref="InvalidDataException">A malformed or oversized message, or the stream ended inside one.</exception>
     public static async ValueTask<(ReplicationMessage Kind, byte[] Payload)?> ReadAsync(Stream stream, CancellationToken cancellationToken)
     {
-        byte[] header = new byte[5];
+        byte[] header = new byte[HeaderBytes];
         int got = await stream.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, cancellationToken);
-        if (got == 0)
+        if (!TryParseHeader(header, got, out var kind, out byte[] payload))
             return null;
-        if (got < header.Length)
+        await stream.ReadExactlyAsync(payload, cancellationToken);
+        return (kind, payload);
+    }
+
+    /// <summary>
+    /// Reads one message, blocking (for a dedicated thread; the stream's read timeout applies); null at a clean end
+    /// of stream.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A malformed or oversized message, or the stream ended inside one.</exception>
+    public static (ReplicationMessage Kind, byte[] Payload)? Read(Stream stream)
+    {
+        Span<byte> header = stackalloc byte[HeaderBytes];
+        int got = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        if (!TryParseHeader(header, got, out var kind, out byte[] payload))
+            return null;
+        stream.ReadExactly(payload);
+        return (kind, payload);
+    }
+
+    const int HeaderBytes = 5;
+
+    /// <summary>A message header (i32 length of kind + payload, u8 kind) of which <paramref name="got"/> bytes arrived.</summary>
+    static bool TryParseHeader(ReadOnlySpan<byte> header, int got, out ReplicationMessage kind, out byte[] payload)
+    {
+        kind = default;
+        payload = [];
+        if (got == 0)
+            return false;
+        if (got < HeaderBytes)
             throw new InvalidDataException("The stream ended inside a message header.");
         int length = BinaryPrimitives.ReadInt32LittleEndian(header);
         if (length < 1 || length > MaxMessageBytes)
             throw new InvalidDataException($"A message of {length} bytes.");
-        var kind = (ReplicationMessage)header[4];
-        byte[] payload = new byte[length - 1];
-        await stream.ReadExactlyAsync(payload, cancellationToken);
-        return (kind, payload);
+        kind = (ReplicationMessage)header[4];
+        payload = new byte[length - 1];
+        return true;
     }
 
     ref struct Reader(ReadOnlySpan<byte> data)

@@ -29,13 +29,20 @@ internal sealed class FrameConnection
     readonly Channel<EncodedFrame> _outgoing = Channel.CreateUnbounded<EncodedFrame>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     readonly CancellationTokenSource _closing = new();
+    readonly string? _receiveThreadName;
     int _closed;
 
-    public FrameConnection(Socket socket, FrameHandler onFrame, int maxFrameSize)
+    /// <param name="receiveThreadName">
+    /// When given, frames are received on a dedicated thread of that name (blocking reads) instead of the thread
+    /// pool. A client whose callers block on answers (the VFS reads pages synchronously) needs it: with the pool
+    /// full of blocked callers, an answer that needs a pool thread to arrive waits for the pool to grow (starvation).
+    /// </param>
+    public FrameConnection(Socket socket, FrameHandler onFrame, int maxFrameSize, string? receiveThreadName = null)
     {
         _socket = socket;
         _onFrame = onFrame;
         _maxFrameSize = maxFrameSize;
+        _receiveThreadName = receiveThreadName;
     }
 
     /// <summary>Queues a frame; takes ownership of its buffer. False (and the buffer returned) once the connection is closing.</summary>
@@ -101,10 +108,17 @@ internal sealed class FrameConnection
             }
             _socket.NoDelay = true;
             stream = new NetworkStream(_socket, ownsSocket: false);
-            reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
             writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
             writing = WriteLoopAsync(writer);
-            await ReadLoopAsync(reader);
+            if (_receiveThreadName is null)
+            {
+                reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+                await ReadLoopAsync(reader);
+            }
+            else
+            {
+                await ReceiveOnThreadAsync(_receiveThreadName);
+            }
         }
         catch (OperationCanceledException) when (_closing.IsCancellationRequested)
         {
@@ -170,6 +184,95 @@ internal sealed class FrameConnection
             {
                 reader.AdvanceTo(buffer.Start, buffer.End);
             }
+        }
+    }
+
+    /// <summary>Runs <see cref="ReceiveLoop"/> on a new background thread; completes when it ends.</summary>
+    Task ReceiveOnThreadAsync(string name)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                ReceiveLoop();
+                done.TrySetResult();
+            }
+#pragma warning disable CA1031 // handed to RunAsync, which reports it as the reason the connection ended
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                done.TrySetException(ex);
+            }
+        })
+        { IsBackground = true, Name = name };
+        thread.Start();
+        return done.Task;
+    }
+
+    /// <summary>
+    /// Blocking receive: fills one buffer from the socket, cuts whole frames from it and hands each to the handler
+    /// on this thread. The buffer grows to the largest frame seen; a closed connection (<see cref="Close"/> shuts
+    /// the socket down) ends it.
+    /// </summary>
+    void ReceiveLoop()
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        int start = 0, end = 0;
+        try
+        {
+            while (true)
+            {
+                if (end == buffer.Length)
+                {
+                    if (start > 0)
+                    {
+                        Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
+                        end -= start;
+                        start = 0;
+                    }
+                    else
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        Buffer.BlockCopy(buffer, 0, larger, 0, end);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+                }
+                int received;
+                try
+                {
+                    received = _socket.Receive(buffer, end, buffer.Length - end, SocketFlags.None);
+                }
+                catch (Exception ex) when ((ex is SocketException or ObjectDisposedException) && _closing.IsCancellationRequested)
+                {
+                    return;
+                }
+                if (received == 0)
+                {
+                    if (end > start && !_closing.IsCancellationRequested)
+                        throw new EndOfStreamException($"the peer closed the connection inside a frame ({end - start} bytes pending)");
+                    return;
+                }
+                end += received;
+                while (true)
+                {
+                    var pending = new ReadOnlySequence<byte>(buffer, start, end - start);
+                    var status = StorageCodec.TryReadFrame(ref pending, out var frame, _maxFrameSize);
+                    if (status == OperationStatus.NeedMoreData)
+                        break;
+                    if (status == OperationStatus.InvalidData)
+                        throw new StorageProtocolException("Bad frame length (a frame is 24 bytes to the frame size limit).");
+                    _onFrame(frame.FirstSpan);
+                    start = end - (int)pending.Length;
+                }
+                if (start == end)
+                    start = end = 0;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

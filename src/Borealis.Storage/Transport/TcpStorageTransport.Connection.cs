@@ -29,7 +29,7 @@ public sealed partial class TcpStorageTransport
             _link = link;
             _address = address;
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-            _frames = new FrameConnection(socket, OnFrame, transport._options.MaxFrameSize);
+            _frames = new FrameConnection(socket, OnFrame, transport._options.MaxFrameSize, "storage-client " + address);
         }
 
         public bool IsClosed
