@@ -23,7 +23,7 @@
 #             and then 2 (one added, healthy), after a warm-up of each; TPS and the ratio.
 #
 # --keep-logs keeps the cluster's logs (supervisor, instances, storage nodes) and the client files after the run;
-# they are kept anyway when a phase fails.
+# they are kept anyway when a phase fails or the run notes something unexpected (listed under "notes").
 # Defaults: --time 20 --threads 8 --failovers 10 --sizes "10 100" --table-size 10000, about 6 minutes.
 # --quick: a smoke run (--time 4, 2 failovers, --sizes "2 20", --table-size 2000), about 2 minutes.
 # Needs sysbench, the mariadb client and python3-pymysql (installed with apt-get when missing). The clock is
@@ -91,7 +91,7 @@ cleanup() {
       if [ -r "/proc/$p/cmdline" ] && tr '\0' ' ' <"/proc/$p/cmdline" | grep -q -- "$data"; then kill -9 "$p" 2>/dev/null || true; fi
     done
   fi
-  if [ "$code" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$keep_logs" -ne 0 ]; then
+  if [ "$code" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$keep_logs" -ne 0 ] || [ -s "$work/notes" ]; then
     local keep
     keep=$(mktemp -d /tmp/borealis-cluster-bench-logs.XXXXXX)
     cp -r "$data/logs" "$keep/" 2>/dev/null || true
@@ -106,6 +106,7 @@ trap 'exit 130' INT TERM
 
 say() { echo "$*" >&2; }
 result() { echo "$1=$2" >>"$work/results"; }
+note() { say "   note: $*"; echo "$*" >>"$work/notes"; }  # something unexpected of the product: printed, logs kept
 get() { local v; v=$(grep "^$1=" "$work/results" 2>/dev/null | tail -1 | cut -d= -f2-); echo "${v:-}"; }
 
 # --- the client side: one Python program, each subcommand a role ---
@@ -151,6 +152,10 @@ def cmd_readers(exe, data):
     for p in instances(status(exe, data)):
         if p["role"] == "reader":
             print(p["id"], p["port"], status_port(p))
+
+def cmd_restarts(exe, data):
+    # Restarts of every instance so far (a reader that lost the writer's stream, a crashed writer), by id.
+    print(" ".join(f"{p['id']}:{p['restarts']}" for p in instances(status(exe, data))))
 
 def cmd_wait_healthy(exe, data, readers, timeout_s):
     # Healthy = the control plane lists the writer and exactly `readers` readers in GET /v1/endpoints (what the router
@@ -409,7 +414,7 @@ phase_failover() {
     say "   $i: $secs s (killed $killed pid $pid, first commit on $server after $attempts attempts, first error $first_error; control plane: $event)"
     if [ "$server" = "$killed" ]; then
       in_place=$((in_place + 1))
-      say "   note: the first commit was on the killed instance: it was restarted in place, no reader was promoted"
+      note "failover $i: the first commit was on the killed instance $killed: it was restarted in place, no reader was promoted ($event)"
     fi
     result failover_each "${times[*]}"
     result failover_in_place "$in_place"
@@ -447,14 +452,23 @@ phase_read() {
     fi
     client wait-healthy "$exe" "$data" "$n" 60 || return 1
     sb oltp_read_only "$reader_port" "$threads" --time="$warm" --report-interval=0 run >/dev/null 2>&1 || true
+    local ports spread="" rid rport role
+    ports=$(client readers "$exe" "$data" | awk '{print $1, $2, "reader"}'; client writer "$exe" "$data" | awk '{print $1, $3, "writer"}')
     sb oltp_read_only "$reader_port" "$threads" --time="$duration" --report-interval=0 run >"$work/read-$n.log" 2>&1 &
-    local run=$! spread="" rid rport
+    local run=$!
     client_pids+=($run)
-    # Where the reader endpoint sent sysbench's connections: the router's open connections to each instance port.
-    sleep 1
-    while read -r rid rport _; do
-      spread+="$rid $(ss -Htn state established "( dport = :$rport )" | wc -l), "
-    done < <(client readers "$exe" "$data")
+    # Where the reader endpoint sent sysbench's connections (half-way through the run): the router's open connections
+    # to each instance port.
+    sleep $((duration / 2 > 1 ? duration / 2 : 1))
+    local count to_writer=0
+    while read -r rid rport role; do
+      count=$(ss -Htn state established "( dport = :$rport )" | wc -l)
+      spread+="$rid ($role) $count, "
+      [ "$role" = writer ] && to_writer=$count
+    done <<<"$ports"
+    if [ "$to_writer" -gt 0 ]; then
+      note "read: with $n healthy reader(s) the reader endpoint sent $to_writer connections to the writer ($(date -u +%T))"
+    fi
     wait "$run" || { tail -5 "$work/read-$n.log" >&2; return 1; }
     result "read_$n" "$(tps_of "$work/read-$n.log")"
     result "read_${n}_spread" "${spread%, }"
@@ -462,11 +476,19 @@ phase_read() {
   done
 }
 
+restarts() { client restarts "$exe" "$data" 2>/dev/null || echo "?"; }
 for p in $phases; do
+  before=$(restarts)
   set +e
   (set -e; "phase_$p")
   rc=$?
   set -e
+  after=$(restarts)
+  # Outside the failover phase no instance should restart: a restart there is a reader that lost the writer's stream
+  # (or a crash), which the phase's numbers hide.
+  if [ "$p" != failover ] && [ "$before" != "$after" ]; then
+    note "$p: instances restarted during the phase (restarts by id: before $before, after $after)"
+  fi
   if [ "$rc" -ne 0 ]; then failed=1; result "failed_$p" 1; say "   phase $p failed (exit $rc)"; fi
 done
 
@@ -513,6 +535,10 @@ if has read; then
   row "  ratio 2 / 1 readers" "$(awk -v a="${r2:-0}" -v b="${r1:-0}" 'BEGIN { if (a > 0 && b > 0) printf "%.2fx", a / b; else print "n/a" }')" "" ""
   echo "    (every process shares this machine's $(nproc) cores: the readers, the writer, 6 storage nodes, the router"
   echo "     and sysbench, so read scaling is bounded by the shared cores, not by the design)"
+fi
+if [ -s "$work/notes" ]; then
+  echo "notes (unexpected behaviour; the logs are kept):"
+  sed 's/^/  - /' "$work/notes"
 fi
 echo "time=${duration}s threads=$threads failovers=$failovers sizes=\"$sizes\" table_size=$table_size quick=$quick;" \
   "load average $load_start at the start, $load_end at the end; $(date -u +%Y-%m-%dT%H:%MZ)"
