@@ -486,8 +486,11 @@ for p in $phases; do
   after=$(restarts)
   # Outside the failover phase no instance should restart: a restart there is a reader that lost the writer's stream
   # (or a crash), which the phase's numbers hide.
-  if [ "$p" != failover ] && [ "$before" != "$after" ]; then
-    note "$p: instances restarted during the phase (restarts by id: before $before, after $after)"
+  grew=$(awk -v b="$before" -v a="$after" 'BEGIN {
+    n = split(b, x, " "); for (i = 1; i <= n; i++) { split(x[i], kv, ":"); was[kv[1]] = kv[2] }
+    n = split(a, x, " "); for (i = 1; i <= n; i++) { split(x[i], kv, ":"); if ((kv[1] in was) && kv[2] > was[kv[1]]) printf "%s %d->%d ", kv[1], was[kv[1]], kv[2] } }')
+  if [ "$p" != failover ] && [ -n "$grew" ]; then
+    note "$p: instances restarted during the phase (restarts: ${grew% })"
   fi
   if [ "$rc" -ne 0 ]; then failed=1; result "failed_$p" 1; say "   phase $p failed (exit $rc)"; fi
 done
