@@ -70,6 +70,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 exe="$root/artifacts/bin/Borealis.Cli/release/borealis"
+port=0
 work=$(mktemp -d /tmp/borealis-cluster-bench.XXXXXX)
 data="$work/data"
 password=bench-pw
@@ -88,7 +89,10 @@ cleanup() {
     local left
     left=$(/usr/bin/python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print(" ".join(str(p["pid"]) for p in [{"pid": s.get("supervisorPid", 0)}] + s.get("processes", []) if p.get("pid", 0) > 0))' "$data/cluster.json" 2>/dev/null || true)
     for p in $left; do
-      if [ -r "/proc/$p/cmdline" ] && tr '\0' ' ' <"/proc/$p/cmdline" | grep -q -- "$data"; then kill -9 "$p" 2>/dev/null || true; fi
+      # Guard against a reused pid: instances and storage nodes name $data; the router names the control port.
+      if [ -r "/proc/$p/cmdline" ] && tr '\0' ' ' <"/proc/$p/cmdline" | grep -q -e "$data" -e "127.0.0.1:$((port + 2)) "; then
+        kill -9 "$p" 2>/dev/null || true
+      fi
     done
   fi
   if [ "$code" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$keep_logs" -ne 0 ] || [ -s "$work/notes" ]; then
@@ -336,7 +340,10 @@ def cmd_add_reader(exe, data, last_id, timeout_s):
     return 1
 
 if __name__ == "__main__":
-    sys.exit(globals()["cmd_" + sys.argv[1].replace("-", "_")](*sys.argv[2:]) or 0)
+    try:
+        sys.exit(globals()["cmd_" + sys.argv[1].replace("-", "_")](*sys.argv[2:]) or 0)
+    except KeyboardInterrupt:
+        sys.exit(130)
 PY
 client() { /usr/bin/python3 "$work/client.py" "$@"; }
 
