@@ -7,10 +7,11 @@
 #   bench/cluster.sh [--quick] [--time SECONDS] [--threads N] [--failovers N] [--sizes "MB MB"]
 #                    [--table-size ROWS] [--phases "lag failover add read"] [--keep-logs]
 #
-#   lag       the writer's maximum insert rate (sysbench oltp_insert, --threads, --time, cluster endpoint); then
-#             --time s at half of it (sysbench --rate) while a probe client inserts numbered rows through the
-#             cluster endpoint (100/s) and a poller on the reader's instance port records when each becomes
-#             visible: lag = visible - OK, p50/p99/max (a). Also the reader's own lag p50/p99 from its status
+#   lag       the writer's maximum insert rate (sysbench oltp_insert, --threads, --time, cluster endpoint); how
+#             long the reader then needs to show a new commit (catch-up); then half of the maximum (sysbench --rate),
+#             and after a warm-up, for --time s, a probe client inserts numbered rows through the cluster endpoint
+#             (a tenth of the load, at most 100/s) while a poller on the reader's instance port records when each
+#             becomes visible: lag = visible - OK, p50/p99/max (a). Also the reader's own lag p50/p99 from its status
 #             endpoint (GET /v1/status on its statusPort) when `status --output json` shows one (b). Target p99 < 10 ms.
 #   failover  --failovers times: under a light insert load (50/s) through the cluster endpoint, SIGKILL the writer
 #             (pid from `status --output json`); time from the kill to the first commit through the cluster
@@ -185,6 +186,9 @@ def cmd_wait_healthy(exe, data, readers, timeout_s):
 def cmd_lag_writer(port, rate, seconds, out):
     rate, n = float(rate), int(float(rate) * float(seconds))
     c = connect(int(port)); cur = c.cursor()
+    ready_by = time.monotonic() + 30
+    while not os.path.exists(out + ".ready") and time.monotonic() < ready_by:
+        time.sleep(0.005)  # the poller is connected and polling: a row's visibility is seen from the start
     period, start, lines = 1e9 / rate, now(), []
     for i in range(1, n + 1):
         wait = start + int((i - 1) * period) - now()
@@ -195,7 +199,26 @@ def cmd_lag_writer(port, rate, seconds, out):
     with open(out, "w") as f:
         f.writelines(lines)
 
-def cmd_lag_poller(port, n, seconds, interval_ms, out):
+def cmd_catch_up(wport, rport, timeout_s):
+    # Seconds from a commit through the cluster endpoint to its visibility on the reader's port: after a load at the
+    # writer's maximum rate, how far behind the reader was.
+    w = connect(int(wport)); cur = w.cursor()
+    cur.execute("INSERT INTO sync (note) VALUES ('catch-up')"); mark = cur.lastrowid; t0 = now()
+    deadline, r = t0 + int(float(timeout_s) * 1e9), None
+    while now() < deadline:
+        try:
+            if r is None:
+                r = connect(int(rport), timeout=1, io_timeout=2)
+            rc = r.cursor(); rc.execute("SELECT MAX(id) FROM sync")
+            if (rc.fetchone()[0] or 0) >= mark:
+                print(f"{(now() - t0) / 1e9:.3f}"); return 0
+        except pymysql.MySQLError:
+            r = None
+        time.sleep(0.001)
+    print(f"error: row {mark} of bench.sync not visible on port {rport} within {timeout_s} s", file=sys.stderr)
+    return 1
+
+def cmd_lag_poller(port, n, seconds, interval_ms, out, ready):
     n, deadline, interval = int(n), now() + int(float(seconds) * 1e9), float(interval_ms) / 1000
     last, polls, rtt, errors, rows, c = 0, 0, 0, 0, [], None
     while last < n and now() < deadline:
@@ -206,6 +229,8 @@ def cmd_lag_poller(port, n, seconds, interval_ms, out):
             t0 = now(); cur.execute("SELECT MAX(seq) FROM probe"); m = cur.fetchone()[0] or 0; t1 = now()
         except pymysql.MySQLError:
             errors += 1; c = None; time.sleep(0.01); continue
+        if polls == 0:
+            open(ready, "w").close()
         polls += 1; rtt += t1 - t0
         if m > last:
             rows.append(f"{m} {t1}\n"); last = m  # visible at the latest when the answer arrived
@@ -365,6 +390,7 @@ say "cluster healthy after $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf 
 sql() { mariadb -h 127.0.0.1 -P "$port" -u admin -p"$password" --skip-ssl -N -e "$1"; }
 sql "CREATE DATABASE bench; CREATE DATABASE sbtest;
      CREATE TABLE bench.probe (seq BIGINT PRIMARY KEY);
+     CREATE TABLE bench.sync (id BIGINT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(16));
      CREATE TABLE bench.fo (id BIGINT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(16));
      CREATE TABLE bench.fill (id BIGINT AUTO_INCREMENT PRIMARY KEY, payload VARCHAR(2048))"
 sb() { # test port threads [sysbench options...]: sysbench on sbtest through 127.0.0.1:port
@@ -387,13 +413,19 @@ phase_lag() {
   n=$((probe_rate * duration))
   result max_tps "$max"
   say "   max $max tx/s; load: sysbench --rate=$sb_rate + probe $probe_rate rows/s = $half tx/s for ${duration}s"
-  local readers reader_id reader_inst
+  local readers reader_id reader_inst catch_up warm=$((duration / 4 > 2 ? duration / 4 : 2))
   readers=$(client readers "$exe" "$data")
   read -r reader_id reader_inst _ <<<"$(echo "$readers" | head -1)"
-  client lag-poller "$reader_inst" "$n" $((duration + 5)) 1 "$work/poll.txt" &
-  local poller=$!; client_pids+=($poller)
-  sb oltp_insert "$port" "$threads" --rate="$sb_rate" --time=$((duration + 2)) --report-interval=0 run >"$work/paced.log" 2>&1 &
+  # The reader may trail after the run at the maximum rate: the measure starts once it has caught up.
+  catch_up=$(client catch-up "$port" "$reader_inst" 60)
+  result lag_catch_up "$catch_up"
+  say "   after the max-rate run the reader showed a new commit after $catch_up s"
+  # The paced load runs alone for a warm-up, then the probe and the poller start.
+  sb oltp_insert "$port" "$threads" --rate="$sb_rate" --time=$((warm + duration + 2)) --report-interval=0 run >"$work/paced.log" 2>&1 &
   local load=$!; client_pids+=($load)
+  sleep "$warm"
+  client lag-poller "$reader_inst" "$n" $((duration + 5)) 1 "$work/poll.txt" "$work/ok.txt.ready" &
+  local poller=$!; client_pids+=($poller)
   client lag-writer "$port" "$probe_rate" "$duration" "$work/ok.txt"
   client reader-lag "$exe" "$data" >"$work/lag-b.txt" 2>&1 || echo "skip: the query failed: $(tail -1 "$work/lag-b.txt")" >"$work/lag-b.txt"
   wait "$poller" || { say "   poller failed"; return 1; }
@@ -513,6 +545,7 @@ if has lag; then
   if [ -n "$(get failed_lag)" ]; then row "replica lag" "phase failed" "p99 < 10 ms" "-"; else
     read -r a50 a99 amax <<<"$(get lag_a)"
     row "writer max insert rate (oltp_insert, $threads thr)" "$(get max_tps) tx/s" "" ""
+    row "reader catch-up after the max-rate run" "$(get lag_catch_up) s" "" ""
     row "load during the lag measure (~50 %)" "$(get paced_tps) tx/s" "" ""
     row "replica lag (a) client-visible p50/p99/max" "$a50 / $a99 / $amax ms" "p99 < 10 ms" "$(verdict "$a99" 10)"
     echo "    ($(get lag_a_note))"
