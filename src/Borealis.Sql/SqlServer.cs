@@ -89,6 +89,12 @@ public sealed class SqlServer
 
     internal long Questions;
 
+    /// <summary>
+    /// Statements received from clients since start (MySQL's <c>Questions</c>): each statement of a text query (every
+    /// one of a multi-statement query) and each execution of a prepared statement, whether it succeeds or fails.
+    /// </summary>
+    public long Queries => Interlocked.Read(ref Questions);
+
     internal CatalogSnapshot Catalog => Volatile.Read(ref _catalog);
 
     /// <summary>Opens a session with its own engine connection.</summary>
