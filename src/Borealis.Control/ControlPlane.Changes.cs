@@ -174,8 +174,7 @@ public sealed partial class ControlPlane
             InstanceSpec spec;
             lock (_lock)
             {
-                var ports = AllocatePorts(_topology, _options, 2);
-                spec = _topology.Add(role, tier, ports[0], ports[1]);
+                spec = AddInstance(_topology, _options, role, tier);
                 _topology.Write(_options.TopologyFile);
                 AddEvent("instance-added", spec.Id, null, $"{role.ToString().ToLowerInvariant()}, tier {tier}, port {spec.Port}");
             }
