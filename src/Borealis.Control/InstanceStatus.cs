@@ -35,10 +35,10 @@ public sealed record InstanceStatus
     /// <summary>Statements received from clients: each statement of a text query, each prepared-statement execution (MySQL's Questions).</summary>
     public long Queries { get; init; }
 
-    /// <summary>Client connections open now (MySQL endpoint).</summary>
+    /// <summary>Client sessions open now: logged in (MySQL's Threads_connected; a probe's greeting connection is not one).</summary>
     public int Connections { get; init; }
 
-    /// <summary>Client connections accepted.</summary>
+    /// <summary>Connections the MySQL endpoint accepted, the probes' greeting connections included (MySQL's Connections).</summary>
     public long ConnectionsTotal { get; init; }
 
     /// <summary>Page reads the buffer cache served.</summary>

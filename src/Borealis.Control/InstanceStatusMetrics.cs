@@ -31,8 +31,8 @@ internal sealed class InstanceStatusMetrics
         _queries = factory.CreateCounter("borealis_instance_queries_total", "Statements received from clients since the instance's process started (MySQL's Questions).", "instance");
         _commitsPerSecond = factory.CreateGauge("borealis_instance_commits_per_second", "Commits per second over the last second or more (the control plane's probes).", "instance");
         _queriesPerSecond = factory.CreateGauge("borealis_instance_queries_per_second", "Queries per second over the last second or more (the control plane's probes).", "instance");
-        _connections = factory.CreateGauge("borealis_instance_connections", "Client connections open on the instance's endpoint.", "instance");
-        _connectionsTotal = factory.CreateCounter("borealis_instance_connections_total", "Client connections the instance accepted since its process started.", "instance");
+        _connections = factory.CreateGauge("borealis_instance_connections", "Client sessions open on the instance (logged in).", "instance");
+        _connectionsTotal = factory.CreateCounter("borealis_instance_connections_total", "Connections the instance's endpoint accepted since its process started (health probes included).", "instance");
         _cacheHits = factory.CreateCounter("borealis_instance_buffer_cache_hits_total", "Page reads served by the buffer cache.", "instance");
         _cacheMisses = factory.CreateCounter("borealis_instance_buffer_cache_misses_total", "Page reads that went to storage.", "instance");
         _cacheHitRatio = factory.CreateGauge("borealis_instance_buffer_cache_hit_ratio", "Buffer cache hits / page reads since the instance's process started.", "instance");

@@ -72,7 +72,7 @@ public sealed class InstanceHost : IAsyncDisposable
             // A reader commits nothing itself: the commits its database counts are the writer's, applied.
             Commits = _follower is null ? stats.Commits : 0,
             Queries = _sql.Queries,
-            Connections = _server.ConnectionsOpen,
+            Connections = _sql.SessionCount,
             ConnectionsTotal = _server.ConnectionsTotal,
             BufferCacheHits = stats.CacheHits,
             BufferCacheMisses = stats.CacheMisses,

@@ -87,6 +87,9 @@ public sealed class SqlServer
 
     internal IEnumerable<SqlSession> Sessions => _sessions.Values;
 
+    /// <summary>Client sessions open now (logged in; MySQL's <c>Threads_connected</c>).</summary>
+    public int SessionCount => _sessions.Count;
+
     internal long Questions;
 
     /// <summary>

@@ -86,6 +86,8 @@ public sealed class InstanceStatusTests : BorealisTest
         var probe = await supervisor.ProbeAsync(spec, TestToken);
         Assert.Equal((true, null), (probe.Answering, probe.LagMs));
         Assert.Equal((after.Commits, after.Queries, after.CommittedLsn), (probe.Status!.Commits, probe.Status.Queries, probe.Status.CommittedLsn));
+        // Its greeting connection is accepted (connections_total) but never a session (connections).
+        Assert.Equal(1, probe.Status.Connections);
     }
 
     [Fact]

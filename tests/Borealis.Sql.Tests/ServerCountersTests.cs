@@ -32,11 +32,13 @@ public sealed class ServerCountersTests : SqlTestBase
 
         // Other sessions count into the same server; SHOW STATUS reports the same number (itself included).
         var other = OpenSession("c");
+        Assert.Equal(2, Server.SessionCount);
         await RunAsync("SELECT 1", other);
         var rows = await RowsAsync("SHOW GLOBAL STATUS LIKE 'Questions'");
         Assert.Equal((before + 25).ToString(System.Globalization.CultureInfo.InvariantCulture), Assert.Single(rows)[1]);
         Assert.Equal(before + 25, Server.Queries);
         other.Dispose();
+        Assert.Equal(1, Server.SessionCount);
     }
 
     [Fact]
