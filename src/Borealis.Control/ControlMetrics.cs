@@ -21,6 +21,9 @@ public sealed class ControlMetrics
     readonly Gauge _failovers;
     readonly Gauge _endpointsVersion;
 
+    // Per instance, from the instances' status endpoints (commits, queries, connections, cache, lag percentiles).
+    readonly InstanceStatusMetrics _instanceStatus;
+
     public ControlMetrics(ControlPlane control)
     {
         _control = control;
@@ -35,6 +38,7 @@ public sealed class ControlMetrics
         _storageRestarts = factory.CreateGauge("borealis_storage_node_restarts", "Times the supervisor restarted the storage node's process.", "node", "zone");
         _failovers = factory.CreateGauge("borealis_failovers", "Failovers (automatic and requested) since the control plane started.");
         _endpointsVersion = factory.CreateGauge("borealis_endpoints_version", "Version of GET /v1/endpoints.");
+        _instanceStatus = new InstanceStatusMetrics(factory);
         _registry.AddBeforeCollectCallback(Refresh);
     }
 
@@ -65,6 +69,7 @@ public sealed class ControlMetrics
         }
         _failovers.Set(cluster.Failovers);
         _endpointsVersion.Set(cluster.Version);
+        _instanceStatus.Refresh(_control.Statistics());
     }
 
     /// <summary>Drops every series: instances removed or whose role changed must not linger.</summary>

@@ -179,8 +179,7 @@ public sealed partial class ControlPlane
             {
                 if (_topology.Readers.Count() >= InstanceSpec.MaxReaders)
                     throw ControlException.Conflict($"the cluster already has {InstanceSpec.MaxReaders} readers, the most it can have: remove one first");
-                var ports = AllocatePorts(_topology, _options, 2);
-                spec = _topology.Add(role, tier, ports[0], ports[1]);
+                spec = AddInstance(_topology, _options, role, tier);
                 _topology.Write(_options.TopologyFile);
                 AddEvent("instance-added", spec.Id, null, $"{role.ToString().ToLowerInvariant()}, tier {tier}, port {spec.Port}");
             }

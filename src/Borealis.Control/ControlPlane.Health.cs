@@ -35,6 +35,7 @@ public sealed partial class ControlPlane
                     continue;
                 bool was = IsHealthy(spec.Id);
                 _health[spec.Id] = (probe.Answering, probe.LagMs);
+                RecordStatus(spec.Id, probe);
                 if (was != probe.Answering)
                     Log.HealthChanged(_logger, spec.Id, probe.Answering ? "healthy" : "unhealthy");
             }

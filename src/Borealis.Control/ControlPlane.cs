@@ -57,13 +57,9 @@ public sealed partial class ControlPlane : IAsyncDisposable
             if (newReaders > 0 && options.ReadersRefusedBecause is { } why)
                 throw ControlException.Conflict(why);
             topology = new InstanceTopology();
-            var writerPorts = AllocatePorts(topology, options, 2);
-            topology.Add(InstanceRole.Writer, InstanceSpec.DefaultTier, writerPorts[0], writerPorts[1]);
+            AddInstance(topology, options, InstanceRole.Writer, InstanceSpec.DefaultTier);
             for (int i = 0; i < newReaders; i++)
-            {
-                var ports = AllocatePorts(topology, options, 2);
-                topology.Add(InstanceRole.Reader, InstanceSpec.DefaultTier, ports[0], ports[1]);
-            }
+                AddInstance(topology, options, InstanceRole.Reader, InstanceSpec.DefaultTier);
         }
         else
         {
@@ -75,18 +71,31 @@ public sealed partial class ControlPlane : IAsyncDisposable
                 if (instance.Port - options.ClusterPort is >= 0 and <= 2)
                 {
                     var ports = AllocatePorts(topology, options, 1);
-                    topology.Instances[i] = instance with { Port = ports[0] };
+                    topology.Instances[i] = instance = instance with { Port = ports[0] };
                 }
+                // Instances of a topology written before status endpoints existed get one.
+                if (instance.StatusPort == 0)
+                    topology.Instances[i] = instance with { StatusPort = AllocatePorts(topology, options, 1)[0] };
             }
         }
         topology.Write(options.TopologyFile);
         return topology;
     }
 
+    /// <summary>
+    /// Adds an instance with the next id on three new ports (<see cref="AllocatePorts"/>): its endpoint, its
+    /// replication port and its status endpoint.
+    /// </summary>
+    static InstanceSpec AddInstance(InstanceTopology topology, ControlPlaneOptions options, InstanceRole role, int tier)
+    {
+        var ports = AllocatePorts(topology, options, 3);
+        return topology.Add(role, tier, ports[0], ports[1], ports[2]);
+    }
+
     /// <summary>The first <paramref name="count"/> ports from the cluster port + 10 up that no instance uses and nothing listens on.</summary>
     static int[] AllocatePorts(InstanceTopology topology, ControlPlaneOptions options, int count)
     {
-        var used = topology.Instances.SelectMany(i => new[] { i.Port, i.ReplicationPort }).ToHashSet();
+        var used = topology.Instances.SelectMany(i => new[] { i.Port, i.ReplicationPort, i.StatusPort }).ToHashSet();
         var ports = new List<int>(count);
         for (int port = options.ClusterPort + 10; port <= 65535 && ports.Count < count; port++)
         {
@@ -139,7 +148,8 @@ public sealed partial class ControlPlane : IAsyncDisposable
                 return new InstanceView(spec.Id, spec.Role, spec.Tier, _options.Host, spec.Port,
                     spec.Role == InstanceRole.Writer ? spec.ReplicationPort : 0,
                     process?.Pid ?? 0, (process?.State ?? InstanceProcessState.Stopped).ToString().ToLowerInvariant(),
-                    health.Healthy, health.LagMs, process?.Restarts ?? 0);
+                    health.Healthy, health.LagMs, process?.Restarts ?? 0)
+                { StatusPort = spec.StatusPort };
             }).ToList();
             return new ClusterView(_endpoints.Version, _topology.Writer?.Id, instances, _processes.StorageNodes(), _failovers, [.. _events]);
         }

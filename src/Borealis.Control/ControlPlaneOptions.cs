@@ -32,6 +32,12 @@ public sealed record ControlPlaneOptions
     /// <summary>How many events <c>/v1/cluster</c> keeps.</summary>
     public int EventsKept { get; init; } = 100;
 
+    /// <summary>The shortest time over which commits/s and queries/s are measured from the instances' counters.</summary>
+    public TimeSpan RateInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The clock the rates are measured with (tests set their own).</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     static bool DefaultIsPortFree(int port)
     {
         try

@@ -30,7 +30,11 @@ public sealed record InstanceView(
     string State,
     bool Healthy,
     double? LagMs,
-    int Restarts);
+    int Restarts)
+{
+    /// <summary>The instance's status endpoint (<c>GET /v1/status</c> on 127.0.0.1); 0 when it has none.</summary>
+    public int StatusPort { get; init; }
+}
 
 /// <summary>The answer to a failover: who was and who is the writer.</summary>
 public sealed record FailoverResult(string From, string To, bool Healthy, long ElapsedMs);

@@ -20,7 +20,10 @@ public interface IInstanceProcesses
     /// <summary>The process's state; null when the instance is not supervised.</summary>
     InstanceProcessStatus? Status(string id);
 
-    /// <summary>Whether the instance answers on its endpoint (connects and reads a MySQL greeting), and its lag if known.</summary>
+    /// <summary>
+    /// Whether the instance answers on its endpoint (connects and reads a MySQL greeting), and what its status
+    /// endpoint reports (<see cref="InstanceStatus"/>: counters, a reader's lag) when it answers too.
+    /// </summary>
     Task<InstanceProbe> ProbeAsync(InstanceSpec spec, CancellationToken cancellationToken);
 
     /// <summary>The storage nodes of the cluster (for <c>/v1/cluster</c> and <c>/metrics</c>); empty with a local volume.</summary>
@@ -57,7 +60,8 @@ public readonly record struct InstanceProcessStatus(InstanceProcessState State, 
 /// <summary>What a probe of an instance's endpoint found.</summary>
 /// <param name="Answering">It accepted a connection and sent a MySQL greeting.</param>
 /// <param name="LagMs">A reader's replica lag in milliseconds, when known.</param>
-public readonly record struct InstanceProbe(bool Answering, double? LagMs = null);
+/// <param name="Status">What its status endpoint reported (counters, lag percentiles); null when it did not answer.</param>
+public readonly record struct InstanceProbe(bool Answering, double? LagMs = null, InstanceStatus? Status = null);
 
 /// <summary>One storage node of the cluster and whether its process is up.</summary>
 public sealed record StorageNodeProcess(int Id, string Zone, int Port, bool Up, int Pid, int Restarts);

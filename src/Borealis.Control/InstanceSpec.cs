@@ -10,6 +10,12 @@ namespace Borealis.Control;
 /// <param name="ReplicationPort">Where readers subscribe to the redo stream while this instance is the writer.</param>
 public sealed record InstanceSpec(string Id, InstanceRole Role, int Tier, int Port, int ReplicationPort)
 {
+    /// <summary>
+    /// The instance's status endpoint on 127.0.0.1 (<c>GET /v1/status</c>, <see cref="InstanceStatus"/>); kept across a
+    /// promotion. 0: none (a topology written before status endpoints existed, until the control plane gives it one).
+    /// </summary>
+    public int StatusPort { get; init; }
+
     public const int DefaultTier = 1;
 
     public const int MaxTier = 15;

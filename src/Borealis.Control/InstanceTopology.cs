@@ -31,9 +31,12 @@ public sealed class InstanceTopology
     public InstanceSpec? Find(string id) => Instances.FirstOrDefault(i => i.Id == id);
 
     /// <summary>Adds an instance with the next id.</summary>
-    public InstanceSpec Add(InstanceRole role, int tier, int port, int replicationPort)
+    public InstanceSpec Add(InstanceRole role, int tier, int port, int replicationPort, int statusPort = 0)
     {
-        var spec = new InstanceSpec("instance-" + NextId.ToString(System.Globalization.CultureInfo.InvariantCulture), role, tier, port, replicationPort);
+        var spec = new InstanceSpec("instance-" + NextId.ToString(System.Globalization.CultureInfo.InvariantCulture), role, tier, port, replicationPort)
+        {
+            StatusPort = statusPort,
+        };
         NextId++;
         Instances.Add(spec);
         return spec;

@@ -295,15 +295,17 @@ public sealed class Database : IAsyncDisposable
     /// volume at the new read points. Call from one thread, in LSN order, only for commits the volume already
     /// reports durable (a replica never shows what a crash could take back).
     /// </summary>
+    /// <returns>True when the commit was applied; false when it is at or below the point this replica opened at
+    /// (nothing to do). Each applied commit counts in <see cref="DatabaseStatistics.Commits"/>.</returns>
     /// <exception cref="InvalidOperationException">The database is not a replica.</exception>
-    public void ApplyReplicated(RedoBatch batch, AppendResult lsns)
+    public bool ApplyReplicated(RedoBatch batch, AppendResult lsns)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (!Options.ReadOnly)
             throw new InvalidOperationException("Only a replica applies a redo stream.");
         var latest = Latest;
         if (lsns.Commit <= latest.Lsn)
-            return; // At or below the point this replica opened at.
+            return false; // At or below the point this replica opened at.
         if (lsns.Commit > Volume.DurableLsn)
             throw new InvalidOperationException($"Commit {lsns.Commit} is not durable yet (VDL {Volume.DurableLsn}).");
         _cache.BeginReplicaApply(lsns.Commit);
@@ -324,6 +326,7 @@ public sealed class Database : IAsyncDisposable
         }
         var next = new Snapshot(lsns.Commit, batch.PageCount, latest.ChangeCounter + 1, header, latest.Sequence + 1);
         CompleteCommit(next, pages);
+        return true;
     }
 
     /// <summary>

@@ -71,6 +71,9 @@ public sealed record ProcessState
     /// <summary>A writer's replication port (readers subscribe to its redo stream there); 0 for other roles.</summary>
     public int ReplicationPort { get; init; }
 
+    /// <summary>An instance's status endpoint on 127.0.0.1 (<c>GET /v1/status</c>, docs/api.md); 0 for other roles.</summary>
+    public int StatusPort { get; init; }
+
     /// <summary>An instance's promotion tier (0–15).</summary>
     public int Tier { get; init; }
 

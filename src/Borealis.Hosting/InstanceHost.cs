@@ -20,19 +20,23 @@ public sealed class InstanceHost : IAsyncDisposable
     readonly IVolume _volume;
     readonly Database _database;
     readonly MySqlServer _server;
+    readonly SqlServer _sql;
+    readonly InstanceOptions _options;
     readonly ILogger _logger;
     readonly string _id;
     readonly CancellationTokenSource _stopping = new();
     Task _topologyWatch = Task.CompletedTask;
     ReplicationServer? _replication;
     ReplicaFollower? _follower;
+    InstanceStatusServer? _status;
 
-    InstanceHost(string id, IVolume volume, Database database, MySqlServer server, ILogger logger)
+    InstanceHost(InstanceOptions options, IVolume volume, Database database, (MySqlServer Server, SqlServer Sql) endpoint, ILogger logger)
     {
-        _id = id;
+        _options = options;
+        _id = options.Id;
         _volume = volume;
         _database = database;
-        _server = server;
+        (_server, _sql) = endpoint;
         _logger = logger;
     }
 
@@ -43,6 +47,39 @@ public sealed class InstanceHost : IAsyncDisposable
 
     /// <summary>Writer: the port replicas subscribe to its redo stream on; 0 when it serves none.</summary>
     public int ReplicationPort => _replication?.Port ?? 0;
+
+    /// <summary>The port of the status endpoint (<see cref="InstanceStatusServer"/>); 0 when it serves none.</summary>
+    public int StatusPort => _status?.Port ?? 0;
+
+    /// <summary>
+    /// What the status endpoint answers: this instance's counters since the process started (commits, client
+    /// statements, connections, buffer cache), its LSNs, and a reader's replica lag with its recent percentiles.
+    /// Cheap: counters read without locks, plus the engine's read points and, on a reader, a copy of the lag window.
+    /// </summary>
+    public InstanceStatus Status()
+    {
+        var stats = _database.GetStatistics();
+        long reads = stats.CacheHits + stats.CacheMisses;
+        return new InstanceStatus
+        {
+            Id = _id,
+            Role = _follower is null ? InstanceRole.Writer : InstanceRole.Reader,
+            Tier = _options.Tier,
+            Pid = Environment.ProcessId,
+            UptimeSeconds = Math.Round(_server.Uptime.TotalSeconds, 3),
+            CommittedLsn = stats.CommittedLsn.Value,
+            DurableLsn = stats.DurableLsn.Value,
+            // A reader commits nothing itself: the commits its database counts are the writer's, applied.
+            Commits = _follower is null ? stats.Commits : 0,
+            Queries = _sql.Queries,
+            Connections = _sql.SessionCount,
+            ConnectionsTotal = _server.ConnectionsTotal,
+            BufferCacheHits = stats.CacheHits,
+            BufferCacheMisses = stats.CacheMisses,
+            BufferCacheHitRatio = reads == 0 ? null : Math.Round((double)stats.CacheHits / reads, 4),
+            Replica = _follower?.Status(),
+        };
+    }
 
     /// <summary>
     /// Reader: completes (faulted, with the reason) when the writer's stream is lost; the process then exits so that
@@ -89,11 +126,12 @@ public sealed class InstanceHost : IAsyncDisposable
                     throw new HostingException($"cannot serve the redo stream: {ex.Message}", ex);
                 }
             }
-            var server = await StartServerAsync(options, database, replication is null ? null : () => replication.Hosts, loggerFactory);
-            Log.InstanceServing(logger, options.Id, $"127.0.0.1:{server.Port}", volumeName, volume.DurableLsn.ToString());
-            var host = new InstanceHost(options.Id, volume, database, server, logger) { _replication = replication };
+            var endpoint = await StartServerAsync(options, database, replication is null ? null : () => replication.Hosts, loggerFactory);
+            Log.InstanceServing(logger, options.Id, $"127.0.0.1:{endpoint.Server.Port}", volumeName, volume.DurableLsn.ToString());
+            var host = new InstanceHost(options, volume, database, endpoint, logger) { _replication = replication };
             if (volume is QuorumVolume quorum && options.StorageTopologyFile is { } file && topology is not null)
                 host._topologyWatch = host.FollowTopologyAsync(quorum, file, topology);
+            await host.StartStatusAsync(cancellationToken);
             return host;
         }
         catch
@@ -120,9 +158,11 @@ public sealed class InstanceHost : IAsyncDisposable
         var follower = await FollowWriterAsync(options, topology, follow, loggerFactory, logger, cancellationToken);
         try
         {
-            var server = await StartServerAsync(options, follower.Database, () => follower.Hosts, loggerFactory);
-            Log.InstanceServing(logger, options.Id, $"127.0.0.1:{server.Port}", $"replica of {follower.Start.WriterId}", follower.Database.DurableLsn.ToString());
-            return new InstanceHost(options.Id, follower.Database.Volume, follower.Database, server, logger) { _follower = follower };
+            var endpoint = await StartServerAsync(options, follower.Database, () => follower.Hosts, loggerFactory);
+            Log.InstanceServing(logger, options.Id, $"127.0.0.1:{endpoint.Server.Port}", $"replica of {follower.Start.WriterId}", follower.Database.DurableLsn.ToString());
+            var host = new InstanceHost(options, follower.Database.Volume, follower.Database, endpoint, logger) { _follower = follower };
+            await host.StartStatusAsync(cancellationToken);
+            return host;
         }
         catch
         {
@@ -170,8 +210,27 @@ public sealed class InstanceHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The status endpoint, when <see cref="InstanceOptions.StatusPort"/> asks for one. It is secondary: when its port
+    /// is taken, the instance serves without it (the probe then sees no status; the failure is logged).
+    /// </summary>
+    async Task StartStatusAsync(CancellationToken cancellationToken)
+    {
+        if (_options.StatusPort is not int port)
+            return;
+        try
+        {
+            _status = await InstanceStatusServer.StartAsync(port, Status, cancellationToken);
+            Log.StatusServing(_logger, _id, _status.Port);
+        }
+        catch (IOException ex)
+        {
+            Log.StatusFailed(_logger, _id, port, ex.Message);
+        }
+    }
+
     /// <summary>The MySQL endpoint over the SQL layer, for either role.</summary>
-    static async Task<MySqlServer> StartServerAsync(
+    static async Task<(MySqlServer Server, SqlServer Sql)> StartServerAsync(
         InstanceOptions options, Database database, Func<IReadOnlyList<ReplicaHost>>? hosts, ILoggerFactory loggerFactory)
     {
         var admin = UserAccount.FromPassword("admin", options.AdminPassword);
@@ -203,7 +262,7 @@ public sealed class InstanceHost : IAsyncDisposable
             await server.DisposeAsync();
             throw new HostingException($"cannot listen on {options.EndPoint}: {ex.Message}", ex);
         }
-        return server;
+        return (server, sql);
     }
 
     /// <summary>Exit code of a process crashed on purpose by ALTER SYSTEM CRASH: the supervisor restarts it in place (no failover).</summary>
@@ -291,6 +350,8 @@ public sealed class InstanceHost : IAsyncDisposable
     {
         Log.InstanceStopping(_logger, _id);
         await _stopping.CancelAsync();
+        if (_status is not null)
+            await _status.DisposeAsync();
 #pragma warning disable VSTHRD003 // started by this object in StartAsync
         await _topologyWatch;
 #pragma warning restore VSTHRD003

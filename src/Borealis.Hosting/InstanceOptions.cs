@@ -40,6 +40,12 @@ public sealed record InstanceOptions
     /// <summary>How long a reader waits for a writer to follow before giving up.</summary>
     public TimeSpan WriterWaitTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The 127.0.0.1 port of the status endpoint (<c>GET /v1/status</c>, <see cref="InstanceStatusServer"/>; 0: any free
+    /// port); null: none.
+    /// </summary>
+    public int? StatusPort { get; init; }
+
     /// <summary>Upper bound of the engine's buffer cache.</summary>
     public long CacheBytes { get; init; } = 256L * 1024 * 1024;
 }

@@ -58,4 +58,10 @@ internal static partial class Log
 
     [LoggerMessage(8012, LogLevel.Error, "The control API cannot listen on 127.0.0.1:{Port}: {Message}")]
     public static partial void ControlApiFailed(ILogger logger, int port, string message);
+
+    [LoggerMessage(8040, LogLevel.Information, "Instance {Id}: status endpoint on 127.0.0.1:{Port} (GET /v1/status)")]
+    public static partial void StatusServing(ILogger logger, string id, int port);
+
+    [LoggerMessage(8041, LogLevel.Warning, "Instance {Id}: no status endpoint, 127.0.0.1:{Port} cannot be bound ({Message}); serving without it")]
+    public static partial void StatusFailed(ILogger logger, string id, int port, string message);
 }

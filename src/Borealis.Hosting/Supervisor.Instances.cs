@@ -35,6 +35,7 @@ public sealed partial class Supervisor : IInstanceProcesses
                 Role = spec.Role == InstanceRole.Writer ? "writer" : "reader",
                 Port = spec.Port,
                 ReplicationPort = spec.Role == InstanceRole.Writer ? spec.ReplicationPort : 0,
+                StatusPort = spec.StatusPort,
                 Tier = spec.Tier,
                 State = ProcessStatus.Starting,
                 Restarts = _pastRestarts.GetValueOrDefault(spec.Id),
@@ -89,10 +90,20 @@ public sealed partial class Supervisor : IInstanceProcesses
         }
     }
 
-    /// <summary>The instance answers when it accepts a connection and sends a MySQL greeting (protocol 10).</summary>
-    public async Task<InstanceProbe> ProbeAsync(InstanceSpec spec, CancellationToken cancellationToken) =>
-        // TODO(lead, readers): a reader's lag (from its replica status) goes into InstanceProbe.LagMs.
-        new(await PortProbe.AnswersMySqlAsync(_state.Host, spec.Port, cancellationToken));
+    /// <summary>
+    /// The instance answers when it accepts a connection and sends a MySQL greeting (protocol 10). Meanwhile its
+    /// status endpoint is read (<see cref="InstanceStatusClient"/>): counters for the metrics, a reader's lag.
+    /// </summary>
+    public async Task<InstanceProbe> ProbeAsync(InstanceSpec spec, CancellationToken cancellationToken)
+    {
+        var status = spec.StatusPort > 0
+            ? InstanceStatusClient.TryGetAsync(_state.Host, spec.StatusPort, cancellationToken)
+            : Task.FromResult<InstanceStatus?>(null);
+        bool answering = await PortProbe.AnswersMySqlAsync(_state.Host, spec.Port, cancellationToken);
+        // A status from another instance (a stale port after a change) is no status.
+        var reported = await status is { } s && s.Id == spec.Id ? s : null;
+        return new InstanceProbe(answering, reported?.Replica?.LagMs, reported);
+    }
 
     public IReadOnlyList<StorageNodeProcess> StorageNodes()
     {
@@ -143,6 +154,8 @@ public sealed partial class Supervisor : IInstanceProcesses
             _quorum ? "--storage" : "--volume", _quorum ? _data.TopologyFile : _data.VolumeDirectory,
         };
         args.AddRange(["--tier", spec.Tier.ToString(CultureInfo.InvariantCulture)]);
+        if (spec.StatusPort > 0)
+            args.AddRange(["--status-port", spec.StatusPort.ToString(CultureInfo.InvariantCulture)]);
         args.AddRange(spec.Role == InstanceRole.Writer
             ? ["--role", "writer", "--replication-port", spec.ReplicationPort.ToString(CultureInfo.InvariantCulture)]
             : ["--role", "reader", "--follow", _data.StateFile]);

@@ -87,7 +87,16 @@ public sealed class SqlServer
 
     internal IEnumerable<SqlSession> Sessions => _sessions.Values;
 
+    /// <summary>Client sessions open now (logged in; MySQL's <c>Threads_connected</c>).</summary>
+    public int SessionCount => _sessions.Count;
+
     internal long Questions;
+
+    /// <summary>
+    /// Statements received from clients since start (MySQL's <c>Questions</c>): each statement of a text query (every
+    /// one of a multi-statement query) and each execution of a prepared statement, whether it succeeds or fails.
+    /// </summary>
+    public long Queries => Interlocked.Read(ref Questions);
 
     internal CatalogSnapshot Catalog => Volatile.Read(ref _catalog);
 

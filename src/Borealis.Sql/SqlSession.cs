@@ -169,6 +169,8 @@ internal sealed partial class SqlSession : ISqlSession
             throw MySqlErrors.EmptyQuery();
         if (!allowMultipleStatements && statements.Count > 1)
             throw MySqlErrors.Syntax(Lexer.Near(sql, statements[1][0].Start), statements[1][0].Line);
+        if (statements.Count > 1)
+            Interlocked.Add(ref _server.Questions, statements.Count - 1); // MySQL counts each statement of a multi-statement query.
         for (int i = 0; i < statements.Count; i++)
             await ExecuteStatementAsync(sql, statements[i], null, null, i < statements.Count - 1, sink, cancellationToken);
     }

@@ -37,7 +37,7 @@ public sealed class ControlApiTests : BorealisTest
             var (status, body) = await SendAsync(http, HttpMethod.Get, "/v1/endpoints");
             Assert.Equal(HttpStatusCode.OK, status);
             Assert.Equal(
-                $$"""{"version":{{version}},"writer":{"id":"instance-1","host":"127.0.0.1","port":40010},"readers":[{"id":"instance-2","host":"127.0.0.1","port":40012},{"id":"instance-3","host":"127.0.0.1","port":40014}]}""",
+                $$"""{"version":{{version}},"writer":{"id":"instance-1","host":"127.0.0.1","port":40010},"readers":[{"id":"instance-2","host":"127.0.0.1","port":40013},{"id":"instance-3","host":"127.0.0.1","port":40016}]}""",
                 body);
 
             // An instance that stops answering leaves the list, and the version goes up.
@@ -60,7 +60,7 @@ public sealed class ControlApiTests : BorealisTest
         {
             var (status, body) = await SendAsync(http, HttpMethod.Post, "/v1/instances", """{"role":"reader","tier":0}""");
             Assert.Equal(HttpStatusCode.Created, status);
-            Assert.Equal("""{"id":"instance-3","role":"reader","tier":0,"host":"127.0.0.1","port":40014}""", body);
+            Assert.Equal("""{"id":"instance-3","role":"reader","tier":0,"host":"127.0.0.1","port":40016}""", body);
 
             (status, body) = await SendAsync(http, HttpMethod.Delete, "/v1/instances/instance-1");
             Assert.Equal(HttpStatusCode.Conflict, status);

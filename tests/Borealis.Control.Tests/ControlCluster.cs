@@ -8,7 +8,7 @@ internal sealed class ControlCluster : IAsyncDisposable
 {
     readonly TempDirectory _dir = new("borealis-control");
 
-    ControlCluster(int readers, string? readersRefusedBecause)
+    ControlCluster(int readers, string? readersRefusedBecause, TimeProvider? clock)
     {
         Options = new ControlPlaneOptions
         {
@@ -18,6 +18,7 @@ internal sealed class ControlCluster : IAsyncDisposable
             ReadersRefusedBecause = readersRefusedBecause,
             ProbeInterval = TimeSpan.FromMilliseconds(20),
             SwitchoverWait = TimeSpan.FromSeconds(10),
+            Clock = clock ?? TimeProvider.System,
         };
         Control = new ControlPlane(ControlPlane.OpenTopology(Options, readers), Options, Processes, NullLogger.Instance);
     }
@@ -31,9 +32,9 @@ internal sealed class ControlCluster : IAsyncDisposable
     public string TopologyFile => Options.TopologyFile;
 
     /// <summary>Starts a cluster of one writer and <paramref name="readers"/> readers and waits until all are healthy.</summary>
-    public static async Task<ControlCluster> StartAsync(int readers = 2, string? readersRefusedBecause = null)
+    public static async Task<ControlCluster> StartAsync(int readers = 2, string? readersRefusedBecause = null, TimeProvider? clock = null)
     {
-        var cluster = new ControlCluster(readers, readersRefusedBecause);
+        var cluster = new ControlCluster(readers, readersRefusedBecause, clock);
         cluster.Control.Start();
         await Eventually.AssertAsync(() => cluster.Control.Cluster().Instances.All(i => i.Healthy), because: "every instance is healthy");
         return cluster;

@@ -10,17 +10,35 @@ public sealed class ControlPlaneTests : BorealisTest
     {
         await using var cluster = await ControlCluster.StartAsync(readers: 2);
         Assert.Equal(
-            ["start instance-1 writer port 40010", "start instance-2 reader port 40012", "start instance-3 reader port 40014"],
+            ["start instance-1 writer port 40010", "start instance-2 reader port 40013", "start instance-3 reader port 40016"],
             cluster.Processes.Calls);
         await cluster.Control.AddInstanceAsync(InstanceRole.Reader, 0, TestToken);
 
         // Another control plane on the same file (a supervisor restart) sees the same instances and ids.
         var reopened = InstanceTopology.TryRead(cluster.TopologyFile)!;
-        Assert.Equal(["instance-1:Writer:1:40010", "instance-2:Reader:1:40012", "instance-3:Reader:1:40014", "instance-4:Reader:0:40016"],
-            reopened.Instances.Select(i => $"{i.Id}:{i.Role}:{i.Tier}:{i.Port}"));
+        // Each instance has three ports of its own: endpoint, replication, status.
+        Assert.Equal(["instance-1:Writer:1:40010:40011:40012", "instance-2:Reader:1:40013:40014:40015", "instance-3:Reader:1:40016:40017:40018", "instance-4:Reader:0:40019:40020:40021"],
+            reopened.Instances.Select(i => $"{i.Id}:{i.Role}:{i.Tier}:{i.Port}:{i.ReplicationPort}:{i.StatusPort}"));
         Assert.Equal(5, reopened.NextId);
         var again = ControlPlane.OpenTopology(cluster.Options, newReaders: 7);
         Assert.Equal(4, again.Instances.Count);
+    }
+
+    [Fact]
+    public void ATopologyWrittenBeforeStatusEndpointsGivesEachInstanceAFreePortForOne()
+    {
+        using var dir = new TempDirectory("borealis-control");
+        var options = new ControlPlaneOptions { TopologyFile = dir.Combine("topology.json"), ClusterPort = 40000, IsPortFree = port => port != 40014 };
+        File.WriteAllText(options.TopologyFile, """
+            {"nextId":3,"instances":[
+              {"id":"instance-1","role":"writer","tier":1,"port":40010,"replicationPort":40011},
+              {"id":"instance-2","role":"reader","tier":0,"port":40012,"replicationPort":40013}]}
+            """);
+        var topology = ControlPlane.OpenTopology(options, newReaders: 0);
+        // Each gets the first port no instance uses and nothing listens on (40014 is taken by another program).
+        Assert.Equal(["instance-1:40010:40011:40015", "instance-2:40012:40013:40016"],
+            topology.Instances.Select(i => $"{i.Id}:{i.Port}:{i.ReplicationPort}:{i.StatusPort}"));
+        Assert.Equal([40015, 40016], InstanceTopology.TryRead(options.TopologyFile)!.Instances.Select(i => i.StatusPort));
     }
 
     [Fact]
@@ -35,7 +53,7 @@ public sealed class ControlPlaneTests : BorealisTest
         Assert.Equal(ExitDecision.Release, cluster.Processes.Exit("instance-1", 137));
 
         await Eventually.AssertAsync(() => cluster.Control.Endpoints().Writer?.Id == "instance-4", because: "instance-4 (tier 0) is promoted");
-        Assert.Equal(["stop instance-1", "stop instance-4", "start instance-4 writer port 40016", "start instance-1 reader port 40010"], cluster.Processes.Calls);
+        Assert.Equal(["stop instance-1", "stop instance-4", "start instance-4 writer port 40019", "start instance-1 reader port 40010"], cluster.Processes.Calls);
         var topology = InstanceTopology.TryRead(cluster.TopologyFile)!;
         Assert.Equal("instance-4", topology.Writer!.Id);
         Assert.Equal(InstanceRole.Reader, topology.Find("instance-1")!.Role);
@@ -77,7 +95,7 @@ public sealed class ControlPlaneTests : BorealisTest
         var result = await cluster.Control.FailoverAsync("instance-3", TestToken);
 
         Assert.Equal(("instance-1", "instance-3", true), (result.From, result.To, result.Healthy));
-        Assert.Equal(["stop instance-1", "stop instance-3", "start instance-3 writer port 40014", "start instance-1 reader port 40010"], cluster.Processes.Calls);
+        Assert.Equal(["stop instance-1", "stop instance-3", "start instance-3 writer port 40016", "start instance-1 reader port 40010"], cluster.Processes.Calls);
         Assert.Equal("switchover", cluster.Control.Cluster().Events[^1].Kind);
         Assert.Equal("instance-3", cluster.Control.Cluster().Writer);
     }

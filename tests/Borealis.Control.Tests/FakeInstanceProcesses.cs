@@ -14,7 +14,13 @@ internal sealed class FakeInstanceProcesses : IInstanceProcesses
 
     public HashSet<string> NotAnswering { get; } = [];
 
+    /// <summary>Guards <see cref="Lag"/> and <see cref="Statuses"/> against the probes: take it to change them.</summary>
+    public Lock Sync => _lock;
+
     public Dictionary<string, double> Lag { get; } = [];
+
+    /// <summary>What each instance's status endpoint reports (a reader's lag comes from it, as from the supervisor's probe).</summary>
+    public Dictionary<string, InstanceStatus> Statuses { get; } = [];
 
     public void Start(InstanceSpec spec, Func<InstanceExit, ExitDecision> onExit)
     {
@@ -46,7 +52,12 @@ internal sealed class FakeInstanceProcesses : IInstanceProcesses
     public Task<InstanceProbe> ProbeAsync(InstanceSpec spec, CancellationToken cancellationToken)
     {
         lock (_lock)
-            return Task.FromResult(new InstanceProbe(!NotAnswering.Contains(spec.Id), Lag.TryGetValue(spec.Id, out var lag) ? lag : null));
+        {
+            bool answering = !NotAnswering.Contains(spec.Id);
+            var status = answering ? Statuses.GetValueOrDefault(spec.Id) : null;
+            double? lag = Lag.TryGetValue(spec.Id, out var l) ? l : status?.Replica?.LagMs;
+            return Task.FromResult(new InstanceProbe(answering, lag, status));
+        }
     }
 
     public IReadOnlyList<StorageNodeProcess> StorageNodes() => [new StorageNodeProcess(1, "a", 9001, true, 77, 0), new StorageNodeProcess(2, "b", 9002, false, 0, 3)];

@@ -133,6 +133,35 @@ public sealed class ReplicaTests : BorealisTest
     }
 
     [Fact]
+    public async Task AReplicaCountsEachAppliedCommitOnceAndSkipsThoseBelowItsStart()
+    {
+        await using var writer = new Writer();
+        using var w = writer.Database.OpenConnection();
+        await CreateAccountsAsync(w, TestToken);
+        // The two commits so far are below the replica's start: handed to it again, they are not applied.
+        var early = writer.Stream.ToArray();
+        Assert.Equal(2, early.Length);
+        var view = new ReplicaViewVolume(writer.Volume, writer.Database.CommittedLsn);
+        await using var replica = Database.Open(view, new DatabaseOptions { ReadOnly = true });
+        writer.Stream.Clear();
+        Assert.All(early, commit => Assert.False(replica.ApplyReplicated(commit.Batch, commit.Lsns)));
+        Assert.Equal(0, replica.GetStatistics().Commits);
+
+        var random = new Random(3);
+        for (int i = 0; i < 17; i++)
+            await TransferAsync(w, random, TestToken);
+        view.AdvanceDurable(writer.Volume.DurableLsn);
+        int applied = 0;
+        while (writer.Stream.TryDequeue(out var commit))
+            applied += replica.ApplyReplicated(commit.Batch, commit.Lsns) ? 1 : 0;
+        Assert.Equal(17, applied);
+        var stats = replica.GetStatistics();
+        Assert.Equal(17, stats.Commits);
+        Assert.Equal(writer.Database.CommittedLsn, stats.CommittedLsn);
+        Assert.Equal(19, writer.Database.GetStatistics().Commits);
+    }
+
+    [Fact]
     public async Task AReplicaRefusesWritesAndKeepsItsData()
     {
         await using var writer = new Writer();

@@ -117,6 +117,16 @@ public sealed class ReplicationStreamTests : BorealisTest
         await reader;
         Assert.True(checks > 0);
 
+        // Each commit after the replica's start (all but the first two) was applied once and its lag recorded.
+        long expected = writer.GetStatistics().Commits - 2;
+        Assert.True(expected >= 300, $"{expected} commits");
+        var status = follower.Status();
+        Assert.Equal(("instance-1", expected, (int)expected), (status.WriterId, status.AppliedCommits, status.LagSamples));
+        Assert.Equal(expected, follower.Database.GetStatistics().Commits);
+        Assert.True(status.LagP50Ms <= status.LagP99Ms && status.LagP99Ms <= status.LagMaxMs, $"p50 {status.LagP50Ms}, p99 {status.LagP99Ms}, max {status.LagMaxMs}");
+        Assert.InRange(status.LagMs, 0, status.LagMaxMs!.Value);
+        Assert.Equal(60, status.LagWindowSeconds);
+
         using var check = follower.Database.OpenConnection();
         for (int id = 1; id <= Accounts; id++)
             Assert.Equal(Long(w, $"SELECT balance FROM account WHERE id = {id}"), Long(check, $"SELECT balance FROM account WHERE id = {id}"));

@@ -47,9 +47,19 @@ internal static class InstanceCommand
             Description = "Reader: the cluster file (DIR/cluster.json) naming the current writer and its replication port.",
             HelpName = "FILE",
         };
+        var statusPort = new Option<int?>("--status-port")
+        {
+            Description = "127.0.0.1 port of the status endpoint (GET /v1/status: counters, replica lag; see docs/api.md; 0: any free port). Without it, none.",
+            HelpName = "PORT",
+        };
+        statusPort.Validators.Add(result =>
+        {
+            if (result.GetValue(statusPort) is < 0 or > 65535)
+                result.AddError("--status-port must be between 0 and 65535");
+        });
         var command = new Command("instance", "Run one database instance (used by 'up'; the admin password comes from $BOREALIS_PASSWORD).")
         {
-            id, volume, storage, tls, port, cache, role, tier, replicationPort, follow,
+            id, volume, storage, tls, port, cache, role, tier, replicationPort, follow, statusPort,
             // Operator subcommands on a running cluster, through the control API.
             InstanceAddCommand.Create(), InstanceRemoveCommand.Create(),
         };
@@ -84,6 +94,7 @@ internal static class InstanceCommand
             Tier = parse.GetValue(tier),
             ReplicationPort = parse.GetValue(replicationPort),
             FollowFile = parse.GetValue(follow) is { } f ? Path.GetFullPath(f) : null,
+            StatusPort = parse.GetValue(statusPort),
         }, cancellationToken));
         return command;
     }
@@ -116,9 +127,9 @@ internal static class InstanceCommand
             return Supervisor.ConfigurationExitCode;
         }
 
-        Console.WriteLine(host.ReplicationPort > 0
-            ? $"ready: {id} ({options.Role.ToString().ToLowerInvariant()}) listening on 127.0.0.1:{host.Port}, redo stream on 127.0.0.1:{host.ReplicationPort}"
-            : $"ready: {id} ({options.Role.ToString().ToLowerInvariant()}) listening on 127.0.0.1:{host.Port}");
+        Console.WriteLine($"ready: {id} ({options.Role.ToString().ToLowerInvariant()}) listening on 127.0.0.1:{host.Port}"
+            + (host.ReplicationPort > 0 ? $", redo stream on 127.0.0.1:{host.ReplicationPort}" : "")
+            + (host.StatusPort > 0 ? $", status on http://127.0.0.1:{host.StatusPort}/v1/status" : ""));
         var stopped = Task.Delay(Timeout.Infinite, stop.Token);
         var first = await Task.WhenAny(stopped, host.Lost);
         await host.DisposeAsync();

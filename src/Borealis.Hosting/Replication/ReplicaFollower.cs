@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Borealis.Common;
 using Borealis.Common.Redo;
+using Borealis.Control;
 using Borealis.Engine;
 using Borealis.Volume;
 using Microsoft.Extensions.Logging;
@@ -32,6 +33,8 @@ public sealed class ReplicaFollower : IAsyncDisposable
     Lsn _vdl;
     long _vdlWriterTime;
     double _lagMs;
+    long _appliedCommits;
+    readonly ReplicaLagWindow _lags = new();
     IReadOnlyList<ReplicaHost> _hosts = [];
     Task _receive = Task.CompletedTask;
     Task _feedback = Task.CompletedTask;
@@ -56,6 +59,28 @@ public sealed class ReplicaFollower : IAsyncDisposable
 
     /// <summary>Time from the writer's VDL advance to the commit being visible here, for the last commit applied.</summary>
     public double LagMilliseconds => Volatile.Read(ref _lagMs);
+
+    /// <summary>Commits of the stream applied since this follower started.</summary>
+    public long AppliedCommits => Interlocked.Read(ref _appliedCommits);
+
+    /// <summary>The replication part of the instance's status: the current lag and its recent percentiles.</summary>
+    public InstanceReplicaStatus Status()
+    {
+        var window = _lags.Percentiles();
+        return new InstanceReplicaStatus
+        {
+            WriterId = Start.WriterId,
+            LagMs = Math.Round(LagMilliseconds, 3),
+            LagP50Ms = Round(window.P50),
+            LagP99Ms = Round(window.P99),
+            LagMaxMs = Round(window.Max),
+            LagSamples = window.Samples,
+            LagWindowSeconds = ReplicaLagWindow.Span.TotalSeconds,
+            AppliedCommits = AppliedCommits,
+        };
+
+        static double? Round(double? ms) => ms is { } v ? Math.Round(v, 3) : null;
+    }
 
     /// <summary>The cluster as the writer last described it, with this replica's own lag current.</summary>
     public IReadOnlyList<ReplicaHost> Hosts
@@ -166,18 +191,22 @@ public sealed class ReplicaFollower : IAsyncDisposable
             ApplyDurable();
     }
 
-    /// <summary>Makes visible every received commit that VDL covers, in order.</summary>
+    /// <summary>
+    /// Makes visible every received commit that VDL covers, in order, and records each one's lag: from the writer's
+    /// VDL advance that covered it to now, when it is visible.
+    /// </summary>
     void ApplyDurable()
     {
-        bool applied = false;
         while (_pending.TryPeek(out var next) && next.Lsns.Commit <= _vdl)
         {
             _pending.Dequeue();
-            _database!.ApplyReplicated(next.Batch, next.Lsns);
-            applied = true;
+            if (!_database!.ApplyReplicated(next.Batch, next.Lsns))
+                continue;
+            double lag = Math.Max(0, (ReplicationServer.NowMicroseconds() - _vdlWriterTime) / 1000.0);
+            _lags.Record(lag);
+            Interlocked.Increment(ref _appliedCommits);
+            Volatile.Write(ref _lagMs, lag);
         }
-        if (applied)
-            Volatile.Write(ref _lagMs, Math.Max(0, (ReplicationServer.NowMicroseconds() - _vdlWriterTime) / 1000.0));
     }
 
     /// <summary>
