@@ -20,6 +20,17 @@ public sealed record ControlPlaneOptions
     /// <summary>How often every instance's endpoint is probed.</summary>
     public TimeSpan ProbeInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// How long the writer's process may keep running while failing every health probe (stopped, deadlocked: hung)
+    /// before the control plane treats it as dead: it fails over to the best healthy reader as for a crash, or
+    /// restarts the writer in place when no reader is healthy. Two probes' worth (a probe waits a second for the
+    /// greeting), so that one slow answer is not a failover; Aurora also detects a failed writer in seconds.
+    /// </summary>
+    public TimeSpan WriterHangTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The clock that times <see cref="WriterHangTimeout"/> (a test's manual clock).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>How long a requested failover waits for the new writer to answer before it returns.</summary>
     public TimeSpan SwitchoverWait { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -8,9 +8,9 @@ internal sealed class ControlCluster : IAsyncDisposable
 {
     readonly TempDirectory _dir = new("borealis-control");
 
-    ControlCluster(int readers, string? readersRefusedBecause)
+    ControlCluster(int readers, string? readersRefusedBecause, Func<ControlPlaneOptions, ControlPlaneOptions>? configure)
     {
-        Options = new ControlPlaneOptions
+        var options = new ControlPlaneOptions
         {
             TopologyFile = _dir.Combine("topology.json"),
             ClusterPort = 40000,
@@ -19,6 +19,7 @@ internal sealed class ControlCluster : IAsyncDisposable
             ProbeInterval = TimeSpan.FromMilliseconds(20),
             SwitchoverWait = TimeSpan.FromSeconds(10),
         };
+        Options = configure is null ? options : configure(options);
         Control = new ControlPlane(ControlPlane.OpenTopology(Options, readers), Options, Processes, NullLogger.Instance);
     }
 
@@ -30,10 +31,13 @@ internal sealed class ControlCluster : IAsyncDisposable
 
     public string TopologyFile => Options.TopologyFile;
 
-    /// <summary>Starts a cluster of one writer and <paramref name="readers"/> readers and waits until all are healthy.</summary>
-    public static async Task<ControlCluster> StartAsync(int readers = 2, string? readersRefusedBecause = null)
+    /// <summary>
+    /// Starts a cluster of one writer and <paramref name="readers"/> readers and waits until all are healthy;
+    /// <paramref name="configure"/> changes the default options.
+    /// </summary>
+    public static async Task<ControlCluster> StartAsync(int readers = 2, string? readersRefusedBecause = null, Func<ControlPlaneOptions, ControlPlaneOptions>? configure = null)
     {
-        var cluster = new ControlCluster(readers, readersRefusedBecause);
+        var cluster = new ControlCluster(readers, readersRefusedBecause, configure);
         cluster.Control.Start();
         await Eventually.AssertAsync(() => cluster.Control.Cluster().Instances.All(i => i.Healthy), because: "every instance is healthy");
         return cluster;
