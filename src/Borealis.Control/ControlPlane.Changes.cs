@@ -32,7 +32,7 @@ public sealed partial class ControlPlane
                 Log.WriterRestartInPlace(_logger, id, exit.ExitCode, "crash injected");
                 return ExitDecision.Restart;
             }
-            target = ChooseTarget();
+            target = ChooseTarget(writerFailed: true);
             if (target is null)
             {
                 AddEvent("crash-restart", id, null, $"exit code {exit.ExitCode}; no healthy reader: restarted in place");
@@ -67,12 +67,21 @@ public sealed partial class ControlPlane
         return ExitDecision.Release;
     }
 
-    /// <summary>The reader to promote now (under <see cref="_lock"/>).</summary>
-    InstanceSpec? ChooseTarget() =>
+    /// <summary>
+    /// The reader to promote now (under <see cref="_lock"/>). For a requested failover only healthy readers count; for
+    /// an automatic one (<paramref name="writerFailed"/>) also a reader that answered within
+    /// <see cref="ControlPlaneOptions.FailoverReaderGrace"/>: the writer's death makes its readers restart, and a probe
+    /// may have seen that first.
+    /// </summary>
+    InstanceSpec? ChooseTarget(bool writerFailed) =>
         FailoverPolicy.Choose(_topology.Readers.Select(r =>
         {
             var health = _health.GetValueOrDefault(r.Id);
-            return new FailoverPolicy.Candidate(r, health.Healthy, health.LagMs);
+            if (health.Healthy || !writerFailed)
+                return new FailoverPolicy.Candidate(r, health.Healthy, health.LagMs);
+            bool recent = _lastAnswered.TryGetValue(r.Id, out var last) && _options.Time.GetElapsedTime(last.At) <= _options.FailoverReaderGrace
+                && _processes.Status(r.Id) is { State: not InstanceProcessState.Failed };
+            return new FailoverPolicy.Candidate(r, recent, last.LagMs);
         }));
 
     /// <summary>
@@ -92,7 +101,7 @@ public sealed partial class ControlPlane
             if (!_changes.Wait(0))
                 return;
             _writerSilent = null;
-            target = ChooseTarget();
+            target = ChooseTarget(writerFailed: true);
             string action = target is null ? "no healthy reader: restarting it in place" : $"failing over to {target.Id}";
             AddEvent("writer-hung", writer.Id, target?.Id, $"running but not answering for {ms} ms; {action}");
             Log.WriterHung(_logger, writer.Id, ms, action);
@@ -171,6 +180,9 @@ public sealed partial class ControlPlane
             lock (_lock)
             {
                 (newWriter, oldAsReader) = _topology.Promote(target.Id);
+                // Their answers were in their old roles.
+                _lastAnswered.Remove(oldWriter.Id);
+                _lastAnswered.Remove(target.Id);
                 _topology.Write(_options.TopologyFile);
                 _failovers++;
                 AddEvent(kind, oldWriter.Id, target.Id, detail);
@@ -208,7 +220,7 @@ public sealed partial class ControlPlane
                 writer = _topology.Writer ?? throw ControlException.Conflict("the cluster has no writer");
                 if (targetId is null)
                 {
-                    target = ChooseTarget() ?? throw ControlException.Conflict(
+                    target = ChooseTarget(writerFailed: false) ?? throw ControlException.Conflict(
                         _topology.Readers.Any() ? "no reader is healthy: nothing to fail over to" : "the cluster has no reader to fail over to (add one with: borealis instance add --role reader)");
                 }
                 else
@@ -292,6 +304,7 @@ public sealed partial class ControlPlane
                 _topology.Write(_options.TopologyFile);
                 MarkUnhealthy(id);
                 _health.Remove(id);
+                _lastAnswered.Remove(id);
                 AddEvent("instance-removed", id, null, "removed");
             }
             await _processes.StopAsync(id, cancellationToken);

@@ -10,6 +10,9 @@ public sealed partial class ControlPlane
     /// <summary>The writer whose process runs but fails its probes, and when the first of them started (a timestamp of <see cref="ControlPlaneOptions.Time"/>).</summary>
     (string Id, long Since)? _writerSilent;
 
+    /// <summary>When each instance last answered a probe (the probe's start, a timestamp of <see cref="ControlPlaneOptions.Time"/>), and its lag then.</summary>
+    readonly Dictionary<string, (long At, double? LagMs)> _lastAnswered = [];
+
     async Task HealthLoopAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(_options.ProbeInterval);
@@ -45,6 +48,8 @@ public sealed partial class ControlPlane
                     continue;
                 bool was = IsHealthy(spec.Id);
                 _health[spec.Id] = (probe.Answering, probe.LagMs);
+                if (probe.Answering)
+                    _lastAnswered[spec.Id] = (started, probe.LagMs);
                 if (was != probe.Answering)
                     Log.HealthChanged(_logger, spec.Id, probe.Answering ? "healthy" : "unhealthy");
             }

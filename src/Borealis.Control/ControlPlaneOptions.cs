@@ -28,7 +28,15 @@ public sealed record ControlPlaneOptions
     /// </summary>
     public TimeSpan WriterHangTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>The clock that times <see cref="WriterHangTimeout"/> (a test's manual clock).</summary>
+    /// <summary>
+    /// How long after its last answer a reader may still be promoted by an automatic failover. When the writer dies
+    /// its readers lose its redo stream and restart (at once after a crash, after 3 s of silence when it hangs), so
+    /// a probe may find them down a moment before the control plane learns of the writer's death; a reader that
+    /// answered this recently is promoted all the same (promotion restarts its process as the writer anyway).
+    /// </summary>
+    public TimeSpan FailoverReaderGrace { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The clock that times <see cref="WriterHangTimeout"/> and <see cref="FailoverReaderGrace"/> (a test's manual clock).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>How long a requested failover waits for the new writer to answer before it returns.</summary>

@@ -131,10 +131,11 @@ public sealed class WriterHangTests : BorealisTest
     {
         await using var cluster = await StartAsync(readers: 1);
         cluster.Processes.Calls.Clear();
+        // The reader has been down for longer than the grace after its last answer (at 0 ms) when the writer hangs.
         cluster.Processes.NotAnswering.Add("instance-2");
-        cluster.Processes.NotAnswering.Add("instance-1");
-
         await ProbeAfterAsync(cluster, 0);
+        cluster.Processes.NotAnswering.Add("instance-1");
+        await ProbeAfterAsync(cluster, 4000);
         await ProbeAfterAsync(cluster, 2000);
 
         var hung = Assert.Single(Hangs(cluster));
