@@ -118,9 +118,7 @@ public sealed class FailoverUnderLoadTests : BorealisTest
             long promoted = Stopwatch.GetTimestamp();
             Phase("instance-2 is the writer");
             await Eventually.AssertAsync(() => load.AcknowledgedAfter(promoted) >= 200, because: "commits resume through the cluster endpoint");
-            var firstAfter = load.FirstAcknowledgedAfter(killed);
-            Assert.NotNull(firstAfter);
-            Phase($"commits resumed: the first {Stopwatch.GetElapsedTime(killed, firstAfter.Value).TotalMilliseconds:0} ms after the kill");
+            Phase($"commits resumed: no commit for {load.LongestGapAfter(killed).TotalMilliseconds:0} ms around the kill");
             Assert.Equal("instance-2", await ScalarAsync(port, "SELECT @@aurora_server_id"));
 
             await AssertRejoinedAsReaderAsync(data, "instance-1", writer.Pid);

@@ -49,11 +49,21 @@ internal sealed class UniqueInsertLoad : IAsyncDisposable
     /// <summary>How many acknowledgements arrived after <paramref name="timestamp"/> (a <see cref="Stopwatch"/> timestamp).</summary>
     public int AcknowledgedAfter(long timestamp) => _acknowledged.Values.Count(t => t > timestamp);
 
-    /// <summary>The first acknowledgement after <paramref name="timestamp"/>, or null.</summary>
-    public long? FirstAcknowledgedAfter(long timestamp)
+    /// <summary>
+    /// The longest time without any acknowledgement, from the last one before <paramref name="timestamp"/> (a
+    /// <see cref="Stopwatch"/> timestamp) on: how long commits stopped around a failure.
+    /// </summary>
+    public TimeSpan LongestGapAfter(long timestamp)
     {
-        var after = _acknowledged.Values.Where(t => t > timestamp).ToList();
-        return after.Count == 0 ? null : after.Min();
+        var times = _acknowledged.Values.Order().ToList();
+        int from = Math.Max(0, times.FindIndex(t => t > timestamp) - 1);
+        var longest = TimeSpan.Zero;
+        for (int i = from + 1; i < times.Count; i++)
+        {
+            var gap = Stopwatch.GetElapsedTime(times[i - 1], times[i]);
+            longest = gap > longest ? gap : longest;
+        }
+        return longest;
     }
 
     async Task RunClientAsync(int client, Func<string> connectionString)
