@@ -11,8 +11,9 @@ public sealed partial class ControlPlane
     /// <summary>
     /// An instance process exited on its own. A reader is restarted (it re-subscribes to the writer). A writer that
     /// crashed on purpose (<see cref="ControlPlaneOptions.CrashInjectedExitCode"/>, <c>ALTER SYSTEM CRASH</c>) restarts
-    /// in place, as in Aurora. Any other death of the writer fails over at once to the best healthy reader; without
-    /// one the writer restarts in place.
+    /// in place, as in Aurora. Any other death of the writer fails over at once to the best healthy reader (or one
+    /// that answered within <see cref="ControlPlaneOptions.FailoverReaderGrace"/>); without one the writer restarts
+    /// in place.
     /// </summary>
     ExitDecision OnExited(string id, InstanceExit exit)
     {
