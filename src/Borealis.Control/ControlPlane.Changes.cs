@@ -5,11 +5,15 @@ namespace Borealis.Control;
 /// <summary>Changes of the topology: instances added and removed, automatic failover and requested switchover.</summary>
 public sealed partial class ControlPlane
 {
+    /// <summary>Old writers being replaced (under <see cref="_lock"/>): their process is the failover's to stop, never restarted in place.</summary>
+    readonly HashSet<string> _replacing = [];
+
     /// <summary>
     /// An instance process exited on its own. A reader is restarted (it re-subscribes to the writer). A writer that
     /// crashed on purpose (<see cref="ControlPlaneOptions.CrashInjectedExitCode"/>, <c>ALTER SYSTEM CRASH</c>) restarts
-    /// in place, as in Aurora. Any other death of the writer fails over at once to the best healthy reader; without
-    /// one the writer restarts in place.
+    /// in place, as in Aurora. Any other death of the writer fails over at once to the best healthy reader (or one
+    /// that answered within <see cref="ControlPlaneOptions.FailoverReaderGrace"/>); without one the writer restarts
+    /// in place.
     /// </summary>
     ExitDecision OnExited(string id, InstanceExit exit)
     {
@@ -18,7 +22,7 @@ public sealed partial class ControlPlane
         lock (_lock)
         {
             MarkUnhealthy(id);
-            if (_topology.Find(id) is not { } spec)
+            if (_topology.Find(id) is not { } spec || _replacing.Contains(id))
                 return ExitDecision.Release;
             if (spec.Role != InstanceRole.Writer)
                 return ExitDecision.Restart;
@@ -29,7 +33,7 @@ public sealed partial class ControlPlane
                 Log.WriterRestartInPlace(_logger, id, exit.ExitCode, "crash injected");
                 return ExitDecision.Restart;
             }
-            target = ChooseTarget();
+            target = ChooseTarget(writerFailed: true);
             if (target is null)
             {
                 AddEvent("crash-restart", id, null, $"exit code {exit.ExitCode}; no healthy reader: restarted in place");
@@ -48,7 +52,7 @@ public sealed partial class ControlPlane
         {
             try
             {
-                await PromoteAsync(writer, target, "failover", $"writer exited with code {exit.ExitCode}", _stop.Token);
+                await PromoteAsync(writer, target, "failover", $"writer exited with code {exit.ExitCode}", hung: false, _stop.Token);
             }
 #pragma warning disable CA1031 // background boundary: logged; the supervisor keeps running
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -64,42 +68,138 @@ public sealed partial class ControlPlane
         return ExitDecision.Release;
     }
 
-    /// <summary>The reader to promote now (under <see cref="_lock"/>).</summary>
-    InstanceSpec? ChooseTarget() =>
+    /// <summary>
+    /// The reader to promote now (under <see cref="_lock"/>). For a requested failover only healthy readers count; for
+    /// an automatic one (<paramref name="writerFailed"/>) also a reader that answered within
+    /// <see cref="ControlPlaneOptions.FailoverReaderGrace"/>: the writer's death makes its readers restart, and a probe
+    /// may have seen that first.
+    /// </summary>
+    InstanceSpec? ChooseTarget(bool writerFailed) =>
         FailoverPolicy.Choose(_topology.Readers.Select(r =>
         {
             var health = _health.GetValueOrDefault(r.Id);
-            return new FailoverPolicy.Candidate(r, health.Healthy, health.LagMs);
+            if (health.Healthy || !writerFailed)
+                return new FailoverPolicy.Candidate(r, health.Healthy, health.LagMs);
+            bool recent = _lastAnswered.TryGetValue(r.Id, out var last) && _options.Time.GetElapsedTime(last.At) <= _options.FailoverReaderGrace
+                && _processes.Status(r.Id) is { State: not InstanceProcessState.Failed };
+            return new FailoverPolicy.Candidate(r, recent, last.LagMs);
         }));
 
     /// <summary>
-    /// Stops the old writer (already exited after a crash, gracefully for a switchover) and the target reader,
-    /// swaps their roles in the topology (written to disk), then starts the target as the writer (same id and port)
-    /// and the old writer as a reader. The caller holds <see cref="_changes"/>.
+    /// The writer's process runs but has failed every probe for <paramref name="silentFor"/> (at least
+    /// <see cref="ControlPlaneOptions.WriterHangTimeout"/>): it is replaced as if it had crashed, by the best healthy
+    /// reader, or restarted in place when no reader is healthy. Nothing happens while another change is in progress:
+    /// the next probe that finds the writer still hung tries again.
     /// </summary>
-    async Task PromoteAsync(InstanceSpec oldWriter, InstanceSpec target, string kind, string detail, CancellationToken cancellationToken)
+    void OnWriterHung(InstanceSpec writer, TimeSpan silentFor)
+    {
+        InstanceSpec? target;
+        long ms = (long)silentFor.TotalMilliseconds;
+        lock (_lock)
+        {
+            if (_stop.IsCancellationRequested || _topology.Writer != writer || _processes.Status(writer.Id) is not { State: InstanceProcessState.Running })
+                return;
+            if (!_changes.Wait(0))
+                return;
+            _writerSilent = null;
+            target = ChooseTarget(writerFailed: true);
+            string action = target is null ? "no healthy reader: restarting it in place" : $"failing over to {target.Id}";
+            AddEvent("writer-hung", writer.Id, target?.Id, $"running but not answering for {ms} ms; {action}");
+            Log.WriterHung(_logger, writer.Id, ms, action);
+        }
+        Track(Task.Run(async () =>
+        {
+            try
+            {
+                if (target is not null)
+                    await PromoteAsync(writer, target, "failover", $"writer hung (not answering for {ms} ms)", hung: true, _stop.Token);
+                else
+                    await RestartInPlaceAsync(writer, _stop.Token);
+            }
+#pragma warning disable CA1031 // background boundary: logged; the supervisor keeps running
+            catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+            {
+                Log.FailoverFault(_logger, ex, writer.Id, target?.Id ?? writer.Id);
+            }
+            finally
+            {
+                _changes.Release();
+            }
+        }, CancellationToken.None));
+    }
+
+    /// <summary>Stops a hung writer (gracefully, then killed) and starts it again in the same role. The caller holds <see cref="_changes"/>.</summary>
+    async Task RestartInPlaceAsync(InstanceSpec writer, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            MarkUnhealthy(writer.Id);
+            _replacing.Add(writer.Id);
+        }
+        try
+        {
+            await _processes.StopAsync(writer.Id, cancellationToken);
+        }
+        finally
+        {
+            lock (_lock)
+                _replacing.Remove(writer.Id);
+        }
+        lock (_lock)
+        {
+            if (_topology.Find(writer.Id) != writer)
+                return;
+        }
+        StartProcess(writer);
+    }
+
+    /// <summary>
+    /// Stops the target reader and the old writer, swaps their roles in the topology (written to disk), then starts
+    /// the target as the writer (same id and port) and the old writer as a reader. The caller holds
+    /// <see cref="_changes"/>. The old writer has exited (a crash) or is stopped gracefully first (a switchover); a
+    /// <paramref name="hung"/> one may never stop on its own, so the new writer starts without waiting for it (when
+    /// it opens the volume it bumps the epoch, which fences the old process whatever it still does) and the old
+    /// process is stopped (then killed) after.
+    /// </summary>
+    async Task PromoteAsync(InstanceSpec oldWriter, InstanceSpec target, string kind, string detail, bool hung, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         lock (_lock)
         {
             MarkUnhealthy(oldWriter.Id);
             MarkUnhealthy(target.Id);
+            _replacing.Add(oldWriter.Id);
         }
-        await _processes.StopAsync(oldWriter.Id, cancellationToken);
-        await _processes.StopAsync(target.Id, cancellationToken);
-        InstanceSpec newWriter;
-        InstanceSpec? oldAsReader;
-        lock (_lock)
+        try
         {
-            (newWriter, oldAsReader) = _topology.Promote(target.Id);
-            _topology.Write(_options.TopologyFile);
-            _failovers++;
-            AddEvent(kind, oldWriter.Id, target.Id, detail);
-            RecomputeEndpoints();
+            if (!hung)
+                await _processes.StopAsync(oldWriter.Id, cancellationToken);
+            await _processes.StopAsync(target.Id, cancellationToken);
+            InstanceSpec newWriter;
+            InstanceSpec? oldAsReader;
+            lock (_lock)
+            {
+                (newWriter, oldAsReader) = _topology.Promote(target.Id);
+                // Their answers were in their old roles.
+                _lastAnswered.Remove(oldWriter.Id);
+                _lastAnswered.Remove(target.Id);
+                _topology.Write(_options.TopologyFile);
+                _failovers++;
+                AddEvent(kind, oldWriter.Id, target.Id, detail);
+                RecomputeEndpoints();
+            }
+            StartProcess(newWriter);
+            if (hung)
+                await _processes.StopAsync(oldWriter.Id, cancellationToken);
+            if (oldAsReader is not null)
+                StartProcess(oldAsReader);
         }
-        StartProcess(newWriter);
-        if (oldAsReader is not null)
-            StartProcess(oldAsReader);
+        finally
+        {
+            lock (_lock)
+                _replacing.Remove(oldWriter.Id);
+        }
         Log.FailoverDone(_logger, target.Id, oldWriter.Id, clock.ElapsedMilliseconds);
     }
 
@@ -121,7 +221,7 @@ public sealed partial class ControlPlane
                 writer = _topology.Writer ?? throw ControlException.Conflict("the cluster has no writer");
                 if (targetId is null)
                 {
-                    target = ChooseTarget() ?? throw ControlException.Conflict(
+                    target = ChooseTarget(writerFailed: false) ?? throw ControlException.Conflict(
                         _topology.Readers.Any() ? "no reader is healthy: nothing to fail over to" : "the cluster has no reader to fail over to (add one with: borealis instance add --role reader)");
                 }
                 else
@@ -133,7 +233,7 @@ public sealed partial class ControlPlane
                         throw ControlException.Conflict($"{targetId} is not healthy: it cannot become the writer");
                 }
             }
-            await PromoteAsync(writer, target, "switchover", "requested", cancellationToken);
+            await PromoteAsync(writer, target, "switchover", "requested", hung: false, cancellationToken);
         }
         finally
         {
@@ -209,6 +309,7 @@ public sealed partial class ControlPlane
                 _topology.Write(_options.TopologyFile);
                 MarkUnhealthy(id);
                 _health.Remove(id);
+                _lastAnswered.Remove(id);
                 AddEvent("instance-removed", id, null, "removed");
             }
             await _processes.StopAsync(id, cancellationToken);

@@ -1,8 +1,18 @@
 namespace Borealis.Control;
 
-/// <summary>Health: every <see cref="ControlPlaneOptions.ProbeInterval"/> each instance is probed; healthy = running and answering.</summary>
+/// <summary>
+/// Health: every <see cref="ControlPlaneOptions.ProbeInterval"/> each instance is probed; healthy = running and
+/// answering. A writer whose process runs but fails every probe for <see cref="ControlPlaneOptions.WriterHangTimeout"/>
+/// is hung: it is replaced as if it had crashed (Changes.cs).
+/// </summary>
 public sealed partial class ControlPlane
 {
+    /// <summary>The writer whose process runs but fails its probes, and when the first of them started (a timestamp of <see cref="ControlPlaneOptions.Time"/>).</summary>
+    (string Id, long Since)? _writerSilent;
+
+    /// <summary>When each instance last answered a probe (the probe's start, a timestamp of <see cref="ControlPlaneOptions.Time"/>), and its lag then.</summary>
+    readonly Dictionary<string, (long At, double? LagMs)> _lastAnswered = [];
+
     async Task HealthLoopAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(_options.ProbeInterval);
@@ -19,16 +29,19 @@ public sealed partial class ControlPlane
         }
     }
 
-    /// <summary>Probes every instance once and updates health and endpoints.</summary>
+    /// <summary>Probes every instance once and updates health and endpoints; starts the replacement of a hung writer.</summary>
     internal async Task ProbeAllAsync(CancellationToken cancellationToken)
     {
         InstanceSpec[] specs;
         lock (_lock)
             specs = [.. _topology.Instances];
+        long started = _options.Time.GetTimestamp();
         var results = await Task.WhenAll(specs.Select(async spec => (Spec: spec, Probe: await ProbeAsync(spec, cancellationToken))));
+        InstanceSpec? hung;
+        TimeSpan silentFor;
         lock (_lock)
         {
-            foreach (var (spec, probe) in results)
+            foreach (var (spec, (probe, _)) in results)
             {
                 // A failover or removal during the probe makes its result stale.
                 if (_topology.Find(spec.Id) != spec)
@@ -36,27 +49,54 @@ public sealed partial class ControlPlane
                 bool was = IsHealthy(spec.Id);
                 _health[spec.Id] = (probe.Answering, probe.LagMs);
                 RecordStatus(spec.Id, probe);
+                if (probe.Answering)
+                    _lastAnswered[spec.Id] = (started, probe.LagMs);
                 if (was != probe.Answering)
                     Log.HealthChanged(_logger, spec.Id, probe.Answering ? "healthy" : "unhealthy");
             }
             RecomputeEndpoints();
+            hung = FindHungWriter(results, started, out silentFor);
         }
+        if (hung is not null)
+            OnWriterHung(hung, silentFor);
     }
 
-    async Task<InstanceProbe> ProbeAsync(InstanceSpec spec, CancellationToken cancellationToken)
+    /// <summary>
+    /// The writer, when its process ran through every probe since <see cref="ControlPlaneOptions.WriterHangTimeout"/>
+    /// ago and none answered (under <see cref="_lock"/>). A writer that answers, or whose process is not running
+    /// (exited, restarting, being replaced: its exit is handled by <see cref="OnExited"/>), starts the count again.
+    /// </summary>
+    InstanceSpec? FindHungWriter((InstanceSpec Spec, (InstanceProbe Probe, bool Running) Result)[] results, long started, out TimeSpan silentFor)
+    {
+        silentFor = default;
+        var writer = _topology.Writer;
+        var probed = Array.Find(results, r => r.Spec == writer);
+        if (writer is null || probed.Spec is null || probed.Result.Probe.Answering || !probed.Result.Running)
+        {
+            _writerSilent = null;
+            return null;
+        }
+        if (_writerSilent?.Id != writer.Id)
+            _writerSilent = (writer.Id, started);
+        silentFor = _options.Time.GetElapsedTime(_writerSilent.Value.Since);
+        return silentFor >= _options.WriterHangTimeout ? writer : null;
+    }
+
+    /// <summary>What a probe found, and whether the process was running when it was probed (not exited nor starting).</summary>
+    async Task<(InstanceProbe Probe, bool Running)> ProbeAsync(InstanceSpec spec, CancellationToken cancellationToken)
     {
         if (_processes.Status(spec.Id) is not { State: InstanceProcessState.Running, Pid: > 0 })
-            return new InstanceProbe(false);
+            return (new InstanceProbe(false), false);
         try
         {
-            return await _processes.ProbeAsync(spec, cancellationToken);
+            return (await _processes.ProbeAsync(spec, cancellationToken), true);
         }
 #pragma warning disable CA1031 // a failing probe is an unhealthy instance, whatever the failure
         catch (Exception ex) when (ex is not OperationCanceledException)
 #pragma warning restore CA1031
         {
             Log.ProbeFault(_logger, ex, spec.Id);
-            return new InstanceProbe(false);
+            return (new InstanceProbe(false), true);
         }
     }
 

@@ -32,7 +32,7 @@ public sealed partial class ControlPlane
         }
         if (probe.Status is not { } status)
             return;
-        long now = _options.Clock.GetTimestamp();
+        long now = _options.Time.GetTimestamp();
         if (!_statuses.TryGetValue(id, out var track) || track.Base.Pid != status.Pid
             || status.Commits < track.Base.Commits || status.Queries < track.Base.Queries)
         {
@@ -40,7 +40,7 @@ public sealed partial class ControlPlane
             return;
         }
         track.Last = status;
-        var elapsed = _options.Clock.GetElapsedTime(track.BaseTimestamp, now);
+        var elapsed = _options.Time.GetElapsedTime(track.BaseTimestamp, now);
         if (elapsed < _options.RateInterval || elapsed <= TimeSpan.Zero)
             return;
         track.CommitsPerSecond = (status.Commits - track.Base.Commits) / elapsed.TotalSeconds;

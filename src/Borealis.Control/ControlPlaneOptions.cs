@@ -20,6 +20,28 @@ public sealed record ControlPlaneOptions
     /// <summary>How often every instance's endpoint is probed.</summary>
     public TimeSpan ProbeInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// How long the writer's process may keep running while failing every health probe (stopped, deadlocked: hung)
+    /// before the control plane treats it as dead: it fails over to the best healthy reader as for a crash, or
+    /// restarts the writer in place when no reader is healthy. Two probes' worth (a probe waits a second for the
+    /// greeting), so that one slow answer is not a failover; Aurora also detects a failed writer in seconds.
+    /// </summary>
+    public TimeSpan WriterHangTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long after its last answer a reader may still be promoted by an automatic failover. When the writer dies
+    /// its readers lose its redo stream and restart (at once after a crash, after 3 s of silence when it hangs), so
+    /// a probe may find them down a moment before the control plane learns of the writer's death; a reader that
+    /// answered this recently is promoted all the same (promotion restarts its process as the writer anyway).
+    /// </summary>
+    public TimeSpan FailoverReaderGrace { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The clock that times <see cref="WriterHangTimeout"/>, <see cref="FailoverReaderGrace"/> and the rates over
+    /// <see cref="RateInterval"/> (a test's manual clock).
+    /// </summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>How long a requested failover waits for the new writer to answer before it returns.</summary>
     public TimeSpan SwitchoverWait { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -34,9 +56,6 @@ public sealed record ControlPlaneOptions
 
     /// <summary>The shortest time over which commits/s and queries/s are measured from the instances' counters.</summary>
     public TimeSpan RateInterval { get; init; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>The clock the rates are measured with (tests set their own).</summary>
-    public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     static bool DefaultIsPortFree(int port)
     {

@@ -3,7 +3,10 @@ namespace Borealis.Control;
 /// <summary>Which reader becomes the writer, as in Aurora: the lowest tier, then the most caught-up, then the lowest id.</summary>
 public static class FailoverPolicy
 {
-    /// <summary>A reader that may be promoted, with what its last probe said.</summary>
+    /// <summary>
+    /// A reader that may be promoted, with what its last probe said: <see cref="Healthy"/> when it answers (for an
+    /// automatic failover, also when it answered within <see cref="ControlPlaneOptions.FailoverReaderGrace"/>).
+    /// </summary>
     public readonly record struct Candidate(InstanceSpec Spec, bool Healthy, double? LagMs);
 
     /// <summary>

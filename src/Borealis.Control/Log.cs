@@ -34,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(7010, LogLevel.Warning, "Health probe of {Id} failed")]
     public static partial void ProbeFault(ILogger logger, Exception exception, string id);
+
+    [LoggerMessage(7011, LogLevel.Warning, "Writer {Id} runs but has not answered for {SilentMs} ms (hung): {Action}")]
+    public static partial void WriterHung(ILogger logger, string id, long silentMs, string action);
 }

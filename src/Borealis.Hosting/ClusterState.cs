@@ -91,6 +91,9 @@ public enum ProcessStatus
     Starting,
     Running,
     Restarting,
+
+    /// <summary>Being stopped (e.g. a hung writer being replaced): still alive, but not to be followed or used.</summary>
+    Stopping,
     Stopped,
     Failed,
 }

@@ -56,6 +56,12 @@ public sealed partial class Supervisor : IInstanceProcesses
         {
             if (!_instances.TryGetValue(id, out entry))
                 return;
+            // Readers follow the running writer named in cluster.json: a hung writer being stopped is not one.
+            if (entry.Process.Pid > 0)
+            {
+                entry.Process.State = ProcessStatus.Stopping;
+                WriteState();
+            }
         }
         await entry.Stop.CancelAsync();
 #pragma warning disable VSTHRD003 // started by Start, above; it ends once its child is stopped

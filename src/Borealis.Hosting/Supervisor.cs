@@ -329,7 +329,8 @@ public sealed partial class Supervisor
             {
                 UpdateState(() =>
                 {
-                    process.State = ProcessStatus.Running;
+                    if (process.State != ProcessStatus.Stopping)
+                        process.State = ProcessStatus.Running;
                     _everRunning.Add(process.Id);
                 });
                 Log.ChildRunning(_logger, process.Id, child.Id, process.Port);

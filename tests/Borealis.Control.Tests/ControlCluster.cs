@@ -8,9 +8,9 @@ internal sealed class ControlCluster : IAsyncDisposable
 {
     readonly TempDirectory _dir = new("borealis-control");
 
-    ControlCluster(int readers, string? readersRefusedBecause, TimeProvider? clock)
+    ControlCluster(int readers, string? readersRefusedBecause, Func<ControlPlaneOptions, ControlPlaneOptions>? configure)
     {
-        Options = new ControlPlaneOptions
+        var options = new ControlPlaneOptions
         {
             TopologyFile = _dir.Combine("topology.json"),
             ClusterPort = 40000,
@@ -18,8 +18,8 @@ internal sealed class ControlCluster : IAsyncDisposable
             ReadersRefusedBecause = readersRefusedBecause,
             ProbeInterval = TimeSpan.FromMilliseconds(20),
             SwitchoverWait = TimeSpan.FromSeconds(10),
-            Clock = clock ?? TimeProvider.System,
         };
+        Options = configure is null ? options : configure(options);
         Control = new ControlPlane(ControlPlane.OpenTopology(Options, readers), Options, Processes, NullLogger.Instance);
     }
 
@@ -31,10 +31,13 @@ internal sealed class ControlCluster : IAsyncDisposable
 
     public string TopologyFile => Options.TopologyFile;
 
-    /// <summary>Starts a cluster of one writer and <paramref name="readers"/> readers and waits until all are healthy.</summary>
-    public static async Task<ControlCluster> StartAsync(int readers = 2, string? readersRefusedBecause = null, TimeProvider? clock = null)
+    /// <summary>
+    /// Starts a cluster of one writer and <paramref name="readers"/> readers and waits until all are healthy;
+    /// <paramref name="configure"/> changes the default options.
+    /// </summary>
+    public static async Task<ControlCluster> StartAsync(int readers = 2, string? readersRefusedBecause = null, Func<ControlPlaneOptions, ControlPlaneOptions>? configure = null)
     {
-        var cluster = new ControlCluster(readers, readersRefusedBecause, clock);
+        var cluster = new ControlCluster(readers, readersRefusedBecause, configure);
         cluster.Control.Start();
         await Eventually.AssertAsync(() => cluster.Control.Cluster().Instances.All(i => i.Healthy), because: "every instance is healthy");
         return cluster;

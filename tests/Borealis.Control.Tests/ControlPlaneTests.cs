@@ -78,12 +78,43 @@ public sealed class ControlPlaneTests : BorealisTest
     [Fact]
     public async Task WithoutAHealthyReaderTheWriterRestartsInPlace()
     {
-        await using var cluster = await ControlCluster.StartAsync(readers: 1);
+        var clock = new ManualClock();
+        await using var cluster = await ControlCluster.StartAsync(readers: 1, configure: o => o with { Time = clock });
         cluster.Processes.NotAnswering.Add("instance-2");
         await Eventually.AssertAsync(() => cluster.Control.Endpoints().Readers.Count == 0);
+        // Down for longer than the grace a reader has after its last answer.
+        clock.Advance(cluster.Options.FailoverReaderGrace + TimeSpan.FromMilliseconds(1));
         Assert.Equal(ExitDecision.Restart, cluster.Processes.Exit("instance-1", 137));
         Assert.Equal(0, cluster.Control.Cluster().Failovers);
         Assert.Equal("instance-1", InstanceTopology.TryRead(cluster.TopologyFile)!.Writer!.Id);
+    }
+
+    [Fact]
+    public async Task AKilledWriterFailsOverToAReaderThatAProbeFoundDownJustBefore()
+    {
+        // The writer dies; its reader loses the redo stream and restarts at once, and a probe sees that before the
+        // control plane hears of the writer's exit. The reader answered a moment ago: it is promoted.
+        var clock = new ManualClock();
+        await using var cluster = await ControlCluster.StartAsync(readers: 1, configure: o => o with { ProbeInterval = TimeSpan.FromHours(1), Time = clock });
+        cluster.Processes.Calls.Clear();
+        cluster.Processes.NotAnswering.Add("instance-1");
+        cluster.Processes.NotAnswering.Add("instance-2");
+        clock.Advance(TimeSpan.FromMilliseconds(200));
+        await cluster.Control.ProbeAllAsync(TestToken);
+        Assert.Empty(cluster.Control.Endpoints().Readers);
+        Assert.Null(cluster.Control.Endpoints().Writer);
+
+        Assert.Equal(ExitDecision.Release, cluster.Processes.Exit("instance-1", 137));
+        await Eventually.AssertAsync(() => cluster.Processes.CallsNow().Length == 4, because: "instance-2 is promoted");
+        Assert.Equal(["stop instance-1", "stop instance-2", "start instance-2 writer port 40013", "start instance-1 reader port 40010"], cluster.Processes.CallsNow());
+        Assert.Equal("instance-2", InstanceTopology.TryRead(cluster.TopologyFile)!.Writer!.Id);
+
+        // A requested failover still needs a reader that answers now.
+        cluster.Processes.NotAnswering.Clear();
+        cluster.Processes.NotAnswering.Add("instance-1");
+        await cluster.Control.ProbeAllAsync(TestToken);
+        var refused = await Assert.ThrowsAsync<ControlException>(() => cluster.Control.FailoverAsync(null, TestToken));
+        Assert.Equal((409, "no reader is healthy: nothing to fail over to"), (refused.StatusCode, refused.Message));
     }
 
     [Fact]

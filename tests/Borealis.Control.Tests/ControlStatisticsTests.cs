@@ -79,7 +79,7 @@ public sealed class ControlStatisticsTests : BorealisTest
     public async Task MetricsCarryEachInstancesCountersRatesAndLagFromItsStatusEndpoint()
     {
         var clock = new ManualClock();
-        await using var cluster = await ControlCluster.StartAsync(readers: 1, clock: clock);
+        await using var cluster = await ControlCluster.StartAsync(readers: 1, configure: o => o with { Time = clock });
         await using var api = await ControlApi.StartAsync(cluster.Control, 0, NullLoggerFactory.Instance, TestToken);
         using var http = new HttpClient { BaseAddress = new Uri(api.Url) };
         Task<string> MetricsAsync() => http.GetStringAsync(new Uri("/metrics", UriKind.Relative), TestToken);

@@ -12,6 +12,13 @@ internal sealed class FakeInstanceProcesses : IInstanceProcesses
 
     public List<string> Calls { get; } = [];
 
+    /// <summary>A copy of <see cref="Calls"/>, taken under the lock (the control plane may be adding to it).</summary>
+    public string[] CallsNow()
+    {
+        lock (_lock)
+            return [.. Calls];
+    }
+
     public HashSet<string> NotAnswering { get; } = [];
 
     /// <summary>Guards <see cref="Lag"/> and <see cref="Statuses"/> against the probes: take it to change them.</summary>
@@ -33,14 +40,23 @@ internal sealed class FakeInstanceProcesses : IInstanceProcesses
         }
     }
 
-    public Task StopAsync(string id, CancellationToken cancellationToken)
+    /// <summary>Processes that do not stop when asked until the test completes their entry (a hung process waiting for its kill).</summary>
+    public Dictionary<string, TaskCompletionSource> SlowToStop { get; } = [];
+
+    public async Task StopAsync(string id, CancellationToken cancellationToken)
     {
+        TaskCompletionSource? slow;
         lock (_lock)
         {
-            if (_running.Remove(id))
-                Calls.Add($"stop {id}");
+            if (!_running.ContainsKey(id))
+                return;
+            Calls.Add($"stop {id}");
+            slow = SlowToStop.GetValueOrDefault(id);
         }
-        return Task.CompletedTask;
+        if (slow is not null)
+            await slow.Task.WaitAsync(cancellationToken);
+        lock (_lock)
+            _running.Remove(id);
     }
 
     public InstanceProcessStatus? Status(string id)
@@ -61,6 +77,16 @@ internal sealed class FakeInstanceProcesses : IInstanceProcesses
     }
 
     public IReadOnlyList<StorageNodeProcess> StorageNodes() => [new StorageNodeProcess(1, "a", 9001, true, 77, 0), new StorageNodeProcess(2, "b", 9002, false, 0, 3)];
+
+    /// <summary>Sets the state of <paramref name="id"/>'s process (e.g. starting: its endpoint is not up yet).</summary>
+    public void SetState(string id, InstanceProcessState state)
+    {
+        lock (_lock)
+        {
+            var r = _running[id];
+            _running[id] = r with { Status = r.Status with { State = state } };
+        }
+    }
 
     /// <summary>The process of <paramref name="id"/> exits with <paramref name="exitCode"/>; returns what the control plane decided.</summary>
     public ExitDecision Exit(string id, int exitCode)
