@@ -20,6 +20,7 @@ public sealed class ControlMetrics
     readonly Gauge _storageRestarts;
     readonly Gauge _failovers;
     readonly Gauge _endpointsVersion;
+    readonly StorageNodeMetricSeries _storageNodes;
 
     public ControlMetrics(ControlPlane control)
     {
@@ -36,6 +37,8 @@ public sealed class ControlMetrics
         _failovers = factory.CreateGauge("borealis_failovers", "Failovers (automatic and requested) since the control plane started.");
         _endpointsVersion = factory.CreateGauge("borealis_endpoints_version", "Version of GET /v1/endpoints.");
         _registry.AddBeforeCollectCallback(Refresh);
+        _storageNodes = new StorageNodeMetricSeries(factory);
+        _registry.AddBeforeCollectCallback(async cancellationToken => _storageNodes.Refresh(await _control.StorageNodeMetricsAsync(cancellationToken)));
     }
 
     /// <summary>Writes every metric in the text exposition format.</summary>

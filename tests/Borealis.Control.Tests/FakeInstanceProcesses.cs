@@ -51,6 +51,15 @@ internal sealed class FakeInstanceProcesses : IInstanceProcesses
 
     public IReadOnlyList<StorageNodeProcess> StorageNodes() => [new StorageNodeProcess(1, "a", 9001, true, 77, 0), new StorageNodeProcess(2, "b", 9002, false, 0, 3)];
 
+    /// <summary>What the storage nodes answer for /metrics (none by default).</summary>
+    public List<StorageNodeMetrics> StorageMetrics { get; } = [];
+
+    public Task<IReadOnlyList<StorageNodeMetrics>> StorageNodeMetricsAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+            return Task.FromResult<IReadOnlyList<StorageNodeMetrics>>([.. StorageMetrics]);
+    }
+
     /// <summary>The process of <paramref name="id"/> exits with <paramref name="exitCode"/>; returns what the control plane decided.</summary>
     public ExitDecision Exit(string id, int exitCode)
     {
