@@ -37,6 +37,7 @@ public sealed class AlterSystemCrashTests : BorealisTest
         // Clients insert through the cluster endpoint (reconnecting after errors) before, during and after the crash.
         await using var load = new InsertLoad(() => ClusterProcess.ConnectionString(cluster.Port), clients: 2);
         await Eventually.AssertAsync(() => load.Acknowledged >= 30, because: "the clients commit before the crash");
+        var storageBefore = await StorageMetricsAsync(cluster);
 
         // The crash, on a connection to the cluster endpoint: the client loses its connection mid-statement.
         var crashed = Stopwatch.StartNew();
@@ -107,6 +108,18 @@ public sealed class AlterSystemCrashTests : BorealisTest
         Assert.Equal(readerNow.GetProperty("restarts").GetInt32() + 1, (await cluster.InstanceAsync("instance-2")).GetProperty("restarts").GetInt32());
         await AssertNoFailoverAsync(cluster, failoversBefore, writerPort, writerAfter.GetProperty("restarts").GetInt32());
 
+        // The storage nodes' series moved on with the writes since: every node's SCL and fsync count.
+        ulong sclBefore = storageBefore.Values.Max(n => n.Scl);
+        await Eventually.AssertAsync(async () =>
+        {
+            var now = await StorageMetricsAsync(cluster);
+            return now.All(n => n.Value.Scl > sclBefore && n.Value.Fsyncs > storageBefore[n.Key].Fsyncs);
+        }, s_back, "every storage node's SCL and fsync count went up");
+        foreach (var (node, m) in storageBefore.OrderBy(n => n.Key))
+        {
+            output?.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"storage node {node} ({m.Zone}) at the first scrape: SCL {m.Scl}, queue {m.Queue}, {m.Fsyncs} fsyncs, p50 {m.P50 * 1e6:0} µs, p99 {m.P99 * 1e6:0} µs, max {m.Max * 1e6:0} µs"));
+        }
         output?.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"writer back on both endpoints {backSeconds:0.0} s after ALTER SYSTEM CRASH; {load.Acknowledged} transactions acknowledged ({acknowledgedAtCrash} at the crash), {load.Errors} client errors; test ran {elapsed.Elapsed.TotalSeconds:0.0} s"));
     }
@@ -133,6 +146,43 @@ public sealed class AlterSystemCrashTests : BorealisTest
             .Where(p => p.GetProperty("role").GetString() is "writer" or "reader")
             .Select(p => (p.GetProperty("id").GetString(), p.GetProperty("role").GetString())).ToList();
         Assert.Equal([("instance-1", "writer"), ("instance-2", "reader")], roles);
+    }
+
+    sealed record NodeSeries(string Zone, ulong Scl, double Queue, double Fsyncs, double Seconds, double P50, double P99, double Max);
+
+    /// <summary>
+    /// The storage nodes' series of <c>/metrics</c>, checked for shape: all six nodes of <c>/v1/cluster</c>, in their
+    /// zones, each with group 0's SCL, both queue stages, and fsync quantiles in order with a count and a sum.
+    /// </summary>
+    static async Task<Dictionary<int, NodeSeries>> StorageMetricsAsync(ClusterProcess cluster)
+    {
+        var zones = (await cluster.ClusterAsync()).GetProperty("storage_nodes").EnumerateArray()
+            .ToDictionary(n => n.GetProperty("id").GetInt32(), n => n.GetProperty("zone").GetString()!);
+        Assert.Equal(6, zones.Count);
+        string body = await cluster.MetricsAsync();
+        var nodes = new Dictionary<int, NodeSeries>();
+        foreach (var (id, zone) in zones)
+        {
+            string labels = $"node=\"{id}\",zone=\"{zone}\"";
+            double Value(string series)
+            {
+                var line = body.Split('\n').SingleOrDefault(l => l.StartsWith(series + " ", StringComparison.Ordinal));
+                Assert.True(line is not null, $"/metrics has no {series}");
+                return double.Parse(line[(series.Length + 1)..], CultureInfo.InvariantCulture);
+            }
+            var m = new NodeSeries(zone,
+                (ulong)Value($"borealis_storage_node_scl{{{labels},group=\"0\"}}"),
+                Value($"borealis_storage_node_queue_depth{{{labels},stage=\"received\"}}") + Value($"borealis_storage_node_queue_depth{{{labels},stage=\"fsync\"}}"),
+                Value($"borealis_storage_node_fsync_seconds_count{{{labels}}}"),
+                Value($"borealis_storage_node_fsync_seconds_sum{{{labels}}}"),
+                Value($"borealis_storage_node_fsync_seconds{{{labels},quantile=\"0.5\"}}"),
+                Value($"borealis_storage_node_fsync_seconds{{{labels},quantile=\"0.99\"}}"),
+                Value($"borealis_storage_node_fsync_seconds{{{labels},quantile=\"1\"}}"));
+            Assert.True(m.Scl > 0 && m.Queue >= 0 && m.Fsyncs > 0 && m.Seconds > 0, $"node {id}: {m}");
+            Assert.True(0 < m.P50 && m.P50 <= m.P99 && m.P99 <= m.Max && m.Max <= m.Seconds, $"node {id}: {m}");
+            nodes[id] = m;
+        }
+        return nodes;
     }
 
     static async Task<(string, bool)> IdentityAtAsync(int port)
