@@ -59,8 +59,8 @@ public sealed class ReaderConsistencyTests : BorealisTest
                 await ExecuteAsync(setup, $"INSERT INTO bank.account VALUES ({id}, {InitialBalance}, '{s_pad}')");
         }
 
-        // Checkers: connections through the reader endpoint, each really to a reader, two per reader. Probes: one
-        // connection to each reader's own endpoint.
+        // Checkers: connections through the reader endpoint, each really to a reader, CheckersPerReader per reader.
+        // Probes: one connection to each reader's own endpoint.
         var checkers = await OpenReaderConnectionsAsync(cluster.ReaderPort, CheckersPerReader);
         var probes = new Dictionary<string, MySqlConnection>();
         try
