@@ -20,6 +20,7 @@ public sealed class ControlMetrics
     readonly Gauge _storageRestarts;
     readonly Gauge _failovers;
     readonly Gauge _endpointsVersion;
+    readonly StorageNodeMetricSeries _storageNodes;
 
     // Per instance, from the instances' status endpoints (commits, queries, connections, cache, lag percentiles).
     readonly InstanceStatusMetrics _instanceStatus;
@@ -40,6 +41,8 @@ public sealed class ControlMetrics
         _endpointsVersion = factory.CreateGauge("borealis_endpoints_version", "Version of GET /v1/endpoints.");
         _instanceStatus = new InstanceStatusMetrics(factory);
         _registry.AddBeforeCollectCallback(Refresh);
+        _storageNodes = new StorageNodeMetricSeries(factory);
+        _registry.AddBeforeCollectCallback(async cancellationToken => _storageNodes.Refresh(await _control.StorageNodeMetricsAsync(cancellationToken)));
     }
 
     /// <summary>Writes every metric in the text exposition format.</summary>

@@ -155,6 +155,10 @@ public sealed partial class ControlPlane : IAsyncDisposable
         }
     }
 
+    /// <summary>Each storage node's SCLs, queue and fsync latency, asked of the nodes now (<c>/metrics</c>).</summary>
+    public Task<IReadOnlyList<StorageNodeMetrics>> StorageNodeMetricsAsync(CancellationToken cancellationToken) =>
+        _processes.StorageNodeMetricsAsync(cancellationToken);
+
     void AddEvent(string kind, string? from, string? to, string detail)
     {
         _events.Enqueue(new ControlEvent(DateTimeOffset.UtcNow, kind, from, to, detail));

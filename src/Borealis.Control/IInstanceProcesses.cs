@@ -28,6 +28,12 @@ public interface IInstanceProcesses
 
     /// <summary>The storage nodes of the cluster (for <c>/v1/cluster</c> and <c>/metrics</c>); empty with a local volume.</summary>
     IReadOnlyList<StorageNodeProcess> StorageNodes();
+
+    /// <summary>
+    /// Asks each storage node now for its segments' SCLs, its queue and its fsync latency (for <c>/metrics</c>); a
+    /// node that does not answer in time is left out. Empty with a local volume.
+    /// </summary>
+    Task<IReadOnlyList<StorageNodeMetrics>> StorageNodeMetricsAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>An instance process exited on its own.</summary>

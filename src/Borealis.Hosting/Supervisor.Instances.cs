@@ -1,5 +1,6 @@
 using System.Globalization;
 using Borealis.Control;
+using Borealis.Storage.Transport;
 
 namespace Borealis.Hosting;
 
@@ -10,6 +11,9 @@ namespace Borealis.Hosting;
 /// </summary>
 public sealed partial class Supervisor : IInstanceProcesses
 {
+    /// <summary>How long a scrape of <c>/metrics</c> waits for the storage nodes.</summary>
+    static readonly TimeSpan s_storageMetricsTimeout = TimeSpan.FromSeconds(1);
+
     readonly Dictionary<string, (ProcessState Process, CancellationTokenSource Stop, Task<bool> Run)> _instances = [];
 
     /// <summary>Restarts of instances no longer supervised (carried over when an instance is started in another role).</summary>
@@ -118,6 +122,13 @@ public sealed partial class Supervisor : IInstanceProcesses
             return [.. _state.Processes.Where(p => p.Role == "storage").OrderBy(p => p.NodeId)
                 .Select(p => new StorageNodeProcess(p.NodeId, p.Zone ?? "", p.Port, p.State == ProcessStatus.Running && p.Pid > 0, p.Pid, p.Restarts))];
         }
+    }
+
+    public async Task<IReadOnlyList<StorageNodeMetrics>> StorageNodeMetricsAsync(CancellationToken cancellationToken)
+    {
+        if (!_quorum || StorageTopology.TryRead(_data.TopologyFile) is not { } topology)
+            return [];
+        return await StorageMetricsQuery.QueryAsync(topology.ToNodeInfos(), onResponse => new TcpStorageTransport(onResponse), s_storageMetricsTimeout, cancellationToken);
     }
 
     /// <summary>

@@ -101,6 +101,9 @@ public sealed partial class StorageNodeCore : IDisposable
         WriteAtomically(FileNames.NodeId, NodeIdFile.Encode(_options.Id));
     }
 
+    /// <summary>Appends handled whose answers wait for the next <see cref="Flush"/>.</summary>
+    internal int AppendsAwaitingFlush => _deferred.Count;
+
     /// <summary>True when writes are waiting for <see cref="Flush"/>.</summary>
     public bool HasUnsyncedWrites => _dirtyFiles.Count > 0 || _dirtyDirectory || _deferred.Count > 0;
 

@@ -110,4 +110,46 @@ public sealed class ControlApiTests : BorealisTest
             Assert.Contains("borealis_failovers 1\n", body, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task MetricsShowEachStorageNodesSclQueueAndFsyncLatencyAsTheNodesAnswer()
+    {
+        var (cluster, api, http) = await StartAsync(readers: 0);
+        await using (cluster)
+        await using (api)
+        using (http)
+        {
+            cluster.Processes.StorageMetrics.Add(new StorageNodeMetrics(1, "a", [new SegmentScl(0, 1234), new SegmentScl(1, 99)],
+                new StorageNodeLoad(3, 2, 5000, 0.45, 0.00009, 0.0012, 0.004)));
+            cluster.Processes.StorageMetrics.Add(new StorageNodeMetrics(2, "b", [new SegmentScl(0, 1200)], null));
+            var (status, body) = await SendAsync(http, HttpMethod.Get, "/metrics");
+            Assert.Equal(HttpStatusCode.OK, status);
+            string[] expected =
+            [
+                "borealis_storage_node_scl{node=\"1\",zone=\"a\",group=\"0\"} 1234\n",
+                "borealis_storage_node_scl{node=\"1\",zone=\"a\",group=\"1\"} 99\n",
+                "borealis_storage_node_scl{node=\"2\",zone=\"b\",group=\"0\"} 1200\n",
+                "borealis_storage_node_queue_depth{node=\"1\",zone=\"a\",stage=\"received\"} 3\n",
+                "borealis_storage_node_queue_depth{node=\"1\",zone=\"a\",stage=\"fsync\"} 2\n",
+                "borealis_storage_node_fsync_seconds{node=\"1\",zone=\"a\",quantile=\"0.5\"} 9e-05\n",
+                "borealis_storage_node_fsync_seconds{node=\"1\",zone=\"a\",quantile=\"0.99\"} 0.0012\n",
+                "borealis_storage_node_fsync_seconds{node=\"1\",zone=\"a\",quantile=\"1\"} 0.004\n",
+                "borealis_storage_node_fsync_seconds_sum{node=\"1\",zone=\"a\"} 0.45\n",
+                "borealis_storage_node_fsync_seconds_count{node=\"1\",zone=\"a\"} 5000\n",
+            ];
+            foreach (var line in expected)
+                Assert.Contains(line, body, StringComparison.Ordinal);
+            // Node 2 did not answer its stats: it has an SCL and no load series.
+            Assert.DoesNotContain("queue_depth{node=\"2\"", body, StringComparison.Ordinal);
+
+            // The series follow the nodes: a node that no longer answers leaves them; counters restart with a node.
+            cluster.Processes.StorageMetrics.Clear();
+            cluster.Processes.StorageMetrics.Add(new StorageNodeMetrics(1, "a", [new SegmentScl(0, 1300)], new StorageNodeLoad(0, 0, 4, 0.001, 0.0001, 0.0002, 0.0003)));
+            (_, body) = await SendAsync(http, HttpMethod.Get, "/metrics");
+            Assert.Contains("borealis_storage_node_scl{node=\"1\",zone=\"a\",group=\"0\"} 1300\n", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("group=\"1\"", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("node=\"2\",zone=\"b\",group", body, StringComparison.Ordinal);
+            Assert.Contains("borealis_storage_node_fsync_seconds_count{node=\"1\",zone=\"a\"} 4\n", body, StringComparison.Ordinal);
+        }
+    }
 }

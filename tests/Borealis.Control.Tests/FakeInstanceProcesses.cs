@@ -88,6 +88,15 @@ internal sealed class FakeInstanceProcesses : IInstanceProcesses
         }
     }
 
+    /// <summary>What the storage nodes answer for /metrics (none by default).</summary>
+    public List<StorageNodeMetrics> StorageMetrics { get; } = [];
+
+    public Task<IReadOnlyList<StorageNodeMetrics>> StorageNodeMetricsAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+            return Task.FromResult<IReadOnlyList<StorageNodeMetrics>>([.. StorageMetrics]);
+    }
+
     /// <summary>The process of <paramref name="id"/> exits with <paramref name="exitCode"/>; returns what the control plane decided.</summary>
     public ExitDecision Exit(string id, int exitCode)
     {

@@ -169,6 +169,22 @@ public sealed class CliTests : BorealisTest
     }
 
     [Fact]
+    public async Task UpValidatesReadersAndZonesAgainstTheDefaultFleet()
+    {
+        using var dir = new TempDirectory();
+        // Without --storage-nodes the fleet is the default 6 nodes: readers are allowed, and the zones are checked.
+        var zones = await RunCliAsync("up", "--data", dir.Combine("data"), "--readers", "2", "--zones", "2", "--detach");
+        Assert.NotEqual(0, zones.ExitCode);
+        Assert.Contains("--zones must be at least 3", zones.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("readers need quorum storage", zones.StandardError, StringComparison.Ordinal);
+
+        var local = await RunCliAsync("up", "--data", dir.Combine("data"), "--readers", "2", "--storage-nodes", "0", "--detach");
+        Assert.NotEqual(0, local.ExitCode);
+        Assert.Contains("readers need quorum storage", local.StandardError, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir.Combine("data")));
+    }
+
+    [Fact]
     public async Task AnUnknownFlagIsRejected()
     {
         var result = await RunCliAsync("up", "--no-such-flag");

@@ -40,6 +40,7 @@ internal static class ProtocolSamples
         new GetMapRequest(),
         new SetMapRequest(Map()),
         new GetStatusRequest(),
+        new GetNodeStatsRequest(),
     ];
 
     public static IEnumerable<StorageResponse> Responses() =>
@@ -58,6 +59,8 @@ internal static class ProtocolSamples
         new MapResponse(null),
         new NodeStatusResponse(new NodeId(4), "b", 42, new VolumeEpoch(7),
             [new SegmentStatus(0, new Lsn(100), new Lsn(120), new Lsn(10), 1 << 30, "healthy"), new SegmentStatus(3, Lsn.Zero, Lsn.Zero, Lsn.Zero, 0, "hydrating")]),
+        new NodeStatsResponse(new NodeId(6), 3, 17, new FsyncStats(123_456_789_012, ulong.MaxValue - 5, 1024, 85_000, 1_250_000, 40_000_000_000)),
+        new NodeStatsResponse(new NodeId(1), 0, 0, default),
     ];
 
     /// <summary>

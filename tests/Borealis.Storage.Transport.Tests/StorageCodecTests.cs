@@ -125,6 +125,37 @@ public sealed class StorageCodecTests
     }
 
     [Fact]
+    public void NodeStatsCarryEveryFieldInTheDocumentedLayout()
+    {
+        var stats = new NodeStatsResponse(new NodeId(6), 3, 17, new FsyncStats(1000, 90_000_000, 1000, 85_000, 120_000, 2_000_000));
+        var frame = StorageCodec.EncodeResponse(9, stats);
+
+        Assert.Equal((byte)StorageMessageKind.NodeStatsResponse, frame[5]);
+        Assert.Equal(StorageCodec.MinFrameSize + 4 + 4 + 4 + 8 + 8 + 4 + 8 + 8 + 8, frame.Length);
+        var payload = frame.AsSpan(StorageCodec.HeaderSize);
+        Assert.Equal(6, BinaryPrimitives.ReadInt32LittleEndian(payload));
+        Assert.Equal(3U, BinaryPrimitives.ReadUInt32LittleEndian(payload[4..]));
+        Assert.Equal(17U, BinaryPrimitives.ReadUInt32LittleEndian(payload[8..]));
+        Assert.Equal(1000UL, BinaryPrimitives.ReadUInt64LittleEndian(payload[12..]));
+        Assert.Equal(2_000_000UL, BinaryPrimitives.ReadUInt64LittleEndian(payload[48..]));
+        var decoded = Assert.IsType<NodeStatsResponse>(StorageCodec.DecodeResponse(frame, out _));
+        Assert.Equal(stats, decoded);
+        Assert.Equal(20U, decoded.QueueDepth);
+    }
+
+    [Theory]
+    [InlineData(1000UL, 1001U, 1UL, 2UL, 3UL)]
+    [InlineData(1000UL, 1000U, 3UL, 2UL, 3UL)]
+    [InlineData(1000UL, 1000U, 1UL, 4UL, 3UL)]
+    public void NodeStatsOutOfOrderAreRejected(ulong count, uint recent, ulong p50, ulong p99, ulong max)
+    {
+        var frame = StorageCodec.EncodeResponse(9, new NodeStatsResponse(new NodeId(1), 0, 0, new FsyncStats(count, 5, recent, p50, p99, max)));
+
+        var error = Assert.Throws<StorageProtocolException>(() => StorageCodec.DecodeResponse(frame, out _));
+        Assert.Contains("fsync statistics out of order", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ARequestSentAsAResponseIsRejected()
     {
         var frame = StorageCodec.EncodeRequest(1, new GetStatusRequest());

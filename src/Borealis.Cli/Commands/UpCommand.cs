@@ -38,13 +38,13 @@ internal static class UpCommand
         var storageNodes = new Option<int>("--storage-nodes")
         {
             Description = "Storage nodes of a new cluster (at least 6: 6 copies of every segment, 2 per zone). 0: no storage nodes, a local volume on the instance's disk (development). An existing cluster keeps its fleet.",
-            DefaultValueFactory = _ => 6,
+            DefaultValueFactory = _ => DefaultStorageNodes,
             HelpName = "N",
         };
         var zones = new Option<int>("--zones")
         {
             Description = "Availability zones the storage nodes are spread over (at least 3).",
-            DefaultValueFactory = _ => 3,
+            DefaultValueFactory = _ => DefaultZones,
             HelpName = "N",
         };
         var readers = new Option<int?>("--readers")
@@ -65,7 +65,7 @@ internal static class UpCommand
             command.Options.Add(detach);
         command.Validators.Add(result =>
         {
-            int nodes = result.GetValue(storageNodes);
+            int nodes = ValueInValidator(result, storageNodes, DefaultStorageNodes);
             if (result.GetValue(readers) is { } n)
             {
                 if (n is < 0 or > 15)
@@ -79,7 +79,7 @@ internal static class UpCommand
                 return;
             try
             {
-                StorageTopology.Validate(nodes, result.GetValue(zones));
+                StorageTopology.Validate(nodes, ValueInValidator(result, zones, DefaultZones));
             }
             catch (HostingException ex)
             {
@@ -96,6 +96,17 @@ internal static class UpCommand
         });
         return command;
     }
+
+    const int DefaultStorageNodes = 6;
+    const int DefaultZones = 3;
+
+    /// <summary>
+    /// An option's value in a command validator. There <c>CommandResult.GetValue</c> gives <c>default(T)</c>, not the
+    /// option's default, for an option absent from the command line (so <c>up --readers 2</c> was refused as if it
+    /// said <c>--storage-nodes 0</c>).
+    /// </summary>
+    static T ValueInValidator<T>(System.CommandLine.Parsing.CommandResult result, Option<T> option, T absent) =>
+        result.GetResult(option) is null ? absent : result.GetValue(option)!;
 
     /// <summary>
     /// One reader with quorum storage, once <c>borealis instance</c> runs readers (contract 1: <c>--role</c>);

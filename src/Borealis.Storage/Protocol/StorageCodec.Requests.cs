@@ -2,7 +2,7 @@ using Borealis.Common;
 
 namespace Borealis.Storage.Protocol;
 
-/// <summary>Payloads of the request messages (kinds 0x01–0x07).</summary>
+/// <summary>Payloads of the request messages (kinds 0x01–0x08).</summary>
 public static partial class StorageCodec
 {
     static StorageMessageKind KindOf(StorageRequest request) => request switch
@@ -14,6 +14,7 @@ public static partial class StorageCodec
         GetMapRequest => StorageMessageKind.GetMapRequest,
         SetMapRequest => StorageMessageKind.SetMapRequest,
         GetStatusRequest => StorageMessageKind.GetStatusRequest,
+        GetNodeStatsRequest => StorageMessageKind.GetNodeStatsRequest,
         _ => throw new ArgumentException($"No encoding for {request.GetType().Name}.", nameof(request)),
     };
 
@@ -56,6 +57,7 @@ public static partial class StorageCodec
                 break;
             case GetMapRequest:
             case GetStatusRequest:
+            case GetNodeStatsRequest:
                 break;
             case SetMapRequest setMap:
                 WriteVolumeMap(ref writer, setMap.Map);
@@ -104,6 +106,8 @@ public static partial class StorageCodec
                 return new SetMapRequest(ReadVolumeMap(ref reader));
             case StorageMessageKind.GetStatusRequest:
                 return new GetStatusRequest();
+            case StorageMessageKind.GetNodeStatsRequest:
+                return new GetNodeStatsRequest();
             default:
                 StorageProtocolException.ThrowUnknownKind(kind, "request");
                 return null;

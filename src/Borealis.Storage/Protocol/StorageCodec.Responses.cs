@@ -3,7 +3,7 @@ using Borealis.Common;
 
 namespace Borealis.Storage.Protocol;
 
-/// <summary>Payloads of the response messages (kinds 0x80–0x87).</summary>
+/// <summary>Payloads of the response messages (kinds 0x80–0x88).</summary>
 public static partial class StorageCodec
 {
     const int MinSegmentStatusSize = 4 + 8 + 8 + 8 + 8 + 4;
@@ -20,6 +20,7 @@ public static partial class StorageCodec
         ReadImagesResponse => StorageMessageKind.ReadImagesResponse,
         MapResponse => StorageMessageKind.MapResponse,
         NodeStatusResponse => StorageMessageKind.NodeStatusResponse,
+        NodeStatsResponse => StorageMessageKind.NodeStatsResponse,
         _ => throw new ArgumentException($"No encoding for {response.GetType().Name}.", nameof(response)),
     };
 
@@ -114,6 +115,17 @@ public static partial class StorageCodec
                     writer.WriteString(segment.State);
                 }
                 break;
+            case NodeStatsResponse stats:
+                writer.WriteInt32(stats.Node.Value);
+                writer.WriteUInt32(stats.QueuedRequests);
+                writer.WriteUInt32(stats.AwaitingFsync);
+                writer.WriteUInt64(stats.Fsyncs.Count);
+                writer.WriteUInt64(stats.Fsyncs.TotalNanoseconds);
+                writer.WriteUInt32(stats.Fsyncs.RecentCount);
+                writer.WriteUInt64(stats.Fsyncs.RecentP50Nanoseconds);
+                writer.WriteUInt64(stats.Fsyncs.RecentP99Nanoseconds);
+                writer.WriteUInt64(stats.Fsyncs.RecentMaxNanoseconds);
+                break;
         }
     }
 
@@ -190,6 +202,16 @@ public static partial class StorageCodec
                         segments[i] = new SegmentStatus(group, scl, maxLsn, logStart, bytes, reader.ReadString());
                     }
                     return new NodeStatusResponse(node, zone, mapVersion, epoch, ImmutableCollectionsMarshal.AsImmutableArray(segments));
+                }
+            case StorageMessageKind.NodeStatsResponse:
+                {
+                    var node = new NodeId(reader.ReadInt32());
+                    uint queued = reader.ReadUInt32();
+                    uint awaitingFsync = reader.ReadUInt32();
+                    var fsyncs = new FsyncStats(reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt32(), reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt64());
+                    if (fsyncs.RecentCount > fsyncs.Count || fsyncs.RecentP50Nanoseconds > fsyncs.RecentP99Nanoseconds || fsyncs.RecentP99Nanoseconds > fsyncs.RecentMaxNanoseconds)
+                        StorageProtocolException.ThrowMalformed("fsync statistics out of order (recent count above the count, or p50 > p99 > max)");
+                    return new NodeStatsResponse(node, queued, awaitingFsync, fsyncs);
                 }
             default:
                 StorageProtocolException.ThrowUnknownKind(kind, "response");

@@ -13,6 +13,7 @@ public enum StorageMessageKind : byte
     GetMapRequest = 0x05,
     SetMapRequest = 0x06,
     GetStatusRequest = 0x07,
+    GetNodeStatsRequest = 0x08,
 
     ErrorResponse = 0x80,
     OkResponse = 0x81,
@@ -22,4 +23,5 @@ public enum StorageMessageKind : byte
     ReadImagesResponse = 0x85,
     MapResponse = 0x86,
     NodeStatusResponse = 0x87,
+    NodeStatsResponse = 0x88,
 }

@@ -62,3 +62,12 @@ public sealed record SetMapRequest(VolumeMap Map) : StorageRequest;
 
 /// <summary>Ask for the node's state and its segments (for <c>borealis status</c> and repair). Answered with <see cref="NodeStatusResponse"/>.</summary>
 public sealed record GetStatusRequest : StorageRequest;
+
+/// <summary>
+/// Ask for the node's load and disk latency (for the control plane's /metrics). Answered with
+/// <see cref="NodeStatsResponse"/> by the node's <see cref="Transport.StorageNodeRunner"/>, which owns its queue and
+/// times its fsyncs; a bare <see cref="StorageNodeCore"/> answers <see cref="StorageStatus.BadRequest"/>. Added to
+/// protocol version 2 after its release: a node that predates it closes the connection (an unknown kind), so ask it
+/// on a connection of its own.
+/// </summary>
+public sealed record GetNodeStatsRequest : StorageRequest;

@@ -66,3 +66,28 @@ public sealed record SegmentStatus(uint Group, Lsn Scl, Lsn MaxLsn, Lsn LogStart
 /// <summary>A node's identity, map and segments.</summary>
 public sealed record NodeStatusResponse(
     NodeId Node, string Zone, long MapVersion, VolumeEpoch Epoch, ImmutableArray<SegmentStatus> Segments) : StorageResponse;
+
+/// <summary>A node's queue and fsync latency (<see cref="GetNodeStatsRequest"/>).</summary>
+/// <param name="Node">The node.</param>
+/// <param name="QueuedRequests">Requests the node has received (decoded and handed to its loop) that its loop has not
+/// handled yet, behind this one.</param>
+/// <param name="AwaitingFsync">Appends the loop has handled whose answers wait for the next group fsync.</param>
+/// <param name="Fsyncs">The node's fsyncs since it started.</param>
+public sealed record NodeStatsResponse(NodeId Node, uint QueuedRequests, uint AwaitingFsync, FsyncStats Fsyncs) : StorageResponse
+{
+    /// <summary>Requests received and not answered yet: <see cref="QueuedRequests"/> + <see cref="AwaitingFsync"/>.</summary>
+    public uint QueueDepth => QueuedRequests + AwaitingFsync;
+}
+
+/// <summary>
+/// A node's fsyncs (every file and directory sync it makes: segment logs at group commit, checkpoints, maps), since
+/// it started and over the most recent ones.
+/// </summary>
+/// <param name="Count">Fsyncs since the node started.</param>
+/// <param name="TotalNanoseconds">Time spent in them.</param>
+/// <param name="RecentCount">How many of the most recent ones the quantiles cover (at most 1024).</param>
+/// <param name="RecentP50Nanoseconds">Median of the recent ones.</param>
+/// <param name="RecentP99Nanoseconds">99th percentile of the recent ones.</param>
+/// <param name="RecentMaxNanoseconds">Slowest of the recent ones.</param>
+public readonly record struct FsyncStats(
+    ulong Count, ulong TotalNanoseconds, uint RecentCount, ulong RecentP50Nanoseconds, ulong RecentP99Nanoseconds, ulong RecentMaxNanoseconds);

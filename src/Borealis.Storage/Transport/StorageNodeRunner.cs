@@ -13,7 +13,8 @@ namespace Borealis.Storage.Transport;
 /// <see cref="Start"/> (the <see cref="StorageServer"/> or an <see cref="InProcessStorageNetwork"/>), requests to
 /// peers to a transport whose answers are queued back into the loop. An exception from the core fails the node:
 /// logged, state <see cref="StorageNodeRunnerState.Failed"/>, every later request answered
-/// <see cref="StorageStatus.Failed"/>.
+/// <see cref="StorageStatus.Failed"/>. The runner times every fsync of the node (a <see cref="FsyncMeter"/> around its
+/// disk) and answers <see cref="GetNodeStatsRequest"/> itself, with its queue and those timings.
 /// </summary>
 public sealed class StorageNodeRunner : IStorageRequestSink, IAsyncDisposable
 {
@@ -25,6 +26,7 @@ public sealed class StorageNodeRunner : IStorageRequestSink, IAsyncDisposable
     readonly object _lock = new();
     readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     readonly Stopwatch _clock = Stopwatch.StartNew();
+    readonly FsyncMeter _fsyncs = new();
     List<NodeEvent> _queue = [];
     IStorageResponder? _responder;
     Thread? _thread;
@@ -49,7 +51,7 @@ public sealed class StorageNodeRunner : IStorageRequestSink, IAsyncDisposable
         _options = options;
         _logger = options.Logger ?? NullLogger.Instance;
         _tickInterval = tickInterval ?? TimeSpan.FromMilliseconds(5);
-        _core = new StorageNodeCore(options, disk, new Host(this));
+        _core = new StorageNodeCore(options, new MeteredStorageDisk(disk, _fsyncs), new Host(this));
         _peers = peerTransportFactory(OnPeerResponse);
     }
 
@@ -111,6 +113,26 @@ public sealed class StorageNodeRunner : IStorageRequestSink, IAsyncDisposable
         return result.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>The node's stats (<see cref="GetNodeStatsRequest"/>), on the loop while it handles <paramref name="batch"/> up to <paramref name="next"/>.</summary>
+    NodeStatsResponse Stats(List<NodeEvent> batch, int next)
+    {
+        int queued = 0;
+        for (int i = next; i < batch.Count; i++)
+        {
+            if (batch[i].Request is not null)
+                queued++;
+        }
+        lock (_lock)
+        {
+            foreach (var item in _queue)
+            {
+                if (item.Request is not null)
+                    queued++;
+            }
+        }
+        return new NodeStatsResponse(_options.Id, (uint)queued, (uint)_core.AppendsAwaitingFlush, _fsyncs.Snapshot());
+    }
+
     void OnPeerResponse(long correlation, StorageResponse response) =>
         TryEnqueue(new NodeEvent(default, null, correlation, response, null));
 
@@ -156,7 +178,9 @@ public sealed class StorageNodeRunner : IStorageRequestSink, IAsyncDisposable
                 for (next = 0; next < batch.Count;)
                 {
                     var item = batch[next++];
-                    if (item.Request is not null)
+                    if (item.Request is GetNodeStatsRequest)
+                        _responder?.Reply(item.Context, Stats(batch, next));
+                    else if (item.Request is not null)
                         _core.Handle(item.Context, item.Request);
                     else if (item.PeerResponse is not null)
                         _core.OnPeerResponse(item.Correlation, item.PeerResponse);
