@@ -13,6 +13,9 @@ public sealed partial class ControlPlane
     /// <summary>When each instance last answered a probe (the probe's start, a timestamp of <see cref="ControlPlaneOptions.Time"/>), and its lag then.</summary>
     readonly Dictionary<string, (long At, double? LagMs)> _lastAnswered = [];
 
+    /// <summary>Probes failed in a row by each healthy instance whose process runs (see <see cref="ControlPlaneOptions.UnhealthyAfterFailedProbes"/>).</summary>
+    readonly Dictionary<string, int> _failedProbes = [];
+
     async Task HealthLoopAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(_options.ProbeInterval);
@@ -41,12 +44,16 @@ public sealed partial class ControlPlane
         TimeSpan silentFor;
         lock (_lock)
         {
-            foreach (var (spec, (probe, _)) in results)
+            foreach (var (spec, (probe, running)) in results)
             {
                 // A failover or removal during the probe makes its result stale.
                 if (_topology.Find(spec.Id) != spec)
                     continue;
                 bool was = IsHealthy(spec.Id);
+                if (!probe.Answering && running && was && ToleratesFailedProbe(spec.Id))
+                    continue;
+                if (probe.Answering)
+                    _failedProbes.Remove(spec.Id);
                 _health[spec.Id] = (probe.Answering, probe.LagMs);
                 RecordStatus(spec.Id, probe);
                 if (probe.Answering)
@@ -59,6 +66,23 @@ public sealed partial class ControlPlane
         }
         if (hung is not null)
             OnWriterHung(hung, silentFor);
+    }
+
+    /// <summary>
+    /// Whether a healthy instance whose process runs stays healthy through this failed probe (under
+    /// <see cref="_lock"/>): one slow answer on a loaded machine must not take a reader out of the endpoints (the
+    /// router would close its clients' connections). A process that exits is unhealthy at once (<see cref="OnExited"/>).
+    /// </summary>
+    bool ToleratesFailedProbe(string id)
+    {
+        int failed = _failedProbes.GetValueOrDefault(id) + 1;
+        if (failed >= _options.UnhealthyAfterFailedProbes)
+        {
+            _failedProbes.Remove(id);
+            return false;
+        }
+        _failedProbes[id] = failed;
+        return true;
     }
 
     /// <summary>
@@ -103,6 +127,7 @@ public sealed partial class ControlPlane
     /// <summary>Marks an instance unhealthy at once (its process exited or is being changed).</summary>
     void MarkUnhealthy(string id)
     {
+        _failedProbes.Remove(id);
         if (_health.Remove(id))
             RecomputeEndpoints();
     }

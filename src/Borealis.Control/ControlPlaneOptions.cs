@@ -21,6 +21,12 @@ public sealed record ControlPlaneOptions
     public TimeSpan ProbeInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
+    /// Failed probes in a row that make a healthy instance whose process runs unhealthy (it then leaves the
+    /// endpoints and the router closes its connections). An exited process is unhealthy at once.
+    /// </summary>
+    public int UnhealthyAfterFailedProbes { get; init; } = 3;
+
+    /// <summary>
     /// How long the writer's process may keep running while failing every health probe (stopped, deadlocked: hung)
     /// before the control plane treats it as dead: it fails over to the best healthy reader as for a crash, or
     /// restarts the writer in place when no reader is healthy. Two probes' worth (a probe waits a second for the

@@ -99,8 +99,11 @@ public sealed class ControlPlaneTests : BorealisTest
         cluster.Processes.Calls.Clear();
         cluster.Processes.NotAnswering.Add("instance-1");
         cluster.Processes.NotAnswering.Add("instance-2");
-        clock.Advance(TimeSpan.FromMilliseconds(200));
-        await cluster.Control.ProbeAllAsync(TestToken);
+        for (int i = 0; i < 3; i++)
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(200));
+            await cluster.Control.ProbeAllAsync(TestToken);
+        }
         Assert.Empty(cluster.Control.Endpoints().Readers);
         Assert.Null(cluster.Control.Endpoints().Writer);
 
@@ -112,7 +115,8 @@ public sealed class ControlPlaneTests : BorealisTest
         // A requested failover still needs a reader that answers now.
         cluster.Processes.NotAnswering.Clear();
         cluster.Processes.NotAnswering.Add("instance-1");
-        await cluster.Control.ProbeAllAsync(TestToken);
+        for (int i = 0; i < 3; i++)
+            await cluster.Control.ProbeAllAsync(TestToken);
         var refused = await Assert.ThrowsAsync<ControlException>(() => cluster.Control.FailoverAsync(null, TestToken));
         Assert.Equal((409, "no reader is healthy: nothing to fail over to"), (refused.StatusCode, refused.Message));
     }
@@ -159,6 +163,33 @@ public sealed class ControlPlaneTests : BorealisTest
         Assert.Equal(400, (await RefusedAsync(() => cluster.Control.AddInstanceAsync(InstanceRole.Writer, 1, TestToken))).StatusCode);
         Assert.Equal((400, "tier must be between 0 and 15 (got 16)"), ((await RefusedAsync(() => cluster.Control.AddInstanceAsync(InstanceRole.Reader, 16, TestToken))) is var t ? (t.StatusCode, t.Message) : default));
         Assert.Equal(["instance-1", "instance-2"], cluster.Control.Instances().Select(i => i.Id));
+    }
+
+    [Fact]
+    public async Task ARunningReaderLeavesTheEndpointsAtItsThirdFailedProbeInARowAndAnExitedOneAtOnce()
+    {
+        await using var cluster = await ControlCluster.StartAsync(readers: 2, configure: o => o with { ProbeInterval = TimeSpan.FromHours(1) });
+        string[] Readers() => [.. cluster.Control.Endpoints().Readers.Select(r => r.Id)];
+
+        cluster.Processes.NotAnswering.Add("instance-2");
+        await cluster.Control.ProbeAllAsync(TestToken);
+        await cluster.Control.ProbeAllAsync(TestToken);
+        Assert.Equal(["instance-2", "instance-3"], Readers());
+        cluster.Processes.NotAnswering.Remove("instance-2");
+        await cluster.Control.ProbeAllAsync(TestToken);
+        // The count starts again after an answer.
+        cluster.Processes.NotAnswering.Add("instance-2");
+        await cluster.Control.ProbeAllAsync(TestToken);
+        await cluster.Control.ProbeAllAsync(TestToken);
+        Assert.Equal(["instance-2", "instance-3"], Readers());
+        await cluster.Control.ProbeAllAsync(TestToken);
+        Assert.Equal(["instance-3"], Readers());
+        cluster.Processes.NotAnswering.Remove("instance-2");
+        await cluster.Control.ProbeAllAsync(TestToken);
+        Assert.Equal(["instance-2", "instance-3"], Readers()); // back at its first answer
+
+        Assert.Equal(ExitDecision.Restart, cluster.Processes.Exit("instance-3", 1));
+        Assert.Equal(["instance-2"], Readers());
     }
 
     [Fact]

@@ -42,9 +42,10 @@ public sealed class WriterHangTests : BorealisTest
 
         cluster.Processes.NotAnswering.Add("instance-1");
         await ProbeAfterAsync(cluster, 0);
-        Assert.Null(cluster.Control.Endpoints().Writer); // out of the endpoints at its first failed probe
         await ProbeAfterAsync(cluster, 1000);
+        Assert.Equal("instance-1", cluster.Control.Endpoints().Writer?.Id); // two failed probes are tolerated
         await ProbeAfterAsync(cluster, 999);
+        Assert.Null(cluster.Control.Endpoints().Writer); // out of the endpoints at its third
         Assert.Empty(Hangs(cluster));
         Assert.Empty(cluster.Processes.CallsNow());
         Assert.Equal("instance-1", InstanceTopology.TryRead(cluster.TopologyFile)!.Writer!.Id);
