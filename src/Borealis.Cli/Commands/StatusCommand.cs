@@ -65,7 +65,7 @@ internal static class StatusCommand
         Console.WriteLine($"{"ID",-12} {"ROLE",-7} {"TIER",-4} {"ENDPOINT",-16} {"PID",-8} {"STATE",-11} {"HEALTHY",-7} LAG");
         foreach (var i in instances)
         {
-            Console.WriteLine($"{i.Id,-12} {i.Role,-7} {i.Tier,-4} {i.Host + ":" + i.Port,-16} {(i.Pid == 0 ? "-" : i.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)),-8} {i.State,-11} {(i.Healthy ? "yes" : "no"),-7} {(i.LagMs is { } lag ? lag.ToString("0", System.Globalization.CultureInfo.InvariantCulture) + " ms" : "-")}");
+            Console.WriteLine($"{i.Id,-12} {i.Role,-7} {i.Tier,-4} {i.Host + ":" + i.Port,-16} {(i.Pid == 0 ? "-" : i.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)),-8} {i.State,-11} {(i.Healthy ? "yes" : "no"),-7} {(i.LagMs is { } lag ? lag.ToString(lag < 10 ? "0.0" : "0", System.Globalization.CultureInfo.InvariantCulture) + " ms" : "-")}");
         }
     }
 
