@@ -50,9 +50,9 @@ internal static class StorageCommand
             return Supervisor.ConfigurationExitCode;
         }
         var bind = IPAddress.Parse(bindAddress);
-        // Socket completions run on the event thread instead of hopping to the thread pool: the node's handlers
-        // only decode a frame and queue it for the node's own thread, so nothing blocks there, and each request
-        // costs one thread wake-up fewer. Read by the runtime at the first socket operation, which is below.
+        // Socket completions run on the event thread instead of hopping to the thread pool (accepts and the
+        // connections to peers; the server's connections use blocking sockets on their own threads). Nothing blocks
+        // there. Read by the runtime at the first socket operation, which is below.
         Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
         using var loggerFactory = Logging.Create();
         var logger = loggerFactory.CreateLogger("Borealis.Storage");

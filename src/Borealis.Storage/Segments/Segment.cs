@@ -10,9 +10,15 @@ namespace Borealis.Storage.Segments;
 /// </summary>
 internal sealed class Segment(uint group)
 {
+    /// <summary>Removing this many frames at once rebuilds the indexes instead of removing one by one.</summary>
+    const int RebuildThreshold = 16;
+
     readonly SortedList<ulong, StoredFrame> _frames = [];
     readonly Dictionary<ulong, StoredFrame> _byBacklink = [];
     readonly Dictionary<PageId, SortedList<ulong, ReadOnlyMemory<byte>>> _records = [];
+
+    /// <summary>Frames whose backlink is indexed to another frame with the same backlink (only across epochs).</summary>
+    int _unindexedBacklinks;
 
     public uint Group { get; } = group;
 
@@ -67,9 +73,17 @@ internal sealed class Segment(uint group)
     /// <summary>Adds a frame above the base (the caller checked it is new) and advances the SCL.</summary>
     public void Add(StoredFrame stored)
     {
+        Index(stored);
+        AdvanceScl();
+    }
+
+    /// <summary>Adds a frame to the three indexes (the SCL is the caller's).</summary>
+    void Index(StoredFrame stored)
+    {
         var frame = stored.Frame;
         _frames.Add(frame.First.Value, stored);
-        _byBacklink.TryAdd(frame.Backlink.Value, stored);
+        if (!_byBacklink.TryAdd(frame.Backlink.Value, stored))
+            _unindexedBacklinks++;
         for (int i = 0; i < frame.Records.Length; i++)
         {
             var record = frame.Records[i];
@@ -77,7 +91,6 @@ internal sealed class Segment(uint group)
                 _records[record.Page] = versions = [];
             versions[frame.First.Value + (ulong)i] = record.Delta;
         }
-        AdvanceScl();
     }
 
     /// <summary>Removes frames (the caller recomputes the SCL with <see cref="RecomputeScl"/>).</summary>
@@ -89,15 +102,24 @@ internal sealed class Segment(uint group)
         if (_byBacklink.TryGetValue(frame.Backlink.Value, out var linked) && linked == stored)
         {
             _byBacklink.Remove(frame.Backlink.Value);
-            // Another frame with the same backlink (possible only across epochs) takes its place.
-            foreach (var other in _frames.Values)
+            // Another frame with the same backlink (possible only across epochs) takes its place. Only when there
+            // is such a frame at all: the scan made every removal O(frames), a checkpoint's removals O(frames²).
+            if (_unindexedBacklinks > 0)
             {
-                if (other.Frame.Backlink == frame.Backlink)
+                foreach (var other in _frames.Values)
                 {
-                    _byBacklink[frame.Backlink.Value] = other;
-                    break;
+                    if (other.Frame.Backlink == frame.Backlink)
+                    {
+                        _byBacklink[frame.Backlink.Value] = other;
+                        _unindexedBacklinks--;
+                        break;
+                    }
                 }
             }
+        }
+        else
+        {
+            _unindexedBacklinks--;
         }
         for (int i = 0; i < frame.Records.Length; i++)
         {
@@ -113,9 +135,32 @@ internal sealed class Segment(uint group)
 
     public void RemoveWhere(Func<StoredFrame, bool> predicate)
     {
-        foreach (var stored in _frames.Values.Where(predicate).ToList())
-            Remove(stored);
+        RemoveAll(predicate);
         RecomputeScl();
+    }
+
+    /// <summary>
+    /// Removes every frame the predicate selects. Many removals (a checkpoint drops thousands of frames) rebuild
+    /// the indexes from the frames kept, in one pass, instead of shifting the sorted list once per frame.
+    /// </summary>
+    void RemoveAll(Func<StoredFrame, bool> predicate)
+    {
+        var kept = new List<StoredFrame>();
+        var removed = new List<StoredFrame>();
+        foreach (var stored in _frames.Values)
+            (predicate(stored) ? removed : kept).Add(stored);
+        if (removed.Count < RebuildThreshold)
+        {
+            foreach (var stored in removed)
+                Remove(stored);
+            return;
+        }
+        _frames.Clear();
+        _byBacklink.Clear();
+        _records.Clear();
+        _unindexedBacklinks = 0;
+        foreach (var stored in kept)
+            Index(stored);
     }
 
     /// <summary>Installs a new base (checkpoint or hydration) and drops the frames at or below it.</summary>
@@ -123,8 +168,7 @@ internal sealed class Segment(uint group)
     {
         Base = position;
         Images = images;
-        foreach (var stored in _frames.Values.Where(f => f.Frame.Last <= position).ToList())
-            Remove(stored);
+        RemoveAll(f => f.Frame.Last <= position);
         RecomputeScl();
     }
 

@@ -23,6 +23,9 @@ internal sealed class FrameConnection
     /// <summary>Flush at least this often while a burst keeps the queue non-empty.</summary>
     const int FlushThreshold = 256 * 1024;
 
+    /// <summary>A blocking write that cannot complete for this long (the peer stopped reading) closes the connection.</summary>
+    const int BlockingSendTimeoutMs = 10_000;
+
     readonly Socket _socket;
     readonly FrameHandler _onFrame;
     readonly int _maxFrameSize;
@@ -30,6 +33,9 @@ internal sealed class FrameConnection
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     readonly CancellationTokenSource _closing = new();
     readonly string? _receiveThreadName;
+    readonly Action? _onReceived;
+    readonly bool _blocking;
+    readonly Lock _sendLock = new();
     int _closed;
 
     /// <param name="receiveThreadName">
@@ -37,8 +43,20 @@ internal sealed class FrameConnection
     /// pool. A client whose callers block on answers (the VFS reads pages synchronously) needs it: with the pool
     /// full of blocked callers, an answer that needs a pool thread to arrive waits for the pool to grow (starvation).
     /// </param>
-    public FrameConnection(Socket socket, FrameHandler onFrame, int maxFrameSize, string? receiveThreadName = null)
+    /// <param name="onReceived">Called after the frames of one read from the socket were handled, before the next read.</param>
+    /// <param name="blocking">
+    /// With <paramref name="receiveThreadName"/>, for a connected socket (an accepted one): no asynchronous socket
+    /// operation ever runs on it, so it stays in blocking mode. <see cref="TrySend"/> then writes on the caller's
+    /// thread. (On Linux, .NET turns a socket non-blocking at its first asynchronous operation, and from then on a
+    /// blocking receive waits for the runtime's epoll thread to wake it: two thread wake-ups per message.)
+    /// </param>
+    public FrameConnection(
+        Socket socket, FrameHandler onFrame, int maxFrameSize, string? receiveThreadName = null, Action? onReceived = null, bool blocking = false)
     {
+        if (blocking && receiveThreadName is null)
+            throw new ArgumentException("A blocking connection needs a receive thread.", nameof(blocking));
+        _onReceived = onReceived;
+        _blocking = blocking;
         _socket = socket;
         _onFrame = onFrame;
         _maxFrameSize = maxFrameSize;
@@ -48,10 +66,38 @@ internal sealed class FrameConnection
     /// <summary>Queues a frame; takes ownership of its buffer. False (and the buffer returned) once the connection is closing.</summary>
     public bool TrySend(EncodedFrame frame)
     {
+        if (_blocking)
+            return SendNow(frame);
         if (_outgoing.Writer.TryWrite(frame))
             return true;
         frame.Return();
         return false;
+    }
+
+    /// <summary>Writes the frame on this thread (blocking mode); a failed write closes the connection.</summary>
+    bool SendNow(EncodedFrame frame)
+    {
+        try
+        {
+            lock (_sendLock)
+            {
+                if (Volatile.Read(ref _closed) != 0)
+                    return false;
+                var span = frame.Span;
+                while (!span.IsEmpty)
+                    span = span[_socket.Send(span)..];
+                return true;
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            Close();
+            return false;
+        }
+        finally
+        {
+            frame.Return();
+        }
     }
 
     /// <summary>Closes the connection from outside; <see cref="RunAsync"/> then ends.</summary>
@@ -107,17 +153,26 @@ internal sealed class FrameConnection
                 onConnected?.Invoke();
             }
             _socket.NoDelay = true;
-            stream = new NetworkStream(_socket, ownsSocket: false);
-            writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
-            writing = WriteLoopAsync(writer);
-            if (_receiveThreadName is null)
+            if (_blocking)
             {
-                reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
-                await ReadLoopAsync(reader);
+                // A reader that stops reading must not hold the sender (the node's core) for ever.
+                _socket.SendTimeout = BlockingSendTimeoutMs;
+                await ReceiveOnThreadAsync(_receiveThreadName!);
             }
             else
             {
-                await ReceiveOnThreadAsync(_receiveThreadName);
+                stream = new NetworkStream(_socket, ownsSocket: false);
+                writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+                writing = WriteLoopAsync(writer);
+                if (_receiveThreadName is null)
+                {
+                    reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+                    await ReadLoopAsync(reader);
+                }
+                else
+                {
+                    await ReceiveOnThreadAsync(_receiveThreadName);
+                }
             }
         }
         catch (OperationCanceledException) when (_closing.IsCancellationRequested)
@@ -173,6 +228,7 @@ internal sealed class FrameConnection
                         throw new StorageProtocolException("Bad frame length (a frame is 24 bytes to the frame size limit).");
                     Dispatch(frame);
                 }
+                _onReceived?.Invoke();
                 if (result.IsCompleted || result.IsCanceled)
                 {
                     if (buffer.Length > 0)
@@ -266,6 +322,7 @@ internal sealed class FrameConnection
                     _onFrame(frame.FirstSpan);
                     start = end - (int)pending.Length;
                 }
+                _onReceived?.Invoke();
                 if (start == end)
                     start = end = 0;
             }

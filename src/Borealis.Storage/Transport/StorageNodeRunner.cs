@@ -28,6 +28,12 @@ public sealed class StorageNodeRunner : IStorageRequestSink, IAsyncDisposable
     readonly Stopwatch _clock = Stopwatch.StartNew();
     readonly FsyncMeter _fsyncs = new();
     List<NodeEvent> _queue = [];
+    List<NodeEvent> _batch = [];
+    int _next;
+    long _nextTick;
+
+    /// <summary>A thread is running the core (the loop thread or a caller of <see cref="Drain"/>); under <c>_lock</c>.</summary>
+    bool _draining;
     IStorageResponder? _responder;
     Thread? _thread;
     bool _stopping;
@@ -96,6 +102,30 @@ public sealed class StorageNodeRunner : IStorageRequestSink, IAsyncDisposable
             ReplyFailed(context);
     }
 
+    /// <inheritdoc/>
+    public void Enqueue(RequestContext context, StorageRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!TryEnqueue(new NodeEvent(context, request, 0, null, null), wake: false))
+            ReplyFailed(context);
+    }
+
+    /// <summary>
+    /// Runs the core on the calling thread until the queue is empty — the requests <see cref="Enqueue"/> queued,
+    /// one flush (fsync) for them, their replies — unless another thread is running it already (that thread takes
+    /// them before it stops). The node's loop thread is not woken: a request costs no thread switch on the node.
+    /// </summary>
+    public void Drain()
+    {
+        lock (_lock)
+        {
+            if (_draining || _queue.Count == 0 || _stopping || _state != StorageNodeRunnerState.Running)
+                return;
+            _draining = true;
+        }
+        RunCore();
+    }
+
     /// <summary>The node's status, read on its loop.</summary>
     /// <exception cref="StorageException">The node is not running.</exception>
     public Task<NodeStatusResponse> GetStatusAsync(CancellationToken cancellationToken = default)
@@ -136,15 +166,15 @@ public sealed class StorageNodeRunner : IStorageRequestSink, IAsyncDisposable
     void OnPeerResponse(long correlation, StorageResponse response) =>
         TryEnqueue(new NodeEvent(default, null, correlation, response, null));
 
-    bool TryEnqueue(NodeEvent item)
+    bool TryEnqueue(NodeEvent item, bool wake = true)
     {
         lock (_lock)
         {
             if (_stopping || _state != StorageNodeRunnerState.Running)
                 return false;
             _queue.Add(item);
-            if (_queue.Count == 1)
-                Monitor.Pulse(_lock);
+            if (wake && _queue.Count == 1 && !_draining)
+                Monitor.PulseAll(_lock);
             return true;
         }
     }
@@ -152,34 +182,73 @@ public sealed class StorageNodeRunner : IStorageRequestSink, IAsyncDisposable
     void ReplyFailed(RequestContext context) =>
         _responder?.Reply(context, new ErrorResponse(StorageStatus.Failed, $"storage node {_options.Id} is {_state.ToString().ToLowerInvariant()}", default));
 
+    /// <summary>
+    /// The node's own thread: runs the core when events were queued by <see cref="Handle"/> (or a peer's answer)
+    /// and no other thread runs it, and for <see cref="StorageNodeCore.Tick"/>.
+    /// </summary>
     void Loop()
     {
-        var batch = new List<NodeEvent>();
-        int next = 0;
         long tickMs = Math.Max(1, (long)_tickInterval.TotalMilliseconds);
-        long nextTick = _clock.ElapsedMilliseconds;
+        lock (_lock)
+            _nextTick = _clock.ElapsedMilliseconds + tickMs;
+        while (true)
+        {
+            lock (_lock)
+            {
+                while (!_stopping && _state == StorageNodeRunnerState.Running && (_draining || _queue.Count == 0))
+                {
+                    if (_draining)
+                    {
+                        Monitor.Wait(_lock);
+                        continue;
+                    }
+                    long wait = _nextTick - _clock.ElapsedMilliseconds;
+                    if (wait <= 0)
+                        break;
+                    Monitor.Wait(_lock, (int)Math.Min(wait, int.MaxValue));
+                }
+                if (_stopping || _state != StorageNodeRunnerState.Running)
+                {
+                    // A caller of Drain may still be inside the core: the core is closed only after it is out.
+                    while (_draining)
+                        Monitor.Wait(_lock);
+                    break;
+                }
+                _draining = true;
+            }
+            RunCore();
+        }
+        _completion.TrySetResult();
+    }
+
+    /// <summary>
+    /// Runs the core while this thread owns it (<c>_draining</c>): every queued event, then the tick when due, then
+    /// one flush for the writes of the lot (group commit); again while events keep arriving. An exception from the
+    /// core fails the node.
+    /// </summary>
+    void RunCore()
+    {
+        long tickMs = Math.Max(1, (long)_tickInterval.TotalMilliseconds);
         try
         {
             while (true)
             {
                 lock (_lock)
                 {
-                    while (_queue.Count == 0 && !_stopping)
+                    bool tickDue = _clock.ElapsedMilliseconds >= _nextTick;
+                    if (_stopping || (_queue.Count == 0 && !tickDue))
                     {
-                        long wait = nextTick - _clock.ElapsedMilliseconds;
-                        if (wait <= 0)
-                            break;
-                        Monitor.Wait(_lock, (int)Math.Min(wait, int.MaxValue));
+                        _draining = false;
+                        Monitor.PulseAll(_lock);
+                        return;
                     }
-                    if (_stopping)
-                        break;
-                    (batch, _queue) = (_queue, batch);
+                    (_batch, _queue) = (_queue, _batch);
                 }
-                for (next = 0; next < batch.Count;)
+                for (_next = 0; _next < _batch.Count;)
                 {
-                    var item = batch[next++];
+                    var item = _batch[_next++];
                     if (item.Request is GetNodeStatsRequest)
-                        _responder?.Reply(item.Context, Stats(batch, next));
+                        _responder?.Reply(item.Context, Stats(_batch, _next));
                     else if (item.Request is not null)
                         _core.Handle(item.Context, item.Request);
                     else if (item.PeerResponse is not null)
@@ -187,12 +256,12 @@ public sealed class StorageNodeRunner : IStorageRequestSink, IAsyncDisposable
                     else
                         item.Work?.Invoke(_core);
                 }
-                batch.Clear();
-                next = 0;
-                if (_clock.ElapsedMilliseconds >= nextTick)
+                _batch.Clear();
+                _next = 0;
+                if (_clock.ElapsedMilliseconds >= _nextTick)
                 {
                     _core.Tick();
-                    nextTick = _clock.ElapsedMilliseconds + tickMs;
+                    _nextTick = _clock.ElapsedMilliseconds + tickMs;
                 }
                 if (_core.HasUnsyncedWrites)
                     _core.Flush();
@@ -203,10 +272,15 @@ public sealed class StorageNodeRunner : IStorageRequestSink, IAsyncDisposable
 #pragma warning restore CA1031
         {
             // The event that threw (its request may be answered twice: a transport drops the second answer) and the rest.
-            Fail(ex, batch.Skip(Math.Max(0, next - 1)));
-            return;
+            var unprocessed = _batch.Skip(Math.Max(0, _next - 1)).ToList();
+            _batch.Clear();
+            Fail(ex, unprocessed);
+            lock (_lock)
+            {
+                _draining = false;
+                Monitor.PulseAll(_lock);
+            }
         }
-        _completion.TrySetResult();
     }
 
     void Fail(Exception exception, IEnumerable<NodeEvent> unprocessed)
