@@ -81,11 +81,13 @@ internal ref struct FrameWriter
     {
         if ((long)_position + StorageCodec.TrailerSize > _maxFrameSize)
             StorageProtocolException.ThrowTooLarge((long)_position + StorageCodec.TrailerSize, _maxFrameSize);
+        // Reserve the trailer first: it may move the frame to a larger buffer (and return this one to the pool).
+        int body = _position;
+        var trailer = Reserve(StorageCodec.TrailerSize);
         var buffer = _buffer!;
-        int length = _position + StorageCodec.TrailerSize;
+        int length = _position;
         BinaryPrimitives.WriteUInt32LittleEndian(buffer, (uint)length);
-        ulong checksum = System.IO.Hashing.XxHash64.HashToUInt64(buffer.AsSpan(0, _position));
-        BinaryPrimitives.WriteUInt64LittleEndian(Reserve(StorageCodec.TrailerSize), checksum);
+        BinaryPrimitives.WriteUInt64LittleEndian(trailer, System.IO.Hashing.XxHash64.HashToUInt64(buffer.AsSpan(0, body)));
         _buffer = null;
         return new EncodedFrame(buffer, length);
     }

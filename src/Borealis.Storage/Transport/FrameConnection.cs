@@ -23,8 +23,12 @@ internal sealed class FrameConnection
     /// <summary>Flush at least this often while a burst keeps the queue non-empty.</summary>
     const int FlushThreshold = 256 * 1024;
 
-    /// <summary>A blocking write that cannot complete for this long (the peer stopped reading) closes the connection.</summary>
-    const int BlockingSendTimeoutMs = 10_000;
+    /// <summary>
+    /// A blocking write that makes no progress for this long (the peer stopped reading: hung, SIGSTOPped) closes the
+    /// connection. The write runs on the node's core thread, so it must not hold every other client of the node for
+    /// long; a peer that reads, however slowly, makes progress and is not cut off (the timeout is per send call).
+    /// </summary>
+    const int BlockingSendTimeoutMs = 1_000;
 
     readonly Socket _socket;
     readonly FrameHandler _onFrame;
