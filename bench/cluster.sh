@@ -143,11 +143,9 @@ def instances(st):
     return [p for p in st["processes"] if p["role"] in ("writer", "reader")]
 
 def status_port(p):
-    # The instance status endpoint (not merged yet): accept the field under any spelling of "status port".
-    for k, v in p.items():
-        if "status" in k.lower() and "port" in k.lower() and isinstance(v, int) and v > 0:
-            return v
-    return 0
+    # The instance status endpoint's port (`statusPort` of an instance in `status --output json`).
+    v = p.get("statusPort")
+    return v if isinstance(v, int) and v > 0 else 0
 
 def cmd_writer(exe, data):
     w = [p for p in instances(status(exe, data)) if p["role"] == "writer"]
@@ -266,7 +264,7 @@ def cmd_reader_lag(exe, data):
     readers = [p for p in instances(status(exe, data)) if p["role"] == "reader"]
     port = status_port(readers[0]) if readers else 0
     if not port:
-        print("skip: `status --output json` shows no statusPort for the reader (the instance status endpoint is not merged)")
+        print("skip: `status --output json` shows no statusPort for the reader")
         return
     try:
         doc = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/status", timeout=2))

@@ -116,6 +116,7 @@ internal static class StatusCommand
                 p.Restarts,
                 Tier = instance ? p.Tier : (int?)null,
                 ReplicationPort = p.Role == "writer" ? p.ReplicationPort : (int?)null,
+                StatusPort = instance && p.StatusPort > 0 ? p.StatusPort : (int?)null,
                 Healthy = instance ? seen?.Healthy : null,
                 LagMs = seen?.LagMs,
             };
