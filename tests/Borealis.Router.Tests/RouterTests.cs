@@ -166,6 +166,8 @@ public sealed class RouterTests : BorealisTest
         Assert.True(await toR3.IsClosedByPeerAsync());
         Assert.Equal("still", await toR2.EchoAsync("still"));
         Assert.Equal("here", await cluster.EchoAsync("here"));
+        // The count drops when the closed connection's proxy task ends, just after the client saw the close.
+        await Eventually.AssertAsync(() => router.ConnectionsByInstance.Count == 2, because: "instance-3's connection is no longer counted");
         Assert.Equal(new Dictionary<string, int> { ["instance-1"] = 1, ["instance-2"] = 1 }, router.ConnectionsByInstance);
     }
 
