@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Text.Json;
 using Borealis.Hosting;
 
 namespace Borealis.Cli.Commands;
@@ -33,7 +34,7 @@ internal static class UpCommand
         };
         var detach = new Option<bool>("--detach", "-d")
         {
-            Description = "Start in the background and return once the endpoint accepts connections.",
+            Description = "Start in the background and return once the endpoint accepts connections and the readers are in the reader endpoint (at most 20 s for them).",
         };
         var storageNodes = new Option<int>("--storage-nodes")
         {
@@ -169,6 +170,7 @@ internal static class UpCommand
         var ready = await WaitForReadyAsync(data, Environment.ProcessId, () => run.IsCompleted, stop.Token);
         if (ready)
         {
+            await WaitForReadersAsync(data, stop.Token);
             PrintBanner(data, port, password, generated, detached: false);
         }
         int code = await run;
@@ -211,9 +213,12 @@ internal static class UpCommand
             string tail = File.Exists(log) ? string.Join(Environment.NewLine, (await File.ReadAllLinesAsync(log, CancellationToken.None)).TakeLast(5)) : "";
             return Output.Fail($"the cluster did not start within {s_startTimeout.TotalSeconds:0} s; see {log}{(tail.Length > 0 ? Environment.NewLine + tail : "")}");
         }
+        await WaitForReadersAsync(data, cancellationToken);
         PrintBanner(data, port, password, generated, detached: true);
         return 0;
     }
+
+    static readonly TimeSpan s_readersTimeout = TimeSpan.FromSeconds(20);
 
     /// <summary>
     /// Polls cluster.json until, under supervisor <paramref name="supervisorPid"/>, the control API listens and the
@@ -242,6 +247,49 @@ internal static class UpCommand
             }
         }
         return false;
+    }
+
+    /// <summary>
+    /// Waits (at most <see cref="s_readersTimeout"/>) until the control plane's endpoints list every reader of the
+    /// cluster, so that the reader endpoint leads to a reader, not to the writer, once <c>up</c> returns. The
+    /// cluster serves without them: a reader that is late is reported, not an error.
+    /// </summary>
+    static async Task WaitForReadersAsync(DataDirectory data, CancellationToken cancellationToken)
+    {
+        if (ClusterState.TryRead(data.StateFile) is not { ControlPort: > 0 } state)
+            return;
+        int readers = state.Processes.Count(p => p.Role == "reader");
+        if (readers == 0)
+            return;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+        var url = new Uri($"http://{state.Host}:{state.ControlPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}/v1/endpoints");
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < s_readersTimeout && !cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                using var json = JsonDocument.Parse(await http.GetStringAsync(url, cancellationToken));
+                if (json.RootElement.GetProperty("readers").GetArrayLength() >= readers)
+                {
+                    // The router polls the endpoints every 100 ms: give it one poll.
+                    await Task.Delay(TimeSpan.FromMilliseconds(150), cancellationToken);
+                    return;
+                }
+            }
+            catch (Exception ex) when ((ex is HttpRequestException or JsonException or KeyNotFoundException or TaskCanceledException) && !cancellationToken.IsCancellationRequested)
+            {
+            }
+            try
+            {
+                await Task.Delay(100, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+        if (!cancellationToken.IsCancellationRequested)
+            await Console.Error.WriteLineAsync($"note: not every reader is healthy yet after {s_readersTimeout.TotalSeconds:0} s; until one is, the reader endpoint leads to the writer ({data.LogDirectory})");
     }
 
     static void PrintBanner(DataDirectory data, int port, string password, bool generated, bool detached)
