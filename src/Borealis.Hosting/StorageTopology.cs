@@ -20,6 +20,17 @@ public sealed record StorageTopology
 
     public List<StorageNodeEntry> Nodes { get; init; } = [];
 
+    /// <summary>
+    /// Where the ports of local nodes start: each new local node takes the first port from here up that no node of
+    /// the topology has and nothing listens on. <c>up</c> puts it at its cluster port + <see cref="NodePortOffset"/>
+    /// (3406 by default), below the kernel's ephemeral range, so that a node restarted on its port never finds it
+    /// taken by some process's outgoing connection. 0 (topologies written before it existed): any free port.
+    /// </summary>
+    public int FirstPort { get; init; }
+
+    /// <summary>The storage nodes of a local cluster listen from its cluster port + 100 up (instances: + 10 up).</summary>
+    public const int NodePortOffset = 100;
+
     /// <summary>16 MiB groups of 4 KiB pages by default: small enough that a local cluster exercises several groups.</summary>
     public const uint DefaultPagesPerGroup = 4096;
 
@@ -35,16 +46,18 @@ public sealed record StorageTopology
 
     /// <summary>
     /// A new local fleet: <paramref name="nodes"/> nodes spread round-robin over <paramref name="zones"/> zones, each on a
-    /// free port of 127.0.0.1.
+    /// free port of 127.0.0.1 from <paramref name="firstPort"/> up (see <see cref="FirstPort"/>).
     /// </summary>
-    /// <exception cref="HostingException">Fewer than 6 nodes, fewer than 3 zones, or fewer than 2 nodes in some zone.</exception>
-    public static StorageTopology CreateLocal(int nodes, int zones, uint pagesPerGroup)
+    /// <exception cref="HostingException">
+    /// Fewer than 6 nodes, fewer than 3 zones, or fewer than 2 nodes in some zone; no free ports from <paramref name="firstPort"/> up.
+    /// </exception>
+    public static StorageTopology CreateLocal(int nodes, int zones, uint pagesPerGroup, int firstPort)
     {
         Validate(nodes, zones);
-        var list = new List<StorageNodeEntry>();
+        var topology = new StorageTopology { PagesPerGroup = pagesPerGroup, FirstPort = firstPort };
         for (int i = 0; i < nodes; i++)
-            list.Add(new StorageNodeEntry { Id = i + 1, Zone = ZoneName(i % zones), Host = "127.0.0.1", Port = FreePort() });
-        return new StorageTopology { PagesPerGroup = pagesPerGroup, Nodes = list };
+            topology.Nodes.Add(new StorageNodeEntry { Id = i + 1, Zone = ZoneName(i % zones), Host = "127.0.0.1", Port = topology.NewLocalPort() });
+        return topology;
     }
 
     /// <exception cref="HostingException">The counts cannot hold 6 copies, 2 per zone over 3 zones.</exception>
@@ -141,13 +154,41 @@ public sealed record StorageTopology
         }
     }
 
-    static int FreePort()
+    /// <summary>A port for a new local node: the first from <see cref="FirstPort"/> up that no node has (a stopped node's port is free now, but it is still that node's) and nothing listens on.</summary>
+    /// <exception cref="HostingException">No such port below 65536.</exception>
+    int NewLocalPort()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        if (FirstPort <= 0)
+        {
+            int any;
+            do
+                any = FreePort(0);
+            while (Nodes.Any(n => n.IsLocal && n.Port == any));
+            return any;
+        }
+        for (int port = FirstPort; port <= IPEndPoint.MaxPort; port++)
+        {
+            if (!Nodes.Any(n => n.IsLocal && n.Port == port) && FreePort(port) == port)
+                return port;
+        }
+        throw new HostingException($"no free port from {FirstPort} up on 127.0.0.1 for a storage node");
+    }
+
+    /// <summary>Binds and releases <paramref name="port"/> (0: one the kernel picks); the port bound, or 0 when it is taken.</summary>
+    static int FreePort(int port)
+    {
+        try
+        {
+            var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            int bound = ((IPEndPoint)listener.LocalEndpoint).Port;
+            listener.Stop();
+            return bound;
+        }
+        catch (SocketException)
+        {
+            return 0;
+        }
     }
 
     /// <summary>Retires node <paramref name="nodeId"/> and adds a new local node in its zone, on a free port.</summary>
@@ -163,11 +204,7 @@ public sealed record StorageTopology
             throw new HostingException($"storage node {nodeId} is already retired");
         if (!old.IsLocal)
             throw new HostingException($"storage node {nodeId} runs on {old.Host}, not on this machine: start a new node there and add it to the topology (docs/operations/deploy.md)");
-        int port;
-        do
-            port = FreePort();
-        while (Nodes.Any(n => n.IsLocal && n.Port == port)); // a stopped node's port is free now, but it is still that node's
-        var added = new StorageNodeEntry { Id = NextId, Zone = old.Zone, Host = old.Host, Port = port };
+        var added = new StorageNodeEntry { Id = NextId, Zone = old.Zone, Host = old.Host, Port = NewLocalPort() };
         var updated = this with { Nodes = [.. Nodes.Select(n => n.Id == nodeId ? n with { Retired = true } : n).Append(added)] };
         updated.ValidateFleet($"replacing storage node {nodeId}");
         return (updated, added);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using Borealis.Control;
 using Microsoft.Extensions.Logging;
 
@@ -154,7 +155,8 @@ public sealed partial class Supervisor
         // A cluster created without storage nodes keeps its local volume.
         if (_options.StorageNodes == 0 || Directory.Exists(_data.VolumeDirectory))
             return null;
-        topology = StorageTopology.CreateLocal(_options.StorageNodes, _options.Zones, _options.PagesPerGroup);
+        int firstPort = _options.Port + StorageTopology.NodePortOffset;
+        topology = StorageTopology.CreateLocal(_options.StorageNodes, _options.Zones, _options.PagesPerGroup, firstPort <= IPEndPoint.MaxPort ? firstPort : 0);
         topology.Write(_data.TopologyFile);
         return topology;
     }

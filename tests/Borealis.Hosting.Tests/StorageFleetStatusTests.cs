@@ -53,7 +53,7 @@ public sealed class StorageFleetStatusTests : BorealisTest
     }
 
     static Task<StorageFleetStatus> QueryAsync(Dictionary<int, ulong[]> scl) =>
-        StorageFleetStatus.QueryAsync(StorageTopology.CreateLocal(6, 3, 256), reply => new ScriptedNodes(scl, reply), TimeSpan.FromSeconds(5), TestToken);
+        StorageFleetStatus.QueryAsync(StorageTopology.CreateLocal(6, 3, 256, 0), reply => new ScriptedNodes(scl, reply), TimeSpan.FromSeconds(5), TestToken);
 
     [Fact]
     public async Task UnderLoadACopyTrailingTheBestByLessThanARoundIsHealthyAndAStuckCopyIsNot()

@@ -12,11 +12,32 @@ public sealed class StorageTopologyTests : BorealisTest
     static readonly TimeSpan s_lockTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>6 nodes over zones a, b, c (1 and 4 in a, 2 and 5 in b, 3 and 6 in c), written to a file.</summary>
-    static string WriteLocalFleet(TempDirectory dir, int nodes = 6)
+    static string WriteLocalFleet(TempDirectory dir, int nodes = 6, int firstPort = 0)
     {
         var path = dir.Combine("storage", "nodes.json");
-        StorageTopology.CreateLocal(nodes, 3, 256).Write(path);
+        StorageTopology.CreateLocal(nodes, 3, 256, firstPort).Write(path);
         return path;
+    }
+
+    [Fact]
+    public void LocalNodesListenFromTheFirstPortUpAndAReplacementTakesTheNextPortNoNodeHasThatIsFree()
+    {
+        using var dir = new TempDirectory();
+        int first = FreePort.ForCluster();
+        // Something else listens on first + 7: a new node must not be given it.
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, first + 7);
+        taken.Start();
+        var path = WriteLocalFleet(dir, firstPort: first);
+        var before = StorageTopology.TryRead(path)!;
+
+        var (_, added) = StorageTopology.ReplaceInFile(path, 2, s_lockTimeout);
+
+        Assert.Equal(first, before.FirstPort);
+        Assert.Equal(Enumerable.Range(first, 6), before.Nodes.Select(n => n.Port));
+        Assert.Equal(first + 6, added.Port);
+        var (_, again) = StorageTopology.ReplaceInFile(path, 3, s_lockTimeout);
+        Assert.Equal(first + 8, again.Port);
+        Assert.Equal(first, StorageTopology.TryRead(path)!.FirstPort);
     }
 
     [Fact]
@@ -59,7 +80,7 @@ public sealed class StorageTopologyTests : BorealisTest
     {
         using var dir = new TempDirectory();
         var path = dir.Combine("nodes.json");
-        var fleet = StorageTopology.CreateLocal(6, 3, 256);
+        var fleet = StorageTopology.CreateLocal(6, 3, 256, 0);
         (fleet with { Nodes = [.. fleet.Nodes.Select(n => n.Id == 2 ? n with { Host = "10.0.2.11" } : n)] }).Write(path);
         var content = File.ReadAllText(path);
 
@@ -75,7 +96,7 @@ public sealed class StorageTopologyTests : BorealisTest
         using var dir = new TempDirectory();
         var path = dir.Combine("nodes.json");
         // Written by hand: zone c has one active node (6 was retired without a replacement).
-        var fleet = StorageTopology.CreateLocal(7, 3, 256);
+        var fleet = StorageTopology.CreateLocal(7, 3, 256, 0);
         (fleet with { Nodes = [.. fleet.Nodes.Select(n => n.Id == 6 ? n with { Retired = true } : n)] }).Write(path);
         var content = File.ReadAllText(path);
 
@@ -88,7 +109,7 @@ public sealed class StorageTopologyTests : BorealisTest
     [Fact]
     public void ValidateFleetNamesWhatIsMissing()
     {
-        var fleet = StorageTopology.CreateLocal(6, 3, 256);
+        var fleet = StorageTopology.CreateLocal(6, 3, 256, 0);
         var five = fleet with { Nodes = [.. fleet.Nodes.Where(n => n.Id != 6)] };
         var twoZones = fleet with { Nodes = [.. fleet.Nodes.Select(n => n.Zone == "c" ? n with { Zone = "a" } : n)] };
 

@@ -148,10 +148,9 @@ public sealed class FailoverUnderLoadTests : BorealisTest
             }
             Phase("the reader endpoint has every row");
         }
-        catch
+        catch (Exception ex)
         {
-            WriteLogTails(data);
-            throw;
+            throw LocalClusterCli.WithLogTails(data, ex);
         }
         finally
         {
@@ -243,29 +242,13 @@ public sealed class FailoverUnderLoadTests : BorealisTest
                 return (await IdsAsync(old)).SequenceEqual(acknowledged);
             }, because: "the old writer, now a reader, has every acknowledged row and not the fenced one");
         }
-        catch
+        catch (Exception ex)
         {
-            WriteLogTails(data);
-            throw;
+            throw LocalClusterCli.WithLogTails(data, ex);
         }
         finally
         {
             await LocalClusterCli.RunAsync("down", "--data", data);
-        }
-    }
-
-    /// <summary>On failure: the end of every process's log into the test output (the data directory is deleted after).</summary>
-    static void WriteLogTails(string data)
-    {
-        var output = TestContext.Current.TestOutputHelper;
-        var logs = Path.Combine(data, "logs");
-        if (output is null || !Directory.Exists(logs))
-            return;
-        foreach (var log in Directory.GetFiles(logs, "*.log").Order(StringComparer.Ordinal))
-        {
-            output.WriteLine($"--- {Path.GetFileName(log)} (last 40 lines)");
-            foreach (var line in File.ReadLines(log).TakeLast(40))
-                output.WriteLine(line);
         }
     }
 

@@ -43,4 +43,23 @@ internal static class LocalClusterCli
         }, timeout, because);
         return storage;
     }
+
+    /// <summary>
+    /// A failure of a test on the cluster in <paramref name="data"/>, with the end of every process's log in its
+    /// message (the data directory is deleted after the test, and CI shows only the failure's message).
+    /// </summary>
+    public static Exception WithLogTails(string data, Exception failure, int lines = 40)
+    {
+        var logs = Path.Combine(data, "logs");
+        if (!Directory.Exists(logs))
+            return failure;
+        var message = new System.Text.StringBuilder(failure.Message);
+        foreach (var log in Directory.GetFiles(logs, "*.log").Order(StringComparer.Ordinal))
+        {
+            message.Append(CultureInfo.InvariantCulture, $"\n--- {Path.GetFileName(log)} (last {lines} lines)\n");
+            foreach (var line in File.ReadLines(log).TakeLast(lines))
+                message.Append(line).Append('\n');
+        }
+        return new Xunit.Sdk.XunitException(message.ToString(), failure);
+    }
 }

@@ -94,6 +94,10 @@ public sealed class SeedScenarioTests : BorealisTest
             await AssertReadOnlyAsync(oldWriterPort, "INSERT INTO demo.course VALUES (4, 'Old writer')");
             Assert.Equal(["1\tDatabases", "2\tDistributed systems", "3\tStorage"], await RowsAsync(port, "SELECT id, title FROM demo.course ORDER BY id"));
         }
+        catch (Exception ex)
+        {
+            throw LocalClusterCli.WithLogTails(data, ex);
+        }
         finally
         {
             await CliAsync("down", "--data", data);

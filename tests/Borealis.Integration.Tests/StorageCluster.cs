@@ -37,7 +37,7 @@ public sealed class StorageCluster : IAsyncDisposable
     /// <summary>Starts <paramref name="nodes"/> storage nodes and (unless <paramref name="writer"/> is false) writer "writer-1".</summary>
     public static async Task<StorageCluster> StartAsync(int nodes = 6, uint pagesPerGroup = 256, bool writer = true)
     {
-        var cluster = new StorageCluster(StorageTopology.CreateLocal(nodes, 3, pagesPerGroup));
+        var cluster = new StorageCluster(StorageTopology.CreateLocal(nodes, 3, pagesPerGroup, FreePort.ForCluster()));
         try
         {
             await Task.WhenAll(cluster.Topology.Nodes.Select(n => cluster.StartNodeAsync(n.Id)));
