@@ -54,7 +54,9 @@ internal sealed partial class SqlSession
             try
             {
                 BindAll(count, plan.CountParams!, literals, parameters);
-                if (raw.sqlite3_step(count) == raw.SQLITE_ROW)
+                int rc = raw.sqlite3_step(count);
+                SqliteRowSource.ThrowIfError(rc, _db, _state);
+                if (rc == raw.SQLITE_ROW)
                     _foundRows = raw.sqlite3_column_int64(count, 0);
             }
             finally

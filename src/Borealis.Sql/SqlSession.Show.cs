@@ -385,7 +385,9 @@ internal sealed partial class SqlSession
                     SqliteUtil.Bind(stmt, k++, ResolveParam(p, [], null));
                 foreach (var v in row)
                     SqliteUtil.Bind(stmt, k++, v);
-                if (raw.sqlite3_step(stmt) == raw.SQLITE_ROW && raw.sqlite3_column_int64(stmt, 0) != 0)
+                int rc = raw.sqlite3_step(stmt);
+                SqliteRowSource.ThrowIfError(rc, _db, _state);
+                if (rc == raw.SQLITE_ROW && raw.sqlite3_column_int64(stmt, 0) != 0)
                     result.Add(row);
             }
         }

@@ -36,6 +36,12 @@ internal sealed partial class SqlSession : ISqlSession
     long _catalogCheckedAt = long.MinValue / 2;
     bool _disposed;
 
+    /// <summary>The engine connection (tests: to act on the engine under the SQL layer).</summary>
+    internal DatabaseConnection Connection => _connection;
+
+    /// <summary>Whether SQLite had a transaction open on this session's connection when its last statement ended.</summary>
+    bool _transactionOpen;
+
     public SqlSession(SqlServer server, SessionInfo info)
     {
         _server = server;
@@ -131,6 +137,8 @@ internal sealed partial class SqlSession : ISqlSession
         try
         {
             int rc = raw.sqlite3_step(stmt);
+            // A failed read (a storage error) may have rolled the open transaction back: never carry on as if it had not.
+            SqliteRowSource.ThrowIfError(rc, _db, _state);
             long version = rc == raw.SQLITE_ROW ? raw.sqlite3_column_int64(stmt, 0) : 0;
             raw.sqlite3_reset(stmt);
             return _server.EnsureCatalog(_db, version);
@@ -263,6 +271,7 @@ internal sealed partial class SqlSession : ISqlSession
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_connection.InTransaction)
             raw.sqlite3_exec(_db, "ROLLBACK");
+        _transactionOpen = false;
         _connection.EndStatement();
         _userVariables.Clear();
         _sessionVariables.Clear();
@@ -325,6 +334,7 @@ internal sealed partial class SqlSession : ISqlSession
         var guarded = new GuardedSink(sink);
         try
         {
+            CheckTransactionKept(tokens);
             await ExecuteStatementCoreAsync(sql, tokens, parameters, prepared, more, guarded, cancellationToken);
         }
         catch (MySqlErrorException ex)
@@ -342,6 +352,29 @@ internal sealed partial class SqlSession : ISqlSession
             _state.Warnings.Add(new SqlWarning("Error", (int)MySqlErrorCode.UnknownError, ex.Message));
             throw MySqlErrors.Internal(ex.Message);
         }
+        finally
+        {
+            _transactionOpen = _connection.InTransaction;
+        }
+    }
+
+    /// <summary>
+    /// A transaction open at the end of the last statement must still be open at the start of this one. SQLite rolls
+    /// a transaction back by itself on some errors (I/O, out of memory); one that did so between statements, unseen by
+    /// the client, must not let a COMMIT answer OK for changes that are gone, nor the next statement run in autocommit
+    /// as if it were part of it: that statement fails, once; a ROLLBACK is fine.
+    /// </summary>
+    void CheckTransactionKept(List<Token> tokens)
+    {
+        if (!_transactionOpen || _connection.InTransaction)
+            return;
+        _transactionOpen = false;
+        if (tokens.Count > 0 && tokens[0].Is("ROLLBACK"))
+            return;
+        string why = _connection.LastIoError is { } io ? "storage error: " + io.Message : "the engine rolled it back";
+        throw tokens.Count > 0 && tokens[0].Is("COMMIT")
+            ? MySqlErrors.ErrorDuringCommit($"the transaction was rolled back before COMMIT ({why}); nothing of it was committed")
+            : MySqlErrors.Internal($"The open transaction was rolled back ({why}); nothing of it was committed. Start it again.");
     }
 
     async ValueTask ExecuteStatementCoreAsync(string sql, List<Token> tokens, IReadOnlyList<object?>? parameters, SqlPreparedStatement? prepared,

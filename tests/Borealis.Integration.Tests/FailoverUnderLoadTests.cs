@@ -74,10 +74,10 @@ public sealed class FailoverUnderLoadTests : BorealisTest
         Phase("the reader is healthy");
     }
 
-    static async Task SignalAsync(int pid, string signal)
+    static async Task SignalAsync(int pid, string signal, bool mayBeGone = false)
     {
         var kill = await ExternalProcess.RunAsync("kill", [$"-{signal}", P(pid)]);
-        Assert.True(kill.ExitCode == 0, kill.ToString());
+        Assert.True(kill.ExitCode == 0 || (mayBeGone && !ProcessExists(pid)), kill.ToString());
     }
 
     /// <summary>The instance is back as a reader: <c>status</c> says so and its own endpoint refuses an insert with 1290.</summary>
@@ -206,10 +206,13 @@ public sealed class FailoverUnderLoadTests : BorealisTest
             }, because: "the new writer commits through the cluster endpoint");
             acknowledged.Add(2000);
             Phase("the new writer committed");
-            Assert.False(commit.IsCompleted, "a frozen process answered the COMMIT");
+            // A frozen process answers nothing, but the control plane kills it 10 s after asking it to stop (on a
+            // loaded machine that may come first): the COMMIT then fails with the lost connection.
+            Assert.False(commit.IsCompletedSuccessfully, "a frozen process acknowledged the COMMIT");
 
-            // The old process runs again, after the new writer took over: its COMMIT must not succeed.
-            await SignalAsync(writer.Pid, "CONT");
+            // The old process runs again (if it is still there), after the new writer took over: its COMMIT must not succeed.
+            if (ProcessExists(writer.Pid))
+                await SignalAsync(writer.Pid, "CONT", mayBeGone: true);
             // Either it reads the COMMIT and the storage nodes refuse its epoch (an error), or it ends first (its stop
             // was asked for once the new writer started) and the connection is lost. Never an OK.
             var outcome = await Record.ExceptionAsync(() => commit.WaitAsync(TimeSpan.FromSeconds(60), TestToken));
@@ -224,7 +227,8 @@ public sealed class FailoverUnderLoadTests : BorealisTest
             Phase($"the stale commit failed: {refused.ErrorCode} {refused.Message}");
             Assert.True(
                 (refused.ErrorCode == MySqlErrorCode.UnknownError && refused.Message.Contains("fenced by a newer writer", StringComparison.Ordinal))
-                || refused.InnerException is MySqlEndOfStreamException or IOException,
+                || refused.ErrorCode == MySqlErrorCode.ErrorDuringCommit
+                || refused.InnerException is MySqlEndOfStreamException or IOException or System.Net.Sockets.SocketException,
                 refused.ToString());
 
             await using (var check = await OpenAsync(port))

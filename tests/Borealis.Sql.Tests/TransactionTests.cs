@@ -23,6 +23,48 @@ public sealed class TransactionTests : SqlTestBase
         Assert.Equal("1", await ScalarAsync("SELECT COUNT(*) FROM t"));
     }
 
+    /// <summary>SQLite rolls a transaction back by itself on some errors; here it happens between statements, unseen.</summary>
+    void EngineRollsBackBehindTheSession() =>
+        Assert.Equal(SQLitePCL.raw.SQLITE_OK, SQLitePCL.raw.sqlite3_exec(((SqlSession)Session).Connection.Handle, "ROLLBACK"));
+
+    [Fact]
+    public async Task ATransactionLostBetweenStatementsFailsItsCommitInsteadOfAnsweringOk()
+    {
+        await OkAsync("START TRANSACTION");
+        await OkAsync("INSERT INTO t VALUES (1, 1)");
+        EngineRollsBackBehindTheSession();
+
+        var lost = await ErrorAsync("COMMIT");
+
+        Assert.Equal(MySqlErrorCode.ErrorDuringCommit, lost.Code);
+        Assert.Contains("nothing of it was committed", lost.Message, StringComparison.Ordinal);
+        Assert.Equal("0", await ScalarAsync("SELECT COUNT(*) FROM t"));
+        // Reported once: the session goes on normally.
+        await OkAsync("INSERT INTO t VALUES (2, 2)");
+        Assert.Equal("1", await ScalarAsync("SELECT COUNT(*) FROM t"));
+    }
+
+    [Fact]
+    public async Task AStatementAfterALostTransactionFailsRatherThanRunOnItsOwnAndARollbackIsFine()
+    {
+        await OkAsync("BEGIN");
+        await OkAsync("INSERT INTO t VALUES (1, 1)");
+        EngineRollsBackBehindTheSession();
+
+        // In autocommit mode this insert would otherwise commit alone, outside the transaction the client opened.
+        var lost = await ErrorAsync("INSERT INTO t VALUES (2, 2)");
+        Assert.Equal(MySqlErrorCode.UnknownError, lost.Code);
+        Assert.StartsWith("The open transaction was rolled back", lost.Message, StringComparison.Ordinal);
+        Assert.Equal("0", await ScalarAsync("SELECT COUNT(*) FROM t"));
+
+        await OkAsync("BEGIN");
+        await OkAsync("INSERT INTO t VALUES (3, 3)");
+        EngineRollsBackBehindTheSession();
+        await OkAsync("ROLLBACK");
+        await OkAsync("COMMIT");
+        Assert.Equal("0", await ScalarAsync("SELECT COUNT(*) FROM t"));
+    }
+
     [Fact]
     public async Task SavepointsRollBackPartOfATransaction()
     {

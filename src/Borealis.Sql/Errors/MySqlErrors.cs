@@ -56,6 +56,10 @@ public static partial class MySqlErrors
     public static MySqlErrorException LockWaitTimeout() =>
         new(MySqlErrorCode.LockWaitTimeout, "Lock wait timeout exceeded; try restarting transaction");
 
+    /// <summary>ER_ERROR_DURING_COMMIT (1180): the COMMIT did not commit.</summary>
+    public static MySqlErrorException ErrorDuringCommit(string why) =>
+        new(MySqlErrorCode.ErrorDuringCommit, $"Got error 1 - '{why}' during COMMIT");
+
     public static MySqlErrorException Deadlock() =>
         new(MySqlErrorCode.LockDeadlock, "Deadlock found when trying to get lock; try restarting transaction");
 
