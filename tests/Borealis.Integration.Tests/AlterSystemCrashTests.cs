@@ -21,107 +21,114 @@ public sealed class AlterSystemCrashTests : BorealisTest
         var elapsed = Stopwatch.StartNew();
         var output = TestContext.Current.TestOutputHelper;
         await using var cluster = await ClusterProcess.UpAsync(readers: 1);
-        var writerBefore = await cluster.InstanceAsync("instance-1");
-        var readerBefore = await cluster.InstanceAsync("instance-2");
-        Assert.Equal(("writer", "reader"), (writerBefore.GetProperty("role").GetString(), readerBefore.GetProperty("role").GetString()));
-        int writerPort = writerBefore.GetProperty("port").GetInt32();
-        int readerPort = readerBefore.GetProperty("port").GetInt32();
-        int failoversBefore = (await cluster.ClusterAsync()).GetProperty("failovers").GetInt32();
+        try
+        {
+            var writerBefore = await cluster.InstanceAsync("instance-1");
+            var readerBefore = await cluster.InstanceAsync("instance-2");
+            Assert.Equal(("writer", "reader"), (writerBefore.GetProperty("role").GetString(), readerBefore.GetProperty("role").GetString()));
+            int writerPort = writerBefore.GetProperty("port").GetInt32();
+            int readerPort = readerBefore.GetProperty("port").GetInt32();
+            int failoversBefore = (await cluster.ClusterAsync()).GetProperty("failovers").GetInt32();
 
-        await using (var setup = await ClusterProcess.OpenAsync(cluster.Port))
-        {
-            await ExecuteAsync(setup, InsertLoad.CreateTable);
-            await ExecuteAsync(setup, "CREATE TABLE load.marker (id INT PRIMARY KEY)");
-        }
+            await using (var setup = await ClusterProcess.OpenAsync(cluster.Port))
+            {
+                await ExecuteAsync(setup, InsertLoad.CreateTable);
+                await ExecuteAsync(setup, "CREATE TABLE load.marker (id INT PRIMARY KEY)");
+            }
 
-        // Clients insert through the cluster endpoint (reconnecting after errors) before, during and after the crash.
-        await using var load = new InsertLoad(() => ClusterProcess.ConnectionString(cluster.Port), clients: 2);
-        await Eventually.AssertAsync(() => load.Acknowledged >= 30, because: "the clients commit before the crash");
-        var storageBefore = await StorageMetricsAsync(cluster);
+            // Clients insert through the cluster endpoint (reconnecting after errors) before, during and after the crash.
+            await using var load = new InsertLoad(() => ClusterProcess.ConnectionString(cluster.Port), clients: 2);
+            await Eventually.AssertAsync(() => load.Acknowledged >= 30, because: "the clients commit before the crash");
+            var storageBefore = await StorageMetricsAsync(cluster);
 
-        // The crash, on a connection to the cluster endpoint: the client loses its connection mid-statement.
-        var crashed = Stopwatch.StartNew();
-        await using (var connection = await ClusterProcess.OpenAsync(cluster.Port))
-        {
-            Assert.Equal(("instance-1", false), await ClusterProcess.IdentityAsync(connection));
-            var lost = await Assert.ThrowsAsync<MySqlException>(() => ExecuteAsync(connection, "ALTER SYSTEM CRASH INSTANCE"));
-            Assert.IsType<MySqlEndOfStreamException>(lost.InnerException);
-            Assert.NotEqual(System.Data.ConnectionState.Open, connection.State);
-        }
-        int acknowledgedAtCrash = load.Acknowledged;
+            // The crash, on a connection to the cluster endpoint: the client loses its connection mid-statement.
+            var crashed = Stopwatch.StartNew();
+            await using (var connection = await ClusterProcess.OpenAsync(cluster.Port))
+            {
+                Assert.Equal(("instance-1", false), await ClusterProcess.IdentityAsync(connection));
+                var lost = await Assert.ThrowsAsync<MySqlException>(() => ExecuteAsync(connection, "ALTER SYSTEM CRASH INSTANCE"));
+                Assert.IsType<MySqlEndOfStreamException>(lost.InnerException);
+                Assert.NotEqual(System.Data.ConnectionState.Open, connection.State);
+            }
+            int acknowledgedAtCrash = load.Acknowledged;
 
-        // The same instance is back as the writer, in a new process, on its own endpoint and behind the cluster endpoint.
-        await Eventually.AssertAsync(async () =>
-        {
-            var writer = await cluster.InstanceAsync("instance-1");
-            return writer.GetProperty("healthy").GetBoolean() && writer.GetProperty("pid").GetInt32() != writerBefore.GetProperty("pid").GetInt32();
-        }, s_back, "instance-1 runs again and answers");
-        await Eventually.AssertAsync(async () => await IdentityAtAsync(writerPort) == ("instance-1", false), s_back, "instance-1 serves on its endpoint");
-        await Eventually.AssertAsync(async () => await IdentityAtAsync(cluster.Port) == ("instance-1", false), s_back, "the cluster endpoint leads to instance-1");
-        double backSeconds = crashed.Elapsed.TotalSeconds;
-        await AssertNoFailoverAsync(cluster, failoversBefore, writerPort, writerBefore.GetProperty("restarts").GetInt32() + 1);
-        var restart = Assert.Single((await cluster.ClusterAsync()).GetProperty("events").EnumerateArray(), e => e.GetProperty("kind").GetString() == "crash-restart");
-        Assert.Equal("instance-1", restart.GetProperty("from").GetString());
-        Assert.Contains("crash injected", restart.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            // The same instance is back as the writer, in a new process, on its own endpoint and behind the cluster endpoint.
+            await Eventually.AssertAsync(async () =>
+            {
+                var writer = await cluster.InstanceAsync("instance-1");
+                return writer.GetProperty("healthy").GetBoolean() && writer.GetProperty("pid").GetInt32() != writerBefore.GetProperty("pid").GetInt32();
+            }, s_back, "instance-1 runs again and answers");
+            await Eventually.AssertAsync(async () => await IdentityAtAsync(writerPort) == ("instance-1", false), s_back, "instance-1 serves on its endpoint");
+            await Eventually.AssertAsync(async () => await IdentityAtAsync(cluster.Port) == ("instance-1", false), s_back, "the cluster endpoint leads to instance-1");
+            double backSeconds = crashed.Elapsed.TotalSeconds;
+            await AssertNoFailoverAsync(cluster, failoversBefore, writerPort, writerBefore.GetProperty("restarts").GetInt32() + 1);
+            var restart = Assert.Single((await cluster.ClusterAsync()).GetProperty("events").EnumerateArray(), e => e.GetProperty("kind").GetString() == "crash-restart");
+            Assert.Equal("instance-1", restart.GetProperty("from").GetString());
+            Assert.Contains("crash injected", restart.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
-        // Commits go on after the crash; then every acknowledged one is there.
-        await Eventually.AssertAsync(() => load.Acknowledged >= acknowledgedAtCrash + 30, s_back, "the clients commit again after the crash");
-        await load.StopAsync();
-        await using (var check = await ClusterProcess.OpenAsync(cluster.Port))
-            Assert.True(await load.VerifyAsync(check, TestToken) >= load.Acknowledged);
+            // Commits go on after the crash; then every acknowledged one is there.
+            await Eventually.AssertAsync(() => load.Acknowledged >= acknowledgedAtCrash + 30, s_back, "the clients commit again after the crash");
+            await load.StopAsync();
+            await using (var check = await ClusterProcess.OpenAsync(cluster.Port))
+                Assert.True(await load.VerifyAsync(check, TestToken) >= load.Acknowledged);
 
-        // The reader follows the restarted writer (it restarts when it loses the stream) and shows new writes.
-        await using (var writer = await ClusterProcess.OpenAsync(cluster.Port))
-            await ExecuteAsync(writer, "INSERT INTO load.marker VALUES (1)");
-        await Eventually.AssertAsync(async () =>
-        {
-            await using var reader = await ClusterProcess.OpenAsync(cluster.ReaderPort);
-            return await ClusterProcess.IdentityAsync(reader) == ("instance-2", true)
-                && await ClusterProcess.ScalarAsync<long>(reader, "SELECT COUNT(*) FROM load.marker") == 1;
-        }, s_back, "the reader endpoint shows a row written after the crash");
+            // The reader follows the restarted writer (it restarts when it loses the stream) and shows new writes.
+            await using (var writer = await ClusterProcess.OpenAsync(cluster.Port))
+                await ExecuteAsync(writer, "INSERT INTO load.marker VALUES (1)");
+            await Eventually.AssertAsync(async () =>
+            {
+                await using var reader = await ClusterProcess.OpenAsync(cluster.ReaderPort);
+                return await ClusterProcess.IdentityAsync(reader) == ("instance-2", true)
+                    && await ClusterProcess.ScalarAsync<long>(reader, "SELECT COUNT(*) FROM load.marker") == 1;
+            }, s_back, "the reader endpoint shows a row written after the crash");
 
-        // ALTER SYSTEM CRASH on the reader (its own endpoint): it restarts and serves again; the writer is untouched.
-        var writerNow = await cluster.InstanceAsync("instance-1");
-        var readerNow = await cluster.InstanceAsync("instance-2");
-        await using (var connection = await ClusterProcess.OpenAsync(readerPort))
-        {
-            Assert.Equal(("instance-2", true), await ClusterProcess.IdentityAsync(connection));
-            var lost = await Assert.ThrowsAsync<MySqlException>(() => ExecuteAsync(connection, "ALTER SYSTEM CRASH"));
-            Assert.IsType<MySqlEndOfStreamException>(lost.InnerException);
-        }
-        await using (var writer = await ClusterProcess.OpenAsync(cluster.Port))
-            await ExecuteAsync(writer, "INSERT INTO load.marker VALUES (2)");
-        await Eventually.AssertAsync(async () =>
-        {
-            var reader = await cluster.InstanceAsync("instance-2");
-            return reader.GetProperty("healthy").GetBoolean() && reader.GetProperty("pid").GetInt32() != readerNow.GetProperty("pid").GetInt32();
-        }, s_back, "instance-2 runs again and answers");
-        await Eventually.AssertAsync(async () =>
-        {
-            await using var reader = await ClusterProcess.OpenAsync(readerPort);
-            return await ClusterProcess.IdentityAsync(reader) == ("instance-2", true)
-                && await ClusterProcess.ScalarAsync<long>(reader, "SELECT COUNT(*) FROM load.marker") == 2;
-        }, s_back, "instance-2 serves on its endpoint and shows the rows written meanwhile");
-        var writerAfter = await cluster.InstanceAsync("instance-1");
-        Assert.Equal(writerNow.GetProperty("pid").GetInt32(), writerAfter.GetProperty("pid").GetInt32());
-        Assert.Equal(writerNow.GetProperty("restarts").GetInt32(), writerAfter.GetProperty("restarts").GetInt32());
-        Assert.Equal(readerNow.GetProperty("restarts").GetInt32() + 1, (await cluster.InstanceAsync("instance-2")).GetProperty("restarts").GetInt32());
-        await AssertNoFailoverAsync(cluster, failoversBefore, writerPort, writerAfter.GetProperty("restarts").GetInt32());
+            // ALTER SYSTEM CRASH on the reader (its own endpoint): it restarts and serves again; the writer is untouched.
+            var writerNow = await cluster.InstanceAsync("instance-1");
+            var readerNow = await cluster.InstanceAsync("instance-2");
+            await using (var connection = await ClusterProcess.OpenAsync(readerPort))
+            {
+                Assert.Equal(("instance-2", true), await ClusterProcess.IdentityAsync(connection));
+                var lost = await Assert.ThrowsAsync<MySqlException>(() => ExecuteAsync(connection, "ALTER SYSTEM CRASH"));
+                Assert.IsType<MySqlEndOfStreamException>(lost.InnerException);
+            }
+            await using (var writer = await ClusterProcess.OpenAsync(cluster.Port))
+                await ExecuteAsync(writer, "INSERT INTO load.marker VALUES (2)");
+            await Eventually.AssertAsync(async () =>
+            {
+                var reader = await cluster.InstanceAsync("instance-2");
+                return reader.GetProperty("healthy").GetBoolean() && reader.GetProperty("pid").GetInt32() != readerNow.GetProperty("pid").GetInt32();
+            }, s_back, "instance-2 runs again and answers");
+            await Eventually.AssertAsync(async () =>
+            {
+                await using var reader = await ClusterProcess.OpenAsync(readerPort);
+                return await ClusterProcess.IdentityAsync(reader) == ("instance-2", true)
+                    && await ClusterProcess.ScalarAsync<long>(reader, "SELECT COUNT(*) FROM load.marker") == 2;
+            }, s_back, "instance-2 serves on its endpoint and shows the rows written meanwhile");
+            var writerAfter = await cluster.InstanceAsync("instance-1");
+            Assert.Equal(writerNow.GetProperty("pid").GetInt32(), writerAfter.GetProperty("pid").GetInt32());
+            Assert.Equal(writerNow.GetProperty("restarts").GetInt32(), writerAfter.GetProperty("restarts").GetInt32());
+            Assert.Equal(readerNow.GetProperty("restarts").GetInt32() + 1, (await cluster.InstanceAsync("instance-2")).GetProperty("restarts").GetInt32());
+            await AssertNoFailoverAsync(cluster, failoversBefore, writerPort, writerAfter.GetProperty("restarts").GetInt32());
 
-        // The storage nodes' series moved on with the writes since: every node's SCL and fsync count.
-        ulong sclBefore = storageBefore.Values.Max(n => n.Scl);
-        await Eventually.AssertAsync(async () =>
-        {
-            var now = await StorageMetricsAsync(cluster);
-            return now.All(n => n.Value.Scl > sclBefore && n.Value.Fsyncs > storageBefore[n.Key].Fsyncs);
-        }, s_back, "every storage node's SCL and fsync count went up");
-        foreach (var (node, m) in storageBefore.OrderBy(n => n.Key))
-        {
+            // The storage nodes' series moved on with the writes since: every node's SCL and fsync count.
+            ulong sclBefore = storageBefore.Values.Max(n => n.Scl);
+            await Eventually.AssertAsync(async () =>
+            {
+                var now = await StorageMetricsAsync(cluster);
+                return now.All(n => n.Value.Scl > sclBefore && n.Value.Fsyncs > storageBefore[n.Key].Fsyncs);
+            }, s_back, "every storage node's SCL and fsync count went up");
+            foreach (var (node, m) in storageBefore.OrderBy(n => n.Key))
+            {
+                output?.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"storage node {node} ({m.Zone}) at the first scrape: SCL {m.Scl}, queue {m.Queue}, {m.Fsyncs} fsyncs, p50 {m.P50 * 1e6:0} µs, p99 {m.P99 * 1e6:0} µs, max {m.Max * 1e6:0} µs"));
+            }
             output?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"storage node {node} ({m.Zone}) at the first scrape: SCL {m.Scl}, queue {m.Queue}, {m.Fsyncs} fsyncs, p50 {m.P50 * 1e6:0} µs, p99 {m.P99 * 1e6:0} µs, max {m.Max * 1e6:0} µs"));
+                $"writer back on both endpoints {backSeconds:0.0} s after ALTER SYSTEM CRASH; {load.Acknowledged} transactions acknowledged ({acknowledgedAtCrash} at the crash), {load.Errors} client errors; test ran {elapsed.Elapsed.TotalSeconds:0.0} s"));
         }
-        output?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"writer back on both endpoints {backSeconds:0.0} s after ALTER SYSTEM CRASH; {load.Acknowledged} transactions acknowledged ({acknowledgedAtCrash} at the crash), {load.Errors} client errors; test ran {elapsed.Elapsed.TotalSeconds:0.0} s"));
+        catch (Exception ex)
+        {
+            throw LocalClusterCli.WithLogTails(cluster.Data, ex);
+        }
     }
 
     /// <summary>

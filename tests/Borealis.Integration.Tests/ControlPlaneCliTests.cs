@@ -85,6 +85,10 @@ public sealed class ControlPlaneCliTests : BorealisTest
             Assert.False(stopped.GetProperty("running").GetBoolean());
             Assert.All(stopped.GetProperty("processes").EnumerateArray(), p => Assert.Equal(0, p.GetProperty("pid").GetInt32()));
         }
+        catch (Exception ex)
+        {
+            throw LocalClusterCli.WithLogTails(data, ex);
+        }
         finally
         {
             await RunCliAsync("down", "--data", data);

@@ -139,6 +139,10 @@ public sealed class InstanceMetricsTests : BorealisTest
             Assert.InRange(readerLine.GetProperty("lagMs").GetDouble(), 0, 5000);
             Assert.Equal(JsonValueKind.Null, Assert.Single(instances, p => p.GetProperty("id").GetString() == "instance-1").GetProperty("lagMs").ValueKind);
         }
+        catch (Exception ex)
+        {
+            throw LocalClusterCli.WithLogTails(data, ex);
+        }
         finally
         {
             await CliAsync("down", "--data", data);

@@ -46,94 +46,101 @@ public sealed class ReaderConsistencyTests : BorealisTest
     {
         var elapsed = Stopwatch.StartNew();
         await using var cluster = await ClusterProcess.UpAsync(readers: 2);
-        await using (var setup = await ClusterProcess.OpenAsync(cluster.Port))
-        {
-            Assert.Equal(("instance-1", false), await ClusterProcess.IdentityAsync(setup));
-            await ExecuteAsync(setup,
-                "CREATE DATABASE bank; "
-                + "CREATE TABLE bank.account (id INT PRIMARY KEY, balance BIGINT NOT NULL, pad VARCHAR(3000) NOT NULL); "
-                + "CREATE TABLE bank.marker (id INT PRIMARY KEY, seq BIGINT NOT NULL); "
-                + "CREATE TABLE bank.history (seq BIGINT PRIMARY KEY, src INT NOT NULL, dst INT NOT NULL, amount BIGINT NOT NULL); "
-                + "INSERT INTO bank.marker VALUES (1, 0)");
-            for (int id = 0; id < Accounts; id++)
-                await ExecuteAsync(setup, $"INSERT INTO bank.account VALUES ({id}, {InitialBalance}, '{s_pad}')");
-        }
-
-        // Checkers: connections through the reader endpoint, each really to a reader, CheckersPerReader per reader.
-        // Probes: one connection to each reader's own endpoint.
-        var checkers = await OpenReaderConnectionsAsync(cluster.ReaderPort, CheckersPerReader);
-        var probes = new Dictionary<string, MySqlConnection>();
         try
         {
-            Assert.Equal(["instance-2", "instance-3"], checkers.Values.Distinct().Order());
-            foreach (var id in new[] { "instance-2", "instance-3" })
+            await using (var setup = await ClusterProcess.OpenAsync(cluster.Port))
             {
-                var instance = await cluster.InstanceAsync(id);
-                Assert.Equal("reader", instance.GetProperty("role").GetString());
-                probes[id] = await ClusterProcess.OpenAsync(instance.GetProperty("port").GetInt32());
-                Assert.Equal((id, true), await ClusterProcess.IdentityAsync(probes[id]));
-                await Eventually.AssertAsync(async () => await ClusterProcess.ScalarAsync<long>(probes[id], "SELECT COUNT(*) FROM bank.account") == Accounts,
-                    because: $"{id} shows the accounts");
+                Assert.Equal(("instance-1", false), await ClusterProcess.IdentityAsync(setup));
+                await ExecuteAsync(setup,
+                    "CREATE DATABASE bank; "
+                    + "CREATE TABLE bank.account (id INT PRIMARY KEY, balance BIGINT NOT NULL, pad VARCHAR(3000) NOT NULL); "
+                    + "CREATE TABLE bank.marker (id INT PRIMARY KEY, seq BIGINT NOT NULL); "
+                    + "CREATE TABLE bank.history (seq BIGINT PRIMARY KEY, src INT NOT NULL, dst INT NOT NULL, amount BIGINT NOT NULL); "
+                    + "INSERT INTO bank.marker VALUES (1, 0)");
+                for (int id = 0; id < Accounts; id++)
+                    await ExecuteAsync(setup, $"INSERT INTO bank.account VALUES ({id}, {InitialBalance}, '{s_pad}')");
             }
 
-            using var writersDone = CancellationTokenSource.CreateLinkedTokenSource(TestToken);
-            var checks = new ConcurrentDictionary<string, CheckStats>();
-            var delays = new ConcurrentBag<(string Reader, double Ms)>();
-            var checking = checkers.Select(c => Task.Run(() => CheckContinuouslyAsync(c.Key, c.Value, cluster.ReaderPort, checks, writersDone.Token))).ToList();
-            var probing = probes.Select(p => Task.Run(() => ProbeVisibilityAsync(p.Value, p.Key, delays, writersDone.Token))).ToList();
-            var load = Stopwatch.StartNew();
-            var writing = Enumerable.Range(0, WriterClients).Select(w => Task.Run(() => TransferAsync(cluster.Port, w))).ToList();
+            // Checkers: connections through the reader endpoint, each really to a reader, CheckersPerReader per reader.
+            // Probes: one connection to each reader's own endpoint.
+            var checkers = await OpenReaderConnectionsAsync(cluster.ReaderPort, CheckersPerReader);
+            var probes = new Dictionary<string, MySqlConnection>();
             try
             {
-                await Task.WhenAll(writing);
+                Assert.Equal(["instance-2", "instance-3"], checkers.Values.Distinct().Order());
+                foreach (var id in new[] { "instance-2", "instance-3" })
+                {
+                    var instance = await cluster.InstanceAsync(id);
+                    Assert.Equal("reader", instance.GetProperty("role").GetString());
+                    probes[id] = await ClusterProcess.OpenAsync(instance.GetProperty("port").GetInt32());
+                    Assert.Equal((id, true), await ClusterProcess.IdentityAsync(probes[id]));
+                    await Eventually.AssertAsync(async () => await ClusterProcess.ScalarAsync<long>(probes[id], "SELECT COUNT(*) FROM bank.account") == Accounts,
+                        because: $"{id} shows the accounts");
+                }
+
+                using var writersDone = CancellationTokenSource.CreateLinkedTokenSource(TestToken);
+                var checks = new ConcurrentDictionary<string, CheckStats>();
+                var delays = new ConcurrentBag<(string Reader, double Ms)>();
+                var checking = checkers.Select(c => Task.Run(() => CheckContinuouslyAsync(c.Key, c.Value, cluster.ReaderPort, checks, writersDone.Token))).ToList();
+                var probing = probes.Select(p => Task.Run(() => ProbeVisibilityAsync(p.Value, p.Key, delays, writersDone.Token))).ToList();
+                var load = Stopwatch.StartNew();
+                var writing = Enumerable.Range(0, WriterClients).Select(w => Task.Run(() => TransferAsync(cluster.Port, w))).ToList();
+                try
+                {
+                    await Task.WhenAll(writing);
+                }
+                finally
+                {
+                    await writersDone.CancelAsync();
+                }
+                double writeSeconds = load.Elapsed.TotalSeconds;
+                await Task.WhenAll(probing);
+                var reconnects = await Task.WhenAll(checking);
+
+                // Every acknowledged transfer is there, on the writer and on each reader: the exact balances, seq and history.
+                long finalSeq = _ackedSeq;
+                Assert.Equal(_committed, finalSeq);
+                await using (var writer = await ClusterProcess.OpenAsync(cluster.Port))
+                    Assert.Equal(_expected, await BalancesAsync(writer));
+                foreach (var (id, probe) in probes)
+                {
+                    await Eventually.AssertAsync(async () => await ClusterProcess.ScalarAsync<long>(probe, "SELECT seq FROM bank.marker WHERE id = 1") == finalSeq,
+                        s_visibilityDeadline, $"{id} shows the last commit");
+                    Assert.Equal(_expected, await BalancesAsync(probe));
+                    Assert.Equal(finalSeq, await ClusterProcess.ScalarAsync<long>(probe, "SELECT COUNT(*) FROM bank.history"));
+                }
+
+                // The checks ran while the writes went on and saw many states, on both readers.
+                Assert.Equal(["instance-2", "instance-3"], checks.Keys.Order());
+                foreach (var (reader, stats) in checks)
+                {
+                    Assert.True(stats.Checks >= 20, $"{reader}: only {stats.Checks} checks");
+                    Assert.True(stats.DistinctSeqs >= 10, $"{reader}: only {stats.DistinctSeqs} distinct seq values seen");
+                }
+                Assert.Equal(["instance-2", "instance-3"], delays.Select(d => d.Reader).Distinct().Order());
+
+                var output = TestContext.Current.TestOutputHelper;
+                output?.WriteLine($"{_committed} transfers committed, {_rolledBack} rolled back, by {WriterClients} clients in {writeSeconds:0.0} s");
+                foreach (var (reader, stats) in checks.OrderBy(c => c.Key))
+                    output?.WriteLine($"{reader}: {stats.Checks} consistent read transactions, {stats.DistinctSeqs} distinct seq values");
+                output?.WriteLine($"reader-endpoint connections lost and reopened: {reconnects.Sum()}");
+                foreach (var group in delays.GroupBy(d => d.Reader).OrderBy(g => g.Key))
+                {
+                    var sorted = group.Select(d => d.Ms).Order().ToList();
+                    output?.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{group.Key}: visibility after the writer's OK over {sorted.Count} probes: median {sorted[sorted.Count / 2]:0.0} ms, worst {sorted[^1]:0.0} ms"));
+                }
+                output?.WriteLine($"test ran {elapsed.Elapsed.TotalSeconds:0.0} s");
             }
             finally
             {
-                await writersDone.CancelAsync();
+                foreach (var connection in checkers.Keys.Concat(probes.Values))
+                    await connection.DisposeAsync();
             }
-            double writeSeconds = load.Elapsed.TotalSeconds;
-            await Task.WhenAll(probing);
-            var reconnects = await Task.WhenAll(checking);
-
-            // Every acknowledged transfer is there, on the writer and on each reader: the exact balances, seq and history.
-            long finalSeq = _ackedSeq;
-            Assert.Equal(_committed, finalSeq);
-            await using (var writer = await ClusterProcess.OpenAsync(cluster.Port))
-                Assert.Equal(_expected, await BalancesAsync(writer));
-            foreach (var (id, probe) in probes)
-            {
-                await Eventually.AssertAsync(async () => await ClusterProcess.ScalarAsync<long>(probe, "SELECT seq FROM bank.marker WHERE id = 1") == finalSeq,
-                    s_visibilityDeadline, $"{id} shows the last commit");
-                Assert.Equal(_expected, await BalancesAsync(probe));
-                Assert.Equal(finalSeq, await ClusterProcess.ScalarAsync<long>(probe, "SELECT COUNT(*) FROM bank.history"));
-            }
-
-            // The checks ran while the writes went on and saw many states, on both readers.
-            Assert.Equal(["instance-2", "instance-3"], checks.Keys.Order());
-            foreach (var (reader, stats) in checks)
-            {
-                Assert.True(stats.Checks >= 20, $"{reader}: only {stats.Checks} checks");
-                Assert.True(stats.DistinctSeqs >= 10, $"{reader}: only {stats.DistinctSeqs} distinct seq values seen");
-            }
-            Assert.Equal(["instance-2", "instance-3"], delays.Select(d => d.Reader).Distinct().Order());
-
-            var output = TestContext.Current.TestOutputHelper;
-            output?.WriteLine($"{_committed} transfers committed, {_rolledBack} rolled back, by {WriterClients} clients in {writeSeconds:0.0} s");
-            foreach (var (reader, stats) in checks.OrderBy(c => c.Key))
-                output?.WriteLine($"{reader}: {stats.Checks} consistent read transactions, {stats.DistinctSeqs} distinct seq values");
-            output?.WriteLine($"reader-endpoint connections lost and reopened: {reconnects.Sum()}");
-            foreach (var group in delays.GroupBy(d => d.Reader).OrderBy(g => g.Key))
-            {
-                var sorted = group.Select(d => d.Ms).Order().ToList();
-                output?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{group.Key}: visibility after the writer's OK over {sorted.Count} probes: median {sorted[sorted.Count / 2]:0.0} ms, worst {sorted[^1]:0.0} ms"));
-            }
-            output?.WriteLine($"test ran {elapsed.Elapsed.TotalSeconds:0.0} s");
         }
-        finally
+        catch (Exception ex)
         {
-            foreach (var connection in checkers.Keys.Concat(probes.Values))
-                await connection.DisposeAsync();
+            throw LocalClusterCli.WithLogTails(cluster.Data, ex);
         }
     }
 

@@ -55,6 +55,10 @@ public sealed class StorageRepairTests : BorealisTest
                 Assert.Equal("one,two", await new MySqlCommand("SELECT GROUP_CONCAT(v ORDER BY id) FROM r.t", connection).ExecuteScalarAsync(TestToken));
             }
         }
+        catch (Exception ex)
+        {
+            throw LocalClusterCli.WithLogTails(data, ex);
+        }
         finally
         {
             await RunCliAsync("down", "--data", data);

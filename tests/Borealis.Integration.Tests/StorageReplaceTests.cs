@@ -110,6 +110,10 @@ public sealed partial class StorageReplaceTests : BorealisTest
                 await load.VerifyAsync(connection, TestToken);
             }
         }
+        catch (Exception ex)
+        {
+            throw LocalClusterCli.WithLogTails(data, ex);
+        }
         finally
         {
             await RunCliAsync("down", "--data", data);
