@@ -185,9 +185,13 @@ public sealed class FailoverUnderLoadTests : BorealisTest
             var stale = await OpenAsync(writer.Port, commandTimeout: 60);
             var transaction = await stale.BeginTransactionAsync(TestToken);
             await new MySqlCommand("INSERT INTO fo.row (id, client) VALUES (1000, 1)", stale, transaction).ExecuteNonQueryAsync(TestToken);
+            // The row is the transaction's own: visible in it, not outside it.
+            Assert.Equal(1L, await new MySqlCommand("SELECT COUNT(*) FROM fo.row WHERE id = 1000", stale, transaction).ExecuteScalarAsync(TestToken));
+            Assert.Equal(0L, await ScalarAsync(writer.Port, "SELECT COUNT(*) FROM fo.row WHERE id = 1000"));
 
-            // The writer freezes; the COMMIT waits in its socket.
+            // The writer freezes (every thread stopped); the COMMIT waits in its socket.
             await SignalAsync(writer.Pid, "STOP");
+            await Eventually.AssertAsync(() => Task.FromResult(IsStopped(writer.Pid)), because: "every thread of the writer is stopped");
             Phase("writer frozen (SIGSTOP)");
             var commit = transaction.CommitAsync(TestToken);
 
@@ -208,7 +212,11 @@ public sealed class FailoverUnderLoadTests : BorealisTest
             Phase("the new writer committed");
             // A frozen process answers nothing, but the control plane kills it 10 s after asking it to stop (on a
             // loaded machine that may come first): the COMMIT then fails with the lost connection.
-            Assert.False(commit.IsCompletedSuccessfully, "a frozen process acknowledged the COMMIT");
+            if (commit.IsCompletedSuccessfully)
+            {
+                await using var probe = await OpenAsync(port);
+                Assert.Fail($"a frozen process acknowledged the COMMIT (stopped now: {IsStopped(writer.Pid)}; row 1000 on the new writer: {(await IdsAsync(probe)).Contains(1000)})");
+            }
 
             // The old process runs again (if it is still there), after the new writer took over: its COMMIT must not succeed.
             if (ProcessExists(writer.Pid))
@@ -263,6 +271,23 @@ public sealed class FailoverUnderLoadTests : BorealisTest
         while (await reader.ReadAsync(TestToken))
             ids.Add(reader.GetInt64(0));
         return ids;
+    }
+
+    /// <summary>Whether every thread of process <paramref name="pid"/> is stopped (state T in <c>/proc/PID/task/*/stat</c>).</summary>
+    static bool IsStopped(int pid)
+    {
+        try
+        {
+            return Directory.GetDirectories($"/proc/{P(pid)}/task").All(task =>
+            {
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('T');
+            });
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     static bool ProcessExists(int pid)
