@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Borealis.Common;
 using Borealis.Common.Redo;
 using Borealis.Storage.Files;
@@ -188,26 +187,10 @@ public sealed partial class StorageNodeCore
         {
             if (!InGroup(record.Page, frame.Group))
                 return "a record's page is not in the frame's group";
-            if (!IsWellFormedDelta(record.Delta.Span, PageSize))
+            if (!PageDelta.IsWellFormed(record.Delta.Span, PageSize))
                 return "a record's delta is malformed";
         }
         return null;
-    }
-
-    /// <summary>Whether a delta's runs (u16 offset, u16 length, bytes; see <see cref="PageDelta"/>) stay inside a page.</summary>
-    static bool IsWellFormedDelta(ReadOnlySpan<byte> delta, int pageSize)
-    {
-        while (!delta.IsEmpty)
-        {
-            if (delta.Length < PageDelta.RunHeader)
-                return false;
-            int offset = BinaryPrimitives.ReadUInt16LittleEndian(delta);
-            int length = BinaryPrimitives.ReadUInt16LittleEndian(delta[2..]);
-            if (delta.Length < PageDelta.RunHeader + length || offset + length > pageSize)
-                return false;
-            delta = delta[(PageDelta.RunHeader + length)..];
-        }
-        return true;
     }
 
     /// <summary>Whether a (well-formed) frame should be stored: not void, above the base, not already held.</summary>

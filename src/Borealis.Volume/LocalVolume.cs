@@ -156,7 +156,7 @@ public sealed partial class LocalVolume : IVolume
         {
             if (record.Page.Value == 0)
                 throw new ArgumentException("Pages are numbered from 1.", nameof(batch));
-            if (!IsWellFormed(record.Delta.Span, PageSize))
+            if (!PageDelta.IsWellFormed(record.Delta.Span, PageSize))
                 throw new ArgumentException($"The delta for page {record.Page} is malformed or runs past the page end.", nameof(batch));
         }
 
@@ -420,19 +420,4 @@ public sealed partial class LocalVolume : IVolume
     }
 
     static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    static bool IsWellFormed(ReadOnlySpan<byte> delta, int pageSize)
-    {
-        while (!delta.IsEmpty)
-        {
-            if (delta.Length < PageDelta.RunHeader)
-                return false;
-            int offset = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(delta);
-            int length = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(delta[2..]);
-            if (delta.Length < PageDelta.RunHeader + length || offset + length > pageSize)
-                return false;
-            delta = delta[(PageDelta.RunHeader + length)..];
-        }
-        return true;
-    }
 }

@@ -5,9 +5,15 @@ namespace Borealis.Common.Redo;
 
 /// <summary>
 /// Byte-range deltas between two versions of a page: a one-row insert ships the few dozen bytes it changed,
-/// not the whole page. Format: a sequence of runs, each <c>u16 offset, u16 length, length bytes</c>
-/// (little-endian), in increasing offset order. An empty delta means "no change". Runs never exceed
-/// <see cref="MaxRun"/> bytes, so pages up to 64 KiB are supported.
+/// not the whole page. Format: a sequence of runs in increasing offset order, little-endian:
+/// <list type="bullet">
+/// <item>literal: <c>u16 offset, u16 length, length bytes</c> (length 1–32768);</item>
+/// <item>copy: <c>u16 offset, u16 0x8000 | length, u16 source</c> (length 1–32767): the bytes at
+/// <c>source</c> of the page as it was <em>before</em> this delta. An insert into a B-tree page shifts its cell
+/// pointer array by 2 bytes; a copy ships that shift in 6 bytes instead of the whole tail of the array.</item>
+/// </list>
+/// An empty delta means "no change". Pages up to 64 KiB are supported. (0x8000 alone is a literal of 32768 bytes,
+/// as before copies existed.)
 /// </summary>
 public static class PageDelta
 {
@@ -19,6 +25,21 @@ public static class PageDelta
 
     /// <summary>Equal stretches shorter than this inside a change are shipped rather than split into two runs.</summary>
     const int MergeGap = RunHeader * 2;
+
+    /// <summary>Bytes of header of a copy run.</summary>
+    const int CopyHeader = 6;
+
+    /// <summary>The flag that marks a copy run in the length field.</summary>
+    const int CopyFlag = 0x8000;
+
+    /// <summary>The longest copy run.</summary>
+    const int MaxCopy = 0x7FFF;
+
+    /// <summary>A shifted stretch shorter than this ships as literal bytes.</summary>
+    const int MinCopy = 16;
+
+    /// <summary>The shifts looked for: one or two cell pointers inserted or removed.</summary>
+    static ReadOnlySpan<int> Shifts => [2, -2, 4, -4];
 
     /// <summary>Writes the delta that turns <paramref name="before"/> into <paramref name="after"/>.</summary>
     /// <returns>The number of bytes written.</returns>
@@ -38,12 +59,22 @@ public static class PageDelta
             if (i >= n)
                 break;
 
-            // i is the first differing byte; extend the run until an equal stretch of MergeGap bytes (or the end).
+            // i is the first differing byte: a shifted stretch of the old page, or literal bytes up to an equal
+            // stretch of MergeGap bytes, a shifted stretch, or the end.
+            var (source, shifted) = FindShift(before, after, i);
+            if (shifted >= MinCopy)
+            {
+                written += WriteCopy(i, source, shifted, output);
+                i += shifted;
+                continue;
+            }
             int end = i + 1;
             while (end < n)
             {
                 if (before[end] != after[end])
                 {
+                    if (FindShift(before, after, end).Length >= MinCopy)
+                        break;
                     end++;
                     continue;
                 }
@@ -57,6 +88,37 @@ public static class PageDelta
             i = end;
         }
         return written;
+    }
+
+    /// <summary>
+    /// The longest stretch of <paramref name="after"/> from <paramref name="at"/> that equals <paramref name="before"/>
+    /// shifted by one of <see cref="Shifts"/>, and where it starts in <paramref name="before"/>.
+    /// </summary>
+    static (int Source, int Length) FindShift(ReadOnlySpan<byte> before, ReadOnlySpan<byte> after, int at)
+    {
+        int n = after.Length;
+        (int Source, int Length) best = (0, 0);
+        foreach (int shift in Shifts)
+        {
+            int source = at - shift;
+            // Two bytes compared inline first: most positions match no shift, and this keeps new pages cheap.
+            if (source < 0 || source + 1 >= n || at + 1 >= n || before[source] != after[at] || before[source + 1] != after[at + 1])
+                continue;
+            int length = Math.Min(before[source..].CommonPrefixLength(after[at..]), MaxCopy);
+            if (length > best.Length)
+                best = (source, length);
+        }
+        return best;
+    }
+
+    static int WriteCopy(int offset, int source, int length, IBufferWriter<byte> output)
+    {
+        Span<byte> span = output.GetSpan(CopyHeader);
+        BinaryPrimitives.WriteUInt16LittleEndian(span, (ushort)offset);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[2..], (ushort)(CopyFlag | length));
+        BinaryPrimitives.WriteUInt16LittleEndian(span[4..], (ushort)source);
+        output.Advance(CopyHeader);
+        return CopyHeader;
     }
 
     /// <summary>Writes <paramref name="image"/> whole, as a delta against an all-zero page.</summary>
@@ -87,18 +149,86 @@ public static class PageDelta
     /// <returns>False when the delta is malformed (a run past the page end or a truncated header); the page may then be partly changed.</returns>
     public static bool TryApply(ReadOnlySpan<byte> delta, Span<byte> page)
     {
+        if (!HasCopies(delta))
+            return TryApply(delta, page, default);
+        // Copies read the page as it was before the delta.
+        byte[] original = ArrayPool<byte>.Shared.Rent(page.Length);
+        try
+        {
+            page.CopyTo(original);
+            return TryApply(delta, page, original.AsSpan(0, page.Length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(original);
+        }
+    }
+
+    static bool TryApply(ReadOnlySpan<byte> delta, Span<byte> page, ReadOnlySpan<byte> original)
+    {
         while (!delta.IsEmpty)
         {
             if (delta.Length < RunHeader)
                 return false;
             int offset = BinaryPrimitives.ReadUInt16LittleEndian(delta);
             int length = BinaryPrimitives.ReadUInt16LittleEndian(delta[2..]);
+            if (length > CopyFlag)
+            {
+                length &= MaxCopy;
+                if (delta.Length < CopyHeader)
+                    return false;
+                int source = BinaryPrimitives.ReadUInt16LittleEndian(delta[4..]);
+                if (offset + length > page.Length || source + length > original.Length)
+                    return false;
+                original.Slice(source, length).CopyTo(page[offset..]);
+                delta = delta[CopyHeader..];
+                continue;
+            }
             if (delta.Length < RunHeader + length || offset + length > page.Length)
                 return false;
             delta.Slice(RunHeader, length).CopyTo(page[offset..]);
             delta = delta[(RunHeader + length)..];
         }
         return true;
+    }
+
+    /// <summary>Whether every run of <paramref name="delta"/> is whole and stays inside a page of <paramref name="pageSize"/> bytes.</summary>
+    public static bool IsWellFormed(ReadOnlySpan<byte> delta, int pageSize)
+    {
+        while (!delta.IsEmpty)
+        {
+            if (delta.Length < RunHeader)
+                return false;
+            int offset = BinaryPrimitives.ReadUInt16LittleEndian(delta);
+            int length = BinaryPrimitives.ReadUInt16LittleEndian(delta[2..]);
+            if (length > CopyFlag)
+            {
+                length &= MaxCopy;
+                if (delta.Length < CopyHeader || offset + length > pageSize || BinaryPrimitives.ReadUInt16LittleEndian(delta[4..]) + length > pageSize)
+                    return false;
+                delta = delta[CopyHeader..];
+                continue;
+            }
+            if (delta.Length < RunHeader + length || offset + length > pageSize)
+                return false;
+            delta = delta[(RunHeader + length)..];
+        }
+        return true;
+    }
+
+    /// <summary>Whether the delta has a copy run (a malformed delta may say no; applying it then fails).</summary>
+    static bool HasCopies(ReadOnlySpan<byte> delta)
+    {
+        while (delta.Length >= RunHeader)
+        {
+            int length = BinaryPrimitives.ReadUInt16LittleEndian(delta[2..]);
+            if (length > CopyFlag)
+                return true;
+            if (delta.Length < RunHeader + length)
+                return false;
+            delta = delta[(RunHeader + length)..];
+        }
+        return false;
     }
 
     /// <summary>Applies a delta known to be well formed (it was checksummed); a malformed one is an invariant breach.</summary>
