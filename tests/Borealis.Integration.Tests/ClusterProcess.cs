@@ -85,19 +85,7 @@ internal sealed class ClusterProcess : IAsyncDisposable
         (await ClusterAsync()).GetProperty("instances").EnumerateArray().Single(i => i.GetProperty("id").GetString() == id);
 
     public static string ConnectionString(int port, string? database = null, int commandTimeout = 30) =>
-        new MySqlConnectionStringBuilder
-        {
-            Server = "127.0.0.1",
-            Port = (uint)port,
-            UserID = "admin",
-            Password = Password,
-            Database = database ?? "",
-            Pooling = false,
-            SslMode = MySqlSslMode.None,
-            AllowPublicKeyRetrieval = true,
-            ConnectionTimeout = 10,
-            DefaultCommandTimeout = (uint)commandTimeout,
-        }.ConnectionString;
+        TestConnection.String(port, Password, database, commandTimeout);
 
     /// <summary>Opens a connection to <paramref name="port"/> (an endpoint of the router or an instance's own).</summary>
     public static async Task<MySqlConnection> OpenAsync(int port, string? database = null)

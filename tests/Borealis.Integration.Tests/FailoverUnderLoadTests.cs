@@ -23,18 +23,7 @@ public sealed class FailoverUnderLoadTests : BorealisTest
     /// <summary>Writes how long the test has run into its output (the phases' durations, for the record).</summary>
     void Phase(string what) => TestContext.Current.TestOutputHelper?.WriteLine($"{_clock.Elapsed.TotalSeconds,6:0.0} s  {what}");
 
-    static string ConnectionString(int port, int commandTimeout = 15) => new MySqlConnectionStringBuilder
-    {
-        Server = "127.0.0.1",
-        Port = checked((uint)port),
-        UserID = "admin",
-        Password = Password,
-        Pooling = false,
-        SslMode = MySqlSslMode.None,
-        AllowPublicKeyRetrieval = true,
-        ConnectionTimeout = 10,
-        DefaultCommandTimeout = (uint)commandTimeout,
-    }.ConnectionString;
+    static string ConnectionString(int port, int commandTimeout = 15) => TestConnection.String(port, Password, commandTimeout: commandTimeout);
 
     static async Task<MySqlConnection> OpenAsync(int port, int commandTimeout = 15)
     {

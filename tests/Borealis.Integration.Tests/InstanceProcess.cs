@@ -34,19 +34,7 @@ public sealed class InstanceProcess : IAsyncDisposable
     public int Pid => _process?.Id ?? 0;
 
     public string ConnectionString(string? database = null, bool pooling = false) =>
-        new MySqlConnectionStringBuilder
-        {
-            Server = "127.0.0.1",
-            Port = (uint)Port,
-            UserID = "admin",
-            Password = Password,
-            Database = database ?? "",
-            Pooling = pooling,
-            SslMode = MySqlSslMode.None,
-            AllowPublicKeyRetrieval = true,
-            ConnectionTimeout = 10,
-            DefaultCommandTimeout = 60,
-        }.ConnectionString;
+        TestConnection.String(Port, Password, database, commandTimeout: 60, pooling);
 
     public static async Task<InstanceProcess> StartAsync(string id = "writer-1")
     {

@@ -57,19 +57,7 @@ public sealed class StorageCluster : IAsyncDisposable
     public int NodePid(int id) => _nodes.TryGetValue(id, out var p) ? p.Id : 0;
 
     public string ConnectionString(string id = "writer-1", string? database = null, int commandTimeout = 60) =>
-        new MySqlConnectionStringBuilder
-        {
-            Server = "127.0.0.1",
-            Port = checked((uint)WriterPort(id)),
-            UserID = "admin",
-            Password = Password,
-            Database = database ?? "",
-            Pooling = false,
-            SslMode = MySqlSslMode.None,
-            AllowPublicKeyRetrieval = true,
-            ConnectionTimeout = 10,
-            DefaultCommandTimeout = checked((uint)commandTimeout),
-        }.ConnectionString;
+        TestConnection.String(WriterPort(id), Password, database, commandTimeout);
 
     public async Task<MySqlConnection> OpenAsync(string id = "writer-1", string? database = null, int commandTimeout = 60)
     {
