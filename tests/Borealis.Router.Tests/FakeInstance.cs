@@ -60,7 +60,9 @@ internal sealed class FakeInstance : IAsyncDisposable
             {
                 socket = await _listener.AcceptSocketAsync(_stop.Token);
             }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+            // Stopped by DisposeAsync: cancelled while waiting, or (InvalidOperationException) the listener was
+            // stopped between two accepts.
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException or InvalidOperationException)
             {
                 return;
             }
