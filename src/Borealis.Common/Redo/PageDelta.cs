@@ -149,7 +149,7 @@ public static class PageDelta
     /// <returns>False when the delta is malformed (a run past the page end or a truncated header); the page may then be partly changed.</returns>
     public static bool TryApply(ReadOnlySpan<byte> delta, Span<byte> page)
     {
-        if (!HasCopies(delta))
+        if (!HasCopies(delta, page.Length))
             return TryApply(delta, page, default);
         // Copies read the page as it was before the delta.
         byte[] original = ArrayPool<byte>.Shared.Rent(page.Length);
@@ -168,26 +168,14 @@ public static class PageDelta
     {
         while (!delta.IsEmpty)
         {
-            if (delta.Length < RunHeader)
+            if (!TryReadRun(ref delta, page.Length, out int offset, out int length, out int source, out var literal))
                 return false;
-            int offset = BinaryPrimitives.ReadUInt16LittleEndian(delta);
-            int length = BinaryPrimitives.ReadUInt16LittleEndian(delta[2..]);
-            if (length > CopyFlag)
-            {
-                length &= MaxCopy;
-                if (delta.Length < CopyHeader)
-                    return false;
-                int source = BinaryPrimitives.ReadUInt16LittleEndian(delta[4..]);
-                if (offset + length > page.Length || source + length > original.Length)
-                    return false;
+            if (source < 0)
+                literal.CopyTo(page[offset..]);
+            else if (original.IsEmpty)
+                return false;
+            else
                 original.Slice(source, length).CopyTo(page[offset..]);
-                delta = delta[CopyHeader..];
-                continue;
-            }
-            if (delta.Length < RunHeader + length || offset + length > page.Length)
-                return false;
-            delta.Slice(RunHeader, length).CopyTo(page[offset..]);
-            delta = delta[(RunHeader + length)..];
         }
         return true;
     }
@@ -197,38 +185,52 @@ public static class PageDelta
     {
         while (!delta.IsEmpty)
         {
-            if (delta.Length < RunHeader)
+            if (!TryReadRun(ref delta, pageSize, out _, out _, out _, out _))
                 return false;
-            int offset = BinaryPrimitives.ReadUInt16LittleEndian(delta);
-            int length = BinaryPrimitives.ReadUInt16LittleEndian(delta[2..]);
-            if (length > CopyFlag)
-            {
-                length &= MaxCopy;
-                if (delta.Length < CopyHeader || offset + length > pageSize || BinaryPrimitives.ReadUInt16LittleEndian(delta[4..]) + length > pageSize)
-                    return false;
-                delta = delta[CopyHeader..];
-                continue;
-            }
-            if (delta.Length < RunHeader + length || offset + length > pageSize)
-                return false;
-            delta = delta[(RunHeader + length)..];
         }
         return true;
     }
 
-    /// <summary>Whether the delta has a copy run (a malformed delta may say no; applying it then fails).</summary>
-    static bool HasCopies(ReadOnlySpan<byte> delta)
+    /// <summary>Whether the delta has a copy run before any malformed one (applying a malformed one fails anyway).</summary>
+    static bool HasCopies(ReadOnlySpan<byte> delta, int pageSize)
     {
-        while (delta.Length >= RunHeader)
+        while (!delta.IsEmpty)
         {
-            int length = BinaryPrimitives.ReadUInt16LittleEndian(delta[2..]);
-            if (length > CopyFlag)
-                return true;
-            if (delta.Length < RunHeader + length)
+            if (!TryReadRun(ref delta, pageSize, out _, out _, out int source, out _))
                 return false;
-            delta = delta[(RunHeader + length)..];
+            if (source >= 0)
+                return true;
         }
         return false;
+    }
+
+    /// <summary>
+    /// Reads the run at the front of <paramref name="delta"/> and moves past it: a literal (<paramref name="source"/>
+    /// -1, its bytes in <paramref name="literal"/>) or a copy. False when it is truncated or leaves the page.
+    /// </summary>
+    static bool TryReadRun(ref ReadOnlySpan<byte> delta, int pageSize, out int offset, out int length, out int source, out ReadOnlySpan<byte> literal)
+    {
+        offset = length = 0;
+        source = -1;
+        literal = default;
+        if (delta.Length < RunHeader)
+            return false;
+        offset = BinaryPrimitives.ReadUInt16LittleEndian(delta);
+        length = BinaryPrimitives.ReadUInt16LittleEndian(delta[2..]);
+        if (length > CopyFlag)
+        {
+            length &= MaxCopy;
+            if (delta.Length < CopyHeader)
+                return false;
+            source = BinaryPrimitives.ReadUInt16LittleEndian(delta[4..]);
+            delta = delta[CopyHeader..];
+            return offset + length <= pageSize && source + length <= pageSize;
+        }
+        if (delta.Length < RunHeader + length)
+            return false;
+        literal = delta.Slice(RunHeader, length);
+        delta = delta[(RunHeader + length)..];
+        return offset + length <= pageSize;
     }
 
     /// <summary>Applies a delta known to be well formed (it was checksummed); a malformed one is an invariant breach.</summary>
