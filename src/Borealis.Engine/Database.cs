@@ -4,6 +4,7 @@ using Borealis.Common.Redo;
 using Borealis.Engine.Cache;
 using Borealis.Engine.Vfs;
 using Borealis.Volume;
+using Borealis.Volume.MultiWriter;
 using SQLitePCL;
 
 namespace Borealis.Engine;
@@ -53,10 +54,17 @@ public sealed class Database : IAsyncDisposable
     long _failedHorizonUpdates;
     ulong _replicaReadPoint = ulong.MaxValue;
     bool _disposed;
+    // Multi-master: snapshots advance in LSN order under this monitor, whether the commit is this writer's or one
+    // delivered from another writer; commits delivered ahead of one of ours wait here for it.
+    readonly object _applyLock = new();
+    readonly SortedDictionary<ulong, (RedoBatch Batch, AppendResult Lsns)> _aheadOfOrder = [];
+    readonly List<(Lsn Lsn, TaskCompletionSource Done)> _catchUps = [];
+    long _remoteCommits;
 
     Database(IVolume volume, DatabaseOptions options, Snapshot initial)
     {
         Volume = volume;
+        Shared = volume as ISharedVolume;
         Options = options;
         _latest = initial;
         _latestDurable = initial;
@@ -66,6 +74,12 @@ public sealed class Database : IAsyncDisposable
 
     /// <summary>The volume this database stands on.</summary>
     public IVolume Volume { get; }
+
+    /// <summary>The shared volume when this database is one of several writers (multi-master), else null.</summary>
+    public ISharedVolume? Shared { get; }
+
+    /// <summary>Multi-master: commits of other writers applied here.</summary>
+    public long RemoteCommits => Interlocked.Read(ref _remoteCommits);
 
     public DatabaseOptions Options { get; }
 
@@ -154,7 +168,8 @@ public sealed class Database : IAsyncDisposable
             throw new ArgumentException($"The volume's page size is {volume.PageSize}; the engine needs {PageSize}.", nameof(volume));
         EnsureSqliteInitialized();
 
-        Lsn lsn = volume.AppendedLsn;
+        var shared = volume as ISharedVolume;
+        Lsn lsn = shared?.AttachedAt ?? volume.AppendedLsn;
         uint pageCount = volume.GetPageCount(lsn);
         Span<byte> header = stackalloc byte[Snapshot.HeaderLength];
         uint counter = 0;
@@ -165,7 +180,9 @@ public sealed class Database : IAsyncDisposable
             pageOne.AsSpan(Snapshot.HeaderOffset, Snapshot.HeaderLength).CopyTo(header);
             counter = BinaryPrimitives.ReadUInt32BigEndian(header);
         }
-        return new Database(volume, options ?? new DatabaseOptions(), new Snapshot(lsn, pageCount, counter, header, 0));
+        var database = new Database(volume, options ?? new DatabaseOptions(), new Snapshot(lsn, pageCount, counter, header, 0));
+        shared?.StartDelivery(database.ApplyRemote);
+        return database;
     }
 
     /// <summary>Opens a new SQLite connection on this database. Each MySQL session owns one.</summary>
@@ -308,25 +325,118 @@ public sealed class Database : IAsyncDisposable
             return false; // At or below the point this replica opened at.
         if (lsns.Commit > Volume.DurableLsn)
             throw new InvalidOperationException($"Commit {lsns.Commit} is not durable yet (VDL {Volume.DurableLsn}).");
+        ApplyBatch(batch, lsns, latest);
+        return true;
+    }
+
+    /// <summary>Applies a commit made elsewhere (the writer of a replica, another writer of a multi-master volume) on top of <paramref name="latest"/>.</summary>
+    void ApplyBatch(RedoBatch batch, AppendResult lsns, Snapshot latest)
+    {
         _cache.BeginReplicaApply(lsns.Commit);
         var pages = new List<uint>(batch.Records.Count);
+        bool pageOne = false;
         for (int i = 0; i < batch.Records.Count; i++)
         {
             var record = batch.Records[i];
             _cache.ApplyReplicated(record.Page.Value, record.PreviousLsn, new Lsn(lsns.First.Value + (ulong)i), record.Delta.Span);
             pages.Add(record.Page.Value);
+            pageOne |= record.Page.Value == 1;
         }
         Span<byte> header = stackalloc byte[Snapshot.HeaderLength];
-        if (batch.PageCount > 0)
+        if (pageOne)
         {
             long hits = 0, misses = 0;
             _cache.Read(1, lsns.Commit, Snapshot.HeaderOffset, header, ref hits, ref misses);
             Interlocked.Add(ref _retiredHits, hits);
             Interlocked.Add(ref _retiredMisses, misses);
         }
+        else
+        {
+            // Bytes 28..39 (size, freelist) change only with page 1; the counter is the snapshot's own.
+            latest.Header.CopyTo(header);
+        }
         var next = new Snapshot(lsns.Commit, batch.PageCount, latest.ChangeCounter + 1, header, latest.Sequence + 1);
         CompleteCommit(next, pages);
-        return true;
+    }
+
+    /// <summary>
+    /// Multi-master: a commit of another writer, delivered in LSN order. Applied at once when it follows the newest
+    /// snapshot; otherwise (a commit of this writer is between them, still being published) kept until it does.
+    /// </summary>
+    void ApplyRemote(RedoBatch batch, AppendResult lsns)
+    {
+        lock (_applyLock)
+        {
+            if (lsns.Commit <= Latest.Lsn)
+                return;
+            _aheadOfOrder[lsns.First.Value] = (batch, lsns);
+            ApplyInOrder();
+        }
+    }
+
+    /// <summary>Applies the delivered commits that follow the newest snapshot; wakes whoever waits for an LSN. Holds <see cref="_applyLock"/>.</summary>
+    void ApplyInOrder()
+    {
+        while (_aheadOfOrder.Remove(Latest.Lsn.Value + 1, out var next))
+        {
+            ApplyBatch(next.Batch, next.Lsns, Latest);
+            Interlocked.Increment(ref _remoteCommits);
+        }
+        var latest = Latest.Lsn;
+        for (int i = _catchUps.Count - 1; i >= 0; i--)
+        {
+            if (_catchUps[i].Lsn <= latest)
+            {
+                _catchUps[i].Done.TrySetResult();
+                _catchUps.RemoveAt(i);
+            }
+        }
+        Monitor.PulseAll(_applyLock);
+    }
+
+    /// <summary>
+    /// Multi-master: publishes this writer's commit appended at <paramref name="lsns"/> once every commit before it
+    /// (other writers', delivered) is applied, then the delivered commits that follow it. <paramref name="publish"/>
+    /// gets the snapshot the commit lands on.
+    /// </summary>
+    /// <exception cref="TimeoutException">The commits before it were not delivered in time (the volume's delivery stalled).</exception>
+    internal void PublishInOrder(AppendResult lsns, Action<Snapshot> publish)
+    {
+        var deadline = DateTime.UtcNow + Options.LockWaitTimeout;
+        lock (_applyLock)
+        {
+            while (Latest.Lsn.Value + 1 != lsns.First.Value)
+            {
+                if (Latest.Lsn >= lsns.First)
+                    throw new InvalidOperationException($"Commit {lsns.First}..{lsns.Commit} is below the newest snapshot {Latest.Lsn}.");
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero)
+                    throw new TimeoutException($"The commits before LSN {lsns.First} were not delivered (newest applied: {Latest.Lsn}).");
+                Monitor.Wait(_applyLock, left);
+            }
+            publish(Latest);
+            ApplyInOrder();
+        }
+    }
+
+    /// <summary>
+    /// Multi-master: completes once this writer has applied every commit the volume had when called (any writer's):
+    /// before a transaction's first write, so that a client that wrote through another writer never conflicts with itself.
+    /// </summary>
+    public async ValueTask CatchUpAsync(CancellationToken cancellationToken)
+    {
+        if (Shared is null)
+            return;
+        var target = await Shared.GetLatestCommitAsync(cancellationToken);
+        TaskCompletionSource done;
+        lock (_applyLock)
+        {
+            if (Latest.Lsn >= target)
+                return;
+            done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _catchUps.Add((target, done));
+        }
+        await done.Task.WaitAsync(Options.LockWaitTimeout, cancellationToken);
     }
 
     /// <summary>

@@ -62,6 +62,8 @@ public sealed class DatabaseConnection : IDisposable
     /// newest commit (the SQLite transaction is restarted; savepoints are lost), so that a write is never based on a
     /// stale page: as in InnoDB, writes read the latest committed data. No-op when the lock is already held.
     /// The lock is released by <see cref="EndStatement"/> once no transaction is open, or by <see cref="Dispose"/>.
+    /// On a volume shared by several writers, the writer first catches up to the volume's newest commit
+    /// (<see cref="Database.CatchUpAsync"/>); the lock then serialises this writer's transactions only.
     /// </remarks>
     /// <exception cref="LockWaitTimeoutException">The lock was not granted in time.</exception>
     public async ValueTask AcquireWriteLockAsync(CancellationToken cancellationToken)
@@ -78,6 +80,19 @@ public sealed class DatabaseConnection : IDisposable
         if (!await _database.WriteLock.WaitAsync(_database.Options.LockWaitTimeout, cancellationToken))
             throw new LockWaitTimeoutException();
         _file.TakeWriteLock();
+        if (_database.Shared is not null)
+        {
+            // Multi-master: first apply everything already committed on the volume, by any writer.
+            try
+            {
+                await _database.CatchUpAsync(cancellationToken);
+            }
+            catch
+            {
+                _file.ReleaseWriteLock();
+                throw;
+            }
+        }
         if (InTransaction && _file.PinnedSnapshot is { } snapshot && snapshot.Lsn < _database.CommittedLsn && !_file.HasWritten)
             RestartTransaction();
     }

@@ -40,6 +40,7 @@ internal sealed class MainFile : VfsFile
     WriteLockOwner _writeLock;
     bool _reserved;
     bool _writing;
+    bool _commitFailed;
     uint _overlayPageCount;
     long _hits;
     long _misses;
@@ -136,9 +137,11 @@ internal sealed class MainFile : VfsFile
                 _writeLock = WriteLockOwner.Vfs;
                 taken = true;
             }
-            if (!ReferenceEquals(_snapshot, _database.Latest))
+            if (_database.Shared is null && !ReferenceEquals(_snapshot, _database.Latest))
             {
-                // The transaction read an older snapshot: writing on it would lose the newer commits.
+                // The transaction read an older snapshot: writing on it would lose the newer commits. (With several
+                // writers the shared volume checks that at commit, page by page: another writer's commits arrive
+                // at any time.)
                 if (taken)
                     ReleaseWriteLock();
                 return SqliteNative.Busy;
@@ -155,6 +158,7 @@ internal sealed class MainFile : VfsFile
         {
             if (_writing)
                 DiscardOverlay(); // No sync reached: the transaction rolled back.
+            _commitFailed = false;
             if (_lockLevel >= SqliteNative.LockReserved)
             {
                 _reserved = false;
@@ -351,14 +355,22 @@ internal sealed class MainFile : VfsFile
     {
         if (!_writing)
             return SqliteNative.Ok;
-        var baseline = _database.Latest;
-        if (_writeLock == WriteLockOwner.None || !ReferenceEquals(_snapshot, baseline))
+        var snapshot = _snapshot;
+        var shared = _database.Shared;
+        if (_writeLock == WriteLockOwner.None || snapshot is null || (shared is null && !ReferenceEquals(snapshot, _database.Latest)))
         {
             DiscardOverlay();
             LastError = new InvalidOperationException("A commit without the write lock or on a stale snapshot.");
             return SqliteNative.IoErr;
         }
 
+        if (_commitFailed)
+        {
+            // This transaction's commit already failed and SQLite is rolling it back (an I/O error at commit always
+            // ends the transaction): whatever it writes now restores the snapshot. Nothing more goes to the volume.
+            DiscardOverlay();
+            return SqliteNative.IoErr;
+        }
         uint pageCount = CommittedPageCount();
         _pages.Clear();
         foreach (var page in _overlay.Keys)
@@ -368,27 +380,31 @@ internal sealed class MainFile : VfsFile
         }
         _pages.Sort();
 
+        // Deltas against the versions the transaction read: its snapshot (the newest commit, for a single writer).
         _records.Clear();
         _deltas.ResetWrittenCount();
         var previous = _scratch ??= new byte[_pageSize];
         foreach (var page in _pages)
         {
-            Lsn previousLsn = _cache.ReadUncached(page, baseline.Lsn, previous, ref _hits, ref _misses);
+            Lsn previousLsn = _cache.ReadUncached(page, snapshot.Lsn, previous, ref _hits, ref _misses);
+            var image = _overlay[page].AsSpan(0, _pageSize);
+            if (page == 1)
+                KeepStoredChangeCounter(previous, image);
             int start = _deltas.WrittenCount;
-            int length = PageDelta.Compute(previous, _overlay[page].AsSpan(0, _pageSize), _deltas);
+            int length = PageDelta.Compute(previous, image, _deltas);
             if (length > 0)
                 _records.Add(new PendingRecord(page, previousLsn, start, length));
         }
         if (_records.Count == 0)
         {
-            if (pageCount == baseline.PageCount)
+            if (pageCount == snapshot.PageCount)
             {
                 // Nothing changed: the sync that ends the playback of a rolled-back, spilled transaction.
                 DiscardOverlay();
                 return SqliteNative.Ok;
             }
-            // Only the size changed: a batch needs one record, so ship an empty delta for page 1.
-            Lsn pageOne = _cache.ReadUncached(1, baseline.Lsn, previous, ref _hits, ref _misses);
+            // Only the size changed: a batch needs one record, and the size is page 1's, so ship an empty delta for it.
+            Lsn pageOne = _cache.ReadUncached(1, snapshot.Lsn, previous, ref _hits, ref _misses);
             if (!_overlay.ContainsKey(1))
             {
                 var copy = PagePool.Rent(_pageSize);
@@ -412,21 +428,32 @@ internal sealed class MainFile : VfsFile
         var batch = new RedoBatch(records, pageCount);
         try
         {
-            result = _database.Volume.Append(batch);
+            result = shared is null ? _database.Volume.Append(batch) : shared.Append(batch, snapshot.Lsn, snapshot.PageCount);
         }
-#pragma warning disable CA1031 // Any append failure fails this commit; SQLite rolls it back.
+#pragma warning disable CA1031 // Any append failure (a write conflict included) fails this commit; SQLite rolls it back.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
             LastError = ex;
             DiscardOverlay();
+            _commitFailed = true;
             return SqliteNative.IoErr;
         }
 
         try
         {
-            _database.Committed?.Invoke(batch, result);
-            Publish(baseline, result, pageCount);
+            if (shared is null)
+            {
+                _database.Committed?.Invoke(batch, result);
+                Publish(snapshot, result, pageCount);
+            }
+            else
+            {
+                // Another writer's commits may lie between the snapshot and this one: land on the newest, in LSN order.
+                // A batch that kept its snapshot's size has the volume's size (another writer may have grown it).
+                bool resizes = pageCount != snapshot.PageCount;
+                _database.PublishInOrder(result, baseline => Publish(baseline, result, resizes ? pageCount : baseline.PageCount));
+            }
         }
 #pragma warning disable CA1031 // Crash-only: the volume holds a commit this process could not publish.
         catch (Exception ex)
@@ -437,11 +464,25 @@ internal sealed class MainFile : VfsFile
         return SqliteNative.Ok;
     }
 
+    /// <summary>
+    /// Page 1's change counter (offsets 24 and 92) is presented from the read point (<see cref="Snapshot"/>), never
+    /// read from storage: a commit keeps the stored value, so that a transaction that changes nothing else on page 1
+    /// ships no record for it (tens of bytes less per commit, and, with several writers, no conflict on it).
+    /// </summary>
+    static void KeepStoredChangeCounter(ReadOnlySpan<byte> stored, Span<byte> image)
+    {
+        stored.Slice(24, 4).CopyTo(image[24..]);
+        stored.Slice(92, 4).CopyTo(image[92..]);
+    }
+
     /// <summary>Publishes an appended commit: the cache, the database's newest snapshot, this connection's read point.</summary>
     void Publish(Snapshot baseline, AppendResult result, uint pageCount)
     {
         Span<byte> header = stackalloc byte[Snapshot.HeaderLength];
-        if (_overlay.TryGetValue(1, out var pageOneImage))
+        bool pageOne = false;
+        foreach (var record in _records)
+            pageOne |= record.Page == 1;
+        if (pageOne && _overlay.TryGetValue(1, out var pageOneImage))
             pageOneImage.AsSpan(Snapshot.HeaderOffset, Snapshot.HeaderLength).CopyTo(header);
         else
             baseline.Header.CopyTo(header);
