@@ -26,6 +26,10 @@ public sealed class SqlServer
         Options = options;
         StartTime = DateTime.UtcNow;
         using var connection = database.OpenConnection();
+        // Multi-master: see what the other writers committed (their catalog, say) before deciding to create it.
+#pragma warning disable VSTHRD002 // A constructor cannot await; the catch-up completes as soon as the deliveries arrive.
+        database.CatchUpAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+#pragma warning restore VSTHRD002
         if (!options.ReadOnly && SqliteUtil.Query(connection.Handle, "SELECT 1 FROM sqlite_master WHERE name = '__bx_meta'").Count == 0)
         {
             WriteDuringStartup(connection, () =>
@@ -70,6 +74,13 @@ public sealed class SqlServer
     }
 
     public Database Database { get; }
+
+    long _conflictRetries;
+
+    /// <summary>Multi-master: autocommit statements run again because their commit lost a page conflict (never seen by clients).</summary>
+    public long ConflictRetries => Interlocked.Read(ref _conflictRetries);
+
+    internal void CountConflictRetry() => Interlocked.Increment(ref _conflictRetries);
 
     public SqlServerOptions Options { get; }
 

@@ -196,6 +196,21 @@ internal sealed partial class SqlSession
         return (0, true);
     }
 
+    /// <summary>
+    /// Gives an AUTO_INCREMENT table its row in SQLite's sqlite_sequence now, followed by a filler row too large to share
+    /// a page with another, so that every table's counter sits on a page of its own: inserts into different tables
+    /// on different writers (multi-master) never conflict on the counters' page. SQLite looks rows up by name; the
+    /// filler (a 4 KB blob name, no seq) is never one.
+    /// </summary>
+    void ReserveSequenceRow(TableInfo table, long seq)
+    {
+        SqliteUtil.Exec(_db, "INSERT INTO main.sqlite_sequence (name, seq) VALUES (?, ?)", table.SqliteName, seq);
+        SqliteUtil.Exec(_db, "INSERT INTO main.sqlite_sequence (name, seq) VALUES (zeroblob(" + SequenceFillerBytes + "), NULL)");
+    }
+
+    /// <summary>With the table's own row (tens of bytes), more than a 4 KiB page holds; alone, less than SQLite's largest local payload (4061).</summary>
+    const int SequenceFillerBytes = 4040;
+
     void DropSqliteTable(TableInfo table)
     {
         SqliteUtil.Exec(_db, (table.IsView ? "DROP VIEW IF EXISTS main." : "DROP TABLE IF EXISTS main.") + SqliteUtil.Quote(table.SqliteName));
@@ -251,8 +266,11 @@ internal sealed partial class SqlSession
         table.CreateTime = DateTime.Now.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
         foreach (var sql in CatalogStore.SqliteDdl(table))
             SqliteUtil.Exec(_db, sql);
-        if (s.Options.TryGetValue("AUTO_INCREMENT", out var start) && long.TryParse(start, out long next) && next > 1 && table.RowidAutoIncrement)
-            SqliteUtil.Exec(_db, "INSERT INTO main.sqlite_sequence (name, seq) VALUES (?, ?)", table.SqliteName, next - 1);
+        if (table.RowidAutoIncrement)
+        {
+            long first = s.Options.TryGetValue("AUTO_INCREMENT", out var start) && long.TryParse(start, out long next) && next > 1 ? next : 1;
+            ReserveSequenceRow(table, first - 1);
+        }
         CatalogStore.SaveTable(_db, table);
         return (0, true);
     }

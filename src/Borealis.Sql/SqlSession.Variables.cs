@@ -89,6 +89,13 @@ internal sealed partial class SqlSession
                     throw MySqlErrors.ReadOnlyVariable(key);
                 throw MySqlErrors.ReadOnlyVariable(key);
             }
+            if (key == "aurora_mm_session_consistency_level")
+            {
+                string level = (Convert.ToString(value, CultureInfo.InvariantCulture) ?? "").ToUpperInvariant();
+                if (level is not ("INSTANCE_RAW" or "REGIONAL_RAW"))
+                    throw MySqlErrors.WrongValueForVariable(key, Convert.ToString(value, CultureInfo.InvariantCulture) ?? "NULL");
+                value = level;
+            }
             if (key == "sql_mode" && value is string mode)
                 value = NormaliseSqlMode(mode);
             if (scope == "global")

@@ -1,4 +1,5 @@
 using Borealis.Engine;
+using Borealis.Volume.MultiWriter;
 using Borealis.Sql.Catalog;
 using Borealis.Sql.Errors;
 using Borealis.Sql.Execution;
@@ -29,6 +30,7 @@ internal sealed partial class SqlSession : ISqlSession
     readonly HashSet<SqlPreparedStatement> _prepared = [];
     readonly Dictionary<string, TableInfo> _temporary = new(StringComparer.Ordinal);
     bool _autocommit = true;
+    long _remoteCommitsSeen;
     bool _readOnlyTransaction;
     long _lastInsertId;
     long _rowCount;
@@ -335,12 +337,38 @@ internal sealed partial class SqlSession : ISqlSession
         try
         {
             CheckTransactionKept(tokens);
-            await ExecuteStatementCoreAsync(sql, tokens, parameters, prepared, more, guarded, cancellationToken);
+            if (_server.Database.Shared is not null)
+                await CatchUpWithOtherWritersAsync(tokens, cancellationToken);
+            // A statement run on its own (autocommit, no transaction open) whose commit lost a page conflict to another
+            // writer (multi-master) is run again on the newest data, as InnoDB would have made it wait for the row
+            // lock: the client never saw it and is told only what the last run did. In a transaction, 1213 goes back.
+            bool alone = _autocommit && !_connection.InTransaction && !(tokens.Count > 0 && tokens[0].Is("COMMIT"));
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await ExecuteStatementCoreAsync(sql, tokens, parameters, prepared, more, guarded, cancellationToken);
+                    break;
+                }
+                catch (MySqlErrorException ex) when (alone && attempt < MaxConflictRetries && !guarded.Wrote && IsWriteConflict(ex))
+                {
+                    _server.CountConflictRetry();
+                    // Writers racing for one hot page: step aside a little, more each time, so that one of them wins.
+                    await Task.Delay(TimeSpan.FromMicroseconds(Random.Shared.Next(100, 500) * attempt), cancellationToken);
+                }
+            }
         }
         catch (MySqlErrorException ex)
         {
-            // SQLite reports a failed volume write or read as "disk I/O error": say what the volume said.
-            if (_connection.LastIoError is { } io && ex.Message.Contains("disk I/O error", StringComparison.Ordinal))
+            // SQLite reports a failed volume write or read as "disk I/O error": say what the volume said. A commit that
+            // lost a page conflict to another writer is MySQL's deadlock, and nothing of its transaction remains.
+            if (IsWriteConflict(ex))
+            {
+                ex = MySqlErrors.Deadlock();
+                if (_connection.InTransaction)
+                    SqliteUtil.Exec(_db, "ROLLBACK");
+            }
+            else if (_connection.LastIoError is { } io && ex.Message.Contains("disk I/O error", StringComparison.Ordinal))
                 ex = MySqlErrors.Internal("storage error: " + io.Message);
             // SHOW WARNINGS after a failed statement lists the error, as in MySQL.
             _state.Warnings.Add(new SqlWarning("Error", (int)ex.Code, ex.Message));
@@ -357,6 +385,35 @@ internal sealed partial class SqlSession : ISqlSession
             _transactionOpen = _connection.InTransaction;
         }
     }
+
+    /// <summary>
+    /// Multi-master: a statement outside a transaction that writes (DDL included) first applies everything committed
+    /// on the volume by any writer, so a client that wrote through another writer, or created a table there, never
+    /// fails on this one for not seeing it; with <c>aurora_mm_session_consistency_level = REGIONAL_RAW</c> every
+    /// statement outside a transaction does (reads see cluster-wide commits). A statement that follows another
+    /// writer's DDL sees the new catalog at once.
+    /// </summary>
+    async ValueTask CatchUpWithOtherWritersAsync(List<Token> tokens, CancellationToken cancellationToken)
+    {
+        var database = _server.Database;
+        if (!_connection.InTransaction && (WouldWrite(tokens) || IsRegionalRaw()))
+            await database.CatchUpAsync(cancellationToken);
+        long applied = database.RemoteCommits;
+        if (applied != _remoteCommitsSeen)
+        {
+            _remoteCommitsSeen = applied;
+            _catalogCheckedAt = long.MinValue / 2; // Re-read the catalog version before this statement.
+        }
+    }
+
+    bool IsRegionalRaw() =>
+        _sessionVariables.TryGetValue("aurora_mm_session_consistency_level", out var level) && level is "REGIONAL_RAW";
+
+    /// <summary>Runs of one autocommit statement at most, when its commit keeps losing page conflicts (multi-master).</summary>
+    const int MaxConflictRetries = 10;
+
+    bool IsWriteConflict(MySqlErrorException ex) =>
+        _connection.LastIoError is WriteConflictException && ex.Message.Contains("disk I/O error", StringComparison.Ordinal);
 
     /// <summary>
     /// A transaction open at the end of the last statement must still be open at the start of this one. SQLite rolls

@@ -7,8 +7,12 @@ internal sealed class GuardedSink(IResultSink inner) : IResultSink
 {
     public bool Failed { get; private set; }
 
+    /// <summary>True once a result (OK or a result set) was passed on: the client may have seen it.</summary>
+    public bool Wrote { get; private set; }
+
     public async ValueTask WriteOkAsync(OkResult result, bool moreResults, CancellationToken cancellationToken)
     {
+        Wrote = true;
         try
         {
             await inner.WriteOkAsync(result, moreResults, cancellationToken);
@@ -22,6 +26,7 @@ internal sealed class GuardedSink(IResultSink inner) : IResultSink
 
     public async ValueTask WriteResultSetAsync(IReadOnlyList<ColumnDefinition> columns, IRowSource rows, bool moreResults, CancellationToken cancellationToken)
     {
+        Wrote = true;
         try
         {
             await inner.WriteResultSetAsync(columns, rows, moreResults, cancellationToken);

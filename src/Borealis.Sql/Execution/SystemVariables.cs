@@ -86,6 +86,7 @@ internal static class SystemVariables
         ["super_read_only"] = 0L,
         ["innodb_read_only"] = 0L,
         ["aurora_replica_read_consistency"] = "",
+        ["aurora_mm_session_consistency_level"] = "INSTANCE_RAW",
         ["have_ssl"] = "YES",
         ["have_openssl"] = "YES",
         ["ssl_cipher"] = "",
