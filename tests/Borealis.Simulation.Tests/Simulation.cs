@@ -3,6 +3,8 @@ using System.Text;
 using Borealis.Common;
 using Borealis.Storage;
 using Borealis.Storage.Protocol;
+using Borealis.Volume;
+using Borealis.Volume.MultiWriter;
 using Borealis.Volume.Quorum;
 
 namespace Borealis.Simulation.Tests;
@@ -43,6 +45,16 @@ public sealed partial class Simulation
     bool _healed;
     bool _appending = true;
     ThreeDownEpisode? _episode;
+    // Multi-master: the engines (2-4 writers of one volume) commit through the current volume client; each computes
+    // its batches on its own snapshot, and a commit validator decides, as the shared volume's sequencer does.
+    readonly SimRandom _engineRandom;
+    readonly Lsn[] _engineSnapshots;
+    readonly Dictionary<SimWriter, CommitValidator> _validators = [];
+    long _engineCommits;
+    long _engineConflicts;
+
+    /// <summary>Batches the engines committed through the validator, and those it refused as conflicts.</summary>
+    public (long Commits, long Conflicts) EngineCounts => (_engineCommits, _engineConflicts);
 
     public Simulation(int seed, double scale = 1.0)
     {
@@ -61,6 +73,8 @@ public sealed partial class Simulation
         uint maxPages = _pagesPerGroup * (uint)_random.Next(2, 7);
         _workload = new Workload(root.Fork(), _pagesPerGroup, maxPages);
         _chaosMicros = (long)(_random.NextInt64(400, 1_200) * Ms * scale);
+        _engineRandom = root.Fork();
+        _engineSnapshots = new Lsn[_engineRandom.Next(2, 5)];
         // SIM_DISABLE=stale,flips,... turns fault kinds off (to look past a known bug); the draws still happen, so the
         // rest of a seed's schedule stays the same.
         var disabled = (Environment.GetEnvironmentVariable("SIM_DISABLE") ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -131,7 +145,7 @@ public sealed partial class Simulation
         text.Append(CultureInfo.InvariantCulture, $"Simulation seed {_seed} failed at {_scheduler.NowMicros / 1000.0:F3}ms (virtual): {e.Message}\n");
         string scale = _scale == 1.0 ? "" : string.Create(CultureInfo.InvariantCulture, $"SIM_SCALE={_scale} ");
         text.Append(CultureInfo.InvariantCulture, $"Replay: SIM_SEED={_seed} {scale}./test.sh --filter Simulation   (add SIM_TRACE=100000 for the whole trace)\n");
-        text.Append(CultureInfo.InvariantCulture, $"Setup: pageSize={_pageSize} pagesPerGroup={_pagesPerGroup} chaos={_chaosMicros / 1000}ms plan={_plan} drop={_network.DropRate}\n");
+        text.Append(CultureInfo.InvariantCulture, $"Setup: pageSize={_pageSize} pagesPerGroup={_pagesPerGroup} chaos={_chaosMicros / 1000}ms engines={_engineSnapshots.Length} (commits {_engineCommits}, conflicts {_engineConflicts}) plan={_plan} drop={_network.DropRate}\n");
         text.Append("Faults:\n").Append(_faultLog);
         text.Append("Last events:\n").Append(_trace.Format(_traceLines));
         return text.ToString();
@@ -293,7 +307,11 @@ public sealed partial class Simulation
             if (!writer.Alive || writer.History is null || writer.Core.State != QuorumVolumeState.Open)
                 continue;
             bool current = writer == _lastOpened;
-            if (_appending && (current || _random.Chance(0.3)) && writer.History.Batches.Count(b => b.Commit > writer.ReportedDurable) < 16)
+            if (_appending && current && writer.History.Batches.Count(b => b.Commit > writer.ReportedDurable) < 16)
+            {
+                EngineCommit(writer);
+            }
+            else if (_appending && !current && _random.Chance(0.3) && writer.History.Batches.Count(b => b.Commit > writer.ReportedDurable) < 16)
             {
                 var (batch, images) = _workload.Next(writer.History);
                 long id = ++_nextBatchId;
@@ -302,6 +320,56 @@ public sealed partial class Simulation
             }
             if (current && _random.Chance(0.5))
                 ReadSomething(writer, mustSucceed: false);
+        }
+    }
+
+    /// <summary>
+    /// One engine commits through the current writer: its batch is computed on its snapshot (it caught up first, or
+    /// not), the validator accepts or refuses it, and an oracle built from the model says what it should have done.
+    /// An accepted batch must apply to each page's newest version; a refused one must have a page changed after its
+    /// snapshot. The engine then reads at its own commit (accepted) or the newest (refused: it retries there).
+    /// </summary>
+    void EngineCommit(SimWriter writer)
+    {
+        var history = writer.History!;
+        if (!_validators.TryGetValue(writer, out var validator))
+            _validators[writer] = validator = new CommitValidator(history.LastCommit, history.PageCountAt(history.LastCommit));
+        int engine = _engineRandom.Next(_engineSnapshots.Length);
+        ref var snapshot = ref _engineSnapshots[engine];
+        if (snapshot > history.LastCommit || !history.IsCommitPoint(snapshot) || _engineRandom.Chance(0.5))
+            snapshot = history.LastCommit; // Catches up before its first write (or its view was lost with a crash).
+        var (batch, images) = _workload.Next(history, snapshot);
+        var at = snapshot;
+        bool stale = at < validator.OpenedAt || batch.Records.Any(r => history.Latest(r.Page.Value).Version > at);
+        uint pageCount;
+        try
+        {
+            pageCount = validator.Validate(batch, snapshot, history.PageCountAt(snapshot));
+        }
+        catch (WriteConflictException conflict)
+        {
+            if (!stale)
+                throw new SimulationViolationException($"engine {engine + 1}: a batch on snapshot {snapshot} was refused ({conflict.Message}) though none of its pages changed after it");
+            _engineConflicts++;
+            _trace.Add($"engine {engine + 1} conflict at snapshot {snapshot}: page {conflict.Page} is at {conflict.Newer}");
+            snapshot = history.LastCommit;
+            return;
+        }
+        if (stale)
+            throw new SimulationViolationException($"engine {engine + 1}: a batch on snapshot {snapshot} was accepted though a page it changes has a newer version (a change on top of a stale page version)");
+        foreach (var record in batch.Records)
+        {
+            if (record.PreviousLsn != history.Latest(record.Page.Value).Version)
+                throw new SimulationViolationException($"engine {engine + 1}: accepted record for page {record.Page} applies to version {record.PreviousLsn}, the newest is {history.Latest(record.Page.Value).Version}");
+        }
+        var accepted = pageCount == batch.PageCount ? batch : batch with { PageCount = pageCount };
+        long id = ++_nextBatchId;
+        if (writer.Append(accepted, images, id) is { } model)
+        {
+            _batchAppendTimes[id] = _scheduler.NowMicros;
+            validator.Accept(accepted, new AppendResult(model.First, model.Commit), pageCount);
+            _engineCommits++;
+            snapshot = model.Commit;
         }
     }
 

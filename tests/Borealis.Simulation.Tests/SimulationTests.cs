@@ -37,7 +37,7 @@ public sealed class SimulationTests
             return;
         }
         var watch = Stopwatch.StartNew();
-        long events = 0;
+        long events = 0, engineCommits = 0, engineConflicts = 0;
         // SIM_KEEP_GOING=1: run every seed and list all failures (one line each) instead of stopping at the first.
         bool keepGoing = Environment.GetEnvironmentVariable("SIM_KEEP_GOING") == "1";
         var failures = new List<string>();
@@ -46,14 +46,18 @@ public sealed class SimulationTests
             TestContext.Current.CancellationToken.ThrowIfCancellationRequested();
             try
             {
-                events += RunOne(seed, scale).EventsRun;
+                var run = RunOne(seed, scale);
+                events += run.EventsRun;
+                engineCommits += run.EngineCounts.Commits;
+                engineConflicts += run.EngineCounts.Conflicts;
             }
             catch (SimulationFailureException e) when (keepGoing)
             {
                 failures.Add($"seed {seed}: {e.InnerException?.Message.Split('\n')[0]}");
             }
         }
-        TestContext.Current.SendDiagnosticMessage($"{count} seeds from {firstSeed}, {events} events, {watch.Elapsed.TotalSeconds:F1}s");
+        TestContext.Current.SendDiagnosticMessage($"{count} seeds from {firstSeed}, {events} events, {watch.Elapsed.TotalSeconds:F1}s; 2-4 writers per seed: {engineCommits} commits, {engineConflicts} page conflicts");
+        Assert.True(count < 50 || (engineCommits > 0 && engineConflicts > 0), "the writers neither committed nor conflicted: the multi-writer part ran nothing");
         if (failures.Count > 0)
             Assert.Fail($"{failures.Count} of {count} seeds failed:\n{string.Join("\n", failures)}");
     }

@@ -12,13 +12,22 @@ namespace Borealis.Simulation.Tests;
 public sealed class Workload(SimRandom random, uint pagesPerGroup, uint maxPages)
 {
     /// <summary>Records are sorted by page, hence by group, so any stable reordering by group keeps record i at LSN First + i.</summary>
-    public (RedoBatch Batch, List<(uint Page, byte[] Image)> Images) Next(PageHistory history)
+    public (RedoBatch Batch, List<(uint Page, byte[] Image)> Images) Next(PageHistory history) => Next(history, Lsn.MaxValue);
+
+    /// <summary>
+    /// A batch computed on the snapshot at <paramref name="snapshot"/> (one of several writers, whose view may lag):
+    /// deltas against the pages as of it. A batch that grows the database changes page 1 too (the size is page 1's).
+    /// </summary>
+    public (RedoBatch Batch, List<(uint Page, byte[] Image)> Images) Next(PageHistory history, Lsn snapshot)
     {
-        uint pageCount = history.PageCountAt(Lsn.MaxValue);
+        uint before = history.PageCountAt(snapshot);
+        uint pageCount = before;
         if (pageCount == 0 || (pageCount < maxPages && random.Chance(0.08)))
             pageCount = Math.Min(maxPages, pageCount + (uint)random.Next(1, (int)pagesPerGroup + 1));
         int count = Math.Min((int)pageCount, random.Chance(0.2) ? random.Next(3, 7) : random.Next(1, 3));
         var pages = new SortedSet<uint>();
+        if (pageCount != before)
+            pages.Add(1);
         while (pages.Count < count)
             pages.Add((uint)random.Next(1, (int)pageCount + 1));
 
@@ -27,8 +36,8 @@ public sealed class Workload(SimRandom random, uint pagesPerGroup, uint maxPages
         var delta = new ArrayBufferWriter<byte>();
         foreach (uint page in pages)
         {
-            var (version, before) = history.Latest(page);
-            var after = (byte[])before.Clone();
+            var (version, image) = history.PageAt(page, snapshot);
+            var after = (byte[])image.Clone();
             if (random.Chance(0.05))
             {
                 random.NextBytes(after);
@@ -43,10 +52,10 @@ public sealed class Workload(SimRandom random, uint pagesPerGroup, uint maxPages
                     random.NextBytes(after.AsSpan(offset, length));
                 }
             }
-            if (after.AsSpan().SequenceEqual(before))
+            if (after.AsSpan().SequenceEqual(image))
                 after[random.Next(after.Length)] ^= 0xFF;
             delta.ResetWrittenCount();
-            PageDelta.Compute(before, after, delta);
+            PageDelta.Compute(image, after, delta);
             records.Add(new RedoRecord(new PageId(page), version, delta.WrittenSpan.ToArray()));
             images.Add((page, after));
         }

@@ -24,10 +24,8 @@ public sealed class SharedVolume : IAsyncDisposable
     readonly IVolume _volume;
     readonly bool _ownsVolume;
     readonly Lock _lock = new();
-    readonly Dictionary<uint, Lsn> _newest = [];
+    readonly CommitValidator _validator;
     readonly List<Writer> _writers = [];
-    readonly Lsn _openedAt;
-    uint _pageCount;
     long _conflicts;
     long _commits;
     bool _disposed;
@@ -39,8 +37,8 @@ public sealed class SharedVolume : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(volume);
         _volume = volume;
         _ownsVolume = ownsVolume;
-        _openedAt = volume.AppendedLsn;
-        _pageCount = volume.GetPageCount(_openedAt);
+        var openedAt = volume.AppendedLsn;
+        _validator = new CommitValidator(openedAt, volume.GetPageCount(openedAt));
     }
 
     /// <summary>The volume the writers share.</summary>
@@ -77,33 +75,24 @@ public sealed class SharedVolume : IAsyncDisposable
     AppendResult Commit(Writer from, RedoBatch batch, Lsn snapshot, uint snapshotPageCount)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (batch.Records.Count == 0)
-            throw new ArgumentException("A batch has at least one record.", nameof(batch));
-        bool resizes = batch.PageCount != snapshotPageCount;
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (from.Detached)
                 throw new VolumeException("This writer was detached from the shared volume.");
-            if (snapshot < _openedAt)
-                throw Conflict(batch.Records[0].Page, snapshot, _openedAt);
-            bool pageOne = false;
-            foreach (var record in batch.Records)
+            uint pageCount;
+            try
             {
-                if (_newest.TryGetValue(record.Page.Value, out var newest) && newest > snapshot)
-                    throw Conflict(record.Page, snapshot, newest);
-                pageOne |= record.Page.Value == 1;
+                pageCount = _validator.Validate(batch, snapshot, snapshotPageCount);
             }
-            if (resizes && !pageOne)
-                throw new ArgumentException("A batch that changes the database size must change page 1.", nameof(batch));
-            // A batch that keeps its snapshot's size keeps the volume's current one (another writer may have grown it);
-            // one that changes it changed page 1, which no one changed since the snapshot: the size is still the snapshot's.
-            uint pageCount = resizes ? batch.PageCount : _pageCount;
+            catch (WriteConflictException)
+            {
+                _conflicts++;
+                throw;
+            }
             var appended = pageCount == batch.PageCount ? batch : batch with { PageCount = pageCount };
             var result = _volume.Append(appended);
-            for (int i = 0; i < batch.Records.Count; i++)
-                _newest[batch.Records[i].Page.Value] = new Lsn(result.First.Value + (ulong)i);
-            _pageCount = pageCount;
+            _validator.Accept(appended, result, pageCount);
             _commits++;
             foreach (var writer in _writers)
             {
@@ -112,12 +101,6 @@ public sealed class SharedVolume : IAsyncDisposable
             }
             return result;
         }
-    }
-
-    WriteConflictException Conflict(PageId page, Lsn snapshot, Lsn newer)
-    {
-        _conflicts++;
-        return new WriteConflictException(page, snapshot, newer);
     }
 
     void SetReadHorizon(Writer writer, Lsn horizon)
