@@ -1,11 +1,11 @@
 using Borealis.Engine;
-using Borealis.Volume.MultiWriter;
 using Borealis.Sql.Catalog;
 using Borealis.Sql.Errors;
 using Borealis.Sql.Execution;
 using Borealis.Sql.Parsing;
 using Borealis.Sql.Results;
 using Borealis.Sql.Syntax;
+using Borealis.Volume.MultiWriter;
 using SQLitePCL;
 
 namespace Borealis.Sql;
