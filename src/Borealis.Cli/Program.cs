@@ -17,6 +17,7 @@ public static class Program
             FailoverCommand.Create(),
             UpCommand.CreateControl(),
             StorageCommand.Create(),
+            VolumeServiceCommand.Create(),
             RouterCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync();

@@ -2,6 +2,7 @@ using System.Net;
 using Borealis.Common;
 using Borealis.Control;
 using Borealis.Engine;
+using Borealis.Hosting.MultiWriter;
 using Borealis.Hosting.Replication;
 using Borealis.MySql;
 using Borealis.Sql;
@@ -28,6 +29,7 @@ public sealed class InstanceHost : IAsyncDisposable
     Task _topologyWatch = Task.CompletedTask;
     ReplicationServer? _replication;
     ReplicaFollower? _follower;
+    RemoteSharedVolume? _sharedVolume;
     InstanceStatusServer? _status;
 
     InstanceHost(InstanceOptions options, IVolume volume, Database database, (MySqlServer Server, SqlServer Sql) endpoint, ILogger logger)
@@ -85,7 +87,7 @@ public sealed class InstanceHost : IAsyncDisposable
     /// Reader: completes (faulted, with the reason) when the writer's stream is lost; the process then exits so that
     /// it is restarted on the current writer. A writer's never completes.
     /// </summary>
-    public Task Lost => _follower?.Completion ?? Task.Delay(Timeout.Infinite, _stopping.Token);
+    public Task Lost => _follower?.Completion ?? _sharedVolume?.Completion ?? Task.Delay(Timeout.Infinite, _stopping.Token);
 
     /// <summary>
     /// Starts the instance: a writer opens the volume (recovering it) and serves the redo stream to replicas; a reader
@@ -103,6 +105,8 @@ public sealed class InstanceHost : IAsyncDisposable
             : null;
         if (options.Role == InstanceRole.Reader)
             return await StartReaderAsync(options, topology, loggerFactory, logger, cancellationToken);
+        if (options.VolumeService is { } service)
+            return await StartSharedWriterAsync(options, service, loggerFactory, logger, cancellationToken);
 
         IVolume volume = topology is not null
             ? await OpenQuorumVolumeAsync(options, topology, loggerFactory, cancellationToken)
@@ -142,6 +146,61 @@ public sealed class InstanceHost : IAsyncDisposable
                 await database.DisposeAsync();
             await volume.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Multi-master: one of the writers of the volume the volume service holds. Joins it (retrying until it answers),
+    /// then serves. No redo stream to readers: a multi-master cluster has none.
+    /// </summary>
+    static async Task<InstanceHost> StartSharedWriterAsync(
+        InstanceOptions options, IPEndPoint service, ILoggerFactory loggerFactory, ILogger logger, CancellationToken cancellationToken)
+    {
+        var volume = await JoinVolumeServiceAsync(options, service, cancellationToken);
+        Database? database = null;
+        try
+        {
+            database = Database.Open(volume, new DatabaseOptions { CacheBytes = options.CacheBytes });
+            var endpoint = await StartServerAsync(options, database, null, loggerFactory);
+            Log.InstanceServing(logger, options.Id, $"127.0.0.1:{endpoint.Server.Port}", $"multi-master writer on the volume service {service}", volume.DurableLsn.ToString());
+            var host = new InstanceHost(options, volume, database, endpoint, logger) { _sharedVolume = volume };
+            await host.StartStatusAsync(cancellationToken);
+            return host;
+        }
+        catch
+        {
+            if (database is not null)
+                await database.DisposeAsync();
+            await volume.DisposeAsync();
+            throw;
+        }
+    }
+
+    static async Task<RemoteSharedVolume> JoinVolumeServiceAsync(InstanceOptions options, IPEndPoint service, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.WriterWaitTimeout);
+        while (true)
+        {
+            try
+            {
+                return await RemoteSharedVolume.ConnectAsync(service, options.Id, timeout.Token);
+            }
+            catch (IOException ex)
+            {
+                try
+                {
+                    await Task.Delay(100, timeout.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new HostingException($"no volume service at {service} within {options.WriterWaitTimeout.TotalSeconds:0} s ({ex.Message})");
+                }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new HostingException($"no volume service at {service} within {options.WriterWaitTimeout.TotalSeconds:0} s");
+            }
         }
     }
 
@@ -308,7 +367,7 @@ public sealed class InstanceHost : IAsyncDisposable
         }
     }
 
-    static async Task<IVolume> OpenQuorumVolumeAsync(
+    internal static async Task<IVolume> OpenQuorumVolumeAsync(
         InstanceOptions options, StorageTopology topology, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

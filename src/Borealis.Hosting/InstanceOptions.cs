@@ -12,6 +12,12 @@ public sealed record InstanceOptions
     /// <summary>The directory of a local volume (development; no storage nodes). Exactly one of this and <see cref="StorageTopologyFile"/>.</summary>
     public string? VolumeDirectory { get; init; }
 
+    /// <summary>
+    /// Multi-master: the volume service (<c>borealis volume-service</c>) of the cluster's volume; this instance is one of
+    /// its writers. Instead of <see cref="VolumeDirectory"/> and <see cref="StorageTopologyFile"/>.
+    /// </summary>
+    public IPEndPoint? VolumeService { get; init; }
+
     /// <summary>The storage fleet's topology file (<see cref="StorageTopology"/>): the volume is the quorum volume on those nodes.</summary>
     public string? StorageTopologyFile { get; init; }
 

@@ -64,4 +64,13 @@ internal static partial class Log
 
     [LoggerMessage(8041, LogLevel.Warning, "Instance {Id}: no status endpoint, 127.0.0.1:{Port} cannot be bound ({Message}); serving without it")]
     public static partial void StatusFailed(ILogger logger, string id, int port, string message);
+
+    [LoggerMessage(8050, LogLevel.Information, "Writer {Id} joined the volume at LSN {Lsn}")]
+    public static partial void VolumeServiceWriterJoined(ILogger logger, string id, string lsn);
+
+    [LoggerMessage(8051, LogLevel.Information, "Writer {Id} left the volume: {Reason}")]
+    public static partial void VolumeServiceWriterLost(ILogger logger, string id, string reason);
+
+    [LoggerMessage(8052, LogLevel.Information, "Volume service on 127.0.0.1:{Port}: {Volume}, VDL {Lsn}")]
+    public static partial void VolumeServiceServing(ILogger logger, int port, string volume, string lsn);
 }

@@ -48,9 +48,11 @@ internal static class LocalClusterCli
     /// A failure of a test on the cluster in <paramref name="data"/>, with the end of every process's log in its
     /// message (the data directory is deleted after the test, and CI shows only the failure's message).
     /// </summary>
-    public static Exception WithLogTails(string data, Exception failure, int lines = 40)
+    public static Exception WithLogTails(string data, Exception failure, int lines = 40) => WithLogsIn(Path.Combine(data, "logs"), failure, lines);
+
+    /// <summary>The failure, with the last lines of every <c>*.log</c> in <paramref name="logs"/> in its message.</summary>
+    public static Exception WithLogsIn(string logs, Exception failure, int lines = 40)
     {
-        var logs = Path.Combine(data, "logs");
         if (!Directory.Exists(logs))
             return failure;
         var message = new System.Text.StringBuilder(failure.Message);

@@ -19,6 +19,7 @@ public sealed class StorageCluster : IAsyncDisposable
     readonly TempDirectory _dir = new("borealis-storage");
     readonly Dictionary<int, Process> _nodes = [];
     readonly Dictionary<string, (Process Process, int Port)> _writers = [];
+    Process? _volumeService;
 
     StorageCluster(StorageTopology topology)
     {
@@ -92,6 +93,32 @@ public sealed class StorageCluster : IAsyncDisposable
         await WaitListeningAsync(process, port, id);
     }
 
+    /// <summary>Multi-master: the volume service on the storage nodes (<c>borealis volume-service</c>).</summary>
+    public async Task StartVolumeServiceAsync()
+    {
+        VolumeServicePort = FreePort.Next();
+        _volumeService = Launch("volume-service", "volume-service", "--storage", TopologyFile, "--port", VolumeServicePort.ToString(CultureInfo.InvariantCulture));
+        await WaitListeningAsync(_volumeService, VolumeServicePort, "volume-service");
+    }
+
+    public int VolumeServicePort { get; private set; }
+
+    /// <summary>Multi-master: writer <paramref name="id"/> of the volume service's volume, on a new port (or <paramref name="port"/>).</summary>
+    public async Task StartSharedWriterAsync(string id, int? port = null)
+    {
+        int listen = port ?? FreePort.Next();
+        var process = Launch(id, "instance", "--id", id, "--volume-service", VolumeServicePort.ToString(CultureInfo.InvariantCulture),
+            "--port", listen.ToString(CultureInfo.InvariantCulture), "--cache-mb", "64");
+        _writers[id] = (process, listen);
+        await WaitListeningAsync(process, listen, id);
+    }
+
+    /// <summary>The failure, with the last lines of every process's log.</summary>
+    public Exception WithLogTails(Exception failure) => LocalClusterCli.WithLogsIn(Path.GetDirectoryName(TopologyFile)!, failure);
+
+    /// <summary>The writer's process, if it has exited: its exit code.</summary>
+    public int? WriterExitCode(string id) => _writers.TryGetValue(id, out var w) && w.Process.HasExited ? w.Process.ExitCode : null;
+
     public async Task KillWriterAsync(string id = "writer-1")
     {
         if (_writers.Remove(id, out var writer))
@@ -137,6 +164,8 @@ public sealed class StorageCluster : IAsyncDisposable
     {
         foreach (var writer in _writers.Values)
             await KillAsync(writer.Process);
+        if (_volumeService is not null)
+            await KillAsync(_volumeService);
         foreach (var node in _nodes.Values)
             await KillAsync(node);
         _writers.Clear();

@@ -47,6 +47,11 @@ internal static class InstanceCommand
             Description = "Reader: the cluster file (DIR/cluster.json) naming the current writer and its replication port.",
             HelpName = "FILE",
         };
+        var volumeService = new Option<int?>("--volume-service")
+        {
+            Description = "Multi-master writer: the 127.0.0.1 port of the cluster's volume service (borealis volume-service); instead of --volume and --storage.",
+            HelpName = "PORT",
+        };
         var statusPort = new Option<int?>("--status-port")
         {
             Description = "127.0.0.1 port of the status endpoint (GET /v1/status: counters, replica lag; see docs/api.md; 0: any free port). Without it, none.",
@@ -59,14 +64,17 @@ internal static class InstanceCommand
         });
         var command = new Command("instance", "Run one database instance (used by 'up'; the admin password comes from $BOREALIS_PASSWORD).")
         {
-            id, volume, storage, tls, port, cache, role, tier, replicationPort, follow, statusPort,
+            id, volume, storage, tls, port, cache, role, tier, replicationPort, follow, statusPort, volumeService,
             // Operator subcommands on a running cluster, through the control API.
             InstanceAddCommand.Create(), InstanceRemoveCommand.Create(),
         };
         command.Validators.Add(result =>
         {
-            if ((result.GetValue(volume) is null) == (result.GetValue(storage) is null))
-                result.AddError("give exactly one of --volume DIR (a local volume) and --storage FILE (storage nodes)");
+            int sources = (result.GetValue(volume) is null ? 0 : 1) + (result.GetValue(storage) is null ? 0 : 1) + (result.GetValue(volumeService) is null ? 0 : 1);
+            if (sources != 1)
+                result.AddError("give exactly one of --volume DIR (a local volume), --storage FILE (storage nodes) and --volume-service PORT (a multi-master writer)");
+            if (result.GetValue(volumeService) is not null && (result.GetValue(role) == "reader" || result.GetValue(replicationPort) is not null))
+                result.AddError("a multi-master writer (--volume-service) has no readers: no --role reader, no --replication-port");
             if (result.GetValue(role) == "reader")
             {
                 if (result.GetValue(storage) is null)
@@ -95,6 +103,7 @@ internal static class InstanceCommand
             ReplicationPort = parse.GetValue(replicationPort),
             FollowFile = parse.GetValue(follow) is { } f ? Path.GetFullPath(f) : null,
             StatusPort = parse.GetValue(statusPort),
+            VolumeService = parse.GetValue(volumeService) is int service ? new IPEndPoint(IPAddress.Loopback, service) : null,
         }, cancellationToken));
         return command;
     }
@@ -135,7 +144,8 @@ internal static class InstanceCommand
         await host.DisposeAsync();
         if (first != stopped)
         {
-            await Console.Error.WriteLineAsync($"{id}: lost the writer's redo stream ({first.Exception?.InnerException?.Message ?? "closed"}); exiting to be restarted");
+            string lost = options.VolumeService is null ? "the writer's redo stream" : "the volume service";
+            await Console.Error.WriteLineAsync($"{id}: lost {lost} ({first.Exception?.InnerException?.Message ?? "closed"}); exiting to be restarted");
             return LostWriterExitCode;
         }
         return 0;

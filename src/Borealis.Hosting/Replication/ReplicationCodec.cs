@@ -26,6 +26,37 @@ internal enum ReplicationMessage : byte
 
     /// <summary>Writer → replica: the cluster's instances as the writer sees them (replica_host_status), JSON.</summary>
     Status = 6,
+
+    // ---- multi-master: a writer and the volume service (the same framing; Hello, Start, Batch, Durable as above) ----
+
+    /// <summary>Writer → volume service: a commit (request id, snapshot LSN and page count, the batch).</summary>
+    CommitRequest = 10,
+
+    /// <summary>Volume service → writer: the commit's LSNs and page count, or the page conflict, or a failure.</summary>
+    CommitAnswer = 11,
+
+    /// <summary>Writer → volume service: read a page as of an LSN.</summary>
+    PageRequest = 12,
+
+    /// <summary>Volume service → writer: the page version (its LSN and bytes) or a failure.</summary>
+    PageAnswer = 13,
+
+    /// <summary>Writer → volume service: the newest commit on the volume?</summary>
+    LatestRequest = 14,
+
+    /// <summary>Volume service → writer: the newest commit on the volume.</summary>
+    LatestAnswer = 15,
+
+    /// <summary>Writer → volume service: its oldest read point (the volume's read horizon follows the oldest writer's).</summary>
+    Horizon = 16,
+}
+
+/// <summary>How a commit sent to the volume service ended.</summary>
+internal enum CommitOutcome : byte
+{
+    Accepted = 0,
+    Conflict = 1,
+    Failed = 2,
 }
 
 /// <summary>What a replica is told when it subscribes.</summary>
@@ -89,10 +120,28 @@ internal static class ReplicationCodec
 
     public static byte[] Batch(RedoBatch batch, AppendResult lsns)
     {
+        var w = new Writer(ReplicationMessage.Batch, BatchBytes(batch));
+        WriteBatch(w, batch, lsns);
+        return w.Done();
+    }
+
+    /// <summary>Decodes a batch; the records' deltas are copied out of <paramref name="payload"/>.</summary>
+    public static (RedoBatch Batch, AppendResult Lsns) ReadBatch(ReadOnlySpan<byte> payload)
+    {
+        var r = new Reader(payload);
+        return ReadBatch(ref r, payload.Length);
+    }
+
+    static int BatchBytes(RedoBatch batch)
+    {
         int size = 8 + 8 + 4 + 4;
         foreach (var record in batch.Records)
             size += 4 + 8 + 4 + record.Delta.Length;
-        var w = new Writer(ReplicationMessage.Batch, size);
+        return size;
+    }
+
+    static void WriteBatch(Writer w, RedoBatch batch, AppendResult lsns)
+    {
         w.U64(lsns.First.Value);
         w.U64(lsns.Commit.Value);
         w.U32(batch.PageCount);
@@ -103,18 +152,17 @@ internal static class ReplicationCodec
             w.U64(record.PreviousLsn.Value);
             w.Bytes(record.Delta.Span);
         }
-        return w.Done();
     }
 
-    /// <summary>Decodes a batch; the records' deltas are copied out of <paramref name="payload"/>.</summary>
-    public static (RedoBatch Batch, AppendResult Lsns) ReadBatch(ReadOnlySpan<byte> payload)
+    /// <summary>A batch whose LSNs are not assigned yet (a commit request) carries First = Commit = 0.</summary>
+    static (RedoBatch Batch, AppendResult Lsns) ReadBatch(ref Reader r, int payloadLength)
     {
-        var r = new Reader(payload);
         var first = new Lsn(r.U64());
         var commit = new Lsn(r.U64());
         uint pageCount = r.U32();
         uint count = r.U32();
-        if (count == 0 || count > payload.Length / 16 || commit.Value - first.Value + 1 != count)
+        bool assigned = first != Lsn.Zero || commit != Lsn.Zero;
+        if (count == 0 || count > payloadLength / 16 || (assigned && commit.Value - first.Value + 1 != count))
             throw new InvalidDataException($"A batch of {count} records for LSNs {first}..{commit}.");
         var records = new RedoRecord[count];
         for (int i = 0; i < records.Length; i++)
@@ -125,6 +173,157 @@ internal static class ReplicationCodec
         }
         return (new RedoBatch(records, pageCount), new AppendResult(first, commit));
     }
+
+    public static byte[] CommitRequest(ulong requestId, Lsn snapshot, uint snapshotPageCount, RedoBatch batch)
+    {
+        var w = new Writer(ReplicationMessage.CommitRequest, 20 + BatchBytes(batch));
+        w.U64(requestId);
+        w.U64(snapshot.Value);
+        w.U32(snapshotPageCount);
+        WriteBatch(w, batch, default);
+        return w.Done();
+    }
+
+    public static (ulong RequestId, Lsn Snapshot, uint SnapshotPageCount, RedoBatch Batch) ReadCommitRequest(ReadOnlySpan<byte> payload)
+    {
+        var r = new Reader(payload);
+        ulong id = r.U64();
+        var snapshot = new Lsn(r.U64());
+        uint count = r.U32();
+        var (batch, _) = ReadBatch(ref r, payload.Length);
+        return (id, snapshot, count, batch);
+    }
+
+    public static byte[] CommitAccepted(ulong requestId, AppendResult lsns, uint pageCount)
+    {
+        var w = new Writer(ReplicationMessage.CommitAnswer, 32);
+        w.U64(requestId);
+        w.U8((byte)CommitOutcome.Accepted);
+        w.U64(lsns.First.Value);
+        w.U64(lsns.Commit.Value);
+        w.U32(pageCount);
+        return w.Done();
+    }
+
+    public static byte[] CommitConflict(ulong requestId, PageId page, Lsn snapshot, Lsn newer)
+    {
+        var w = new Writer(ReplicationMessage.CommitAnswer, 32);
+        w.U64(requestId);
+        w.U8((byte)CommitOutcome.Conflict);
+        w.U32(page.Value);
+        w.U64(snapshot.Value);
+        w.U64(newer.Value);
+        return w.Done();
+    }
+
+    public static byte[] CommitFailed(ulong requestId, string message)
+    {
+        var w = new Writer(ReplicationMessage.CommitAnswer, 16 + message.Length);
+        w.U64(requestId);
+        w.U8((byte)CommitOutcome.Failed);
+        w.String(message.Length > 2000 ? message[..2000] : message);
+        return w.Done();
+    }
+
+    /// <summary>The request id and, as an exception or a result, how the commit ended.</summary>
+    public static (ulong RequestId, CommitOutcome Outcome, AppendResult Lsns, uint PageCount, Exception? Error) ReadCommitAnswer(ReadOnlySpan<byte> payload)
+    {
+        var r = new Reader(payload);
+        ulong id = r.U64();
+        var outcome = (CommitOutcome)r.U8();
+        switch (outcome)
+        {
+            case CommitOutcome.Accepted:
+                var first = new Lsn(r.U64());
+                var commit = new Lsn(r.U64());
+                return (id, outcome, new AppendResult(first, commit), r.U32(), null);
+            case CommitOutcome.Conflict:
+                var page = new PageId(r.U32());
+                var snapshot = new Lsn(r.U64());
+                var newer = new Lsn(r.U64());
+                return (id, outcome, default, 0, new Volume.MultiWriter.WriteConflictException(page, snapshot, newer));
+            case CommitOutcome.Failed:
+                return (id, outcome, default, 0, new VolumeException("The volume service could not append: " + r.String(), isTransient: true));
+            default:
+                throw new InvalidDataException($"A commit answer with outcome {(byte)outcome}.");
+        }
+    }
+
+    public static byte[] PageRequest(ulong requestId, PageId page, Lsn asOf)
+    {
+        var w = new Writer(ReplicationMessage.PageRequest, 20);
+        w.U64(requestId);
+        w.U32(page.Value);
+        w.U64(asOf.Value);
+        return w.Done();
+    }
+
+    public static (ulong RequestId, PageId Page, Lsn AsOf) ReadPageRequest(ReadOnlySpan<byte> payload)
+    {
+        var r = new Reader(payload);
+        return (r.U64(), new PageId(r.U32()), new Lsn(r.U64()));
+    }
+
+    public static byte[] PageAnswer(ulong requestId, Lsn version, ReadOnlySpan<byte> image)
+    {
+        var w = new Writer(ReplicationMessage.PageAnswer, 24 + image.Length);
+        w.U64(requestId);
+        w.U8(1);
+        w.U64(version.Value);
+        w.Bytes(image);
+        return w.Done();
+    }
+
+    public static byte[] PageFailed(ulong requestId, string message)
+    {
+        var w = new Writer(ReplicationMessage.PageAnswer, 16 + message.Length);
+        w.U64(requestId);
+        w.U8(0);
+        w.String(message.Length > 2000 ? message[..2000] : message);
+        return w.Done();
+    }
+
+    public static (ulong RequestId, Lsn Version, byte[]? Image, string? Error) ReadPageAnswer(ReadOnlySpan<byte> payload)
+    {
+        var r = new Reader(payload);
+        ulong id = r.U64();
+        if (r.U8() == 0)
+            return (id, default, null, r.String());
+        var version = new Lsn(r.U64());
+        return (id, version, r.Bytes().ToArray(), null);
+    }
+
+    public static byte[] LatestRequest(ulong requestId)
+    {
+        var w = new Writer(ReplicationMessage.LatestRequest, 8);
+        w.U64(requestId);
+        return w.Done();
+    }
+
+    public static ulong ReadLatestRequest(ReadOnlySpan<byte> payload) => new Reader(payload).U64();
+
+    public static byte[] LatestAnswer(ulong requestId, Lsn latest)
+    {
+        var w = new Writer(ReplicationMessage.LatestAnswer, 16);
+        w.U64(requestId);
+        w.U64(latest.Value);
+        return w.Done();
+    }
+
+    public static (ulong RequestId, Lsn Latest) ReadLatestAnswer(ReadOnlySpan<byte> payload)
+    {
+        var r = new Reader(payload);
+        return (r.U64(), new Lsn(r.U64()));
+    }
+
+    public static byte[] Horizon(Lsn oldestReadPoint)
+    {
+        var w = new Writer(ReplicationMessage.Horizon, 8);
+        w.U64(oldestReadPoint.Value);
+        return w.Done();
+    }
+
+    public static Lsn ReadHorizon(ReadOnlySpan<byte> payload) => new(new Reader(payload).U64());
 
     public static byte[] Durable(Lsn vdl, long writerTimeMicroseconds)
     {
@@ -224,6 +423,8 @@ internal static class ReplicationCodec
             return taken;
         }
 
+        public byte U8() => Take(1)[0];
+
         public ushort U16() => BinaryPrimitives.ReadUInt16LittleEndian(Take(2));
 
         public uint U32() => BinaryPrimitives.ReadUInt32LittleEndian(Take(4));
@@ -255,6 +456,8 @@ internal static class ReplicationCodec
             _length += count;
             return span;
         }
+
+        public void U8(byte value) => Grow(1)[0] = value;
 
         public void U16(ushort value) => BinaryPrimitives.WriteUInt16LittleEndian(Grow(2), value);
 

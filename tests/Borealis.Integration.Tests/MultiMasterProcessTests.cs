@@ -1,0 +1,267 @@
+using Borealis.Testing;
+using MySqlConnector;
+
+namespace Borealis.Integration.Tests;
+
+/// <summary>
+/// Multi-master on real processes: 6 storage nodes, the volume service, 2-4 writer processes; clients on each
+/// writer's endpoint with MySqlConnector. The documents' drill (alternating inserts, both writers crashed in turn),
+/// transfers with 1213 retried by the client, and no false conflicts between writers on different tables.
+/// </summary>
+public sealed class MultiMasterProcessTests : BorealisTest
+{
+    static async Task<StorageCluster> StartAsync(int writers)
+    {
+        var cluster = await StorageCluster.StartAsync(writer: false);
+        try
+        {
+            await cluster.StartVolumeServiceAsync();
+            for (int i = 1; i <= writers; i++)
+                await cluster.StartSharedWriterAsync($"writer-{i}");
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+        return cluster;
+    }
+
+    static async Task<long> CountAsync(MySqlConnection connection, string sql)
+    {
+        await using var command = new MySqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(TestToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    static async Task ExecAsync(MySqlConnection connection, string sql)
+    {
+        await using var command = new MySqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(TestToken);
+    }
+
+    /// <summary>An open connection to <paramref name="id"/>, retried while it restarts.</summary>
+    static async Task<MySqlConnection> ConnectAsync(StorageCluster cluster, string id)
+    {
+        MySqlConnection? connected = null;
+        await Eventually.AssertAsync(async () =>
+        {
+            var connection = new MySqlConnection(cluster.ConnectionString(id, "drill", commandTimeout: 30));
+            try
+            {
+                await connection.OpenAsync(TestToken);
+                await ExecAsync(connection, "SET autocommit = 0");
+                connected = connection;
+                return true;
+            }
+            catch (MySqlException)
+            {
+                await connection.DisposeAsync();
+                return false;
+            }
+        }, TimeSpan.FromSeconds(60), $"{id} accepts connections");
+        return connected!;
+    }
+
+    [Fact]
+    public async Task TheDrillAlternatingInsertsWhileEachWriterIsCrashedKeepsExactlyTheCommittedRows()
+    {
+        await using var cluster = await StartAsync(2);
+        try
+        {
+            await using (var setup = await cluster.OpenAsync("writer-1"))
+            {
+                await ExecAsync(setup, "CREATE DATABASE drill");
+                await ExecAsync(setup, "CREATE TABLE drill.t (v INT NOT NULL, writer VARCHAR(16))"); // no primary key
+            }
+            string[] ids = ["writer-1", "writer-2"];
+            var connections = new MySqlConnection?[2];
+            for (int w = 0; w < 2; w++)
+                connections[w] = await ConnectAsync(cluster, ids[w]);
+
+            var committed = new List<int>();
+            int crashes = 0;
+            for (int i = 1; i <= 100; i++)
+            {
+                if (i is 30 or 65)
+                {
+                    // ALTER SYSTEM CRASH on writer 1, then later on writer 2: the process exits at once (code 86).
+                    int victim = i == 30 ? 0 : 1;
+                    try
+                    {
+                        await ExecAsync(connections[victim]!, "ALTER SYSTEM CRASH INSTANCE");
+                    }
+                    catch (MySqlException)
+                    {
+                        // The connection is lost with the process: expected.
+                    }
+                    await Eventually.AssertAsync(() => cluster.WriterExitCode(ids[victim]) == 86, because: $"{ids[victim]} crashed with code 86");
+                    crashes++;
+                    // This test has no supervisor: it restarts the writer, on the same port, as the supervisor does.
+                    _ = RestartLaterAsync(cluster, ids[victim]);
+                }
+                int first = i % 2;
+                bool done = false;
+                foreach (int w in new[] { first, 1 - first })
+                {
+                    try
+                    {
+                        connections[w] ??= await ConnectAsync(cluster, ids[w]);
+                        await ExecAsync(connections[w]!, $"INSERT INTO t VALUES ({i}, '{ids[w]}')");
+                        await ExecAsync(connections[w]!, "COMMIT");
+                        committed.Add(i);
+                        done = true;
+                        break;
+                    }
+                    catch (Exception ex) when (ex is MySqlException or InvalidOperationException)
+                    {
+                        // Lost, or in doubt: the row must then not be there, or be there once (checked below).
+                        await DropAsync(connections, w);
+                    }
+                }
+                // Check (and reconnect) both connections after every step.
+                for (int w = 0; w < 2; w++)
+                {
+                    try
+                    {
+                        if (connections[w] is { } c)
+                            await CountAsync(c, "SELECT 1");
+                    }
+                    catch (Exception ex) when (ex is MySqlException or InvalidOperationException)
+                    {
+                        await DropAsync(connections, w);
+                    }
+                }
+                Assert.True(done || i is 30 or 65 or 31 or 66, $"insert {i} failed on both writers");
+            }
+            Assert.Equal(2, crashes);
+
+            foreach (var id in ids)
+            {
+                await using var check = await ConnectAsync(cluster, id);
+                await ExecAsync(check, "SET SESSION aurora_mm_session_consistency_level = 'REGIONAL_RAW'");
+                await using var command = new MySqlCommand("SELECT v FROM t ORDER BY v", check);
+                var rows = new List<int>();
+                await using (var reader = await command.ExecuteReaderAsync(TestToken))
+                {
+                    while (await reader.ReadAsync(TestToken))
+                        rows.Add(reader.GetInt32(0));
+                }
+                // Every acknowledged insert is there once; an insert that failed on both writers may be there only if
+                // its COMMIT's answer was lost (in doubt), never twice.
+                Assert.Equal(rows.Count, rows.Distinct().Count());
+                Assert.Empty(committed.Except(rows));
+                Assert.True(rows.Except(committed).Count() <= 2, $"{id}: rows never acknowledged: {string.Join(",", rows.Except(committed))}");
+            }
+            Assert.True(committed.Count >= 96, $"only {committed.Count} of 100 inserts were acknowledged");
+            foreach (var connection in connections)
+            {
+                if (connection is not null)
+                    await connection.DisposeAsync();
+            }
+        }
+        catch (Exception ex)
+        {
+            throw cluster.WithLogTails(ex);
+        }
+    }
+
+    static async Task DropAsync(MySqlConnection?[] connections, int w)
+    {
+        if (connections[w] is { } c)
+            await c.DisposeAsync();
+        connections[w] = null;
+    }
+
+    static async Task RestartLaterAsync(StorageCluster cluster, string id)
+    {
+        int port = cluster.WriterPort(id);
+        await cluster.KillWriterAsync(id);
+        await cluster.StartSharedWriterAsync(id, port);
+    }
+
+    [Fact]
+    public async Task TransfersOnTwoWritersRetry1213AndKeepTheTotalOnBoth()
+    {
+        await using var cluster = await StartAsync(2);
+        await using (var setup = await cluster.OpenAsync("writer-1"))
+        {
+            await ExecAsync(setup, "CREATE DATABASE bank");
+            await ExecAsync(setup, "CREATE TABLE bank.account (id INT PRIMARY KEY, balance INT NOT NULL)");
+            await ExecAsync(setup, "INSERT INTO bank.account VALUES " + string.Join(",", Enumerable.Range(1, 10).Select(i => $"({i}, 1000)")));
+        }
+        long deadlocks = 0, transfers = 0, checks = 0;
+        using var stop = new CancellationTokenSource();
+        var movers = Enumerable.Range(0, 4).Select(n => Task.Run(async () =>
+        {
+            await using var connection = await cluster.OpenAsync(n % 2 == 0 ? "writer-1" : "writer-2", "bank");
+            var random = new Random(n);
+            for (int i = 0; i < 60; i++)
+            {
+                int from = random.Next(1, 11), to = random.Next(1, 11), amount = random.Next(1, 50);
+                while (true)
+                {
+                    try
+                    {
+                        await ExecAsync(connection, "BEGIN");
+                        await ExecAsync(connection, $"UPDATE account SET balance = balance - {amount} WHERE id = {from}");
+                        await ExecAsync(connection, $"UPDATE account SET balance = balance + {amount} WHERE id = {to}");
+                        await ExecAsync(connection, "COMMIT");
+                        Interlocked.Increment(ref transfers);
+                        break;
+                    }
+                    catch (MySqlException ex) when (ex.ErrorCode == MySqlErrorCode.LockDeadlock)
+                    {
+                        Interlocked.Increment(ref deadlocks);
+                    }
+                }
+            }
+        }, TestToken)).ToArray();
+        var checkers = new[] { "writer-1", "writer-2" }.Select(id => Task.Run(async () =>
+        {
+            await using var connection = await cluster.OpenAsync(id, "bank");
+            while (!stop.IsCancellationRequested)
+            {
+                Assert.Equal(10_000, await CountAsync(connection, "SELECT SUM(balance) FROM account"));
+                Interlocked.Increment(ref checks);
+            }
+        }, TestToken)).ToArray();
+        await Task.WhenAll(movers);
+        await stop.CancelAsync();
+        await Task.WhenAll(checkers);
+        TestContext.Current.SendDiagnosticMessage($"{transfers} transfers, {deadlocks} retried after 1213, {checks} totals checked");
+        Assert.Equal(240, transfers);
+        Assert.True(checks > 2);
+        foreach (var id in new[] { "writer-1", "writer-2" })
+        {
+            await using var connection = await cluster.OpenAsync(id, "bank");
+            await ExecAsync(connection, "SET SESSION aurora_mm_session_consistency_level = 'REGIONAL_RAW'");
+            Assert.Equal(10_000, await CountAsync(connection, "SELECT SUM(balance) FROM account"));
+        }
+    }
+
+    [Fact]
+    public async Task FourWritersOnFourTablesGetNo1213()
+    {
+        await using var cluster = await StartAsync(4);
+        await using (var setup = await cluster.OpenAsync("writer-1"))
+        {
+            await ExecAsync(setup, "CREATE DATABASE load");
+            for (int t = 1; t <= 4; t++)
+                await ExecAsync(setup, $"CREATE TABLE load.t{t} (id INT AUTO_INCREMENT PRIMARY KEY, payload VARCHAR(100) NOT NULL)");
+        }
+        const int rows = 200;
+        await Task.WhenAll(Enumerable.Range(1, 4).Select(w => Task.Run(async () =>
+        {
+            await using var connection = await cluster.OpenAsync($"writer-{w}", "load");
+            for (int i = 0; i < rows; i++)
+                await ExecAsync(connection, $"INSERT INTO t{w} (payload) VALUES (REPEAT('p', 80))");
+        }, TestToken)));
+        for (int w = 1; w <= 4; w++)
+        {
+            await using var connection = await cluster.OpenAsync($"writer-{w}", "load");
+            await ExecAsync(connection, "SET SESSION aurora_mm_session_consistency_level = 'REGIONAL_RAW'");
+            for (int t = 1; t <= 4; t++)
+                Assert.Equal(rows * (rows + 1) / 2, await CountAsync(connection, $"SELECT SUM(id) FROM t{t}"));
+        }
+    }
+}
