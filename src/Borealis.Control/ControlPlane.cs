@@ -49,15 +49,20 @@ public sealed partial class ControlPlane : IAsyncDisposable
     /// </summary>
     /// <exception cref="InvalidDataException">The file exists but is not a topology.</exception>
     /// <exception cref="ControlException">Readers asked for where readers are refused.</exception>
-    public static InstanceTopology OpenTopology(ControlPlaneOptions options, int newReaders)
+    public static InstanceTopology OpenTopology(ControlPlaneOptions options, int newReaders, int newWriters = 1)
     {
         var topology = InstanceTopology.TryRead(options.TopologyFile);
         if (topology is null)
         {
             if (newReaders > 0 && options.ReadersRefusedBecause is { } why)
                 throw ControlException.Conflict(why);
-            topology = new InstanceTopology();
-            AddInstance(topology, options, InstanceRole.Writer, InstanceSpec.DefaultTier);
+            if (newWriters is < 1 or > InstanceTopology.MaxWriters)
+                throw ControlException.Conflict($"a cluster has 1 to {InstanceTopology.MaxWriters} writers, not {newWriters}");
+            if (newWriters > 1 && newReaders > 0)
+                throw ControlException.Conflict("a multi-master cluster has no readers (as in Aurora): give --writers or --readers, not both");
+            topology = new InstanceTopology { MultiMaster = newWriters > 1 };
+            for (int i = 0; i < newWriters; i++)
+                AddInstance(topology, options, InstanceRole.Writer, InstanceSpec.DefaultTier);
             for (int i = 0; i < newReaders; i++)
                 AddInstance(topology, options, InstanceRole.Reader, InstanceSpec.DefaultTier);
         }
@@ -169,11 +174,12 @@ public sealed partial class ControlPlane : IAsyncDisposable
     /// <summary>Recomputes the endpoints from the topology and health; the version goes up when they changed.</summary>
     void RecomputeEndpoints()
     {
-        EndpointView? writer = _topology.Writer is { } w && IsHealthy(w.Id) ? new EndpointView(w.Id, _options.Host, w.Port) : null;
+        List<EndpointView> writers = [.. _topology.Writers.Where(w => IsHealthy(w.Id)).OrderBy(w => w.Number).Select(w => new EndpointView(w.Id, _options.Host, w.Port))];
+        EndpointView? writer = writers.Count > 0 ? writers[0] : null;
         List<EndpointView> readers = [.. _topology.Readers.Where(r => IsHealthy(r.Id)).OrderBy(r => r.Number).Select(r => new EndpointView(r.Id, _options.Host, r.Port))];
-        if (writer == _endpoints.Writer && readers.SequenceEqual(_endpoints.Readers))
+        if (writer == _endpoints.Writer && readers.SequenceEqual(_endpoints.Readers) && writers.SequenceEqual(_endpoints.Writers ?? []))
             return;
-        _endpoints = new EndpointsView(_endpoints.Version + 1, writer, readers);
+        _endpoints = new EndpointsView(_endpoints.Version + 1, writer, readers, writers);
     }
 
     bool IsHealthy(string id) => _health.TryGetValue(id, out var h) && h.Healthy;

@@ -2,7 +2,9 @@ namespace Borealis.Control;
 
 /// <summary><c>GET /v1/endpoints</c>: the healthy instances, as the router needs them.</summary>
 /// <param name="Version">Increases on every change of what this answer says.</param>
-public sealed record EndpointsView(long Version, EndpointView? Writer, IReadOnlyList<EndpointView> Readers);
+/// <param name="Writer">The writer (multi-master: the first healthy writer).</param>
+/// <param name="Writers">Every healthy writer: one, or 2-4 in a multi-master cluster (the cluster endpoint balances over them).</param>
+public sealed record EndpointsView(long Version, EndpointView? Writer, IReadOnlyList<EndpointView> Readers, IReadOnlyList<EndpointView>? Writers = null);
 
 public sealed record EndpointView(string Id, string Host, int Port);
 

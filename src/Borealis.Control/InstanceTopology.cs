@@ -25,6 +25,15 @@ public sealed class InstanceTopology
     [JsonIgnore]
     public InstanceSpec? Writer => Instances.FirstOrDefault(i => i.Role == InstanceRole.Writer);
 
+    /// <summary>Every writer: one, or 2-<see cref="MaxWriters"/> when <see cref="MultiMaster"/>.</summary>
+    public IEnumerable<InstanceSpec> Writers => Instances.Where(i => i.Role == InstanceRole.Writer);
+
+    /// <summary>Several writers on one volume, served by the volume service; no readers, no failover.</summary>
+    public bool MultiMaster { get; set; }
+
+    /// <summary>Writers of a multi-master cluster, at most (Aurora's limit).</summary>
+    public const int MaxWriters = 4;
+
     [JsonIgnore]
     public IEnumerable<InstanceSpec> Readers => Instances.Where(i => i.Role == InstanceRole.Reader);
 

@@ -44,11 +44,14 @@ internal sealed class Snapshot
     /// <summary>Page 1 bytes 24..39 as presented at this snapshot.</summary>
     public ReadOnlySpan<byte> Header => _header;
 
-    /// <summary>Overwrites the change-counter fields (offsets 24..27 and 92..95) in a read of page 1.</summary>
-    public void PatchPageOne(Span<byte> destination, int offset)
+    /// <summary>
+    /// Overwrites the change-counter fields (offsets 24..27 and 92..95) in a read of page 1 at
+    /// <paramref name="offset"/>, with the counter plus <paramref name="salt"/> (a connection's, see MainFile).
+    /// </summary>
+    public void PatchPageOne(Span<byte> destination, int offset, uint salt = 0)
     {
         Span<byte> counter = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(counter, ChangeCounter);
+        BinaryPrimitives.WriteUInt32BigEndian(counter, unchecked(ChangeCounter + salt));
         Patch(destination, offset, 24, counter);
         Patch(destination, offset, 92, counter);
     }

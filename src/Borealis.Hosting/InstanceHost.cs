@@ -161,7 +161,7 @@ public sealed class InstanceHost : IAsyncDisposable
         try
         {
             database = Database.Open(volume, new DatabaseOptions { CacheBytes = options.CacheBytes });
-            var endpoint = await StartServerAsync(options, database, null, loggerFactory);
+            var endpoint = await StartServerAsync(options, database, () => volume.Hosts is { Count: > 0 } hosts ? hosts : [new ReplicaHost(options.Id, true, 0, 0, DateTimeOffset.UtcNow)], loggerFactory);
             Log.InstanceServing(logger, options.Id, $"127.0.0.1:{endpoint.Server.Port}", $"multi-master writer on the volume service {service}", volume.DurableLsn.ToString());
             var host = new InstanceHost(options, volume, database, endpoint, logger) { _sharedVolume = volume };
             await host.StartStatusAsync(cancellationToken);
@@ -296,6 +296,8 @@ public sealed class InstanceHost : IAsyncDisposable
         var sql = new SqlServer(database, new SqlServerOptions
         {
             ServerId = options.Id,
+            // Each writer of a multi-master cluster is its own host, as in Aurora (clients tell them apart by it).
+            Hostname = options.VolumeService is null ? Environment.MachineName : $"{Environment.MachineName}-{options.Id}",
             Port = options.EndPoint.Port,
             Accounts = [new AccountInfo(admin.Name, admin.DefaultPlugin)],
             ReadOnly = options.Role == InstanceRole.Reader,

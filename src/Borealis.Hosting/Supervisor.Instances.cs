@@ -24,6 +24,7 @@ public sealed partial class Supervisor : IInstanceProcesses
 
     CancellationToken _instancesStopping = new(canceled: true);
     bool _quorum;
+    bool _multiMaster;
 
     public void Start(InstanceSpec spec, Func<InstanceExit, ExitDecision> onExit)
     {
@@ -158,7 +159,8 @@ public sealed partial class Supervisor : IInstanceProcesses
 
     /// <summary>
     /// <c>borealis instance</c>'s arguments for <paramref name="spec"/> (contract 1): a writer gets
-    /// <c>--role writer --replication-port RP</c>, a reader <c>--role reader --follow DIR/cluster.json</c>.
+    /// <c>--role writer --replication-port RP</c>, a reader <c>--role reader --follow DIR/cluster.json</c>, a writer of a
+    /// multi-master cluster <c>--volume-service PORT</c>.
     /// </summary>
     internal List<string> InstanceArguments(InstanceSpec spec)
     {
@@ -168,11 +170,16 @@ public sealed partial class Supervisor : IInstanceProcesses
             "--id", spec.Id,
             "--tls", _data.TlsDirectory,
             "--port", spec.Port.ToString(CultureInfo.InvariantCulture),
-            _quorum ? "--storage" : "--volume", _quorum ? _data.TopologyFile : _data.VolumeDirectory,
         };
+        if (_multiMaster)
+            args.AddRange(["--volume-service", VolumeServicePort.ToString(CultureInfo.InvariantCulture)]);
+        else
+            args.AddRange([_quorum ? "--storage" : "--volume", _quorum ? _data.TopologyFile : _data.VolumeDirectory]);
         args.AddRange(["--tier", spec.Tier.ToString(CultureInfo.InvariantCulture)]);
         if (spec.StatusPort > 0)
             args.AddRange(["--status-port", spec.StatusPort.ToString(CultureInfo.InvariantCulture)]);
+        if (_multiMaster)
+            return args;
         args.AddRange(spec.Role == InstanceRole.Writer
             ? ["--role", "writer", "--replication-port", spec.ReplicationPort.ToString(CultureInfo.InvariantCulture)]
             : ["--role", "reader", "--follow", _data.StateFile]);

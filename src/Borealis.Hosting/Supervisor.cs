@@ -62,7 +62,7 @@ public sealed partial class Supervisor
         InstanceTopology instances;
         try
         {
-            instances = ControlPlane.OpenTopology(controlOptions, _options.Readers);
+            instances = ControlPlane.OpenTopology(controlOptions, _options.Readers, _options.Writers);
         }
         catch (Exception ex) when (ex is ControlException or InvalidDataException or IOException)
         {
@@ -89,10 +89,20 @@ public sealed partial class Supervisor
             follow = FollowTopologyAsync(topology, stopping.Token);
         }
 
+        Task<bool> volumeService = Task.FromResult(true);
+        _multiMaster = instances.MultiMaster;
+        if (instances.MultiMaster)
+        {
+            if (topology is null)
+                throw new HostingException("a multi-master cluster needs quorum storage: this one runs on a local volume");
+            volumeService = SuperviseVolumeServiceAsync(stopping.Token);
+        }
+
         bool ok = await RunControlPlaneAsync(instances, controlOptions, stopping.Token);
         // The control plane only returns early when the writer could not start: stop the rest too.
         await stopping.CancelAsync();
         await StopAllInstancesAsync();
+        ok &= await volumeService;
         ok &= await follow;
 #pragma warning disable VSTHRD003 // the node supervision tasks were started by this object, above
         Task<bool>[] nodes;
@@ -145,6 +155,25 @@ public sealed partial class Supervisor
             bool routed = await routing;
             return first != _writerStartFailed.Task && routed;
         }
+    }
+
+    /// <summary>The volume service's port: the cluster port + 3 (router + 0/1, control API + 2; instances from + 10).</summary>
+    int VolumeServicePort => _options.Port + 3;
+
+    /// <summary>
+    /// Multi-master: the volume service (<c>borealis volume-service</c>), which holds the volume on the storage nodes and
+    /// serves it to the writers; restarted when it dies (its writers lose it, exit and are restarted too).
+    /// </summary>
+    Task<bool> SuperviseVolumeServiceAsync(CancellationToken cancellationToken)
+    {
+        var process = new ProcessState { Id = "volume-service", Role = "volume", Port = VolumeServicePort, State = ProcessStatus.Starting };
+        UpdateState(() => _state.Processes.Add(process));
+        return SuperviseAsync(process, () =>
+        [
+            "volume-service",
+            "--storage", _data.TopologyFile,
+            "--port", VolumeServicePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ], (exit, _) => exit == ConfigurationExitCode && !_everRunning.Contains(process.Id) ? (false, ProcessStatus.Failed) : null, TimeSpan.FromSeconds(2), cancellationToken);
     }
 
     StorageTopology? LoadOrCreateTopology()

@@ -19,6 +19,9 @@ public sealed record SupervisorOptions(DataDirectory Data, int Port, string Pass
     /// <summary>Readers of a new cluster (0–15); an existing cluster keeps its instances (DIR/topology.json).</summary>
     public int Readers { get; init; }
 
+    /// <summary>Writers of a new cluster: 1, or 2-4 for a multi-master cluster (no readers; a volume service).</summary>
+    public int Writers { get; init; } = 1;
+
     /// <summary>The control API's port on 127.0.0.1 (0: any free port).</summary>
     public int ControlPort { get; init; }
 

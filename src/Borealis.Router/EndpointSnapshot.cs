@@ -5,19 +5,20 @@ namespace Borealis.Router;
 
 /// <summary>
 /// Where the instances are at one moment: the body of the control plane's <c>GET /v1/endpoints</c>
-/// (<c>{"version":N,"writer":{"id","host","port"}|null,"readers":[...]}</c>), which is also the format of an
+/// (<c>{"version":N,"writer":{"id","host","port"}|null,"readers":[...],"writers":[...]}</c>; "writers" optional), which is also the format of an
 /// endpoints file. Only healthy instances are listed.
 /// </summary>
 public sealed class EndpointSnapshot
 {
     static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
 
-    public EndpointSnapshot(long version, InstanceEndpoint? writer, IReadOnlyList<InstanceEndpoint> readers)
+    public EndpointSnapshot(long version, InstanceEndpoint? writer, IReadOnlyList<InstanceEndpoint> readers, IReadOnlyList<InstanceEndpoint>? writers = null)
     {
         ArgumentNullException.ThrowIfNull(readers);
         Version = version;
         Writer = writer;
         Readers = readers;
+        Writers = writers is { Count: > 0 } ? writers : writer is null ? [] : [writer];
     }
 
     /// <summary>Increases on every change (the control plane's counter; an edited file may leave it unchanged).</summary>
@@ -29,16 +30,19 @@ public sealed class EndpointSnapshot
     /// <summary>The healthy readers, in the order given.</summary>
     public IReadOnlyList<InstanceEndpoint> Readers { get; }
 
+    /// <summary>Every healthy writer: the writer, or the writers of a multi-master cluster (the cluster endpoint balances over them).</summary>
+    public IReadOnlyList<InstanceEndpoint> Writers { get; }
+
     /// <summary>True when <paramref name="instance"/> still has <paramref name="role"/> in this snapshot.</summary>
     public bool Holds(InstanceEndpoint instance, RouteRole role) => role switch
     {
-        RouteRole.Writer => Writer == instance,
+        RouteRole.Writer => Writers.Contains(instance),
         _ => Readers.Contains(instance),
     };
 
-    /// <summary>Same version, writer and readers: nothing for the router to do.</summary>
+    /// <summary>Same version, writers and readers: nothing for the router to do.</summary>
     public bool SameAs(EndpointSnapshot? other) =>
-        other is not null && other.Version == Version && other.Writer == Writer && other.Readers.SequenceEqual(Readers);
+        other is not null && other.Version == Version && other.Writer == Writer && other.Readers.SequenceEqual(Readers) && other.Writers.SequenceEqual(Writers);
 
     /// <summary>Parses the JSON of contract 3.</summary>
     /// <exception cref="FormatException">Not that JSON, or an entry without id, host or a port in 1..65535.</exception>
@@ -56,11 +60,11 @@ public sealed class EndpointSnapshot
         if (document is null)
             throw new FormatException("not an endpoints document: null");
         return new EndpointSnapshot(document.Version, document.Writer is null ? null : Validate(document.Writer),
-            (document.Readers ?? []).Select(Validate).ToArray());
+            (document.Readers ?? []).Select(Validate).ToArray(), document.Writers?.Select(Validate).ToArray());
     }
 
     public override string ToString() =>
-        $"version {Version}, writer {Writer?.ToString() ?? "none"}, readers [{string.Join(", ", Readers)}]";
+        $"version {Version}, writer {Writer?.ToString() ?? "none"}, readers [{string.Join(", ", Readers)}]" + (Writers.Count > 1 ? $", writers [{string.Join(", ", Writers)}]" : "");
 
     static InstanceEndpoint Validate(Entry entry)
     {
@@ -72,7 +76,8 @@ public sealed class EndpointSnapshot
     sealed record Document(
         [property: JsonPropertyName("version")] long Version,
         [property: JsonPropertyName("writer")] Entry? Writer,
-        [property: JsonPropertyName("readers")] IReadOnlyList<Entry>? Readers);
+        [property: JsonPropertyName("readers")] IReadOnlyList<Entry>? Readers,
+        [property: JsonPropertyName("writers")] IReadOnlyList<Entry>? Writers = null);
 
     sealed record Entry(
         [property: JsonPropertyName("id")] string? Id,

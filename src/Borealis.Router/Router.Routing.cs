@@ -11,8 +11,8 @@ public sealed partial class Router
 
     /// <summary>
     /// A connected socket to an instance that has the role <paramref name="endpoint"/> needs, or null when none could
-    /// be reached within <see cref="RouterOptions.BackendWait"/>. Cluster: the writer only. Reader: the readers in
-    /// round-robin order starting after the previous connection's, then the writer.
+    /// be reached within <see cref="RouterOptions.BackendWait"/>. Cluster: the writer only (multi-master: the writers,
+    /// round-robin). Reader: the readers in round-robin order starting after the previous connection's, then the writer(s).
     /// </summary>
     async Task<(Socket Backend, InstanceEndpoint Instance, RouteRole Role)?> ConnectBackendAsync(RouterEndpoint endpoint, CancellationToken cancellationToken)
     {
@@ -61,8 +61,18 @@ public sealed partial class Router
             for (int i = 0; i < count; i++)
                 yield return (snapshot.Readers[(start + i) % count], RouteRole.Reader);
         }
-        if (snapshot.Writer is { } writer)
+        // The writer; in a multi-master cluster the writers in round-robin order (each new connection starts at the next).
+        if (snapshot.Writers.Count > 1)
+        {
+            int count = snapshot.Writers.Count;
+            int start = (int)((uint)Interlocked.Increment(ref _nextWriter) % (uint)count);
+            for (int i = 0; i < count; i++)
+                yield return (snapshot.Writers[(start + i) % count], RouteRole.Writer);
+        }
+        else if (snapshot.Writer is { } writer)
+        {
             yield return (writer, RouteRole.Writer);
+        }
     }
 
     async Task<Socket?> TryConnectAsync(InstanceEndpoint instance, RouteRole role, TimeSpan timeout, CancellationToken cancellationToken)

@@ -32,6 +32,7 @@ public sealed partial class Router : IAsyncDisposable
     Task _readerLoop = Task.CompletedTask;
     long _nextHandler;
     int _nextReader = -1;
+    int _nextWriter = -1;
     int _open;
     int _clusterActive;
     int _readerActive;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Borealis.Engine;
 using Borealis.Sql.Catalog;
+using Borealis.Sql.Errors;
 using Borealis.Sql.Execution;
 
 namespace Borealis.Sql;
@@ -26,7 +27,29 @@ public sealed class SqlServer
         Options = options;
         StartTime = DateTime.UtcNow;
         using var connection = database.OpenConnection();
-        // Multi-master: see what the other writers committed (their catalog, say) before deciding to create it.
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                _catalog = PrepareCatalog(database, connection, options);
+                break;
+            }
+            catch (MySqlErrorException) when (database.Shared is not null && attempt < 20)
+            {
+                // Multi-master: another writer starting at the same moment created the catalog (or a system table)
+                // first: its commit won the page conflict, or reached this one between its check and its write. Look again.
+                if (connection.InTransaction)
+                    SqliteUtil.Exec(connection.Handle, "ROLLBACK");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Creates the catalog tables on an empty database (a writer) and any missing system table, then loads the catalog.
+    /// On a shared volume, first sees what the other writers committed (their catalog, say) before deciding to create it.
+    /// </summary>
+    CatalogSnapshot PrepareCatalog(Database database, DatabaseConnection connection, SqlServerOptions options)
+    {
 #pragma warning disable VSTHRD002 // A constructor cannot await; the catch-up completes as soon as the deliveries arrive.
         database.CatchUpAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
 #pragma warning restore VSTHRD002
@@ -38,13 +61,14 @@ public sealed class SqlServer
                     SqliteUtil.Exec(connection.Handle, statement);
             });
         }
-        _catalog = CatalogStore.Load(connection.Handle, Registry);
+        var catalog = CatalogStore.Load(connection.Handle, Registry);
         // Volumes created before a system table was added get it on the writer's next start.
-        if (!options.ReadOnly && SystemTables.Missing(_catalog) is { Count: > 0 } missing)
+        if (!options.ReadOnly && SystemTables.Missing(catalog) is { Count: > 0 } missing)
         {
-            WriteDuringStartup(connection, () => SystemTables.Create(connection.Handle, _catalog, missing));
-            _catalog = CatalogStore.Load(connection.Handle, Registry);
+            WriteDuringStartup(connection, () => SystemTables.Create(connection.Handle, catalog, missing));
+            catalog = CatalogStore.Load(connection.Handle, Registry);
         }
+        return catalog;
     }
 
     /// <summary>One write transaction before any session exists: the write lock is uncontended, so the synchronous

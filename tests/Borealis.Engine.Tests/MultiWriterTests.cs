@@ -261,4 +261,39 @@ public sealed class MultiWriterTests : BorealisTest
         Assert.Throws<InvalidOperationException>(() => writer.Append(batch));
         Assert.Equal(Common.Lsn.Zero, shared.LatestCommit);
     }
+
+    /// <summary>
+    /// A connection whose commit lost a conflict must not keep SQLite's pages of the state it left: one commit of
+    /// another writer later, the change counter it would see equals the one SQLite wrote for the lost commit.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AfterALostConflictAConnectionNeverReadsPagesOfTheStateItLeft(bool conflictFirst)
+    {
+        var volume = new InMemoryVolume();
+        var shared = new SharedVolume(volume);
+        await using var one = Database.Open(shared.Connect());
+        await using var two = Database.Open(shared.Connect());
+        using var a = one.OpenConnection();
+        using var b = two.OpenConnection();
+        Assert.Equal(0, Sql.Long(b, "SELECT COUNT(*) FROM sqlite_master"));
+        if (conflictFirst)
+        {
+            await b.AcquireWriteLockAsync(TestToken);
+            Sql.Exec(b, "BEGIN; CREATE TABLE mine (x)");
+            await Sql.WriteAsync(a, "CREATE TABLE theirs (y)", TestToken);
+            Assert.NotEqual(raw.SQLITE_OK, raw.sqlite3_exec(b.Handle, "COMMIT"));
+            Assert.IsType<WriteConflictException>(b.LastIoError);
+            if (b.InTransaction)
+                Sql.Exec(b, "ROLLBACK");
+            b.EndStatement();
+        }
+        else
+        {
+            await Sql.WriteAsync(a, "CREATE TABLE theirs (y)", TestToken);
+        }
+        await two.CatchUpAsync(TestToken);
+        Assert.Equal(1, Sql.Long(b, "SELECT COUNT(*) FROM sqlite_master"));
+    }
 }

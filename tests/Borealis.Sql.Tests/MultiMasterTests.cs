@@ -172,3 +172,25 @@ public sealed class MultiMasterTests : BorealisTest, IAsyncLifetime
         Assert.Equal(_shared.Conflicts, _writers.Sum(w => w.Server.ConflictRetries) + Interlocked.Read(ref hotConflicts));
     }
 }
+
+public sealed class MultiMasterStartupTests : BorealisTest
+{
+    [Fact]
+    public async Task WritersStartingAtOnceShareOneCatalog()
+    {
+        for (int round = 0; round < 20; round++)
+        {
+            var volume = new InMemoryVolume();
+            var shared = new SharedVolume(volume);
+            var databases = Enumerable.Range(0, 3).Select(_ => Database.Open(shared.Connect())).ToArray();
+            var servers = await Task.WhenAll(databases.Select((d, i) => Task.Run(() => new SqlServer(d, new SqlServerOptions { ServerId = $"writer-{i + 1}" }), TestToken)));
+            Assert.Equal(3, servers.Length);
+            foreach (var d in databases)
+            {
+                await d.DisposeAsync();
+                await d.Volume.DisposeAsync();
+            }
+            await shared.DisposeAsync();
+        }
+    }
+}

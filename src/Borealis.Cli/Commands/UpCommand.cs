@@ -53,6 +53,12 @@ internal static class UpCommand
             Description = "Reader instances of a new cluster, 0–15 (default 1; 0 with --storage-nodes 0: readers need quorum storage). An existing cluster keeps its instances (DIR/topology.json).",
             HelpName = "N",
         };
+        var writers = new Option<int>("--writers")
+        {
+            Description = "Writers of a new cluster: 1, or 2-4 for multi-master (every writer reads and writes one shared volume; no readers, no failover: a crashed writer is restarted while the others serve). An existing cluster keeps its instances.",
+            DefaultValueFactory = _ => 1,
+            HelpName = "N",
+        };
         var controlPort = new Option<int?>("--control-port")
         {
             Description = "Port of the control API on 127.0.0.1 (default: --port + 2).",
@@ -60,7 +66,7 @@ internal static class UpCommand
         };
         var command = new Command(name, description)
         {
-            data, port, password, storageNodes, zones, readers, controlPort,
+            data, port, password, storageNodes, zones, readers, writers, controlPort,
         };
         if (name == "up")
             command.Options.Add(detach);
@@ -74,6 +80,13 @@ internal static class UpCommand
                 else if (n > 0 && nodes == 0)
                     result.AddError("readers need quorum storage: --readers cannot be used with --storage-nodes 0 (a local volume)");
             }
+            int w = ValueInValidator(result, writers, 1);
+            if (w is < 1 or > 4)
+                result.AddError($"--writers must be between 1 and 4 (got {w}).");
+            else if (w > 1 && nodes == 0)
+                result.AddError("multi-master needs quorum storage: --writers cannot be used with --storage-nodes 0 (a local volume)");
+            else if (w > 1 && result.GetValue(readers) is > 0)
+                result.AddError("a multi-master cluster has no readers (as in Aurora): give --writers or --readers, not both");
             if (result.GetValue(controlPort) is { } cp && cp is < 0 or > 65535)
                 result.AddError($"--control-port must be between 0 and 65535 (got {cp}).");
             if (nodes == 0)
@@ -91,9 +104,10 @@ internal static class UpCommand
         {
             int nodes = parse.GetValue(storageNodes);
             int p = parse.GetValue(port);
+            int w = parse.GetValue(writers);
             return RunAsync(
                 parse.GetValue(data)!, p, parse.GetValue(password), name == "up" && parse.GetValue(detach),
-                nodes, parse.GetValue(zones), parse.GetValue(readers) ?? DefaultReaders(nodes), parse.GetValue(controlPort) ?? Math.Min(p + 2, 65535), cancellationToken);
+                nodes, parse.GetValue(zones), parse.GetValue(readers) ?? (w > 1 ? 0 : DefaultReaders(nodes)), w, parse.GetValue(controlPort) ?? Math.Min(p + 2, 65535), cancellationToken);
         });
         return command;
     }
@@ -115,7 +129,7 @@ internal static class UpCommand
     /// </summary>
     static int DefaultReaders(int storageNodes) => storageNodes > 0 ? 1 : 0;
 
-    static async Task<int> RunAsync(string dataPath, int port, string? password, bool detach, int storageNodes, int zones, int readers, int controlPort, CancellationToken cancellationToken)
+    static async Task<int> RunAsync(string dataPath, int port, string? password, bool detach, int storageNodes, int zones, int readers, int writers, int controlPort, CancellationToken cancellationToken)
     {
         var data = new DataDirectory(dataPath);
         string resolved;
@@ -140,6 +154,7 @@ internal static class UpCommand
         var options = new SupervisorOptions(data, port, resolved, storageNodes, zones)
         {
             Readers = readers,
+            Writers = writers,
             ControlPort = controlPort,
         };
         return detach
@@ -189,7 +204,7 @@ internal static class UpCommand
         var log = Path.Combine(data.LogDirectory, "supervisor.log");
         // setsid: the supervisor gets its own session, so the terminal's Ctrl-C or hang-up does not reach it.
         var start = new ProcessStartInfo("setsid") { UseShellExecute = false, RedirectStandardInput = true };
-        foreach (var a in new[] { "/bin/sh", "-c", "exec \"$0\" \"$@\" >>\"$BOREALIS_LOG\" 2>&1 </dev/null", exe, "up", "--data", data.Root, "--port", Invariant(port), "--storage-nodes", Invariant(options.StorageNodes), "--zones", Invariant(options.Zones), "--readers", Invariant(options.Readers), "--control-port", Invariant(options.ControlPort) })
+        foreach (var a in new[] { "/bin/sh", "-c", "exec \"$0\" \"$@\" >>\"$BOREALIS_LOG\" 2>&1 </dev/null", exe, "up", "--data", data.Root, "--port", Invariant(port), "--storage-nodes", Invariant(options.StorageNodes), "--zones", Invariant(options.Zones), "--readers", Invariant(options.Readers), "--writers", Invariant(options.Writers), "--control-port", Invariant(options.ControlPort) })
             start.ArgumentList.Add(a);
         start.Environment["BOREALIS_PASSWORD"] = password;
         start.Environment["BOREALIS_LOG"] = log;
@@ -294,15 +309,21 @@ internal static class UpCommand
 
     static void PrintBanner(DataDirectory data, int port, string password, bool generated, bool detached)
     {
-        Console.WriteLine("Borealis is running.");
-        Console.WriteLine($"  endpoint:  127.0.0.1:{port}  (MySQL protocol; cluster endpoint: the writer)");
-        Console.WriteLine($"  readers:   127.0.0.1:{port + 1}  (reader endpoint: the readers, else the writer)");
+        var cluster = ClusterState.TryRead(data.StateFile);
+        bool multiMaster = cluster?.Processes.Count(p => p.Role == "writer") > 1;
+        Console.WriteLine(multiMaster ? "Borealis is running (multi-master)." : "Borealis is running.");
+        Console.WriteLine(multiMaster
+            ? $"  endpoint:  127.0.0.1:{port}  (MySQL protocol; cluster endpoint: the writers, each new connection to the next)"
+            : $"  endpoint:  127.0.0.1:{port}  (MySQL protocol; cluster endpoint: the writer)");
+        Console.WriteLine(multiMaster
+            ? $"  readers:   127.0.0.1:{port + 1}  (no readers in a multi-master cluster: the writers)"
+            : $"  readers:   127.0.0.1:{port + 1}  (reader endpoint: the readers, else the writer)");
         Console.WriteLine("  user:      admin");
         Console.WriteLine(generated
             ? $"  password:  {password}   (generated; kept in {data.PasswordFile})"
             : File.Exists(data.PasswordFile) ? $"  password:  kept in {data.PasswordFile}" : "  password:  the one you gave (--password or BOREALIS_PASSWORD)");
         Console.WriteLine($"  connect:   mariadb -h 127.0.0.1 -P {port} -u admin -p");
-        if (ClusterState.TryRead(data.StateFile) is { } state)
+        if (cluster is { } state)
         {
             var instances = state.Processes.Where(p => p.Role is "writer" or "reader").Select(p => $"{p.Id} ({p.Role}, 127.0.0.1:{p.Port})");
             Console.WriteLine($"  instances: {string.Join(", ", instances)}");

@@ -41,6 +41,11 @@ internal sealed class MainFile : VfsFile
     bool _reserved;
     bool _writing;
     bool _commitFailed;
+    // Added to the change counter this connection's SQLite sees. A commit that failed left SQLite believing in the
+    // counter it wrote for it (snapshot + 1), which the next commit applied here (another writer's, say) would
+    // present too: SQLite would keep pages of the wrong state. After a failed commit the salt jumps by 2^31, so no
+    // counter SQLite saw before matches one it sees after, and it rereads every page.
+    uint _counterSalt;
     uint _overlayPageCount;
     long _hits;
     long _misses;
@@ -249,10 +254,12 @@ internal sealed class MainFile : VfsFile
             {
                 // The change-counter probe at every read transaction: answered from the snapshot.
                 snapshot.Header.Slice(inPage - Snapshot.HeaderOffset, destination.Length).CopyTo(destination);
+                if (_counterSalt != 0)
+                    snapshot.PatchPageOne(destination, inPage, _counterSalt);
                 return SqliteNative.Ok;
             }
             _cache.Read(page, snapshot.Lsn, inPage, destination, ref _hits, ref _misses);
-            snapshot.PatchPageOne(destination, inPage);
+            snapshot.PatchPageOne(destination, inPage, _counterSalt);
             return SqliteNative.Ok;
         }
         _cache.Read(page, snapshot.Lsn, inPage, destination, ref _hits, ref _misses);
@@ -437,6 +444,7 @@ internal sealed class MainFile : VfsFile
             LastError = ex;
             DiscardOverlay();
             _commitFailed = true;
+            _counterSalt = unchecked(_counterSalt + 0x8000_0000u);
             return SqliteNative.IoErr;
         }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
 using Borealis.Common;
 using Borealis.Common.Redo;
 using Borealis.Hosting.Replication;
@@ -36,6 +37,7 @@ public sealed class RemoteSharedVolume : ISharedVolume
     ulong _appended;
     ulong _horizonSent;
     Exception? _failure;
+    IReadOnlyList<ReplicaHost> _hosts = [];
 
     RemoteSharedVolume(TcpClient client, ReplicationStart start)
     {
@@ -56,6 +58,9 @@ public sealed class RemoteSharedVolume : ISharedVolume
     public Lsn DurableLsn => new(Volatile.Read(ref _durable));
 
     public Lsn AppendedLsn => new(Volatile.Read(ref _appended));
+
+    /// <summary>The writers on the volume, as the volume service last said (every second).</summary>
+    public IReadOnlyList<ReplicaHost> Hosts => Volatile.Read(ref _hosts);
 
     /// <summary>Faults when the connection to the volume service is lost (the reason is the exception).</summary>
 #pragma warning disable VSTHRD003 // This volume's own completion, for its owner to await.
@@ -322,6 +327,9 @@ public sealed class RemoteSharedVolume : ISharedVolume
                     Complete(answer.RequestId, answer);
                     break;
                 }
+            case ReplicationMessage.Status:
+                Volatile.Write(ref _hosts, JsonSerializer.Deserialize<List<ReplicaHost>>(ReplicationCodec.ReadStatus(payload), ReplicationServer.s_json) ?? []);
+                break;
             case ReplicationMessage.LatestAnswer:
                 {
                     var (id, latest) = ReplicationCodec.ReadLatestAnswer(payload);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
 using System.Threading.Channels;
 using Borealis.Common;
 using Borealis.Common.Net;
@@ -197,11 +198,24 @@ public sealed class VolumeService : IAsyncDisposable
     {
         var stopping = _stopping.Token;
         Lsn sent = Lsn.Zero;
-        long lastSent = 0;
+        long lastSent = 0, lastStatus = 0;
         while (!stopping.IsCancellationRequested)
         {
             try
             {
+                if (Environment.TickCount64 - lastStatus >= 1000)
+                {
+                    // Every writer's replica_host_status lists the writers on the volume now.
+                    Connection[] all;
+                    lock (_lock)
+                        all = [.. _connections];
+                    var at = DateTimeOffset.UtcNow;
+                    var hosts = all.Select(c => new ReplicaHost(c.Id, true, 0, 0, at)).OrderBy(h => h.ServerId, StringComparer.Ordinal).ToList();
+                    var status = ReplicationCodec.Status(JsonSerializer.SerializeToUtf8Bytes(hosts, ReplicationServer.s_json));
+                    foreach (var connection in all)
+                        connection.Send(status);
+                    lastStatus = Environment.TickCount64;
+                }
                 var appended = _volume.AppendedLsn;
                 if (_volume.DurableLsn < appended)
                     await _volume.WaitForDurableAsync(appended, stopping);
