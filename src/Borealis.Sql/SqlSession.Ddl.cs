@@ -197,19 +197,21 @@ internal sealed partial class SqlSession
     }
 
     /// <summary>
-    /// Gives an AUTO_INCREMENT table its row in SQLite's sqlite_sequence now, followed by a filler row too large to share
-    /// a page with another, so that every table's counter sits on a page of its own: inserts into different tables
-    /// on different writers (multi-master) never conflict on the counters' page. SQLite looks rows up by name; the
-    /// filler (a 4 KB blob name, no seq) is never one.
+    /// Gives an AUTO_INCREMENT table its row in SQLite's sqlite_sequence now, followed by two filler rows, so that every
+    /// table's counter sits on a page of its own: inserts into different tables on different writers (multi-master)
+    /// never conflict on the counters' page. Two fillers of more than half a page each can never share a page, so
+    /// the two counters around them never can either. SQLite looks rows up by name; a filler (a blob name, no seq) is
+    /// never one.
     /// </summary>
     void ReserveSequenceRow(TableInfo table, long seq)
     {
         SqliteUtil.Exec(_db, "INSERT INTO main.sqlite_sequence (name, seq) VALUES (?, ?)", table.SqliteName, seq);
-        SqliteUtil.Exec(_db, "INSERT INTO main.sqlite_sequence (name, seq) VALUES (zeroblob(" + SequenceFillerBytes + "), NULL)");
+        for (int i = 0; i < 2; i++)
+            SqliteUtil.Exec(_db, "INSERT INTO main.sqlite_sequence (name, seq) VALUES (zeroblob(" + SequenceFillerBytes + "), NULL)");
     }
 
-    /// <summary>With the table's own row (tens of bytes), more than a 4 KiB page holds; alone, less than SQLite's largest local payload (4061).</summary>
-    const int SequenceFillerBytes = 4040;
+    /// <summary>More than half of a 4 KiB page's 4,088 usable bytes.</summary>
+    const int SequenceFillerBytes = 2100;
 
     void DropSqliteTable(TableInfo table)
     {
@@ -588,7 +590,8 @@ internal sealed partial class SqlSession
         {
             _state.ForeignKeyChecks = checks;
         }
-        SqliteUtil.Exec(_db, "DELETE FROM main.sqlite_sequence WHERE name = ?", table.SqliteName);
+        // The counter starts again; its row keeps its place (its page of its own, see ReserveSequenceRow).
+        SqliteUtil.Exec(_db, "UPDATE main.sqlite_sequence SET seq = 0 WHERE name = ?", table.SqliteName);
         return (0, false);
     }
 
@@ -866,8 +869,9 @@ internal sealed partial class SqlSession
         if (sequence.Count > 0 && table.RowidAutoIncrement)
         {
             SqliteUtil.Exec(_db, "DELETE FROM main.sqlite_sequence WHERE name = ?", table.SqliteName);
-            SqliteUtil.Exec(_db, "INSERT INTO main.sqlite_sequence (name, seq) VALUES (?, (SELECT max(?, COALESCE((SELECT max(rowid) FROM main." + SqliteUtil.Quote(table.SqliteName) + "), 0))))",
-                table.SqliteName, sequence[0][0]);
+            ReserveSequenceRow(table, 0);
+            SqliteUtil.Exec(_db, "UPDATE main.sqlite_sequence SET seq = (SELECT max(?, COALESCE((SELECT max(rowid) FROM main." + SqliteUtil.Quote(table.SqliteName) + "), 0))) WHERE name = ?",
+                sequence[0][0], table.SqliteName);
         }
     }
 }

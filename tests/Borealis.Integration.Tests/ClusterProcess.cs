@@ -40,7 +40,7 @@ internal sealed class ClusterProcess : IAsyncDisposable
     static string P(int port) => port.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Starts a cluster with <paramref name="readers"/> readers and waits until the control plane reports every instance healthy.</summary>
-    public static async Task<ClusterProcess> UpAsync(int readers)
+    public static async Task<ClusterProcess> UpAsync(int readers, int writers = 1)
     {
         var dir = new TempDirectory();
         int port = FreePort.ForCluster();
@@ -49,13 +49,14 @@ internal sealed class ClusterProcess : IAsyncDisposable
         try
         {
             var up = await CliAsync("up", "--data", cluster.Data, "--port", P(port), "--control-port", P(controlPort),
-                "--password", Password, "--readers", P(readers), "--detach");
+                "--password", Password, "--readers", P(readers), "--writers", P(writers), "--detach");
             Assert.True(up.ExitCode == 0, up.ToString());
             await Eventually.AssertAsync(async () =>
             {
                 var endpoints = await cluster.EndpointsAsync();
-                return endpoints.GetProperty("writer").ValueKind == JsonValueKind.Object && endpoints.GetProperty("readers").GetArrayLength() == readers;
-            }, TimeSpan.FromSeconds(60), $"the writer and {readers} readers are healthy");
+                return endpoints.GetProperty("writer").ValueKind == JsonValueKind.Object && endpoints.GetProperty("readers").GetArrayLength() == readers
+                    && endpoints.GetProperty("writers").GetArrayLength() == writers;
+            }, TimeSpan.FromSeconds(60), $"{writers} writer(s) and {readers} readers are healthy");
             return cluster;
         }
         catch
