@@ -265,8 +265,13 @@ public sealed partial class ControlPlane
     /// </exception>
     public async Task<InstanceSpec> AddInstanceAsync(InstanceRole role, int tier, CancellationToken cancellationToken)
     {
+        bool multiMaster;
+        lock (_lock)
+            multiMaster = _topology.MultiMaster;
+        if (multiMaster)
+            return await AddWriterAsync(role, tier, cancellationToken);
         if (role != InstanceRole.Reader)
-            throw ControlException.BadRequest("a cluster has exactly one writer: add a reader (role \"reader\"); a reader becomes the writer by failover");
+            throw ControlException.BadRequest("a cluster has exactly one writer: add a reader (role \"reader\"); a reader becomes the writer by failover (multi-master clusters are made with up --writers N)");
         if (tier is < 0 or > InstanceSpec.MaxTier)
             throw ControlException.BadRequest($"tier must be between 0 and {InstanceSpec.MaxTier} (got {tier})");
         if (_options.ReadersRefusedBecause is { } why)
@@ -293,8 +298,37 @@ public sealed partial class ControlPlane
         }
     }
 
+    /// <summary>Multi-master: adds a writer (up to <see cref="InstanceTopology.MaxWriters"/>) and starts it; it joins the volume service.</summary>
+    async Task<InstanceSpec> AddWriterAsync(InstanceRole role, int tier, CancellationToken cancellationToken)
+    {
+        if (role != InstanceRole.Writer)
+            throw ControlException.BadRequest("a multi-master cluster has no readers: add a writer (role \"writer\")");
+        if (tier is < 0 or > InstanceSpec.MaxTier)
+            throw ControlException.BadRequest($"tier must be between 0 and {InstanceSpec.MaxTier} (got {tier})");
+        await _changes.WaitAsync(cancellationToken);
+        try
+        {
+            InstanceSpec spec;
+            lock (_lock)
+            {
+                if (_topology.Writers.Count() >= InstanceTopology.MaxWriters)
+                    throw ControlException.Conflict($"the cluster already has {InstanceTopology.MaxWriters} writers, the most a multi-master cluster can have: remove one first");
+                spec = AddInstance(_topology, _options, role, tier);
+                _topology.Write(_options.TopologyFile);
+                AddEvent("instance-added", spec.Id, null, $"writer, tier {tier}, port {spec.Port}");
+            }
+            StartProcess(spec);
+            Log.InstanceAdded(_logger, spec.Id, spec.Role, spec.Tier, spec.Port);
+            return spec;
+        }
+        finally
+        {
+            _changes.Release();
+        }
+    }
+
     /// <summary>Stops an instance and removes it from the topology.</summary>
-    /// <exception cref="ControlException">404: no such instance; 409: it is the writer.</exception>
+    /// <exception cref="ControlException">404: no such instance; 409: it is the writer (multi-master: the last writer).</exception>
     public async Task RemoveInstanceAsync(string id, CancellationToken cancellationToken)
     {
         await _changes.WaitAsync(cancellationToken);
@@ -303,8 +337,10 @@ public sealed partial class ControlPlane
             lock (_lock)
             {
                 var spec = _topology.Find(id) ?? throw ControlException.NotFound($"no instance '{id}'");
-                if (spec.Role == InstanceRole.Writer)
+                if (spec.Role == InstanceRole.Writer && !_topology.MultiMaster)
                     throw ControlException.Conflict($"{id} is the writer: fail over to a reader first (borealis failover), then remove it");
+                if (spec.Role == InstanceRole.Writer && _topology.Writers.Count() <= 1)
+                    throw ControlException.Conflict($"{id} is the last writer of the cluster: it cannot be removed");
                 _topology.Remove(id);
                 _topology.Write(_options.TopologyFile);
                 MarkUnhealthy(id);

@@ -172,6 +172,23 @@ public sealed class MultiMasterProcessTests : BorealisTest
                 if (connection is not null)
                     await connection.DisposeAsync();
             }
+
+            // A third writer joins the running cluster, serves every row, and leaves again; readers are refused.
+            var refused = await ClusterProcess.CliAsync("instance", "add", "--role", "reader", "--data", cluster.Data);
+            Assert.True(refused.ExitCode != 0 && refused.StandardError.Contains("no readers", StringComparison.Ordinal), refused.ToString());
+            var added = await ClusterProcess.CliAsync("instance", "add", "--role", "writer", "--data", cluster.Data);
+            Assert.True(added.ExitCode == 0, added.ToString());
+            await Eventually.AssertAsync(async () => (await cluster.EndpointsAsync()).GetProperty("writers").GetArrayLength() == 3, TimeSpan.FromSeconds(30), "instance-3 serves as a writer");
+            int third = (await cluster.InstanceAsync("instance-3")).GetProperty("port").GetInt32();
+            await using (var check = await ConnectAsync(third, "instance-3"))
+            {
+                await ExecAsync(check, $"INSERT INTO t VALUES (101, 'instance-3')");
+                await ExecAsync(check, "COMMIT");
+                Assert.Equal(101, await CountAsync(check, "SELECT COUNT(*) FROM t"));
+            }
+            var removed = await ClusterProcess.CliAsync("instance", "remove", "instance-3", "--data", cluster.Data);
+            Assert.True(removed.ExitCode == 0, removed.ToString());
+            await Eventually.AssertAsync(async () => (await cluster.EndpointsAsync()).GetProperty("writers").GetArrayLength() == 2, TimeSpan.FromSeconds(30), "instance-3 is gone");
         }
         catch (Exception ex)
         {

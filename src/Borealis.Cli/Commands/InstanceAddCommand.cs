@@ -3,13 +3,13 @@ using System.Text.Json;
 
 namespace Borealis.Cli.Commands;
 
-/// <summary><c>borealis instance add --role reader [--tier N]</c>: a new instance in the running cluster, through the control API.</summary>
+/// <summary><c>borealis instance add --role reader|writer [--tier N]</c>: a new instance in the running cluster (a writer: multi-master clusters only), through the control API.</summary>
 internal static class InstanceAddCommand
 {
     public static Command Create()
     {
-        var role = new Option<string>("--role") { Description = "The new instance's role.", DefaultValueFactory = _ => "reader", HelpName = "ROLE" };
-        role.AcceptOnlyFromAmong("reader");
+        var role = new Option<string>("--role") { Description = "The new instance's role: reader, or writer in a multi-master cluster (up --writers N, at most 4 writers).", DefaultValueFactory = _ => "reader", HelpName = "ROLE" };
+        role.AcceptOnlyFromAmong("reader", "writer");
         var tier = new Option<int>("--tier") { Description = "Promotion tier 0–15 (0 is promoted first).", DefaultValueFactory = _ => 1, HelpName = "N" };
         var data = CommonOptions.Data();
         var api = ControlOptions.Api();

@@ -8,11 +8,11 @@ internal static class InstanceRemoveCommand
 {
     public static Command Create()
     {
-        var id = new Argument<string>("ID") { Description = "The instance to remove (see ./borealis status); not the writer." };
+        var id = new Argument<string>("ID") { Description = "The instance to remove (see ./borealis status); not the writer (multi-master: not the last writer)." };
         var data = CommonOptions.Data();
         var api = ControlOptions.Api();
         var output = CommonOptions.Output();
-        var command = new Command("remove", "Stop instance ID and remove it from the cluster running on --data (or behind --api). The writer cannot be removed: fail over first.")
+        var command = new Command("remove", "Stop instance ID and remove it from the cluster running on --data (or behind --api). The writer cannot be removed: fail over first (multi-master: any writer but the last).")
         {
             id, data, api, output,
         };
