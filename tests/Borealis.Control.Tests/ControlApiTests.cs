@@ -37,7 +37,7 @@ public sealed class ControlApiTests : BorealisTest
             var (status, body) = await SendAsync(http, HttpMethod.Get, "/v1/endpoints");
             Assert.Equal(HttpStatusCode.OK, status);
             Assert.Equal(
-                $$"""{"version":{{version}},"writer":{"id":"instance-1","host":"127.0.0.1","port":40010},"readers":[{"id":"instance-2","host":"127.0.0.1","port":40013},{"id":"instance-3","host":"127.0.0.1","port":40016}]}""",
+                $$"""{"version":{{version}},"writer":{"id":"instance-1","host":"127.0.0.1","port":40010},"readers":[{"id":"instance-2","host":"127.0.0.1","port":40013},{"id":"instance-3","host":"127.0.0.1","port":40016}],"writers":[{"id":"instance-1","host":"127.0.0.1","port":40010}]}""",
                 body);
 
             // An instance that stops answering leaves the list, and the version goes up.
