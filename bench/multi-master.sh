@@ -73,7 +73,7 @@ start_cluster() {
   while ! port_range_free "$port"; do port=$(free_port); done
   "$exe" up --detach --data "$data" --port "$port" --readers 0 --writers "$writers" --password "$password" >"$work/up.log" 2>&1 \
     || { cat "$work/up.log" >&2; return 1; }
-  ports=$("$exe" status --data "$data" --output json | /usr/bin/python3 -c 'import json,sys; s=json.load(sys.stdin); print(" ".join(str(i["port"]) for i in s["instances"] if i["role"] == "writer"))')
+  ports=$("$exe" status --data "$data" --output json | /usr/bin/python3 -c 'import json,sys; s=json.load(sys.stdin); print(" ".join(str(i["port"]) for i in s["processes"] if i["role"] == "writer"))')
 }
 # The cluster port and the ports it derives (+0..+2 router/control, +3 volume service, +10.. instances, +100.. nodes).
 port_range_free() {

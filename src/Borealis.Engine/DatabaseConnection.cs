@@ -19,6 +19,8 @@ public sealed class DatabaseConnection : IDisposable
     readonly Database _database;
     readonly MainFile _file;
     bool _disposed;
+    // Multi-master: this statement already caught up with the volume (CatchUpAsync); reset by EndStatement.
+    bool _caughtUp;
 
     internal DatabaseConnection(Database database, sqlite3 handle, MainFile file)
     {
@@ -80,7 +82,7 @@ public sealed class DatabaseConnection : IDisposable
         if (!await _database.WriteLock.WaitAsync(_database.Options.LockWaitTimeout, cancellationToken))
             throw new LockWaitTimeoutException();
         _file.TakeWriteLock();
-        if (_database.Shared is not null)
+        if (_database.Shared is not null && !_caughtUp)
         {
             // Multi-master: first apply everything already committed on the volume, by any writer.
             try
@@ -108,9 +110,20 @@ public sealed class DatabaseConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// Multi-master: applies everything committed on the volume by any writer now (<see cref="Database.CatchUpAsync"/>),
+    /// for the statement about to run; its write then takes the lock without asking the volume again.
+    /// </summary>
+    public async ValueTask CatchUpAsync(CancellationToken cancellationToken)
+    {
+        await _database.CatchUpAsync(cancellationToken);
+        _caughtUp = true;
+    }
+
     /// <summary>Call after every statement: releases the write lock when no transaction remains open.</summary>
     public void EndStatement()
     {
+        _caughtUp = false;
         if (_file.HoldsWriteLock)
             _file.EndStatement(InTransaction);
     }

@@ -397,7 +397,7 @@ internal sealed partial class SqlSession : ISqlSession
     {
         var database = _server.Database;
         if (!_connection.InTransaction && (WouldWrite(tokens) || IsRegionalRaw()))
-            await database.CatchUpAsync(cancellationToken);
+            await _connection.CatchUpAsync(cancellationToken);
         long applied = database.RemoteCommits;
         if (applied != _remoteCommitsSeen)
         {
