@@ -116,8 +116,6 @@ public sealed class StorageCluster : IAsyncDisposable
     /// <summary>The failure, with the last lines of every process's log.</summary>
     public Exception WithLogTails(Exception failure) => LocalClusterCli.WithLogsIn(Path.GetDirectoryName(TopologyFile)!, failure);
 
-    /// <summary>The writer's process, if it has exited: its exit code.</summary>
-    public int? WriterExitCode(string id) => _writers.TryGetValue(id, out var w) && w.Process.HasExited ? w.Process.ExitCode : null;
 
     public async Task KillWriterAsync(string id = "writer-1")
     {
