@@ -399,12 +399,19 @@ public sealed class InstanceHost : IAsyncDisposable
     /// <paramref name="opened"/>) and hands the fleet to the volume (nodes added, nodes retired).
     /// </summary>
     Task FollowTopologyAsync(QuorumVolume volume, string file, StorageTopology opened) =>
+        FollowTopologyAsync(volume, file, opened, _logger, _stopping.Token);
+
+    /// <summary>
+    /// Hands every change of the topology file (nodes added, nodes retired) to the volume that appends to the nodes:
+    /// the writer's, or a multi-master cluster's volume service. Runs until <paramref name="stopping"/>.
+    /// </summary>
+    internal static Task FollowTopologyAsync(QuorumVolume volume, string file, StorageTopology opened, ILogger logger, CancellationToken stopping) =>
         StorageTopology.FollowAsync(file, opened, TimeSpan.FromMilliseconds(500), topology =>
         {
             var fleet = topology.ToNodeInfos();
             volume.UpdateFleet(fleet);
-            Log.FleetChanged(_logger, fleet.Count, string.Join(",", topology.Nodes.Where(n => n.Retired).Select(n => n.Id)));
-        }, message => Log.TopologyUnreadable(_logger, message), _stopping.Token);
+            Log.FleetChanged(logger, fleet.Count, string.Join(",", topology.Nodes.Where(n => n.Retired).Select(n => n.Id)));
+        }, message => Log.TopologyUnreadable(logger, message), stopping);
 
     /// <summary>Stops accepting connections, closes sessions, and closes the volume cleanly.</summary>
     public async ValueTask DisposeAsync()

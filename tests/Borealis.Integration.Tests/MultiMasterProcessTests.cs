@@ -93,6 +93,18 @@ public sealed class MultiMasterProcessTests : BorealisTest
                 seen.Add((await ClusterProcess.IdentityAsync(connection)).ServerId);
             }
             Assert.Equal(ids, seen.Order(StringComparer.Ordinal));
+            // Each writer is itself: read-write, its own host name; each lists both writers in replica_host_status.
+            var hostnames = new HashSet<string>();
+            foreach (int port in ports)
+            {
+                await using var connection = await ClusterProcess.OpenAsync(port);
+                Assert.Equal(0L, await ClusterProcess.ScalarAsync<long>(connection, "SELECT @@innodb_read_only"));
+                hostnames.Add(await ClusterProcess.ScalarAsync<string>(connection, "SELECT @@hostname"));
+                await Eventually.AssertAsync(async () => await ClusterProcess.ScalarAsync<string>(connection,
+                    "SELECT GROUP_CONCAT(SERVER_ID ORDER BY SERVER_ID) FROM information_schema.replica_host_status") == "instance-1,instance-2",
+                    because: "the writers are listed once the volume service has told them (every second)");
+            }
+            Assert.Equal(2, hostnames.Count);
 
             await using (var setup = await ClusterProcess.OpenAsync(ports[0]))
             {

@@ -1,5 +1,6 @@
 using System.Net;
 using Borealis.Volume;
+using Borealis.Volume.Quorum;
 using Microsoft.Extensions.Logging;
 
 namespace Borealis.Hosting.MultiWriter;
@@ -11,6 +12,8 @@ namespace Borealis.Hosting.MultiWriter;
 public sealed class VolumeServiceHost : IAsyncDisposable
 {
     readonly IVolume _volume;
+    readonly CancellationTokenSource _stopping = new();
+    Task _topologyWatch = Task.CompletedTask;
 
     VolumeServiceHost(IVolume volume, VolumeService service)
     {
@@ -34,7 +37,12 @@ public sealed class VolumeServiceHost : IAsyncDisposable
             var logger = loggerFactory.CreateLogger("Borealis.VolumeService");
             var service = VolumeService.Start(volume, new IPEndPoint(IPAddress.Loopback, port), logger);
             Log.VolumeServiceServing(logger, service.Port, $"quorum ({topologyFile}), epoch {volume.Epoch}", volume.DurableLsn.ToString());
-            return new VolumeServiceHost(volume, service);
+            var host = new VolumeServiceHost(volume, service);
+            // Nodes added or retired (storage replace, a lost node replaced by the supervisor) reach the volume, which
+            // moves segments onto them, as a single writer's does.
+            if (volume is QuorumVolume quorum)
+                host._topologyWatch = InstanceHost.FollowTopologyAsync(quorum, topologyFile, topology, logger, host._stopping.Token);
+            return host;
         }
         catch (IOException ex)
         {
@@ -45,7 +53,12 @@ public sealed class VolumeServiceHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
+#pragma warning disable VSTHRD003 // started by this object in StartAsync
+        await _topologyWatch;
+#pragma warning restore VSTHRD003
         await Service.DisposeAsync();
         await _volume.DisposeAsync();
+        _stopping.Dispose();
     }
 }
