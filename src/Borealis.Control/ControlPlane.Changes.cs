@@ -258,23 +258,29 @@ public sealed partial class ControlPlane
         return false;
     }
 
-    /// <summary>Adds an instance (a reader: a cluster has one writer) and starts it.</summary>
+    /// <summary>
+    /// Adds an instance and starts it: a reader (a cluster has one writer), or in a multi-master cluster a writer (it has
+    /// no readers).
+    /// </summary>
     /// <exception cref="ControlException">
-    /// 400: a writer asked for or a tier out of 0–15; 409: readers are refused here, or the cluster already has
-    /// <see cref="InstanceSpec.MaxReaders"/>.
+    /// 400: the other role asked for, or a tier out of 0–15; 409: readers are refused here, or the cluster already has
+    /// <see cref="InstanceSpec.MaxReaders"/> readers (<see cref="InstanceTopology.MaxWriters"/> writers).
     /// </exception>
     public async Task<InstanceSpec> AddInstanceAsync(InstanceRole role, int tier, CancellationToken cancellationToken)
     {
         bool multiMaster;
         lock (_lock)
             multiMaster = _topology.MultiMaster;
-        if (multiMaster)
-            return await AddWriterAsync(role, tier, cancellationToken);
-        if (role != InstanceRole.Reader)
-            throw ControlException.BadRequest("a cluster has exactly one writer: add a reader (role \"reader\"); a reader becomes the writer by failover (multi-master clusters are made with up --writers N)");
+        var allowed = multiMaster ? InstanceRole.Writer : InstanceRole.Reader;
+        if (role != allowed)
+        {
+            throw ControlException.BadRequest(multiMaster
+                ? "a multi-master cluster has no readers: add a writer (role \"writer\")"
+                : "a cluster has exactly one writer: add a reader (role \"reader\"); a reader becomes the writer by failover (multi-master clusters are made with up --writers N)");
+        }
         if (tier is < 0 or > InstanceSpec.MaxTier)
             throw ControlException.BadRequest($"tier must be between 0 and {InstanceSpec.MaxTier} (got {tier})");
-        if (_options.ReadersRefusedBecause is { } why)
+        if (!multiMaster && _options.ReadersRefusedBecause is { } why)
             throw ControlException.Conflict(why);
         await _changes.WaitAsync(cancellationToken);
         try
@@ -282,40 +288,13 @@ public sealed partial class ControlPlane
             InstanceSpec spec;
             lock (_lock)
             {
-                if (_topology.Readers.Count() >= InstanceSpec.MaxReaders)
-                    throw ControlException.Conflict($"the cluster already has {InstanceSpec.MaxReaders} readers, the most it can have: remove one first");
+                int count = multiMaster ? _topology.Writers.Count() : _topology.Readers.Count();
+                int most = multiMaster ? InstanceTopology.MaxWriters : InstanceSpec.MaxReaders;
+                if (count >= most)
+                    throw ControlException.Conflict($"the cluster already has {most} {(multiMaster ? "writers" : "readers")}, the most it can have: remove one first");
                 spec = AddInstance(_topology, _options, role, tier);
                 _topology.Write(_options.TopologyFile);
                 AddEvent("instance-added", spec.Id, null, $"{role.ToString().ToLowerInvariant()}, tier {tier}, port {spec.Port}");
-            }
-            StartProcess(spec);
-            Log.InstanceAdded(_logger, spec.Id, spec.Role, spec.Tier, spec.Port);
-            return spec;
-        }
-        finally
-        {
-            _changes.Release();
-        }
-    }
-
-    /// <summary>Multi-master: adds a writer (up to <see cref="InstanceTopology.MaxWriters"/>) and starts it; it joins the volume service.</summary>
-    async Task<InstanceSpec> AddWriterAsync(InstanceRole role, int tier, CancellationToken cancellationToken)
-    {
-        if (role != InstanceRole.Writer)
-            throw ControlException.BadRequest("a multi-master cluster has no readers: add a writer (role \"writer\")");
-        if (tier is < 0 or > InstanceSpec.MaxTier)
-            throw ControlException.BadRequest($"tier must be between 0 and {InstanceSpec.MaxTier} (got {tier})");
-        await _changes.WaitAsync(cancellationToken);
-        try
-        {
-            InstanceSpec spec;
-            lock (_lock)
-            {
-                if (_topology.Writers.Count() >= InstanceTopology.MaxWriters)
-                    throw ControlException.Conflict($"the cluster already has {InstanceTopology.MaxWriters} writers, the most a multi-master cluster can have: remove one first");
-                spec = AddInstance(_topology, _options, role, tier);
-                _topology.Write(_options.TopologyFile);
-                AddEvent("instance-added", spec.Id, null, $"writer, tier {tier}, port {spec.Port}");
             }
             StartProcess(spec);
             Log.InstanceAdded(_logger, spec.Id, spec.Role, spec.Tier, spec.Port);

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Threading.Channels;
-using Borealis.Common;
 using Borealis.Common.Net;
 using Borealis.Common.Redo;
 using Borealis.Hosting.Replication;
@@ -22,7 +21,6 @@ namespace Borealis.Hosting.MultiWriter;
 /// <remarks>Messages: the redo stream's framing (<see cref="ReplicationCodec"/>), docs/replication.md "Multi-master".</remarks>
 public sealed class VolumeService : IAsyncDisposable
 {
-    static readonly TimeSpan s_heartbeat = TimeSpan.FromMilliseconds(100);
     static readonly TimeSpan s_helloTimeout = TimeSpan.FromSeconds(10);
 
     readonly IVolume _volume;
@@ -180,80 +178,29 @@ public sealed class VolumeService : IAsyncDisposable
         }
     }
 
-    void Signal()
+    void Signal() => DurablePush.Signal(_appended);
+
+    /// <summary>Sends VDL to every writer whenever it moves, and at least every heartbeat; the writers on the volume every second.</summary>
+    Task PushDurableAsync() => DurablePush.RunAsync(_volume, () => _volume.AppendedLsn, _appended,
+        vdl => SendAll(ReplicationCodec.Durable(vdl, ReplicationServer.NowMicroseconds())),
+        () =>
+        {
+            // Every writer's replica_host_status lists the writers on the volume now.
+            var at = DateTimeOffset.UtcNow;
+            var hosts = Connections().Select(c => new ReplicaHost(c.Id, true, 0, 0, at)).OrderBy(h => h.ServerId, StringComparer.Ordinal).ToList();
+            SendAll(ReplicationCodec.Status(JsonSerializer.SerializeToUtf8Bytes(hosts, ReplicationServer.s_json)));
+        }, _logger, _stopping.Token);
+
+    Connection[] Connections()
     {
-        try
-        {
-            if (_appended.CurrentCount == 0)
-                _appended.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already signalled.
-        }
+        lock (_lock)
+            return [.. _connections];
     }
 
-    /// <summary>Sends VDL to every writer whenever it moves, and at least every heartbeat.</summary>
-    async Task PushDurableAsync()
+    void SendAll(byte[] message)
     {
-        var stopping = _stopping.Token;
-        Lsn sent = Lsn.Zero;
-        long lastSent = 0, lastStatus = 0;
-        while (!stopping.IsCancellationRequested)
-        {
-            try
-            {
-                if (Environment.TickCount64 - lastStatus >= 1000)
-                {
-                    // Every writer's replica_host_status lists the writers on the volume now.
-                    Connection[] all;
-                    lock (_lock)
-                        all = [.. _connections];
-                    var at = DateTimeOffset.UtcNow;
-                    var hosts = all.Select(c => new ReplicaHost(c.Id, true, 0, 0, at)).OrderBy(h => h.ServerId, StringComparer.Ordinal).ToList();
-                    var status = ReplicationCodec.Status(JsonSerializer.SerializeToUtf8Bytes(hosts, ReplicationServer.s_json));
-                    foreach (var connection in all)
-                        connection.Send(status);
-                    lastStatus = Environment.TickCount64;
-                }
-                var appended = _volume.AppendedLsn;
-                if (_volume.DurableLsn < appended)
-                    await _volume.WaitForDurableAsync(appended, stopping);
-                var vdl = _volume.DurableLsn;
-                long now = Environment.TickCount64;
-                if (vdl > sent || now - lastSent >= s_heartbeat.TotalMilliseconds)
-                {
-                    var message = ReplicationCodec.Durable(vdl, ReplicationServer.NowMicroseconds());
-                    Connection[] connections;
-                    lock (_lock)
-                        connections = [.. _connections];
-                    foreach (var connection in connections)
-                        connection.Send(message);
-                    sent = vdl;
-                    lastSent = now;
-                }
-                if (_volume.AppendedLsn <= vdl)
-                    await _appended.WaitAsync(s_heartbeat, stopping);
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // A volume that cannot make commits durable: keep the heartbeat, try again.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                Log.ReplicationDurableWaitFailed(_logger, ex.Message);
-                try
-                {
-                    await Task.Delay(s_heartbeat, stopping);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
+        foreach (var connection in Connections())
+            connection.Send(message);
     }
 
     public async ValueTask DisposeAsync()

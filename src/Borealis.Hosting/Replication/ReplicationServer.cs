@@ -20,8 +20,6 @@ public sealed class ReplicationServer : IAsyncDisposable
 {
     /// <summary>Bytes queued for one replica before it is dropped as too slow (it reconnects and starts afresh).</summary>
     const long MaxQueuedBytes = 256L << 20;
-    static readonly TimeSpan s_heartbeat = TimeSpan.FromMilliseconds(100);
-    static readonly TimeSpan s_statusEvery = TimeSpan.FromSeconds(1);
     static readonly TimeSpan s_helloTimeout = TimeSpan.FromSeconds(10);
 
     readonly Database _database;
@@ -94,18 +92,7 @@ public sealed class ReplicationServer : IAsyncDisposable
         Signal();
     }
 
-    void Signal()
-    {
-        try
-        {
-            if (_committed.CurrentCount == 0)
-                _committed.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already signalled.
-        }
-    }
+    void Signal() => DurablePush.Signal(_committed);
 
     void Broadcast(byte[] message)
     {
@@ -114,54 +101,9 @@ public sealed class ReplicationServer : IAsyncDisposable
     }
 
     /// <summary>Sends VDL whenever it moves, and at least every heartbeat; the cluster status every second.</summary>
-    async Task PushDurableAsync()
-    {
-        var stopping = _stopping.Token;
-        Lsn sent = Lsn.Zero;
-        long lastSent = 0, lastStatus = 0;
-        while (!stopping.IsCancellationRequested)
-        {
-            try
-            {
-                var committed = _database.CommittedLsn;
-                if (_database.DurableLsn < committed)
-                    await _database.Volume.WaitForDurableAsync(committed, stopping);
-                var vdl = _database.DurableLsn;
-                long now = Environment.TickCount64;
-                if (vdl > sent || now - lastSent >= s_heartbeat.TotalMilliseconds)
-                {
-                    Broadcast(ReplicationCodec.Durable(vdl, NowMicroseconds()));
-                    sent = vdl;
-                    lastSent = now;
-                }
-                if (now - lastStatus >= s_statusEvery.TotalMilliseconds)
-                {
-                    Broadcast(ReplicationCodec.Status(JsonSerializer.SerializeToUtf8Bytes(Hosts, s_json)));
-                    lastStatus = now;
-                }
-                if (_database.CommittedLsn <= vdl)
-                    await _committed.WaitAsync(s_heartbeat, stopping);
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // A volume that cannot make commits durable: keep the heartbeat, try again.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                Log.ReplicationDurableWaitFailed(_logger, ex.Message);
-                try
-                {
-                    await Task.Delay(s_heartbeat, stopping);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
-    }
+    Task PushDurableAsync() => DurablePush.RunAsync(_database.Volume, () => _database.CommittedLsn, _committed,
+        vdl => Broadcast(ReplicationCodec.Durable(vdl, NowMicroseconds())),
+        () => Broadcast(ReplicationCodec.Status(JsonSerializer.SerializeToUtf8Bytes(Hosts, s_json))), _logger, _stopping.Token);
 
     internal static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
 
