@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using System.Threading.Channels;
 using Borealis.Common.Net;
 using Borealis.Common.Redo;
 using Borealis.Hosting.Replication;
@@ -21,7 +20,8 @@ namespace Borealis.Hosting.MultiWriter;
 /// <remarks>Messages: the redo stream's framing (<see cref="ReplicationCodec"/>), docs/replication.md "Multi-master".</remarks>
 public sealed class VolumeService : IAsyncDisposable
 {
-    static readonly TimeSpan s_helloTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>Bytes queued for one writer before it is dropped as too slow (it restarts and joins afresh).</summary>
+    const long MaxQueuedBytes = 256L << 20;
 
     readonly IVolume _volume;
     readonly SharedVolume _shared;
@@ -75,29 +75,24 @@ public sealed class VolumeService : IAsyncDisposable
         Connection? connection = null;
         try
         {
-            using (var hello = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token))
-            {
-                hello.CancelAfter(s_helloTimeout);
-                var first = await ReplicationCodec.ReadAsync(stream, hello.Token);
-                if (first is not { Kind: ReplicationMessage.Hello } message)
-                    throw new InvalidDataException("The first message of a writer must be Hello.");
-                var (version, id) = ReplicationCodec.ReadHello(message.Payload);
-                if (version != ReplicationCodec.Version)
-                    throw new InvalidDataException($"Protocol version {version}; this volume service speaks {ReplicationCodec.Version}.");
-                var handle = _shared.Connect();
-                connection = new Connection(id, stream, handle);
-                var at = handle.AttachedAt;
-                connection.Send(ReplicationCodec.Start(new ReplicationStart(_volume.Epoch, at, _volume.GetPageCount(at), [], "volume-service")));
-                handle.StartDelivery((batch, lsns) => connection.Send(ReplicationCodec.Batch(batch, lsns)));
-                lock (_lock)
-                    _connections.Add(connection);
-            }
+            string id = await ReplicationCodec.ReadHelloAsync(stream, "writer", _stopping.Token);
+            var handle = _shared.Connect();
+            connection = new Connection(id, stream, handle);
+            var at = handle.AttachedAt;
+            connection.Send(ReplicationCodec.Start(new ReplicationStart(_volume.Epoch, at, _volume.GetPageCount(at), [], "volume-service")));
+            handle.StartDelivery((batch, lsns) => connection.Send(ReplicationCodec.Batch(batch, lsns)));
+            lock (_lock)
+                _connections.Add(connection);
             Log.VolumeServiceWriterJoined(_logger, connection.Id, connection.Handle.AttachedAt.ToString());
             connection.Send(ReplicationCodec.Durable(_volume.DurableLsn, ReplicationServer.NowMicroseconds()));
             var sending = connection.RunSenderAsync(_stopping.Token);
             while (await ReplicationCodec.ReadAsync(stream, _stopping.Token) is { } request)
+            {
                 Handle(connection, request.Kind, request.Payload);
-            connection.Complete();
+                if (connection.Failed is { } reason)
+                    throw new IOException(reason);
+            }
+            connection.Close();
             await sending;
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or SocketException or OperationCanceledException or ObjectDisposedException)
@@ -111,7 +106,7 @@ public sealed class VolumeService : IAsyncDisposable
             {
                 lock (_lock)
                     _connections.Remove(connection);
-                connection.Complete();
+                connection.Close();
                 await connection.Handle.DisposeAsync();
             }
             await stream.DisposeAsync();
@@ -216,33 +211,10 @@ public sealed class VolumeService : IAsyncDisposable
     }
 
     /// <summary>One writer's connection: its sequencer handle and its ordered send queue.</summary>
-    sealed class Connection(string id, NetworkStream stream, ISharedVolume handle)
+    sealed class Connection(string id, NetworkStream stream, ISharedVolume handle) : StreamOutbox(stream, MaxQueuedBytes, "writer")
     {
-        readonly Channel<byte[]> _outgoing = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
-
         public string Id { get; } = id;
 
         public ISharedVolume Handle { get; } = handle;
-
-        public void Send(byte[] message) => _outgoing.Writer.TryWrite(message);
-
-        public void Complete() => _outgoing.Writer.TryComplete();
-
-        public async Task RunSenderAsync(CancellationToken stopping)
-        {
-            try
-            {
-                while (await _outgoing.Reader.WaitToReadAsync(stopping))
-                {
-                    while (_outgoing.Reader.TryRead(out var message))
-                        await stream.WriteAsync(message, stopping);
-                    await stream.FlushAsync(stopping);
-                }
-            }
-            catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
-            {
-                // The connection is gone: its reading loop ends too.
-            }
-        }
     }
 }

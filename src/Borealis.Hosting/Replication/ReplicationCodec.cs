@@ -90,6 +90,27 @@ internal static class ReplicationCodec
         return (r.U16(), r.String());
     }
 
+    static readonly TimeSpan s_helloTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The first message a <paramref name="peer"/> (a replica, a multi-master writer) sends: Hello in this version,
+    /// within 10 s. Returns its id.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Another message first, or another version.</exception>
+    /// <exception cref="OperationCanceledException">No Hello in time, or <paramref name="stopping"/>.</exception>
+    public static async Task<string> ReadHelloAsync(Stream stream, string peer, CancellationToken stopping)
+    {
+        using var hello = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        hello.CancelAfter(s_helloTimeout);
+        var first = await ReadAsync(stream, hello.Token);
+        if (first is not { Kind: ReplicationMessage.Hello } message)
+            throw new InvalidDataException($"The first message of a {peer} must be Hello.");
+        var (version, id) = ReadHello(message.Payload);
+        if (version != Version)
+            throw new InvalidDataException($"Protocol version {version} from a {peer}; this side speaks {Version}.");
+        return id;
+    }
+
     public static byte[] Start(ReplicationStart start)
     {
         var w = new Writer(ReplicationMessage.Start);
@@ -129,7 +150,7 @@ internal static class ReplicationCodec
     public static (RedoBatch Batch, AppendResult Lsns) ReadBatch(ReadOnlySpan<byte> payload)
     {
         var r = new Reader(payload);
-        return ReadBatch(ref r, payload.Length);
+        return ReadBatch(ref r, payload.Length, assigned: true);
     }
 
     static int BatchBytes(RedoBatch batch)
@@ -154,15 +175,15 @@ internal static class ReplicationCodec
         }
     }
 
-    /// <summary>A batch whose LSNs are not assigned yet (a commit request) carries First = Commit = 0.</summary>
-    static (RedoBatch Batch, AppendResult Lsns) ReadBatch(ref Reader r, int payloadLength)
+    /// <summary>A batch; one whose LSNs are not assigned yet (a commit request, <paramref name="assigned"/> false) carries First = Commit = 0.</summary>
+    static (RedoBatch Batch, AppendResult Lsns) ReadBatch(ref Reader r, int payloadLength, bool assigned)
     {
         var first = new Lsn(r.U64());
         var commit = new Lsn(r.U64());
         uint pageCount = r.U32();
         uint count = r.U32();
-        bool assigned = first != Lsn.Zero || commit != Lsn.Zero;
-        if (count == 0 || count > payloadLength / 16 || (assigned && commit.Value - first.Value + 1 != count))
+        bool lsnsOk = assigned ? commit.Value - first.Value + 1 == count && first != Lsn.Zero : first == Lsn.Zero && commit == Lsn.Zero;
+        if (count == 0 || count > payloadLength / 16 || !lsnsOk)
             throw new InvalidDataException($"A batch of {count} records for LSNs {first}..{commit}.");
         var records = new RedoRecord[count];
         for (int i = 0; i < records.Length; i++)
@@ -190,7 +211,7 @@ internal static class ReplicationCodec
         ulong id = r.U64();
         var snapshot = new Lsn(r.U64());
         uint count = r.U32();
-        var (batch, _) = ReadBatch(ref r, payload.Length);
+        var (batch, _) = ReadBatch(ref r, payload.Length, assigned: false);
         return (id, snapshot, count, batch);
     }
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using System.Threading.Channels;
 using Borealis.Common;
 using Borealis.Common.Net;
 using Borealis.Common.Redo;
@@ -20,7 +19,6 @@ public sealed class ReplicationServer : IAsyncDisposable
 {
     /// <summary>Bytes queued for one replica before it is dropped as too slow (it reconnects and starts afresh).</summary>
     const long MaxQueuedBytes = 256L << 20;
-    static readonly TimeSpan s_helloTimeout = TimeSpan.FromSeconds(10);
 
     readonly Database _database;
     readonly Func<Lsn, (VolumeEpoch Epoch, uint PageCount, Lsn[] GroupLasts)> _describe;
@@ -117,14 +115,7 @@ public sealed class ReplicationServer : IAsyncDisposable
         Subscriber? subscriber = null;
         try
         {
-            using var hello = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-            hello.CancelAfter(s_helloTimeout);
-            var first = await ReplicationCodec.ReadAsync(stream, hello.Token);
-            if (first is not { Kind: ReplicationMessage.Hello } message)
-                throw new InvalidDataException("The first message of a replica must be Hello.");
-            var (version, id) = ReplicationCodec.ReadHello(message.Payload);
-            if (version != ReplicationCodec.Version)
-                throw new InvalidDataException($"Replication protocol version {version}; this writer speaks {ReplicationCodec.Version}.");
+            string id = await ReplicationCodec.ReadHelloAsync(stream, "replica", _stopping.Token);
 
             subscriber = new Subscriber(id, stream);
             // Under the write lock no commit is in progress: the replica gets every commit after its start.
@@ -210,63 +201,11 @@ public sealed class ReplicationServer : IAsyncDisposable
         _database.ReplicaReadPoint = Lsn.MaxValue;
     }
 
-    sealed class Subscriber(string id, NetworkStream stream)
+    sealed class Subscriber(string id, NetworkStream stream) : StreamOutbox(stream, MaxQueuedBytes, "replica")
     {
-        readonly Channel<byte[]> _outbox = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
-        long _queued;
-
         public string Id { get; } = id;
-        public NetworkStream Stream { get; } = stream;
         public ReplicaFeedback Feedback { get; set; }
         public DateTimeOffset LastFeedback { get; set; } = DateTimeOffset.UtcNow;
         public bool Ready { get; set; }
-        public string? Failed { get; private set; }
-
-        public void Send(byte[] message)
-        {
-            if (Interlocked.Add(ref _queued, message.Length) > MaxQueuedBytes)
-            {
-                Failed = $"more than {MaxQueuedBytes >> 20} MiB of redo queued: the replica is too slow";
-                Close();
-                return;
-            }
-            _outbox.Writer.TryWrite(message);
-        }
-
-        public void Close()
-        {
-            _outbox.Writer.TryComplete();
-            try
-            {
-                Stream.Socket.Shutdown(SocketShutdown.Both);
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-            {
-                // Already closed.
-            }
-        }
-
-        public async Task RunSenderAsync(CancellationToken cancellationToken)
-        {
-            var buffer = new System.Buffers.ArrayBufferWriter<byte>(64 * 1024);
-            try
-            {
-                while (await _outbox.Reader.WaitToReadAsync(cancellationToken))
-                {
-                    buffer.ResetWrittenCount();
-                    // Everything queued leaves in one write.
-                    while (buffer.WrittenCount < 1 << 20 && _outbox.Reader.TryRead(out var message))
-                    {
-                        System.Buffers.BuffersExtensions.Write(buffer, message);
-                        Interlocked.Add(ref _queued, -message.Length);
-                    }
-                    await Stream.WriteAsync(buffer.WrittenMemory, cancellationToken);
-                }
-            }
-            catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
-            {
-                Close();
-            }
-        }
     }
 }
