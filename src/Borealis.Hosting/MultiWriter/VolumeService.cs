@@ -44,19 +44,6 @@ public sealed class VolumeService : IAsyncDisposable
 
     public int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
 
-    /// <summary>The sequencer (commits, conflicts).</summary>
-    public SharedVolume Shared => _shared;
-
-    /// <summary>Writers connected now.</summary>
-    public int Writers
-    {
-        get
-        {
-            lock (_lock)
-                return _connections.Count;
-        }
-    }
-
     /// <summary>Serves <paramref name="volume"/> (open, appended to by no one else) to writers on <paramref name="endPoint"/>.</summary>
     /// <exception cref="IOException">The port cannot be bound.</exception>
     public static VolumeService Start(IVolume volume, IPEndPoint endPoint, ILogger logger)
