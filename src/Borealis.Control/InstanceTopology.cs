@@ -79,8 +79,13 @@ public sealed class InstanceTopology
         {
             var topology = JsonSerializer.Deserialize<InstanceTopology>(File.ReadAllText(path), s_json)
                 ?? throw new InvalidDataException($"'{path}' is empty");
-            if (topology.Instances.Count(i => i.Role == InstanceRole.Writer) != 1)
-                throw new InvalidDataException($"'{path}' must have exactly one writer instance");
+            int writers = topology.Writers.Count();
+            if (topology.MultiMaster ? writers is < 1 or > MaxWriters || topology.Readers.Any() : writers != 1)
+            {
+                throw new InvalidDataException(topology.MultiMaster
+                    ? $"'{path}' is a multi-master topology: it must have 1 to {MaxWriters} writer instances and no reader"
+                    : $"'{path}' must have exactly one writer instance");
+            }
             return topology;
         }
         catch (JsonException ex)

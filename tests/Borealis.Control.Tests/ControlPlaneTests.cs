@@ -226,4 +226,26 @@ public sealed class ControlPlaneTests : BorealisTest
         Assert.Equal(["instance-3"], cluster.Control.Endpoints().Readers.Select(r => r.Id));
         Assert.Equal(["instance-1", "instance-3"], InstanceTopology.TryRead(cluster.TopologyFile)!.Instances.Select(i => i.Id));
     }
+
+    [Fact]
+    public void AMultiMasterTopologyIsReopenedWithItsWritersAndAnyOtherWithExactlyOne()
+    {
+        using var dir = new TempDirectory("borealis-control");
+        var options = new ControlPlaneOptions { TopologyFile = dir.Combine("topology.json"), ClusterPort = 40000, IsPortFree = _ => true };
+        var created = ControlPlane.OpenTopology(options, newReaders: 0, newWriters: 3);
+        Assert.True(created.MultiMaster);
+
+        // The next start reads the same file back: three writers, no reader.
+        var reopened = ControlPlane.OpenTopology(options, newReaders: 0);
+        Assert.True(reopened.MultiMaster);
+        Assert.Equal(["instance-1", "instance-2", "instance-3"], reopened.Writers.Select(w => w.Id));
+        Assert.Empty(reopened.Readers);
+
+        // Several writers without the multi-master mark, or a reader with it, are not a topology.
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(options.TopologyFile))!;
+        json["multiMaster"] = false;
+        File.WriteAllText(options.TopologyFile, json.ToJsonString());
+        Assert.Contains("exactly one writer", Assert.Throws<InvalidDataException>(() => InstanceTopology.TryRead(options.TopologyFile)).Message, StringComparison.Ordinal);
+        Assert.Throws<ControlException>(() => ControlPlane.OpenTopology(options with { TopologyFile = dir.Combine("other.json") }, newReaders: 1, newWriters: 2));
+    }
 }

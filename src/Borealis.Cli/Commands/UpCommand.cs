@@ -265,8 +265,9 @@ internal static class UpCommand
     }
 
     /// <summary>
-    /// Waits (at most <see cref="s_readersTimeout"/>) until the control plane's endpoints list every reader of the
-    /// cluster, so that the reader endpoint leads to a reader, not to the writer, once <c>up</c> returns. The
+    /// Waits (at most <see cref="s_readersTimeout"/>) until the control plane's endpoints list every reader (and every
+    /// writer of a multi-master cluster), so that the reader endpoint leads to a reader, not to the writer, and the
+    /// cluster endpoint balances over all writers, once <c>up</c> returns. The
     /// cluster serves without them: a reader that is late is reported, not an error.
     /// </summary>
     static async Task WaitForReadersAsync(DataDirectory data, CancellationToken cancellationToken)
@@ -274,7 +275,8 @@ internal static class UpCommand
         if (ClusterState.TryRead(data.StateFile) is not { ControlPort: > 0 } state)
             return;
         int readers = state.Processes.Count(p => p.Role == "reader");
-        if (readers == 0)
+        int writers = state.Processes.Count(p => p.Role == "writer");
+        if (readers == 0 && writers <= 1)
             return;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
         var url = new Uri($"http://{state.Host}:{state.ControlPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}/v1/endpoints");
@@ -284,7 +286,7 @@ internal static class UpCommand
             try
             {
                 using var json = JsonDocument.Parse(await http.GetStringAsync(url, cancellationToken));
-                if (json.RootElement.GetProperty("readers").GetArrayLength() >= readers)
+                if (json.RootElement.GetProperty("readers").GetArrayLength() >= readers && json.RootElement.GetProperty("writers").GetArrayLength() >= writers)
                 {
                     // The router polls the endpoints every 100 ms: give it one poll.
                     await Task.Delay(TimeSpan.FromMilliseconds(150), cancellationToken);
