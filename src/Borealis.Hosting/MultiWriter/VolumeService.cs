@@ -20,9 +20,6 @@ namespace Borealis.Hosting.MultiWriter;
 /// <remarks>Messages: the redo stream's framing (<see cref="ReplicationCodec"/>), docs/replication.md "Multi-master".</remarks>
 public sealed class VolumeService : IAsyncDisposable
 {
-    /// <summary>Bytes queued for one writer before it is dropped as too slow (it restarts and joins afresh).</summary>
-    const long MaxQueuedBytes = 256L << 20;
-
     readonly IVolume _volume;
     readonly SharedVolume _shared;
     readonly Socket _listener;
@@ -82,7 +79,7 @@ public sealed class VolumeService : IAsyncDisposable
             connection.Close();
             await sending;
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (StreamOutbox.IsConnectionLoss(ex))
         {
             if (!_stopping.IsCancellationRequested)
                 Log.VolumeServiceWriterLost(_logger, connection?.Id ?? "(before hello)", ex.Message);
@@ -198,7 +195,7 @@ public sealed class VolumeService : IAsyncDisposable
     }
 
     /// <summary>One writer's connection: its sequencer handle and its ordered send queue.</summary>
-    sealed class Connection(string id, NetworkStream stream, ISharedVolume handle) : StreamOutbox(stream, MaxQueuedBytes, "writer")
+    sealed class Connection(string id, NetworkStream stream, ISharedVolume handle) : StreamOutbox(stream, "writer")
     {
         public string Id { get; } = id;
 

@@ -17,9 +17,6 @@ namespace Borealis.Hosting.Replication;
 /// </summary>
 public sealed class ReplicationServer : IAsyncDisposable
 {
-    /// <summary>Bytes queued for one replica before it is dropped as too slow (it reconnects and starts afresh).</summary>
-    const long MaxQueuedBytes = 256L << 20;
-
     readonly Database _database;
     readonly Func<Lsn, (VolumeEpoch Epoch, uint PageCount, Lsn[] GroupLasts)> _describe;
     readonly string _writerId;
@@ -138,7 +135,7 @@ public sealed class ReplicationServer : IAsyncDisposable
             subscriber.Close();
             await sending;
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (StreamOutbox.IsConnectionLoss(ex))
         {
             if (!_stopping.IsCancellationRequested)
                 Log.ReplicaDisconnected(_logger, subscriber?.Id ?? "?", ex.Message);
@@ -201,7 +198,7 @@ public sealed class ReplicationServer : IAsyncDisposable
         _database.ReplicaReadPoint = Lsn.MaxValue;
     }
 
-    sealed class Subscriber(string id, NetworkStream stream) : StreamOutbox(stream, MaxQueuedBytes, "replica")
+    sealed class Subscriber(string id, NetworkStream stream) : StreamOutbox(stream, "replica")
     {
         public string Id { get; } = id;
         public ReplicaFeedback Feedback { get; set; }

@@ -6,11 +6,14 @@ namespace Borealis.Hosting.Replication;
 /// <summary>
 /// The sending side of one stream connection (a writer's to a replica, the volume service's to a writer): messages are
 /// queued without waiting and leave in order, everything queued in one write. A peer that lets more than
-/// <paramref name="maxQueuedBytes"/> pile up is too slow: the connection is closed (it reconnects and starts afresh)
+/// <see cref="MaxQueuedBytes"/> pile up is too slow: the connection is closed (it reconnects and starts afresh)
 /// and <see cref="Failed"/> says why.
 /// </summary>
-internal class StreamOutbox(NetworkStream stream, long maxQueuedBytes, string peer)
+internal class StreamOutbox(NetworkStream stream, string peer)
 {
+    /// <summary>Bytes queued for one peer before it is dropped as too slow.</summary>
+    public const long MaxQueuedBytes = 256L << 20;
+
     readonly Channel<byte[]> _outbox = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
     long _queued;
 
@@ -21,9 +24,9 @@ internal class StreamOutbox(NetworkStream stream, long maxQueuedBytes, string pe
 
     public void Send(byte[] message)
     {
-        if (Interlocked.Add(ref _queued, message.Length) > maxQueuedBytes)
+        if (Interlocked.Add(ref _queued, message.Length) > MaxQueuedBytes)
         {
-            Failed = $"more than {maxQueuedBytes >> 20} MiB of redo queued: the {peer} is too slow";
+            Failed = $"more than {MaxQueuedBytes >> 20} MiB of redo queued: the {peer} is too slow";
             Close();
             return;
         }
@@ -42,6 +45,11 @@ internal class StreamOutbox(NetworkStream stream, long maxQueuedBytes, string pe
             // Already closed.
         }
     }
+
+    /// <summary>How a stream connection ends when its peer goes away, sends garbage or the server stops: logged as a
+    /// lost peer, never as a fault.</summary>
+    public static bool IsConnectionLoss(Exception ex) =>
+        ex is IOException or InvalidDataException or SocketException or OperationCanceledException or ObjectDisposedException;
 
     public async Task RunSenderAsync(CancellationToken cancellationToken)
     {
