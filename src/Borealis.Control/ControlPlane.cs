@@ -26,7 +26,7 @@ public sealed partial class ControlPlane : IAsyncDisposable
     readonly Queue<ControlEvent> _events = new();
     readonly CancellationTokenSource _stop = new();
     readonly List<Task> _background = [];
-    EndpointsView _endpoints = new(0, null, []);
+    EndpointsView _endpoints = new(0, null, [], []);
     int _failovers;
     bool _started;
 
@@ -177,7 +177,7 @@ public sealed partial class ControlPlane : IAsyncDisposable
         List<EndpointView> writers = [.. _topology.Writers.Where(w => IsHealthy(w.Id)).OrderBy(w => w.Number).Select(w => new EndpointView(w.Id, _options.Host, w.Port))];
         EndpointView? writer = writers.Count > 0 ? writers[0] : null;
         List<EndpointView> readers = [.. _topology.Readers.Where(r => IsHealthy(r.Id)).OrderBy(r => r.Number).Select(r => new EndpointView(r.Id, _options.Host, r.Port))];
-        if (writer == _endpoints.Writer && readers.SequenceEqual(_endpoints.Readers) && writers.SequenceEqual(_endpoints.Writers ?? []))
+        if (writer == _endpoints.Writer && readers.SequenceEqual(_endpoints.Readers) && writers.SequenceEqual(_endpoints.Writers))
             return;
         _endpoints = new EndpointsView(_endpoints.Version + 1, writer, readers, writers);
     }

@@ -4,7 +4,7 @@ namespace Borealis.Control;
 /// <param name="Version">Increases on every change of what this answer says.</param>
 /// <param name="Writer">The writer (multi-master: the first healthy writer).</param>
 /// <param name="Writers">Every healthy writer: one, or 2-4 in a multi-master cluster (the cluster endpoint balances over them).</param>
-public sealed record EndpointsView(long Version, EndpointView? Writer, IReadOnlyList<EndpointView> Readers, IReadOnlyList<EndpointView>? Writers = null);
+public sealed record EndpointsView(long Version, EndpointView? Writer, IReadOnlyList<EndpointView> Readers, IReadOnlyList<EndpointView> Writers);
 
 public sealed record EndpointView(string Id, string Host, int Port);
 

@@ -46,6 +46,8 @@ public sealed class ControlApiTests : BorealisTest
             (_, body) = await SendAsync(http, HttpMethod.Get, "/v1/endpoints");
             using var json = JsonDocument.Parse(body);
             Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("writer").ValueKind);
+            // With no healthy writer the list is empty, never null: `up` counts it while it waits.
+            Assert.Equal(0, json.RootElement.GetProperty("writers").GetArrayLength());
             Assert.True(json.RootElement.GetProperty("version").GetInt64() > version);
         }
     }
