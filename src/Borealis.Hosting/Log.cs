@@ -73,4 +73,7 @@ internal static partial class Log
 
     [LoggerMessage(8052, LogLevel.Information, "Volume service on 127.0.0.1:{Port}: {Volume}, VDL {Lsn}")]
     public static partial void VolumeServiceServing(ILogger logger, int port, string volume, string lsn);
+
+    [LoggerMessage(8053, LogLevel.Warning, "The supervisor (pid {Supervisor}) is gone (parent now pid {Parent}): stopping")]
+    public static partial void SupervisorGone(ILogger logger, int supervisor, int parent);
 }

@@ -397,6 +397,8 @@ public sealed partial class Supervisor
             start.ArgumentList.Add(a);
         start.Environment["BOREALIS_LOG"] = _data.LogFile(process.Id);
         start.Environment["BOREALIS_PASSWORD"] = _options.Password;
+        // The child stops by itself if this process dies without stopping it (ProcessLifetime).
+        start.Environment[ProcessLifetime.SupervisorVariable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Log.StartingChild(_logger, process.Id, string.Join(' ', args));
         return Process.Start(start) ?? throw new HostingException($"cannot start {process.Id}");
     }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Net;
-using System.Runtime.InteropServices;
 using Borealis.Control;
 using Borealis.Hosting;
 
@@ -122,13 +121,12 @@ internal static class InstanceCommand
         }
 
         using var loggerFactory = Logging.Create();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
+        using var lifetime = ProcessLifetime.ForCurrentProcess(loggerFactory.CreateLogger("Borealis.Instance"), cancellationToken);
 
         InstanceHost host;
         try
         {
-            host = await InstanceHost.StartAsync(options with { AdminPassword = password }, loggerFactory, stop.Token);
+            host = await InstanceHost.StartAsync(options with { AdminPassword = password }, loggerFactory, lifetime.Token);
         }
         catch (HostingException ex)
         {
@@ -139,7 +137,7 @@ internal static class InstanceCommand
         Console.WriteLine($"ready: {id} ({options.Role.ToString().ToLowerInvariant()}) listening on 127.0.0.1:{host.Port}"
             + (host.ReplicationPort > 0 ? $", redo stream on 127.0.0.1:{host.ReplicationPort}" : "")
             + (host.StatusPort > 0 ? $", status on http://127.0.0.1:{host.StatusPort}/v1/status" : ""));
-        var stopped = Task.Delay(Timeout.Infinite, stop.Token);
+        var stopped = Task.Delay(Timeout.Infinite, lifetime.Token);
         var first = await Task.WhenAny(stopped, host.Lost);
         await host.DisposeAsync();
         if (first != stopped)

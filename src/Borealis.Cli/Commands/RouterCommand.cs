@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Net;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Borealis.Hosting;
 using Borealis.Router;
@@ -94,8 +93,7 @@ internal static class RouterCommand
 
         using var loggerFactory = Logging.Create();
         var logger = loggerFactory.CreateLogger("Borealis.Router");
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
+        using var lifetime = ProcessLifetime.ForCurrentProcess(logger, cancellationToken);
 
         await using var source = control is not null
             ? PollingEndpointSource.ForControlPlane(new Uri(control), logger)
@@ -128,7 +126,7 @@ internal static class RouterCommand
         }
         try
         {
-            await Task.Delay(Timeout.Infinite, stop.Token);
+            await Task.Delay(Timeout.Infinite, lifetime.Token);
         }
         catch (OperationCanceledException)
         {

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
-using System.Runtime.InteropServices;
 using Borealis.Hosting;
 using Borealis.Storage;
 using Borealis.Storage.Protocol;
@@ -56,8 +55,7 @@ internal static class StorageCommand
         Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
         using var loggerFactory = Logging.Create();
         var logger = loggerFactory.CreateLogger("Borealis.Storage");
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
+        using var lifetime = ProcessLifetime.ForCurrentProcess(logger, cancellationToken);
 
         var directory = Path.GetFullPath(data);
         StorageNodeRunner runner;
@@ -92,7 +90,7 @@ internal static class StorageCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ready: storage node {nodeId} (zone {zone}) listening on {bind}:{server.Port}"));
         try
         {
-            await Task.WhenAny(Task.Delay(Timeout.Infinite, stop.Token), runner.Completion);
+            await Task.WhenAny(Task.Delay(Timeout.Infinite, lifetime.Token), runner.Completion);
         }
         catch (OperationCanceledException)
         {

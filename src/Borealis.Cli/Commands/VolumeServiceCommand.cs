@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Borealis.Hosting;
 using Borealis.Hosting.MultiWriter;
 
@@ -29,12 +28,11 @@ internal static class VolumeServiceCommand
     static async Task<int> RunAsync(string topology, int port, CancellationToken cancellationToken)
     {
         using var loggerFactory = Logging.Create();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
+        using var lifetime = ProcessLifetime.ForCurrentProcess(loggerFactory.CreateLogger("Borealis.VolumeService"), cancellationToken);
         VolumeServiceHost host;
         try
         {
-            host = await VolumeServiceHost.StartAsync(topology, port, TimeSpan.FromSeconds(60), loggerFactory, stop.Token);
+            host = await VolumeServiceHost.StartAsync(topology, port, TimeSpan.FromSeconds(60), loggerFactory, lifetime.Token);
         }
         catch (HostingException ex)
         {
@@ -44,7 +42,7 @@ internal static class VolumeServiceCommand
         Console.WriteLine($"ready: volume service on 127.0.0.1:{host.Port}");
         try
         {
-            await Task.Delay(Timeout.Infinite, stop.Token);
+            await Task.Delay(Timeout.Infinite, lifetime.Token);
         }
         catch (OperationCanceledException)
         {
