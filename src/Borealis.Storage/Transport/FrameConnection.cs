@@ -302,6 +302,11 @@ internal sealed class FrameConnection
                 int received;
                 try
                 {
+                    // A socket that also sends asynchronously is non-blocking, and a blocking Receive on it waits for
+                    // the runtime's epoll thread to hand over the data: one more thread wake-up per read. poll(2) on
+                    // the socket wakes this thread directly; the Receive after it then finds the data there.
+                    if (!_blocking)
+                        _socket.Poll(-1, SelectMode.SelectRead);
                     received = _socket.Receive(buffer, end, buffer.Length - end, SocketFlags.None);
                 }
                 catch (Exception ex) when ((ex is SocketException or ObjectDisposedException) && _closing.IsCancellationRequested)
