@@ -150,7 +150,8 @@ run() { # port test threads [server pids...] -> "tps p50_ms p99_ms transactions 
       print tps, p50, p99, txns, cpu
     }' "$work/run.log"
 }
-log_bytes() { cat "$work"/node-*/seg-*.log* 2>/dev/null | wc -c; }
+# Bytes of log frames: a log file ends in zeros reserved for the next appends, which are not log.
+log_bytes() { /usr/bin/python3 -c 'import glob, sys; print(sum(len(open(f, "rb").read().rstrip(b"\0")) for f in glob.glob(sys.argv[1] + "/node-*/seg-*.log*")))' "$work"; }
 
 echo "floor: loopback round trip ${rtt_us} us + fdatasync ${fsync_us} us = ${floor_us} us"
 echo "quorum floor on this one disk: round trip + the 4th of 6 simultaneous fdatasyncs (${quorum_fsync_us} us) = ${quorum_floor_us} us"

@@ -12,6 +12,17 @@ public interface IStorageFile : IDisposable
 
     void SetLength(long length);
 
-    /// <summary>fsync: every byte written so far survives a crash.</summary>
+    /// <summary>
+    /// Makes the file at least <paramref name="length"/> bytes long, the new bytes zeros, with their blocks allocated
+    /// where the disk can (fallocate), so that later writes below <paramref name="length"/> change no file metadata and
+    /// <see cref="Sync"/> flushes data only. By default the file is just extended.
+    /// </summary>
+    void Reserve(long length)
+    {
+        if (length > Length)
+            SetLength(length);
+    }
+
+    /// <summary>fsync (fdatasync): every byte written so far, and the length, survive a crash.</summary>
     void Sync();
 }

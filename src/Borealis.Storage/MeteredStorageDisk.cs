@@ -28,6 +28,8 @@ internal sealed class MeteredStorageDisk(IStorageDisk inner, FsyncMeter meter) :
 
         public void SetLength(long length) => inner.SetLength(length);
 
+        public void Reserve(long length) => inner.Reserve(length);
+
         public void Sync() => meter.Time(inner.Sync);
 
         public void Dispose() => inner.Dispose();

@@ -57,9 +57,7 @@ public sealed partial class StorageNodeCore
             if (stored.Frame.Last <= position)
                 continue;
             var bytes = SegmentLog.Encode(stored.Frame, _knownDurable, _pageCountAtKnownDurable);
-            file.Write(log.Length, bytes);
-            moved.Add((stored, log.Length));
-            log.Length += bytes.Length;
+            moved.Add((stored, log.Append(bytes)));
         }
         file.Sync();
 

@@ -82,15 +82,14 @@ public sealed partial class StorageNodeCore
         var file = _disk.Open(name, create: false);
         var bytes = new byte[file.Length];
         int length = file.Read(0, bytes);
-        var log = new LogFile(name, number, file, length);
+        var log = new LogFile(name, number, file, length, reserved: length);
         segment.Logs.Add(log);
         if (!SegmentLog.IsValidHeader(bytes.AsSpan(0, length), segment.Group, number))
         {
             // Created but never synced (or damaged): start it again.
             Log.LogCut(_logger, segment.Group, name, 0, length);
-            file.SetLength(0);
-            file.Write(0, SegmentLog.EncodeHeader(segment.Group, number));
-            log.Length = SegmentLog.HeaderSize;
+            log.Cut(0);
+            log.Append(SegmentLog.EncodeHeader(segment.Group, number));
             MarkDirty(file);
             return;
         }
@@ -105,14 +104,15 @@ public sealed partial class StorageNodeCore
                 segment.Add(new StoredFrame(frame!, log, at, n));
             at += n;
         }
-        if (at < length)
+        log.Length = at;
+        // Zeros after the last frame are space reserved for appends (LogFile.Append), not damage.
+        if (at < length && bytes.AsSpan(at, length - at).ContainsAnyExcept((byte)0))
         {
             Log.LogCut(_logger, segment.Group, name, at, length - at);
             segment.RepairWanted = true;
-            file.SetLength(at);
+            log.Cut(at);
             MarkDirty(file);
         }
-        log.Length = at;
     }
 
     void CreateLog(Segment segment, ulong number)
@@ -204,9 +204,7 @@ public sealed partial class StorageNodeCore
             return false;
         var bytes = SegmentLog.Encode(frame, _knownDurable, _pageCountAtKnownDurable);
         var log = segment.Current;
-        log.File.Write(log.Length, bytes);
-        var stored = new StoredFrame(frame, log, log.Length, bytes.Length);
-        log.Length += bytes.Length;
+        var stored = new StoredFrame(frame, log, log.Append(bytes), bytes.Length);
         MarkDirty(log.File);
         segment.Add(stored);
         if (segment.Fresh && segment.Scl > segment.Base)
@@ -275,8 +273,7 @@ public sealed partial class StorageNodeCore
     {
         Log.LogCut(_logger, segment.Group, log.Name, offset, log.Length - offset);
         segment.RepairWanted = true;
-        log.File.SetLength(offset);
-        log.Length = Math.Min(log.Length, offset);
+        log.Cut(offset);
         MarkDirty(log.File);
         segment.RemoveWhere(f => f.File == log && f.Offset >= offset);
     }

@@ -55,9 +55,15 @@ public sealed class FileStorageDiskTests : BorealisTest
         node.Append(map.Epoch, frames);
 
         string log = directory.Combine(FileNames.Log(0, 1));
-        long length = new FileInfo(log).Length;
-        using (var stream = new FileStream(log, FileMode.Append))
+        long length = SegmentLog.HeaderSize + frames.Sum(f => (long)SegmentLog.Encode(f, Lsn.Zero, 0).Length);
+        Assert.True(new FileInfo(log).Length > length, "the log reserved space for the next appends");
+        Assert.False(File.ReadAllBytes(log).AsSpan((int)length).ContainsAnyExcept((byte)0), "the reserved space reads as zeros");
+        // A torn frame after the last one, inside the reserved space.
+        using (var stream = new FileStream(log, FileMode.Open, FileAccess.Write))
+        {
+            stream.Position = length;
             stream.Write(SegmentLog.Encode(writer.Write(1, 99), Lsn.Zero, 0).AsSpan(0, 50));
+        }
         Assert.True(File.Exists(directory.Combine(FileNames.NodeId)));
         Assert.True(File.Exists(directory.Combine(FileNames.Map)));
 

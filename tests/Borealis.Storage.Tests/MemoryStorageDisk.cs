@@ -97,11 +97,14 @@ public sealed class MemoryStorageDisk : IStorageDisk
             data.Synced[offset] ^= 0xFF;
     }
 
-    /// <summary>A torn write that made it to the medium: bytes appended and synced.</summary>
-    public void AppendDurably(string name, ReadOnlySpan<byte> bytes)
+    /// <summary>A torn write that made it to the medium: bytes written at <paramref name="offset"/> (the file grows if needed) and synced.</summary>
+    public void WriteDurably(string name, long offset, ReadOnlySpan<byte> bytes)
     {
         var data = _names[name];
-        data.Content.AddRange(bytes);
+        while (data.Content.Count < offset + bytes.Length)
+            data.Content.Add(0);
+        for (int i = 0; i < bytes.Length; i++)
+            data.Content[(int)offset + i] = bytes[i];
         data.Synced = [.. data.Content];
     }
 

@@ -32,7 +32,22 @@ public sealed class StorageNodeRecoveryTests : BorealisTest
         Assert.Equal(2, log.Frames.Count);
         AssertSameFrame(f1, log.Frames[0]);
         AssertSameFrame(f2, log.Frames[1]);
-        Assert.Equal(32 + FrameSize(f1) + FrameSize(f2), node.MemoryDisk.LengthOf(Log0));
+        // The file holds the flushed frames, then only zeros (space reserved for appends; f3's bytes were never synced).
+        AssertFramesEndAt(node.MemoryDisk.ReadAll(Log0), 32 + FrameSize(f1) + FrameSize(f2));
+        // Zeros are not damage: nothing was cut, and the next append goes right after f2, inside the reservation.
+        Assert.True(node.MemoryDisk.LengthOf(Log0) > 32 + FrameSize(f1) + FrameSize(f2));
+        long reserved = node.MemoryDisk.LengthOf(Log0);
+        Assert.Equal([new SegmentProgress(0, f3.Last)], node.Append(E1, f3).Segments);
+        Assert.Equal(reserved, node.MemoryDisk.LengthOf(Log0));
+        node.Restart(crash: true);
+        Assert.Equal(f3.Last, node.Scl(0));
+        AssertFramesEndAt(node.MemoryDisk.ReadAll(Log0), 32 + FrameSize(f1) + FrameSize(f2) + FrameSize(f3));
+    }
+
+    static void AssertFramesEndAt(byte[] file, long end)
+    {
+        Assert.True(file.Length >= end, $"the file has {file.Length} bytes, fewer than its frames' {end}");
+        Assert.False(file.AsSpan((int)end).ContainsAnyExcept((byte)0), "only zeros follow the last frame");
     }
 
     [Fact]
@@ -44,14 +59,15 @@ public sealed class StorageNodeRecoveryTests : BorealisTest
         var f1 = writer.Write(1, 1);
         var f2 = writer.Write(2, 2);
         node.Append(E1, f1, f2);
-        long length = node.MemoryDisk.LengthOf(Log0);
+        long length = 32 + FrameSize(f1) + FrameSize(f2);
+        Assert.True(node.MemoryDisk.LengthOf(Log0) > length, "the log reserved space for the next appends");
         var f3 = writer.Write(1, 3);
-        node.MemoryDisk.AppendDurably(Log0, SegmentLog.Encode(f3, Lsn.Zero, 0).AsSpan(0, 40));
+        node.MemoryDisk.WriteDurably(Log0, length, SegmentLog.Encode(f3, Lsn.Zero, 0).AsSpan(0, 40));
 
         node.Restart(crash: true);
         Assert.Equal(f2.Last, node.Scl(0));
         node.Core.Flush();
-        Assert.Equal(length, node.MemoryDisk.LengthOf(Log0));
+        Assert.Equal(length, node.MemoryDisk.LengthOf(Log0)); // cut at the torn frame, reservation and all
 
         Assert.Equal([new SegmentProgress(0, f3.Last)], node.Append(E1, f3).Segments);
         node.Restart(crash: true);

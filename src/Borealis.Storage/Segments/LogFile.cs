@@ -1,13 +1,51 @@
 namespace Borealis.Storage.Segments;
 
-/// <summary>One open log file of a segment; frames are appended at <see cref="Length"/>.</summary>
-internal sealed class LogFile(string name, ulong number, IStorageFile file, long length)
+/// <summary>
+/// One open log file of a segment; frames are appended at <see cref="Length"/>. The file itself may be longer: the
+/// bytes from <see cref="Length"/> to <see cref="Reserved"/> are zeros reserved for the next appends
+/// (<see cref="IStorageFile.Reserve"/>), so that an append changes no file metadata and its sync flushes data only.
+/// </summary>
+internal sealed class LogFile(string name, ulong number, IStorageFile file, long length, long reserved = 0)
 {
+    /// <summary>The least an append reserves ahead; the reservation then doubles with the log, up to <see cref="MaxReserve"/>.</summary>
+    internal const long MinReserve = 64 * 1024;
+
+    internal const long MaxReserve = 4 * 1024 * 1024;
+
     public string Name { get; } = name;
 
     public ulong Number { get; } = number;
 
     public IStorageFile File { get; } = file;
 
+    /// <summary>Where the frames end and the next one goes.</summary>
     public long Length { get; set; } = length;
+
+    /// <summary>The file's length as this log left it (at least <see cref="Length"/>); zeros above <see cref="Length"/>.</summary>
+    public long Reserved { get; private set; } = Math.Max(length, reserved);
+
+    /// <summary>Writes <paramref name="bytes"/> at <see cref="Length"/> (no sync), reserving space first when needed; returns their offset.</summary>
+    public long Append(ReadOnlySpan<byte> bytes)
+    {
+        long offset = Length;
+        long end = offset + bytes.Length;
+        if (end > Reserved)
+        {
+            long ahead = Math.Clamp(end, MinReserve, MaxReserve);
+            long target = (end + ahead + 4095) & ~4095L;
+            File.Reserve(target);
+            Reserved = target;
+        }
+        File.Write(offset, bytes);
+        Length = end;
+        return offset;
+    }
+
+    /// <summary>Cuts the file at <paramref name="offset"/> (a damaged frame): it and everything after it go.</summary>
+    public void Cut(long offset)
+    {
+        File.SetLength(offset);
+        Length = Math.Min(Length, offset);
+        Reserved = offset;
+    }
 }
