@@ -6,7 +6,8 @@
 #   - throughput with 16 clients (oltp_insert) as a ratio quorum/local (target >= 0.7x), and the CPU time the
 #     servers used per transaction (local: the instance; quorum: the writer and the 6 nodes; sysbench not counted),
 #   - network bytes per transaction from the writer to the nodes (target < 1 KiB per node for a one-row insert),
-#   - writer recovery time (SIGKILL, restart, first query answered) after a small and a 10x larger log.
+#   - writer recovery time (SIGKILL, restart, first point select answered) after a small and an at least 10x larger
+#     log, on a fleet of its own whose nodes do not checkpoint during the run (storage --checkpoint-mb 1024).
 #
 #   bench/quorum-storage.sh [--time SECONDS] [--table-size ROWS]
 #
@@ -103,21 +104,29 @@ pids+=($local_pid)
 node_pids=()
 
 # --- 6 storage nodes (zones a, b, c) and a writer on them ---
-nodes_json="$work/nodes.json"
-{
-  echo '{ "pagesPerGroup": 4096, "nodes": ['
-  for i in 1 2 3 4 5 6; do
-    port=$(free_port); zone=$(echo "a b c" | cut -d' ' -f$(( (i - 1) % 3 + 1 )))
-    eval "node_port_$i=$port"
-    echo "  { \"id\": $i, \"zone\": \"$zone\", \"host\": \"127.0.0.1\", \"port\": $port }$([ $i -lt 6 ] && echo ,)"
-    "$exe" storage --data "$work/node-$i" --node-id "$i" --zone "$zone" --port "$port" >"$work/node-$i.log" 2>&1 &
-    pids+=($!)
-    node_pids+=($!)
-  done
-  echo '] }'
-} >"$nodes_json"
-# (the loop ran in a { } group, not a subshell, so node_pids is set here)
-for i in 1 2 3 4 5 6; do eval "wait_port \$node_port_$i"; done
+start_fleet() { # DIR [storage options...]: 6 nodes under DIR, their topology in DIR/nodes.json; sets nodes_json, node_pids, node_ports
+  local dir=$1 i port zone
+  shift
+  mkdir -p "$dir"
+  nodes_json="$dir/nodes.json"
+  node_pids=()
+  node_ports=""
+  {
+    echo '{ "pagesPerGroup": 4096, "nodes": ['
+    for i in 1 2 3 4 5 6; do
+      port=$(free_port); zone=$(echo "a b c" | cut -d' ' -f$(( (i - 1) % 3 + 1 )))
+      node_ports="$node_ports $port"
+      echo "  { \"id\": $i, \"zone\": \"$zone\", \"host\": \"127.0.0.1\", \"port\": $port }$([ $i -lt 6 ] && echo ,)"
+      "$exe" storage --data "$dir/node-$i" --node-id "$i" --zone "$zone" --port "$port" "$@" >"$dir/node-$i.log" 2>&1 &
+      pids+=($!)
+      node_pids+=($!)
+    done
+    echo '] }'
+  } >"$nodes_json"
+  # (the loop ran in a { } group, not a subshell, so node_pids is set here)
+  for port in $node_ports; do wait_port "$port"; done
+}
+start_fleet "$work"
 quorum_port=$(free_port)
 start_writer() {
   BOREALIS_PASSWORD="$password" "$exe" instance --storage "$nodes_json" --port "$quorum_port" >>"$work/writer.log" 2>&1 &
@@ -151,7 +160,7 @@ run() { # port test threads [server pids...] -> "tps p50_ms p99_ms transactions 
     }' "$work/run.log"
 }
 # Bytes of log frames: a log file ends in zeros reserved for the next appends, which are not log.
-log_bytes() { /usr/bin/python3 -c 'import glob, sys; print(sum(len(open(f, "rb").read().rstrip(b"\0")) for f in glob.glob(sys.argv[1] + "/node-*/seg-*.log*")))' "$work"; }
+log_bytes() { /usr/bin/python3 -c 'import glob, sys; print(sum(len(open(f, "rb").read().rstrip(b"\0")) for f in glob.glob(sys.argv[1] + "/node-*/seg-*.log*")))' "$1"; }
 
 echo "floor: loopback round trip ${rtt_us} us + fdatasync ${fsync_us} us = ${floor_us} us"
 echo "quorum floor on this one disk: round trip + the 4th of 6 simultaneous fdatasyncs (${quorum_fsync_us} us) = ${quorum_floor_us} us"
@@ -159,7 +168,6 @@ printf '%-28s %12s %12s %8s\n' measure local quorum ratio
 read -r l1tps l1p50 l1p99 _ < <(run "$local_port" oltp_insert 1)
 read -r q1tps q1p50 q1p99 _ < <(run "$quorum_port" oltp_insert 1)
 # Network bytes: a run phase alone (no prepare, whose bulk load would count), on the tables the run above left.
-node_ports=$(for i in 1 2 3 4 5 6; do eval "echo \$node_port_$i"; done)
 read -r net_sent0 net_recv0 < <(tcp_bytes "$writer_pid" $node_ports)
 q1n=$(sysbench oltp_insert --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$quorum_port" --mysql-user=admin --mysql-password="$password" \
   --mysql-db=sbtest --mysql-ssl=off --tables=1 --table-size="$table_size" --threads=1 --time="$duration" --report-interval=0 run \
@@ -183,19 +191,34 @@ recover() { # sets recovery_s: seconds from SIGKILL to the first answered query 
   local t0; t0=$(date +%s.%N)
   start_writer
   for _ in $(seq 1 600); do
-    mariadb -h 127.0.0.1 -P "$quorum_port" -u admin -p"$password" --skip-ssl -N -e "SELECT COUNT(*) FROM sbtest.sbtest1" >/dev/null 2>&1 && break
+    mariadb -h 127.0.0.1 -P "$quorum_port" -u admin -p"$password" --skip-ssl -N -e "SELECT id FROM sbtest.sbtest1 WHERE id = 1" 2>/dev/null | grep -qx 1 && break
     sleep 0.05
   done
   recovery_s=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.2f", b-a}')
 }
-small=$(log_bytes)
+# Recovery at two log sizes ten times apart, on a fleet of its own whose nodes keep their logs (--checkpoint-mb 1024:
+# no checkpoint in this run), so that the log grows with the load instead of being folded into page images.
+for p in "$writer_pid" "$local_pid" "${node_pids[@]}"; do kill -9 "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+start_fleet "$work/recovery" --checkpoint-mb 1024
+start_writer
+wait_port "$quorum_port"
+mariadb -h 127.0.0.1 -P "$quorum_port" -u admin -p"$password" --skip-ssl -e "CREATE DATABASE sbtest"
+sysbench oltp_insert --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$quorum_port" --mysql-user=admin --mysql-password="$password" \
+  --mysql-db=sbtest --mysql-ssl=off --tables=1 --table-size="$table_size" prepare >"$work/prepare.log" 2>&1 \
+  || { cat "$work/prepare.log" >&2; exit 1; }
+small=$(log_bytes "$work/recovery")
 recover
 r1=$recovery_s
-sysbench oltp_insert --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$quorum_port" --mysql-user=admin --mysql-password="$password" \
-  --mysql-db=sbtest --mysql-ssl=off --tables=1 --table-size="$table_size" --threads=16 --time=$((duration * 3)) --report-interval=0 run >"$work/load.log" 2>&1 \
-  || { echo "error: the load between the two recoveries failed:" >&2; tail -5 "$work/load.log" >&2; exit 1; }
-large=$(log_bytes)
+# Load until the log is ten times larger (at most 10 rounds of $duration seconds).
+large=$small
+for _ in $(seq 1 10); do
+  sysbench oltp_insert --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$quorum_port" --mysql-user=admin --mysql-password="$password" \
+    --mysql-db=sbtest --mysql-ssl=off --tables=1 --table-size="$table_size" --threads=16 --time="$duration" --report-interval=0 run >"$work/load.log" 2>&1 \
+    || { echo "error: the load between the two recoveries failed:" >&2; tail -5 "$work/load.log" >&2; exit 1; }
+  large=$(log_bytes "$work/recovery")
+  [ "$large" -ge $((small * 10)) ] && break
+done
 recover
 r2=$recovery_s
-echo "writer recovery (SIGKILL -> first query answered, process start included): ${r1} s with $((small / 1048576)) MiB of log on the nodes, ${r2} s with $((large / 1048576)) MiB"
+echo "writer recovery (SIGKILL -> first query answered, process start included): ${r1} s with $((small / 1048576)) MiB of log on the nodes, ${r2} s with $((large / 1048576)) MiB ($(awk -v a="$large" -v b="$small" 'BEGIN{printf "%.1f", a/b}')x the log)"
 echo "time=${duration}s table_size=$table_size"

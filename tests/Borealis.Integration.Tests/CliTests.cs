@@ -160,6 +160,7 @@ public sealed class CliTests : BorealisTest
     [InlineData("instance")]
     [InlineData("control")]
     [InlineData("failover")]
+    [InlineData("storage")]
     public async Task EveryCommandHasHelp(string command)
     {
         var help = await RunCliAsync(command, "--help");
@@ -182,6 +183,18 @@ public sealed class CliTests : BorealisTest
         Assert.NotEqual(0, local.ExitCode);
         Assert.Contains("readers need quorum storage", local.StandardError, StringComparison.Ordinal);
         Assert.False(Directory.Exists(dir.Combine("data")));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1025")]
+    public async Task AStorageNodeRefusesAnUnusableCheckpointSize(string megabytes)
+    {
+        using var dir = new TempDirectory();
+        var result = await RunCliAsync("storage", "--data", dir.Combine("node"), "--node-id", "1", "--zone", "a", "--checkpoint-mb", megabytes);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"error: --checkpoint-mb must be between 1 and 1024 (got {megabytes})", result.StandardError.Trim());
+        Assert.False(Directory.Exists(dir.Combine("node")), "nothing was created");
     }
 
     [Fact]

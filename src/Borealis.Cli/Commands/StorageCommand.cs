@@ -23,27 +23,35 @@ internal static class StorageCommand
         var zone = new Option<string>("--zone") { Description = "The node's availability zone (a, b, c, ...).", Required = true, HelpName = "Z" };
         var port = new Option<int>("--port") { Description = "TCP port of the storage protocol (0: any free port; the port is printed).", DefaultValueFactory = _ => 0, HelpName = "PORT" };
         var bind = new Option<string>("--bind") { Description = "Address to listen on.", DefaultValueFactory = _ => "127.0.0.1", HelpName = "ADDR" };
+        var checkpoint = new Option<int>("--checkpoint-mb")
+        {
+            Description = "Log a segment keeps before it is folded into the segment's page images (a checkpoint). Larger: fewer checkpoints, longer logs.",
+            DefaultValueFactory = _ => (int)(new StorageNodeOptions { Id = new NodeId(1), Zone = "a" }.CheckpointBytes >> 20),
+            HelpName = "MB",
+        };
         var command = new Command("storage", "Run one storage node: it keeps its segments of the volume under --data and serves them on --port.")
         {
-            data, nodeId, zone, port, bind,
+            data, nodeId, zone, port, bind, checkpoint,
             StorageReplaceCommand.Create(),
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(data)!, parse.GetValue(nodeId), parse.GetValue(zone)!, parse.GetValue(port), parse.GetValue(bind)!, cancellationToken));
+            parse.GetValue(data)!, parse.GetValue(nodeId), parse.GetValue(zone)!, parse.GetValue(port), parse.GetValue(bind)!,
+            parse.GetValue(checkpoint), cancellationToken));
         return command;
     }
 
     /// <summary>The first configuration error, worded for the operator; null when the options are usable.</summary>
-    static string? Validate(int nodeId, string zone, int port, string bind) =>
-        nodeId < 1 ? $"--node-id must be at least 1 (got {nodeId})"
+    static string? Validate(int nodeId, string zone, int port, string bind, int checkpointMb) =>
+        checkpointMb is < 1 or > 1024 ? $"--checkpoint-mb must be between 1 and 1024 (got {checkpointMb})"
+        : nodeId < 1 ? $"--node-id must be at least 1 (got {nodeId})"
         : string.IsNullOrWhiteSpace(zone) ? "--zone must not be empty"
         : port is < 0 or > 65535 ? $"--port must be between 0 and 65535 (got {port})"
         : !IPAddress.TryParse(bind, out _) ? $"--bind must be an IP address (got '{bind}')"
         : null;
 
-    static async Task<int> RunAsync(string data, int nodeId, string zone, int port, string bindAddress, CancellationToken cancellationToken)
+    static async Task<int> RunAsync(string data, int nodeId, string zone, int port, string bindAddress, int checkpointMb, CancellationToken cancellationToken)
     {
-        if (Validate(nodeId, zone, port, bindAddress) is { } problem)
+        if (Validate(nodeId, zone, port, bindAddress, checkpointMb) is { } problem)
         {
             Output.Fail(problem);
             return Supervisor.ConfigurationExitCode;
@@ -63,7 +71,7 @@ internal static class StorageCommand
         try
         {
             Directory.CreateDirectory(directory);
-            var options = new StorageNodeOptions { Id = new NodeId(nodeId), Zone = zone, Logger = logger };
+            var options = new StorageNodeOptions { Id = new NodeId(nodeId), Zone = zone, Logger = logger, CheckpointBytes = (long)checkpointMb << 20 };
             runner = new StorageNodeRunner(options, new FileStorageDisk(directory),
                 onResponse => new TcpStorageTransport(onResponse, logger: logger));
             server = new StorageServer(new IPEndPoint(bind, port), runner, logger);
