@@ -39,22 +39,25 @@ public sealed class FileStorageFile : IStorageFile
 
     public void SetLength(long length) => RandomAccess.SetLength(_handle, length);
 
-    public void Reserve(long length)
+    public bool Reserve(long length)
     {
         long current = Length;
         if (length <= current)
-            return;
+            return true;
         if (!_fallocateUnsupported)
         {
             // Mode 0: allocate and extend the length; the new bytes read as zeros.
             if (NativeFallocate(Descriptor, 0, current, length - current) == 0)
-                return;
+                return true;
             int errno = Marshal.GetLastPInvokeError();
+            if (errno == ENoSpc)
+                return false; // Nothing allocated; the append itself may still fit.
             if (errno is not (EOpNotSupp or ENoSys))
                 throw new IOException($"fallocate of {length - current} bytes failed (errno {errno}).");
-            _fallocateUnsupported = true;
+            _fallocateUnsupported = true; // A file system without fallocate (some network ones): just extend.
         }
         SetLength(length);
+        return true;
     }
 
     public void Sync()
@@ -65,6 +68,7 @@ public sealed class FileStorageFile : IStorageFile
 
     int Descriptor => (int)_handle.DangerousGetHandle();
 
+    const int ENoSpc = 28;
     const int EOpNotSupp = 95;
     const int ENoSys = 38;
 

@@ -15,12 +15,14 @@ public interface IStorageFile : IDisposable
     /// <summary>
     /// Makes the file at least <paramref name="length"/> bytes long, the new bytes zeros, with their blocks allocated
     /// where the disk can (fallocate), so that later writes below <paramref name="length"/> change no file metadata and
-    /// <see cref="Sync"/> flushes data only. By default the file is just extended.
+    /// <see cref="Sync"/> flushes data only. By default the file is just extended. False, with the file unchanged, when
+    /// the disk has no room for it (writes may still fit).
     /// </summary>
-    void Reserve(long length)
+    bool Reserve(long length)
     {
         if (length > Length)
             SetLength(length);
+        return true;
     }
 
     /// <summary>fsync (fdatasync): every byte written so far, and the length, survive a crash.</summary>

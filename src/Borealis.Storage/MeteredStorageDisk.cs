@@ -28,7 +28,7 @@ internal sealed class MeteredStorageDisk(IStorageDisk inner, FsyncMeter meter) :
 
         public void SetLength(long length) => inner.SetLength(length);
 
-        public void Reserve(long length) => inner.Reserve(length);
+        public bool Reserve(long length) => inner.Reserve(length);
 
         public void Sync() => meter.Time(inner.Sync);
 

@@ -19,6 +19,9 @@ public sealed class MemoryStorageDisk : IStorageDisk
     /// (and so does every later one until it is cleared): a crash point for the next <see cref="Crash"/>.</summary>
     public int? FailAfter { get; set; }
 
+    /// <summary>When set, <see cref="IStorageFile.Reserve"/> finds no room (ENOSPC) and changes nothing; writes still fit.</summary>
+    public bool NoRoomToReserve { get; set; }
+
     /// <summary>Mutations done (creations, writes, truncations, syncs, deletions, renames).</summary>
     public int Mutations { get; private set; }
 
@@ -147,6 +150,16 @@ public sealed class MemoryStorageDisk : IStorageDisk
                 data.Content.RemoveRange((int)length, data.Content.Count - (int)length);
             while (data.Content.Count < length)
                 data.Content.Add(0);
+        }
+
+        public bool Reserve(long length)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (disk.NoRoomToReserve)
+                return false;
+            if (length > Length)
+                SetLength(length);
+            return true;
         }
 
         public void Sync()

@@ -44,6 +44,37 @@ public sealed class StorageNodeRecoveryTests : BorealisTest
         AssertFramesEndAt(node.MemoryDisk.ReadAll(Log0), 32 + FrameSize(f1) + FrameSize(f2) + FrameSize(f3));
     }
 
+    [Fact]
+    public void WithNoRoomToReserveAppendsStillGoToTheEndOfTheLog()
+    {
+        using var cluster = new TestCluster(1);
+        var (_, writer) = cluster.Start([1]);
+        var node = cluster[1];
+        var f1 = writer.Write(1, 1);
+        node.Append(E1, f1);
+        long reserved = node.MemoryDisk.LengthOf(Log0);
+        Assert.True(reserved > 32 + FrameSize(f1), "the first append reserved space");
+
+        // The disk fills up: appends use the reserved space, then grow the file one frame at a time.
+        node.MemoryDisk.NoRoomToReserve = true;
+        var frames = new List<SegmentFrame> { f1 };
+        long end = 32 + FrameSize(f1);
+        while (end <= reserved)
+        {
+            var frame = writer.Write(2, frames.Count + 1);
+            node.Append(E1, frame);
+            frames.Add(frame);
+            end += FrameSize(frame);
+        }
+        Assert.Equal(end, node.MemoryDisk.LengthOf(Log0));
+
+        node.Restart(crash: true);
+        Assert.Equal(frames[^1].Last, node.Scl(0));
+        var log = node.ReadLog(E1, 0, Lsn.Zero);
+        Assert.Equal(frames.Count, log.Frames.Count);
+        AssertSameFrame(frames[^1], log.Frames[^1]);
+    }
+
     static void AssertFramesEndAt(byte[] file, long end)
     {
         Assert.True(file.Length >= end, $"the file has {file.Length} bytes, fewer than its frames' {end}");

@@ -33,11 +33,13 @@ internal sealed class LogFile(string name, ulong number, IStorageFile file, long
         {
             long ahead = Math.Clamp(end, MinReserve, MaxReserve);
             long target = (end + ahead + 4095) & ~4095L;
-            File.Reserve(target);
-            Reserved = target;
+            // A full disk reserves nothing: the write below extends the file, or fails like any write.
+            if (File.Reserve(target))
+                Reserved = target;
         }
         File.Write(offset, bytes);
         Length = end;
+        Reserved = Math.Max(Reserved, end);
         return offset;
     }
 
