@@ -96,14 +96,18 @@ internal sealed partial class Translator
         else
         {
             long rowNumber = 0;
+            // One builder for every row, and a row whose text equals the previous row's shares its string: a
+            // statement of many rows of one shape (a bulk load) allocates per row only its parameter list.
+            var sb = new StringBuilder();
+            string? previous = null;
             foreach (var values in ins.Rows)
             {
                 rowNumber++;
                 int expected = ins.Columns?.Count ?? table.Columns.Count;
                 if (values.Count != expected)
                     throw MySqlErrors.WrongValueCountOnRow(rowNumber);
-                var sb = new StringBuilder();
-                var list = new List<ParamSource>();
+                sb.Clear();
+                var list = new List<ParamSource>(columns.Count);
                 var saved = _current;
                 _current = list;
                 int aiParam = -1;
@@ -176,12 +180,23 @@ internal sealed partial class Translator
                 sb.Append(')');
                 EmitUpsert(ins, table, sb);
                 _current = saved;
-                string sql = sb.ToString();
-                if (interned.TryGetValue(sql, out var existing))
-                    sql = existing;
+                string sql;
+                if (previous is not null && sb.Equals(previous.AsSpan()))
+                {
+                    sql = previous;
+                }
                 else
-                    interned[sql] = sql;
-                string? replaceSql = mode == InsertMode.Replace ? "INSERT OR REPLACE" + sql["INSERT".Length..] : null;
+                {
+                    sql = sb.ToString();
+                    if (interned.TryGetValue(sql, out var existing))
+                        sql = existing;
+                    else
+                        interned[sql] = sql;
+                }
+                string? replaceSql = mode != InsertMode.Replace ? null
+                    : ReferenceEquals(sql, previous) && rows.Count > 0 ? rows[^1].ReplaceSql
+                    : "INSERT OR REPLACE" + sql["INSERT".Length..];
+                previous = sql;
                 rows.Add(new InsertRow(sql, list, replaceSql, aiParam, generatedByRowid));
             }
         }
