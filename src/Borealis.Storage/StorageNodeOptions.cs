@@ -15,7 +15,10 @@ public sealed class StorageNodeOptions
     public TimeSpan GossipInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>A segment checkpoints (coalesces its records into page images and drops its old log) past this many bytes of log.</summary>
-    public long CheckpointBytes { get; init; } = 8L << 20;
+    public long CheckpointBytes { get; init; } = DefaultCheckpointBytes;
+
+    /// <summary>The default of <see cref="CheckpointBytes"/>: 8 MiB.</summary>
+    public const long DefaultCheckpointBytes = 8L << 20;
 
     /// <summary>Bytes of stored data the background scrub re-verifies each time it runs.</summary>
     public long ScrubBytesPerTick { get; init; } = 1L << 20;

@@ -26,7 +26,7 @@ internal static class StorageCommand
         var checkpoint = new Option<int>("--checkpoint-mb")
         {
             Description = "Log a segment keeps before it is folded into the segment's page images (a checkpoint). Larger: fewer checkpoints, longer logs.",
-            DefaultValueFactory = _ => (int)(new StorageNodeOptions { Id = new NodeId(1), Zone = "a" }.CheckpointBytes >> 20),
+            DefaultValueFactory = _ => (int)(StorageNodeOptions.DefaultCheckpointBytes >> 20),
             HelpName = "MB",
         };
         var command = new Command("storage", "Run one storage node: it keeps its segments of the volume under --data and serves them on --port.")

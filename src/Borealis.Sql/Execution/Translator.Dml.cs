@@ -96,10 +96,9 @@ internal sealed partial class Translator
         else
         {
             long rowNumber = 0;
-            // One builder for every row, and a row whose text equals the previous row's shares its string: a
+            // One builder for every row, and a row whose text equals the previous row's shares its strings: a
             // statement of many rows of one shape (a bulk load) allocates per row only its parameter list.
             var sb = new StringBuilder();
-            string? previous = null;
             foreach (var values in ins.Rows)
             {
                 rowNumber++;
@@ -181,9 +180,10 @@ internal sealed partial class Translator
                 EmitUpsert(ins, table, sb);
                 _current = saved;
                 string sql;
-                if (previous is not null && sb.Equals(previous.AsSpan()))
+                string? replaceSql;
+                if (rows.Count > 0 && sb.Equals(rows[^1].Sql.AsSpan()))
                 {
-                    sql = previous;
+                    (sql, replaceSql) = (rows[^1].Sql, rows[^1].ReplaceSql);
                 }
                 else
                 {
@@ -192,11 +192,8 @@ internal sealed partial class Translator
                         sql = existing;
                     else
                         interned[sql] = sql;
+                    replaceSql = mode == InsertMode.Replace ? "INSERT OR REPLACE" + sql["INSERT".Length..] : null;
                 }
-                string? replaceSql = mode != InsertMode.Replace ? null
-                    : ReferenceEquals(sql, previous) && rows.Count > 0 ? rows[^1].ReplaceSql
-                    : "INSERT OR REPLACE" + sql["INSERT".Length..];
-                previous = sql;
                 rows.Add(new InsertRow(sql, list, replaceSql, aiParam, generatedByRowid));
             }
         }
