@@ -81,6 +81,17 @@ public sealed class SemanticsTests : SqlTestBase
     }
 
     [Fact]
+    public async Task AMultiRowReplaceReplacesEveryDuplicateRow()
+    {
+        // Rows of one shape share their SQL; each row whose key exists is replaced (MySQL counts 2 for it, 1 for a new row).
+        await OkAsync("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10))");
+        await OkAsync("INSERT INTO t VALUES (2, 'old'), (3, 'old')");
+        var replaced = await OkAsync("REPLACE INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c'), (4, 'd')");
+        Assert.Equal(6UL, replaced.AffectedRows);
+        Assert.Equal(["1 a", "2 b", "3 c", "4 d"], (await RowsAsync("SELECT id, v FROM t ORDER BY id")).Select(r => $"{r[0]} {r[1]}").ToArray());
+    }
+
+    [Fact]
     public async Task UpdateCountsChangedRowsOnly()
     {
         await OkAsync("CREATE TABLE t (id INT PRIMARY KEY, v INT)");
