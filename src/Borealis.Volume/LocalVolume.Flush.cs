@@ -1,4 +1,5 @@
 using Borealis.Common;
+using Borealis.Common.IO;
 using Borealis.Volume.Local;
 using Microsoft.Win32.SafeHandles;
 
@@ -6,11 +7,18 @@ namespace Borealis.Volume;
 
 public sealed partial class LocalVolume
 {
+    /// <summary>The least a log write reserves ahead; the reservation then doubles with the segment, up to <see cref="MaxReserve"/>.</summary>
+    internal const long MinReserve = 64 * 1024;
+
+    internal const long MaxReserve = 4 * 1024 * 1024;
+
     readonly List<ReadOnlyMemory<byte>> _writeBuffers = [];
     List<LogFrame> _spare = [];
+    bool _reserveUnsupported;
 
     /// <summary>
-    /// Group commit: takes every queued frame, writes them with one gathered write and one fsync, then advances
+    /// Group commit: takes every queued frame, writes them with one gathered write and one fdatasync (into space reserved
+    /// ahead, see <see cref="ReserveAhead"/>), then advances
     /// <see cref="DurableLsn"/> and wakes the waiters. A failed write or fsync fails the volume for good: the
     /// state of unsynced data is unknown, so nothing after the last good fsync is ever reported durable.
     /// </summary>
@@ -95,11 +103,13 @@ public sealed partial class LocalVolume
             segment = RollSegment(batch[0].First);
 
         long start = segment.Length;
+        if (start + total > segment.Reserved)
+            ReserveAhead(segment, start + total);
         _faults?.Invoke(LocalVolumeFaultPoint.LogWrite);
         RandomAccess.Write(segment.Handle, _writeBuffers, start);
         _writeBuffers.Clear();
         _faults?.Invoke(LocalVolumeFaultPoint.LogFlush);
-        RandomAccess.FlushToDisk(segment.Handle);
+        NativeFile.SyncData(segment.Handle);
 
         lock (_lock)
         {
@@ -122,9 +132,30 @@ public sealed partial class LocalVolume
         }
     }
 
+    /// <summary>
+    /// Reserves space in <paramref name="segment"/> for a write that ends at <paramref name="end"/> and for the writes
+    /// after it (as much again as the segment holds, 64 KiB to 4 MiB, within the segment size), so that a commit's sync
+    /// flushes data only. A full disk reserves nothing: the write then extends the file, or fails like any write.
+    /// Recovery reads the zeros above the last frame as reserved space, not as a torn tail.
+    /// </summary>
+    void ReserveAhead(LogSegment segment, long end)
+    {
+        long ahead = Math.Clamp(end, MinReserve, MaxReserve);
+        long target = Math.Min((end + ahead + 4095) & ~4095L, Math.Max(_options.SegmentBytes, end));
+        if (NativeFile.Reserve(segment.Handle, target, ref _reserveUnsupported))
+            segment.Reserved = target;
+    }
+
     /// <summary>Starts a new segment for frames from <paramref name="firstLsn"/>; the current one is sealed (and already synced).</summary>
     LogSegment RollSegment(Lsn firstLsn)
     {
+        var sealedSegment = _active!;
+        if (sealedSegment.Reserved > sealedSegment.Length)
+        {
+            // Give back the unused reservation. Not synced: after a crash recovery reads the zeros as unused space.
+            RandomAccess.SetLength(sealedSegment.Handle, sealedSegment.Length);
+            sealedSegment.Reserved = sealedSegment.Length;
+        }
         var segment = CreateSegment(_active!.Number + 1, firstLsn);
         lock (_lock)
         {

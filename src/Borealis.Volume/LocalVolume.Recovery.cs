@@ -8,7 +8,8 @@ public sealed partial class LocalVolume
     /// <summary>
     /// Opens or creates the volume's files and rebuilds the page index from the log since the last checkpoint.
     /// The scan stops at the first frame that is incomplete, fails its checksum or breaks the LSN sequence: that
-    /// is the torn tail of the last flush, and the file is cut there (later segments are deleted).
+    /// is the torn tail of the last flush, and the file is cut there (later segments are deleted). Only zeros after
+    /// the last frame are space reserved ahead, not a tail: the file is cut there too, and later segments count.
     /// </summary>
     void Recover(CancellationToken cancellationToken)
     {
@@ -155,7 +156,13 @@ public sealed partial class LocalVolume
                 segment.LastCommit = header.Commit;
                 at += size;
             }
-            if (at < length)
+            if (at < length && !data.AsSpan(at).ContainsAnyExcept((byte)0))
+            {
+                // Space reserved ahead of the frames and never written (or written and not synced: not acknowledged).
+                // Not a torn tail: later segments stay. The segment is sealed now, so the space is given back.
+                RandomAccess.SetLength(handle, at);
+            }
+            else if (at < length)
             {
                 // The torn tail: cut it off, durably, and drop every later segment.
                 Log.TornTail(_logger, path, at, length - at);

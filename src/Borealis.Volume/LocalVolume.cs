@@ -294,6 +294,7 @@ public sealed partial class LocalVolume : IVolume
                 _closed = true;
                 SignalDurableChanged();
             }
+            TrimReservation();
             ReleaseFiles();
         }
         finally
@@ -302,6 +303,21 @@ public sealed partial class LocalVolume : IVolume
         }
         _stopping.Dispose();
         _checkpointProgress.Dispose();
+    }
+
+    /// <summary>A clean close gives back the active segment's unused reservation (a crash leaves it: recovery cuts it).</summary>
+    void TrimReservation()
+    {
+        if (_active is not { } segment || segment.Reserved <= segment.Length || _failure is not null)
+            return;
+        try
+        {
+            RandomAccess.SetLength(segment.Handle, segment.Length);
+        }
+        catch (IOException ex)
+        {
+            Log.TrimFailed(_logger, segment.Path, ex);
+        }
     }
 
     void ReleaseFiles()

@@ -21,6 +21,10 @@ internal static partial class Log
         Message = "Volume {Directory} failed and accepts no more writes")]
     public static partial void Failed(ILogger logger, string directory, Exception exception);
 
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning,
+        Message = "Could not give back the space reserved at the end of log segment {Segment}; the next open will")]
+    public static partial void TrimFailed(ILogger logger, string segment, Exception exception);
+
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information,
         Message = "Opened quorum volume {VolumeId} at epoch {Epoch}: durable LSN {Durable} ({Groups} protection groups, created: {Created})")]
     public static partial void QuorumOpened(ILogger logger, Guid volumeId, ulong epoch, ulong durable, int groups, bool created);

@@ -236,6 +236,60 @@ public sealed class LocalVolumeTests(ITestOutputHelper output) : BorealisTest, I
     }
 
     [Fact]
+    public async Task TheActiveSegmentGrowsIntoReservedSpaceAndACleanCloseGivesItBack()
+    {
+        string dir = _temp.Sub("v");
+        string segment;
+        long frames;
+        await using (var volume = await LocalVolume.OpenAsync(dir, Options(), TestToken))
+        {
+            var (_, results) = await AppendAsync(volume, new BatchGenerator(97, PageSize, MaxPage), 5);
+            segment = Directory.GetFiles(Path.Combine(dir, "log")).Order().Last();
+            frames = volume.LogBytes;
+            long onDisk = new FileInfo(segment).Length;
+            Assert.True(onDisk >= LocalVolume.MinReserve && onDisk > frames, $"the active segment is {onDisk} bytes for {frames} of log");
+        }
+        Assert.True(new FileInfo(segment).Length < LocalVolume.MinReserve, "a clean close gives the reservation back");
+    }
+
+    [Fact]
+    public async Task ZerosAfterTheLastFrameAreReservedSpaceNotATornTail()
+    {
+        // What a crash leaves: every segment, sealed ones included (their trim is not synced), may end in zeros.
+        string dir = _temp.Sub("v");
+        var generator = new BatchGenerator(101, PageSize, MaxPage);
+        InMemoryVolume reference;
+        List<AppendResult> results;
+        await using (var volume = await LocalVolume.OpenAsync(dir, Options(segment: 4096), TestToken))
+            (reference, results) = await AppendAsync(volume, generator, 60);
+        var segments = Directory.GetFiles(Path.Combine(dir, "log")).Order().ToList();
+        Assert.True(segments.Count > 2);
+        var lengths = segments.Select(path => new FileInfo(path).Length).ToList();
+        foreach (string path in segments)
+        {
+            using var stream = new FileStream(path, FileMode.Open);
+            stream.SetLength(stream.Length + 3 * PageSize);
+        }
+
+        await using (var volume = await LocalVolume.OpenAsync(dir, Options(segment: 4096), TestToken))
+        {
+            Assert.Equal(results[^1].Commit, volume.AppendedLsn);
+            VolumeAssert.SameAt(reference, volume, volume.AppendedLsn, MaxPage);
+        }
+        Assert.Equal(lengths, segments.Select(path => new FileInfo(path).Length));
+
+        // Zeros with anything else after them are a torn tail, as before: before the last segment, damage.
+        using (var stream = new FileStream(segments[0], FileMode.Open))
+        {
+            stream.SetLength(stream.Length + 2 * PageSize);
+            stream.Position = stream.Length - 1;
+            stream.WriteByte(1);
+        }
+        var error = await Assert.ThrowsAsync<VolumeException>(() => LocalVolume.OpenAsync(dir, Options(segment: 4096), TestToken));
+        Assert.Contains("damaged", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DamageBeforeTheLastSegmentIsRefusedNotTruncated()
     {
         string dir = _temp.Sub("v");

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Borealis.Common.IO;
 
 namespace Borealis.Volume.Local;
 
@@ -20,37 +20,5 @@ internal static class DurableFile
     }
 
     /// <summary>Makes the directory's entries (created, renamed or deleted files) durable. A no-op on Windows.</summary>
-    public static void FlushDirectory(string directory)
-    {
-        if (OperatingSystem.IsWindows())
-            return;
-        byte[] path = System.Text.Encoding.UTF8.GetBytes(directory + "\0");
-        int fd = Open(path, 0 /* O_RDONLY */);
-        if (fd < 0)
-            throw new IOException($"Cannot open directory '{directory}' to fsync it (errno {Marshal.GetLastPInvokeError()}).");
-        try
-        {
-            if (Fsync(fd) != 0)
-                throw new IOException($"fsync of directory '{directory}' failed (errno {Marshal.GetLastPInvokeError()}).");
-        }
-        finally
-        {
-            _ = Close(fd);
-        }
-    }
-
-    // DllImport rather than LibraryImport: the generated marshalling needs unsafe code, which only the engine allows.
-#pragma warning disable SYSLIB1054
-    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    static extern int Open(byte[] path, int flags);
-
-    [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    static extern int Fsync(int fd);
-
-    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    static extern int Close(int fd);
-#pragma warning restore SYSLIB1054
+    public static void FlushDirectory(string directory) => NativeFile.SyncDirectory(directory);
 }

@@ -18,6 +18,12 @@ internal sealed class LogSegment(ulong number, string path, SafeFileHandle handl
     /// <summary>Bytes written (header included). Changed by the flusher only, read under the volume lock.</summary>
     public long Length { get; set; } = length;
 
+    /// <summary>
+    /// The file's length as the flusher left it, at least <see cref="Length"/>: the zeros above <see cref="Length"/>
+    /// are space reserved for the next frames, so that writing them changes no file metadata. Flusher only.
+    /// </summary>
+    public long Reserved { get; set; } = length;
+
     /// <summary>The commit LSN of the last frame written here (<c>FirstLsn - 1</c> while empty).</summary>
     public Lsn LastCommit { get; set; } = new(firstLsn.Value - 1);
 
