@@ -32,6 +32,35 @@ public sealed class MySqlCompatibilityTests : SqlTestBase
     }
 
     [Fact]
+    public async Task DecimalArithmeticIsExactAsInMySql()
+    {
+        Assert.Equal(["1", "0.0", "0.3"], await RowAsync("SELECT 0.1 + 0.2 = 0.3, 0.3 - 0.1 - 0.2, 0.1 + 0.2"));
+        Assert.Equal("1", await ScalarAsync("SELECT 1.1 * 1.1 = 1.21"));
+        await OkAsync("CREATE TABLE price (id INT PRIMARY KEY, p DECIMAL(10,2), q INT)");
+        await OkAsync("INSERT INTO price VALUES (1, 0.10, 3), (2, 0.10, 3), (3, 0.10, 3), (4, 0.10, 3), (5, 0.10, 3), (6, 0.10, 3), (7, 0.10, 3), (8, 0.10, 3), (9, 0.10, 3), (10, 0.10, 3)");
+        // As doubles, ten 0.1s sum to 0.9999999999999999 and 0.1 * 3 is 0.30000000000000004.
+        Assert.Equal(["1.00", "1", "10"], await RowAsync("SELECT SUM(p), SUM(p) = 1, COUNT(*) FROM price"));
+        Assert.Equal("1", await ScalarAsync("SELECT COUNT(*) FROM (SELECT q FROM price GROUP BY q HAVING SUM(p) = 1.00) s"));
+        Assert.Equal("10", await ScalarAsync("SELECT COUNT(*) FROM price WHERE p * q = 0.3"));
+        Assert.Equal("3.00", await ScalarAsync("SELECT SUM(p * q) FROM price"));
+        Assert.Equal("1", await ScalarAsync("SELECT s = 1 FROM (SELECT id, SUM(p) OVER (ORDER BY id) AS s FROM price) w WHERE id = 10"));
+    }
+
+    [Fact]
+    public async Task AStringColumnComparedWithANumberComparesAsANumber()
+    {
+        await OkAsync("CREATE TABLE code (id INT PRIMARY KEY, v VARCHAR(10), e ENUM('a', 'b'))");
+        await OkAsync("INSERT INTO code VALUES (1, 'Ann', 'a'), (2, '0', 'b'), (3, '7', 'a'), (4, '7.0', 'b'), (5, '12abc', 'a'), (6, NULL, NULL)");
+        // 'Ann' and '0' are 0; '7' and '7.0' are 7; '12abc' is 12 (MySQL warns of the truncation).
+        Assert.Equal([["1"], ["2"]], await RowsAsync("SELECT id FROM code WHERE v = 0 ORDER BY id"));
+        Assert.Equal([["3"], ["4"]], await RowsAsync("SELECT id FROM code WHERE 7 = v ORDER BY id"));
+        Assert.Equal([["5"]], await RowsAsync("SELECT id FROM code WHERE v > 10 ORDER BY id"));
+        Assert.Equal([["3"]], await RowsAsync("SELECT id FROM code WHERE v = '7'"));
+        // An ENUM compares with a number by its index, not as a number in its text.
+        Assert.Equal([["2"], ["4"]], await RowsAsync("SELECT id FROM code WHERE e = 2 ORDER BY id"));
+    }
+
+    [Fact]
     public async Task AScalarSubqueryOfSeveralRowsIs1242()
     {
         await AssertErrorAsync(MySqlErrorCode.SubqueryNoOneRow, "SELECT (SELECT name FROM emp WHERE dept = 'eng')");

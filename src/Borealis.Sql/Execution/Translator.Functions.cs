@@ -109,12 +109,20 @@ internal sealed partial class Translator
                 sb.Append(')');
                 return;
             case "SUM" or "AVG" or "MIN" or "MAX":
-                if (f.Args.Count != 1)
-                    throw MySqlErrors.WrongParameterCount(f.Name);
-                sb.Append(name.ToLowerInvariant()).Append(f.Distinct ? "(DISTINCT " : "(");
-                Args(f, sb);
-                sb.Append(')');
-                return;
+                {
+                    if (f.Args.Count != 1)
+                        throw MySqlErrors.WrongParameterCount(f.Name);
+                    // A SUM of exact values is exact in MySQL: the binary sum is rounded back to the scale.
+                    int? exact = name == "SUM" ? ExactScale(f.Args[0]) : null;
+                    if (exact > 0)
+                        sb.Append("round(");
+                    sb.Append(name.ToLowerInvariant()).Append(f.Distinct ? "(DISTINCT " : "(");
+                    Args(f, sb);
+                    sb.Append(')');
+                    if (exact > 0)
+                        sb.Append(", ").Append(exact.Value).Append(')');
+                    return;
+                }
             case "GROUP_CONCAT":
                 {
                     sb.Append("group_concat(");
@@ -596,6 +604,17 @@ internal sealed partial class Translator
             Args(w.Call, sb);
             sb.Append(')');
         }
+        else if (w.Call is { Args: [var summed], Distinct: false } && w.Call.Name.Equals("SUM", StringComparison.OrdinalIgnoreCase)
+            && ExactScale(summed) is int scale and > 0)
+        {
+            // As for the SUM aggregate: a running sum of exact values is rounded back to their scale.
+            sb.Append("round(sum(");
+            EmitExpr(summed, sb);
+            sb.Append(") OVER ");
+            EmitWindowSpec(w, sb);
+            sb.Append(", ").Append(scale).Append(')');
+            return;
+        }
         else if (w.Call.Name.ToUpperInvariant() is "COUNT" or "SUM" or "AVG" or "MIN" or "MAX" or "GROUP_CONCAT")
         {
             EmitFunction(w.Call, sb);
@@ -786,6 +805,40 @@ internal sealed partial class Translator
         return null;
     }
 
+    /// <summary>
+    /// The scale of an exact numeric expression: an integer or DECIMAL column or literal, +, - and * of them (scale
+    /// max(s1, s2) for + and -, s1 + s2 for *, at most 30), or SUM, MIN, MAX and ABS of one; null for anything else (a division, a parameter, a
+    /// string, a float). MySQL computes these exactly. Stored as binary doubles they carry noise (0.1 + 0.2 is
+    /// 0.30000000000000004), which rounding to the scale removes exactly while the value has at most 15 digits.
+    /// </summary>
+    internal int? ExactScale(Expr e)
+    {
+        switch (e)
+        {
+            case Expr.Literal { Value: long or ulong }:
+                return 0;
+            case Expr.Literal { Value: decimal or ExactDecimal }:
+                return Infer(e)?.Decimals;
+            case Expr.Column c:
+                return FindColumn(c) switch
+                {
+                    { IsInteger: true } => 0,
+                    { DataType: "decimal" } d => d.Scale ?? 0,
+                    _ => null,
+                };
+            case Expr.Unary { Op: "-" } u:
+                return ExactScale(u.Operand);
+            case Expr.Function { Args: [var arg] } f when f.Name.ToUpperInvariant() is "SUM" or "MIN" or "MAX" or "ABS":
+                return ExactScale(arg);
+            case Expr.Binary { Op: "+" or "-" or "*" } b when b.Left is not Expr.Interval && b.Right is not Expr.Interval:
+                if (ExactScale(b.Left) is not int left || ExactScale(b.Right) is not int right)
+                    return null;
+                return Math.Min(30, b.Op == "*" ? left + right : Math.Max(left, right));
+            default:
+                return null;
+        }
+    }
+
     bool IsIntegral(ColumnHint? hint, Expr e) =>
         hint is { Type: MySqlColumnType.LongLong or MySqlColumnType.Long or MySqlColumnType.Int24 or MySqlColumnType.Short or MySqlColumnType.Tiny }
         || (e is Expr.Column c && FindColumn(c) is { IsInteger: true });
@@ -811,6 +864,8 @@ internal sealed partial class Translator
                         if (info.DataType is "float" or "double")
                             return s_double;
                     }
+                    if (f.Args.Count == 1 && ExactScale(f.Args[0]) is int scale)
+                        return new ColumnHint(MySqlColumnType.NewDecimal, 66, (byte)scale, ColumnFlags.Binary);
                     return null;
                 }
             case "AVG":
@@ -824,6 +879,8 @@ internal sealed partial class Translator
                         if (info.DataType is "float" or "double")
                             return s_double;
                     }
+                    if (f.Args.Count == 1 && ExactScale(f.Args[0]) is int scale)
+                        return new ColumnHint(MySqlColumnType.NewDecimal, 66, (byte)scale, ColumnFlags.Binary);
                     return null;
                 }
             case "MIN" or "MAX" or "NULLIF" or "ANY_VALUE":

@@ -769,6 +769,19 @@ internal sealed partial class Translator
 
     void EmitBinary(Expr.Binary b, StringBuilder sb)
     {
+        if (b.Op is "+" or "-" or "*" && ExactScale(b) is int scale and > 0)
+        {
+            // DECIMAL arithmetic is exact in MySQL (0.1 + 0.2 = 0.3): the binary result is rounded to its scale.
+            sb.Append("round(");
+            EmitBinaryOperation(b, sb);
+            sb.Append(", ").Append(scale).Append(')');
+            return;
+        }
+        EmitBinaryOperation(b, sb);
+    }
+
+    void EmitBinaryOperation(Expr.Binary b, StringBuilder sb)
+    {
         if (b.Op is "+" or "-" && (b.Right is Expr.Interval || b.Left is Expr.Interval))
         {
             var (date, interval) = b.Right is Expr.Interval ri ? (b.Left, ri) : (b.Right, (Expr.Interval)b.Left);
@@ -844,9 +857,20 @@ internal sealed partial class Translator
             return;
         }
         bool comparison = b.Op is "=" or "<>" or "<" or "<=" or ">" or ">=" or "<=>";
-        // A string literal compared with a number compares as a number in MySQL ('3' = 3).
-        bool numericLeft = comparison && b.Left is Expr.Literal { Value: string } && IsNumberLiteral(b.Right);
-        bool numericRight = comparison && b.Right is Expr.Literal { Value: string } && IsNumberLiteral(b.Left);
+        if (comparison && (EnumColumn(b.Left) is not null && IsNumberLiteral(b.Right) || EnumColumn(b.Right) is not null && IsNumberLiteral(b.Left)))
+        {
+            // An ENUM compared with a number compares its index (1 for the first value), as in MySQL.
+            sb.Append('(');
+            EmitEnumOperand(b.Left, sb);
+            sb.Append(op);
+            EmitEnumOperand(b.Right, sb);
+            sb.Append(')');
+            return;
+        }
+        // A string compared with a number compares as a number in MySQL ('3' = 3, and a name column = 0 is true
+        // for 'Ann'): SQLite would compare a text column with the number as text.
+        bool numericLeft = comparison && IsStringOperand(b.Left) && IsNumberLiteral(b.Right);
+        bool numericRight = comparison && IsStringOperand(b.Right) && IsNumberLiteral(b.Left);
         sb.Append('(');
         EmitOperand(b.Left, sb, numericLeft);
         // Two values without a column collation compare case-insensitively, as under utf8mb4_0900_ai_ci.
@@ -856,6 +880,27 @@ internal sealed partial class Translator
         EmitOperand(b.Right, sb, numericRight);
         sb.Append(')');
     }
+
+    ColumnInfo? EnumColumn(Expr e) => e is Expr.Column c && FindColumn(c) is { DataType: "enum" } info ? info : null;
+
+    /// <summary>An ENUM column as its index (NULL stays NULL; the empty value of an invalid insert is 0), anything else as itself.</summary>
+    void EmitEnumOperand(Expr e, StringBuilder sb)
+    {
+        if (EnumColumn(e) is not { } info)
+        {
+            EmitExpr(e, sb);
+            return;
+        }
+        sb.Append("(CASE ");
+        EmitExpr(e, sb);
+        for (int i = 0; i < info.Values.Count; i++)
+            sb.Append(" WHEN ").Append(LiteralSql(info.Values[i])).Append(" THEN ").Append(i + 1);
+        sb.Append(" WHEN '' THEN 0 END)");
+    }
+
+    /// <summary>A string literal, or a column of a character string type (not ENUM or SET, which compare with a number by index).</summary>
+    bool IsStringOperand(Expr e) => e is Expr.Literal { Value: string }
+        || e is Expr.Column c && FindColumn(c) is { IsString: true, IsBinary: false, DataType: not ("enum" or "set") };
 
     static bool IsNumberLiteral(Expr e) => e is Expr.Literal { Value: long or ulong or decimal or double } or Expr.Unary { Op: "-", Operand: Expr.Literal { Value: long or ulong or decimal or double } };
 
