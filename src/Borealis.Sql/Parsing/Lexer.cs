@@ -17,7 +17,13 @@ internal static class Lexer
     /// <summary>Splits <paramref name="sql"/> into tokens, ending with an <see cref="TokenKind.End"/> token.</summary>
     public static List<Token> Tokenize(string sql)
     {
-        var tokens = new List<Token>(32);
+        // Sized for the statement, so that a bulk INSERT of thousands of rows does not grow its list (on the large
+        // object heap) a dozen times: a VALUES row is about two tokens per comma and one per parenthesis.
+        var all = sql.AsSpan();
+        int estimate = 2 * all.Count(',') + all.Count('(') + all.Count(')') + 32;
+        var tokens = new List<Token>(Math.Min(estimate, sql.Length + 1));
+        // One builder for every quoted string and identifier of the statement.
+        var quoted = new StringBuilder();
         int i = 0, line = 1, literals = 0;
         int n = sql.Length;
         bool binaryString = false;
@@ -87,7 +93,7 @@ internal static class Lexer
             char ch = sql[i];
             if (ch == '\'' || ch == '"')
             {
-                var sb = new StringBuilder();
+                var sb = quoted.Clear();
                 i = ReadQuoted(sql, i, ch, sb, ref line, backslashEscapes: true);
                 // Adjacent string literals are concatenated ('a' 'b' is 'ab').
                 while (true)
@@ -123,7 +129,7 @@ internal static class Lexer
             }
             if (ch == '`')
             {
-                var sb = new StringBuilder();
+                var sb = quoted.Clear();
                 i = ReadQuoted(sql, i, '`', sb, ref line, backslashEscapes: false);
                 tokens.Add(new Token(TokenKind.QuotedIdentifier, sb.ToString(), start, line));
                 continue;
@@ -211,7 +217,7 @@ internal static class Lexer
                 }
                 if (i + 1 < n && (sql[i + 1] is '\'' or '"' or '`'))
                 {
-                    var sb = new StringBuilder();
+                    var sb = quoted.Clear();
                     i = ReadQuoted(sql, i + 1, sql[i + 1], sb, ref line, backslashEscapes: sql[i + 1] != '`');
                     tokens.Add(new Token(TokenKind.UserVariable, sb.ToString(), start, line));
                     continue;
@@ -319,8 +325,12 @@ internal static class Lexer
         i++;
         while (true)
         {
-            if (i >= n)
+            // Copy the run of plain characters at once; stop at what needs a look: the quote, an escape, a newline.
+            int plain = backslashEscapes ? sql.AsSpan(i).IndexOfAny(quote, '\\', '\n') : sql.AsSpan(i).IndexOfAny(quote, '\n');
+            if (plain < 0)
                 throw MySqlErrors.Syntax(Near(sql, start), line);
+            sb.Append(sql, i, plain);
+            i += plain;
             char c = sql[i];
             if (c == quote)
             {

@@ -9,6 +9,8 @@ internal static class StatementText
     /// Empty statements are dropped.</summary>
     public static List<List<Token>> Split(List<Token> tokens)
     {
+        if (SingleStatement(tokens) is { } single)
+            return single.Count > 1 ? [single] : [];
         var result = new List<List<Token>>();
         var current = new List<Token>();
         int literalBase = 0;
@@ -36,6 +38,39 @@ internal static class StatementText
             current.Add(t.LiteralIndex >= 0 ? t with { LiteralIndex = t.LiteralIndex - literalBase } : t);
         }
         return result;
+    }
+
+    /// <summary>
+    /// The common case of one statement, perhaps with semicolons after it: the token list itself, cut after the
+    /// statement and ending with an <see cref="TokenKind.End"/> token, instead of a copy (a bulk INSERT has hundreds
+    /// of thousands of tokens). Null when a second statement follows.
+    /// </summary>
+    static List<Token>? SingleStatement(List<Token> tokens)
+    {
+        int depth = 0;
+        for (int i = 0; i < tokens.Count; i++)
+        {
+            var t = tokens[i];
+            if (t.Kind == TokenKind.Operator && t.Text == "(")
+                depth++;
+            else if (t.Kind == TokenKind.Operator && t.Text == ")")
+                depth--;
+            if (t.Kind == TokenKind.End)
+                return tokens;
+            if (t.Kind != TokenKind.Operator || t.Text != ";" || depth > 0)
+                continue;
+            for (int k = i + 1; k < tokens.Count; k++)
+            {
+                if (tokens[k].Kind == TokenKind.End)
+                    break;
+                if (tokens[k].Kind != TokenKind.Operator || tokens[k].Text != ";")
+                    return null;
+            }
+            tokens[i] = new Token(TokenKind.End, "", t.Start, t.Line);
+            tokens.RemoveRange(i + 1, tokens.Count - i - 1);
+            return tokens;
+        }
+        return tokens;
     }
 
     static int FirstLiteral(List<Token> tokens, int start)
