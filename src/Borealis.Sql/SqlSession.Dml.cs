@@ -104,13 +104,16 @@ internal sealed partial class SqlSession
         long firstId = 0;
         _state.Strict = Strict && plan.Mode != InsertMode.Ignore;
         bool success = false;
+        object?[] values = [];
         try
         {
             for (int r = 0; r < plan.Rows.Count; r++)
             {
                 var row = plan.Rows[r];
                 _state.Row = r + 1;
-                var (rowAffected, id, duplicate) = InsertRow(plan, table, row, r + 1, literals, parameters);
+                if (values.Length < row.Params.Count)
+                    values = new object?[row.Params.Count];
+                var (rowAffected, id, duplicate) = InsertRow(plan, table, row, r + 1, literals, parameters, values);
                 affected += rowAffected;
                 if (duplicate)
                     duplicates++;
@@ -132,14 +135,17 @@ internal sealed partial class SqlSession
         await WriteOkAsync(new OkResult(affected, (ulong)firstId, info), more, sink, cancellationToken);
     }
 
-    (ulong Affected, long Id, bool Duplicate) InsertRow(SqlPlan plan, TableInfo table, InsertRow row, long rowNumber, object?[] literals, IReadOnlyList<object?>? parameters)
+    /// <param name="values">Room for the row's values (at least as many as its parameters), reused from row to row.</param>
+    (ulong Affected, long Id, bool Duplicate) InsertRow(SqlPlan plan, TableInfo table, InsertRow row, long rowNumber, object?[] literals, IReadOnlyList<object?>? parameters, object?[] values)
     {
-        var values = new object?[row.Params.Count];
+        int count = row.Params.Count;
         bool generated = row.AutoIncrementOmitted && table.RowidAutoIncrement;
         long generatedValue = 0;
-        for (int j = 0; j < values.Length; j++)
+        for (int j = 0; j < count; j++)
         {
             var p = row.Params[j];
+            if (p.Kind == ParamKind.Literal)
+                p = p with { Index = p.Index + row.LiteralShift };
             object? v = p.Kind == ParamKind.AutoIncrement ? null : ResolveParam(p, literals, parameters);
             if (p.Target is not null && p.Kind != ParamKind.AutoIncrement)
                 v = ValueCoercion.Coerce(p.Target, v, rowNumber, _state.Strict, _state.Warnings);
@@ -166,7 +172,7 @@ internal sealed partial class SqlSession
         var stmt = GetStatement(row.Sql);
         try
         {
-            for (int j = 0; j < values.Length; j++)
+            for (int j = 0; j < count; j++)
                 SqliteUtil.Bind(stmt, j + 1, values[j]);
             _state.ResetTracking();
             int rc = raw.sqlite3_step(stmt);
@@ -203,7 +209,7 @@ internal sealed partial class SqlSession
                     var replace = GetStatement(row.ReplaceSql);
                     try
                     {
-                        for (int j = 0; j < values.Length; j++)
+                        for (int j = 0; j < count; j++)
                             SqliteUtil.Bind(replace, j + 1, values[j]);
                         int rc2 = raw.sqlite3_step(replace);
                         if (rc2 != raw.SQLITE_DONE)
@@ -261,11 +267,11 @@ internal sealed partial class SqlSession
         foreach (var c in columns)
         {
             string text = "";
-            if (row is not null && values is not null)
+            if (row is { } known && values is not null)
             {
-                for (int j = 0; j < row.Params.Count; j++)
+                for (int j = 0; j < known.Params.Count; j++)
                 {
-                    if (row.Params[j].Target is { } t && t.Name.Equals(c, StringComparison.OrdinalIgnoreCase) && values[j] is { } v)
+                    if (known.Params[j].Target is { } t && t.Name.Equals(c, StringComparison.OrdinalIgnoreCase) && values[j] is { } v)
                     {
                         text = v is byte[] b ? System.Text.Encoding.UTF8.GetString(b) : ValueCoercion.ToText(v);
                         break;

@@ -18,6 +18,16 @@ namespace Borealis.Sql;
 internal sealed partial class SqlSession : ISqlSession
 {
     const int MaxCachedStatements = 256;
+
+    /// <summary>
+    /// Statements of more tokens than this are not looked up in the plan cache: a bulk INSERT (whose plan is not
+    /// cached, see <see cref="MaxCachedPlanRows"/>) would otherwise build a key as long as itself. A 100-row INSERT of
+    /// 100 columns has about 20,000.
+    /// </summary>
+    const int MaxShapeKeyTokens = 20_000;
+
+    /// <summary>INSERT plans of more rows than this are not cached (each row is a statement of the plan).</summary>
+    const int MaxCachedPlanRows = 100;
     const long CatalogRecheck = 100;
 
     readonly SqlServer _server;
@@ -453,7 +463,7 @@ internal sealed partial class SqlSession : ISqlSession
             var catalog = CurrentCatalog();
             string? key = null;
             // Temporary tables hide catalog tables for this session only: its statements bypass the shared shape cache.
-            if (prepared is null && IsDataStatement(tokens) && _temporary.Count == 0)
+            if (prepared is null && IsDataStatement(tokens) && _temporary.Count == 0 && tokens.Count <= MaxShapeKeyTokens)
             {
                 key = StatementText.ShapeKey(tokens, CurrentDatabase);
                 if (_server.Plans.TryGetValue(key, out var cached) && cached.CatalogVersion == catalog.Version && InlinedMatch(cached, literals))
@@ -520,7 +530,7 @@ internal sealed partial class SqlSession : ISqlSession
             if (_server.Options.ReadOnly && plan.Kind != PlanKind.Select && plan.Table is not { Temporary: true })
                 throw MySqlErrors.ReadOnly();
             plan = WithDatabase(plan);
-            if (key is not null && plan.Rows.Count <= 100)
+            if (key is not null && plan.Rows.Count <= MaxCachedPlanRows)
             {
                 if (_server.Plans.Count > 10_000)
                     _server.Plans.Clear();

@@ -92,6 +92,27 @@ public sealed class SemanticsTests : SqlTestBase
     }
 
     [Fact]
+    public async Task RowsOfOneShapeEachBindTheirOwnValues()
+    {
+        // Rows of one shape share one parameter layout; each must still see its own literals, negated ones included,
+        // and an error must name the value of the row that failed, not the first row's.
+        await OkAsync("CREATE TABLE t (id INT PRIMARY KEY, v INT, s VARCHAR(10) DEFAULT 'dflt')");
+        await OkAsync("INSERT INTO t VALUES (1, -10, 'a'), (2, -20, 'b'), (3, 30, DEFAULT), (4, 40, 'd'), (5, -50, 'e')");
+        Assert.Equal(["1 -10 a", "2 -20 b", "3 30 dflt", "4 40 d", "5 -50 e"],
+            (await RowsAsync("SELECT id, v, s FROM t ORDER BY id")).Select(r => $"{r[0]} {r[1]} {r[2]}").ToArray());
+        var e = await ErrorAsync("INSERT INTO t VALUES (6, 60, 'f'), (7, 70, 'g'), (4, 80, 'h'), (8, 90, 'i')");
+        Assert.Equal(MySqlErrorCode.DupEntry, e.Code);
+        Assert.Equal("Duplicate entry '4' for key 't.PRIMARY'", e.Message);
+        Assert.Equal("5", await ScalarAsync("SELECT COUNT(*) FROM t"));
+        var ignored = await OkAsync("INSERT IGNORE INTO t VALUES (6, 60, 'f'), (2, 0, 'x'), (7, 70, 'g')");
+        Assert.Equal(2UL, ignored.AffectedRows);
+        Assert.Equal("Duplicate entry '2' for key 't.PRIMARY'", (await RowsAsync("SHOW WARNINGS"))[0][2]);
+        // Out of range in the third row of one shape: the error names row 3.
+        var range = await ErrorAsync("INSERT INTO t (id, v) VALUES (10, 1), (11, 2), (12, 99999999999)");
+        Assert.Equal("Out of range value for column 'v' at row 3", range.Message);
+    }
+
+    [Fact]
     public async Task UpdateCountsChangedRowsOnly()
     {
         await OkAsync("CREATE TABLE t (id INT PRIMARY KEY, v INT)");

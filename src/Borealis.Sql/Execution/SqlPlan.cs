@@ -68,4 +68,8 @@ internal enum InsertMode : byte
 /// <summary>One VALUES row of an INSERT: its SQLite statement and the sources of its parameters.</summary>
 /// <param name="ReplaceSql">For REPLACE: the statement run when the plain INSERT hits a duplicate key.</param>
 /// <param name="AutoIncrementParam">Index in <paramref name="Params"/> of the AUTO_INCREMENT column's value, or -1.</param>
-internal sealed record InsertRow(string Sql, List<ParamSource> Params, string? ReplaceSql, int AutoIncrementParam, bool AutoIncrementOmitted);
+/// <param name="LiteralShift">
+/// Added to the index of every literal parameter: rows of one shape (a bulk load) share the first row's
+/// <paramref name="Params"/>, each with its own literals.
+/// </param>
+internal readonly record struct InsertRow(string Sql, List<ParamSource> Params, string? ReplaceSql, int AutoIncrementParam, bool AutoIncrementOmitted, int LiteralShift = 0);

@@ -62,7 +62,7 @@ internal sealed partial class Translator
         // INSERT IGNORE runs a plain INSERT and turns a duplicate key into a warning (so the warning names the key).
         string verb = "INSERT INTO ";
         _scopes.Add([(table.Name, table)]);
-        var rows = new List<InsertRow>();
+        var rows = new List<InsertRow>(ins.Source is null ? ins.Rows.Count : 1);
         var interned = new Dictionary<string, string>(StringComparer.Ordinal);
         if (ins.Source is not null)
         {
@@ -96,9 +96,11 @@ internal sealed partial class Translator
         else
         {
             long rowNumber = 0;
-            // One builder for every row, and a row whose text equals the previous row's shares its strings: a
-            // statement of many rows of one shape (a bulk load) allocates per row only its parameter list.
+            // One builder for every row, and a row whose text equals the previous row's shares its strings and, when
+            // only its literals differ, its parameter list: a statement of many rows of one shape (a bulk load)
+            // allocates nothing per row here.
             var sb = new StringBuilder();
+            List<ParamSource>? spare = null;
             foreach (var values in ins.Rows)
             {
                 rowNumber++;
@@ -106,7 +108,8 @@ internal sealed partial class Translator
                 if (values.Count != expected)
                     throw MySqlErrors.WrongValueCountOnRow(rowNumber);
                 sb.Clear();
-                var list = new List<ParamSource>(columns.Count);
+                var list = spare ?? new List<ParamSource>(columns.Count);
+                spare = null;
                 var saved = _current;
                 _current = list;
                 int aiParam = -1;
@@ -184,6 +187,13 @@ internal sealed partial class Translator
                 if (rows.Count > 0 && sb.Equals(rows[^1].Sql.AsSpan()))
                 {
                     (sql, replaceSql) = (rows[^1].Sql, rows[^1].ReplaceSql);
+                    if (LiteralShift(rows[^1].Params, list) is int shift)
+                    {
+                        list.Clear();
+                        spare = list;
+                        rows.Add(new InsertRow(sql, rows[^1].Params, replaceSql, aiParam, generatedByRowid, shift));
+                        continue;
+                    }
                 }
                 else
                 {
@@ -240,6 +250,33 @@ internal sealed partial class Translator
             _rowAlias = null;
             _rowAliasColumns = null;
         }
+    }
+
+    /// <summary>
+    /// How far <paramref name="row"/>'s literal indexes are from <paramref name="template"/>'s when the two differ in
+    /// nothing else (the next row of a bulk VALUES list); null otherwise.
+    /// </summary>
+    static int? LiteralShift(List<ParamSource> template, List<ParamSource> row)
+    {
+        if (template.Count != row.Count)
+            return null;
+        int? shift = null;
+        for (int i = 0; i < row.Count; i++)
+        {
+            var (t, r) = (template[i], row[i]);
+            if (t.Kind != r.Kind || !ReferenceEquals(t.Target, r.Target) || t.Negate != r.Negate || t.Name != r.Name || t.Global != r.Global)
+                return null;
+            if (r.Kind != ParamKind.Literal)
+            {
+                if (r.Index != t.Index)
+                    return null;
+                continue;
+            }
+            shift ??= r.Index - t.Index;
+            if (r.Index - t.Index != shift)
+                return null;
+        }
+        return shift ?? 0;
     }
 
     void EmitAssignments(IReadOnlyList<Assignment> assignments, TableInfo table, StringBuilder sb, string rowid = "rowid")

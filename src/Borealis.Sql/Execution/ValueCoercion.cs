@@ -222,6 +222,13 @@ internal static class ValueCoercion
 
     static object CoerceInteger(ColumnInfo c, object value, long row, bool strict, List<SqlWarning>? warnings)
     {
+        if (value is long exact)
+        {
+            // The common case (an integer literal or parameter in range) keeps its boxed value: nothing to allocate.
+            var (low, high) = IntegerRange(c);
+            if (exact >= low && exact <= high)
+                return value;
+        }
         decimal v;
         switch (value)
         {

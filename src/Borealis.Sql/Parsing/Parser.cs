@@ -693,11 +693,13 @@ internal sealed partial class Parser
         Query? source = null;
         if (Accept("VALUES") || Accept("VALUE"))
         {
+            // Each row is kept as an array of exactly its values, built in one list that serves every row.
+            var row = new List<Expr>();
             do
             {
                 Accept("ROW");
                 ExpectOp("(");
-                var row = new List<Expr>();
+                row.Clear();
                 if (!Peek.IsOp(")"))
                 {
                     do
@@ -707,7 +709,7 @@ internal sealed partial class Parser
                     while (AcceptOp(","));
                 }
                 ExpectOp(")");
-                rows.Add(row);
+                rows.Add(row.ToArray());
             }
             while (AcceptOp(","));
         }
