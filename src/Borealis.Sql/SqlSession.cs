@@ -102,6 +102,8 @@ internal sealed partial class SqlSession : ISqlSession
 
     public int WarningCount => _state.Warnings.Count;
 
+    bool OnlyFullGroupBy => (GetSystemVariable("sql_mode", global: false) as string ?? "").Contains("ONLY_FULL_GROUP_BY", StringComparison.OrdinalIgnoreCase);
+
     bool Strict
     {
         get
@@ -322,7 +324,7 @@ internal sealed partial class SqlSession : ISqlSession
         }
     }
 
-    Translator NewTranslator(CatalogSnapshot catalog) => new(catalog, CurrentDatabase, _temporary);
+    Translator NewTranslator(CatalogSnapshot catalog) => new(catalog, CurrentDatabase, _temporary) { OnlyFullGroupBy = OnlyFullGroupBy };
 
     static bool IsDataStatement(List<Token> tokens) =>
         tokens.Count > 0 && (tokens[0].Is("SELECT") || tokens[0].Is("INSERT") || tokens[0].Is("UPDATE") || tokens[0].Is("DELETE") || tokens[0].Is("REPLACE"));
@@ -465,7 +467,8 @@ internal sealed partial class SqlSession : ISqlSession
             // Temporary tables hide catalog tables for this session only: its statements bypass the shared shape cache.
             if (prepared is null && IsDataStatement(tokens) && _temporary.Count == 0 && tokens.Count <= MaxShapeKeyTokens)
             {
-                key = StatementText.ShapeKey(tokens, CurrentDatabase);
+                // Plans are shared by sessions: one translated without the ONLY_FULL_GROUP_BY check is kept apart.
+                key = StatementText.ShapeKey(tokens, OnlyFullGroupBy ? CurrentDatabase : CurrentDatabase + "\u0002");
                 if (_server.Plans.TryGetValue(key, out var cached) && cached.CatalogVersion == catalog.Version && InlinedMatch(cached, literals))
                 {
                     await RunPlanAsync(cached, literals, parameters, more, sink, cancellationToken);

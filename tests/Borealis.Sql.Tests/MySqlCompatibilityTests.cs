@@ -61,6 +61,45 @@ public sealed class MySqlCompatibilityTests : SqlTestBase
     }
 
     [Fact]
+    public async Task OnlyFullGroupByRefusesColumnsTheGroupDoesNotDetermine()
+    {
+        var e = await ErrorAsync("SELECT dept, name FROM emp GROUP BY dept");
+        Assert.Equal(MySqlErrorCode.WrongFieldWithGroup, e.Code);
+        Assert.Equal("Expression #2 of SELECT list is not in GROUP BY clause and contains nonaggregated column 'd.emp.name' which is not "
+            + "functionally dependent on columns in GROUP BY clause; this is incompatible with sql_mode=only_full_group_by", e.Message);
+        var mixed = await ErrorAsync("SELECT COUNT(*), name FROM emp");
+        Assert.Equal(MySqlErrorCode.MixOfGroupFuncAndFields, mixed.Code);
+        Assert.Equal("In aggregated query without GROUP BY, expression #2 of SELECT list contains nonaggregated column 'd.emp.name'; "
+            + "this is incompatible with sql_mode=only_full_group_by", mixed.Message);
+        Assert.Equal(MySqlErrorCode.WrongFieldWithGroup, (await ErrorAsync("SELECT dept, UPPER(name) FROM emp GROUP BY dept")).Code);
+        Assert.Equal(MySqlErrorCode.WrongFieldWithGroup, (await ErrorAsync("SELECT e.dept, m.name FROM emp e LEFT JOIN emp m ON m.id = e.id GROUP BY e.dept")).Code);
+        Assert.Equal(MySqlErrorCode.WrongFieldWithGroup, (await ErrorAsync("INSERT INTO emp (id, name) SELECT MAX(id) + 1, name FROM emp GROUP BY dept")).Code);
+
+        // What MySQL 8 accepts: grouped columns and expressions, positions, aliases, aggregates, ANY_VALUE, a grouped key,
+        // constants and equalities from WHERE and inner joins, subqueries.
+        await OkAsync("CREATE TABLE dept (name VARCHAR(10) PRIMARY KEY, budget INT)");
+        await OkAsync("INSERT INTO dept VALUES ('eng', 10), ('ops', 20)");
+        Assert.Equal([["eng", "2"], ["ops", "2"]], await RowsAsync("SELECT dept, COUNT(*) FROM emp GROUP BY dept ORDER BY dept"));
+        Assert.Equal([["eng", "2"], ["ops", "2"]], await RowsAsync("SELECT dept, COUNT(*) FROM emp GROUP BY 1 ORDER BY 1"));
+        Assert.Equal([["eng", "2"], ["ops", "2"]], await RowsAsync("SELECT dept AS d, COUNT(*) FROM emp GROUP BY d ORDER BY d"));
+        Assert.Equal([["ENG", "120000.00"], ["OPS", "72000.00"]], await RowsAsync("SELECT UPPER(dept), MAX(salary) FROM emp GROUP BY dept ORDER BY 1"));
+        Assert.Equal([["2018", "1"], ["2019", "1"], ["2020", "1"], ["2021", "1"]], await RowsAsync("SELECT YEAR(hired), COUNT(*) FROM emp GROUP BY YEAR(hired) ORDER BY 1"));
+        Assert.Equal([["1", "Ann", "eng"], ["2", "Bob", "eng"]], await RowsAsync("SELECT id, name, dept FROM emp WHERE dept = 'eng' GROUP BY id ORDER BY id"));
+        Assert.Equal([["eng", "Ann"]], await RowsAsync("SELECT dept, name FROM emp WHERE name = 'Ann' GROUP BY dept"));
+        Assert.Equal([["eng", "10", "2"], ["ops", "20", "2"]], await RowsAsync("SELECT e.dept, d.budget, COUNT(*) FROM emp e JOIN dept d ON d.name = e.dept GROUP BY e.dept ORDER BY e.dept"));
+        Assert.Equal("eng", (await RowsAsync("SELECT dept, ANY_VALUE(name) FROM emp GROUP BY dept ORDER BY dept"))[0][0]);
+        Assert.Equal([["eng", "2"], ["ops", "2"]], await RowsAsync("SELECT dept, (SELECT COUNT(*) FROM emp i WHERE i.dept = o.dept) FROM emp o GROUP BY dept ORDER BY dept"));
+        Assert.Equal("4", await ScalarAsync("SELECT COUNT(*) FROM emp"));
+        Assert.Equal(4, (await RowsAsync("SELECT ANY_VALUE(name), dept FROM emp")).Count); // ANY_VALUE is not an aggregate
+
+        // Without the mode, MySQL's old behaviour: some row's value.
+        await OkAsync("SET SESSION sql_mode = 'STRICT_TRANS_TABLES'");
+        Assert.Equal(2, (await RowsAsync("SELECT dept, name FROM emp GROUP BY dept")).Count);
+        await OkAsync("SET SESSION sql_mode = DEFAULT");
+        Assert.Equal(MySqlErrorCode.WrongFieldWithGroup, (await ErrorAsync("SELECT dept, name FROM emp GROUP BY dept")).Code);
+    }
+
+    [Fact]
     public async Task AScalarSubqueryOfSeveralRowsIs1242()
     {
         await AssertErrorAsync(MySqlErrorCode.SubqueryNoOneRow, "SELECT (SELECT name FROM emp WHERE dept = 'eng')");

@@ -52,6 +52,7 @@ public enum MySqlErrorCode : ushort
     NullColumnInIndex = 1121,
     NoSuchTable = 1146,
     IllegalGrantForTable = 1144,
+    MixOfGroupFuncAndFields = 1140,
     NonexistingGrant = 1141,
     NotAllowedCommand = 1148,
     SyntaxError = 1149,

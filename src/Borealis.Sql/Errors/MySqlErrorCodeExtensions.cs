@@ -52,7 +52,7 @@ public static class MySqlErrorCodeExtensions
             or MySqlErrorCode.UnknownProcedure or MySqlErrorCode.TableNameNotAllowedHere
             or MySqlErrorCode.UnknownStorageEngine or MySqlErrorCode.WrongOuterJoin or MySqlErrorCode.NotAllowedCommand
             or MySqlErrorCode.ViewWrongList or MySqlErrorCode.PasswordNoMatch or MySqlErrorCode.PasswordAnonymousUser
-            or MySqlErrorCode.RequiresPrimaryKey or MySqlErrorCode.WrongGroupField or MySqlErrorCode.WrongFieldWithGroup
+            or MySqlErrorCode.RequiresPrimaryKey or MySqlErrorCode.WrongGroupField or MySqlErrorCode.WrongFieldWithGroup or MySqlErrorCode.MixOfGroupFuncAndFields
             or MySqlErrorCode.WrongSumSelect or MySqlErrorCode.WrongUsage or MySqlErrorCode.NotSupportedAuthMode
             or MySqlErrorCode.UnknownStmtHandler or MySqlErrorCode.FunctionNotDefined
             or MySqlErrorCode.InvalidGroupFuncUse or MySqlErrorCode.TooBigRowSize

@@ -108,6 +108,15 @@ internal sealed partial class Translator
                 Args(f, sb);
                 sb.Append(')');
                 return;
+            case "ANY_VALUE":
+                // MySQL's way to take some row's value of a column the GROUP BY does not determine (ONLY_FULL_GROUP_BY):
+                // SQLite gives a bare column of a grouped query that value already.
+                if (f.Args.Count != 1)
+                    throw MySqlErrors.WrongParameterCount(f.Name);
+                sb.Append('(');
+                EmitExpr(f.Args[0], sb);
+                sb.Append(')');
+                return;
             case "SUM" or "AVG" or "MIN" or "MAX":
                 {
                     if (f.Args.Count != 1)

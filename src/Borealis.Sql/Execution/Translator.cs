@@ -311,6 +311,7 @@ internal sealed partial class Translator
             }
             if (s.From is not null)
                 sb.Append(" FROM ").Append(from);
+            CheckFullGroupBy(s);
             bool guard = _recursionGuard;
             _recursionGuard = false;
             if (s.Where is not null)
