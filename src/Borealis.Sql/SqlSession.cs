@@ -484,7 +484,7 @@ internal sealed partial class SqlSession : ISqlSession
             Statement statement;
             try
             {
-                statement = prepared?.Statement ?? Parser.Parse(sql, tokens, out _);
+                statement = prepared?.Statement ?? Parser.Parse(sql, tokens, out _, literals);
             }
             catch (MySqlErrorException ex) when (ex.Code == MySqlErrorCode.NotSupportedYet && _server.Options.ReadOnly && WouldWrite(tokens))
             {

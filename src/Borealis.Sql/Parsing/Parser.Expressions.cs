@@ -239,7 +239,9 @@ internal sealed partial class Parser
         }
     }
 
-    Expr Literal(Token t) => new Expr.Literal(LiteralValue(t) ?? throw Error(), t.LiteralIndex);
+    Expr Literal(Token t) => new Expr.Literal(
+        (_literals is { } known && t.LiteralIndex >= 0 && t.LiteralIndex < known.Length ? known[t.LiteralIndex] : null) ?? LiteralValue(t) ?? throw Error(),
+        t.LiteralIndex);
 
     /// <summary>The value of a literal token: string, long, ulong, decimal, <see cref="ExactDecimal"/>, double or byte[];
     /// null if not a literal.</summary>

@@ -17,19 +17,25 @@ internal sealed partial class Parser
     readonly List<CheckSpec> _checks = [];
     readonly List<ForeignKeySpec> _foreignKeys = [];
 
-    Parser(string sql, List<Token> tokens)
+    // The statement's literal values when the caller has them (StatementText.LiteralValues), so that each literal is
+    // converted and boxed once, not again for the syntax tree.
+    readonly object?[]? _literals;
+
+    Parser(string sql, List<Token> tokens, object?[]? literals)
     {
         _sql = sql;
         _tokens = tokens;
+        _literals = literals;
     }
 
     /// <summary>Number of '?' placeholders seen.</summary>
     public int ParameterCount => _parameters;
 
     /// <summary>Parses the tokens of one statement (ending with an End token).</summary>
-    public static Statement Parse(string sql, List<Token> tokens, out int parameterCount)
+    /// <param name="literals">The statement's literal values from <see cref="StatementText.LiteralValues"/>, if at hand.</param>
+    public static Statement Parse(string sql, List<Token> tokens, out int parameterCount, object?[]? literals = null)
     {
-        var parser = new Parser(sql, tokens);
+        var parser = new Parser(sql, tokens, literals);
         var statement = parser.ParseStatement();
         if (parser.Peek.Kind != TokenKind.End)
             throw parser.Error();
