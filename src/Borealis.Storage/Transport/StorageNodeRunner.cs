@@ -206,12 +206,14 @@ public sealed class StorageNodeRunner : IStorageRequestSink, IAsyncDisposable
             {
                 while (!_stopping && _state == StorageNodeRunnerState.Running && (_draining || _queue.Count == 0))
                 {
+                    long wait = _nextTick - _clock.ElapsedMilliseconds;
                     if (_draining)
                     {
-                        Monitor.Wait(_lock);
+                        // Another thread runs the core (and the tick, when due). Its drain ends with the queue empty, so
+                        // it does not wake this thread: look again at the next tick, or when an event is queued.
+                        Monitor.Wait(_lock, (int)Math.Clamp(wait, 1, int.MaxValue));
                         continue;
                     }
-                    long wait = _nextTick - _clock.ElapsedMilliseconds;
                     if (wait <= 0)
                         break;
                     Monitor.Wait(_lock, (int)Math.Min(wait, int.MaxValue));
@@ -220,7 +222,7 @@ public sealed class StorageNodeRunner : IStorageRequestSink, IAsyncDisposable
                 {
                     // A caller of Drain may still be inside the core: the core is closed only after it is out.
                     while (_draining)
-                        Monitor.Wait(_lock);
+                        Monitor.Wait(_lock, 10);
                     break;
                 }
                 _draining = true;
@@ -247,8 +249,11 @@ public sealed class StorageNodeRunner : IStorageRequestSink, IAsyncDisposable
                     bool tickDue = _clock.ElapsedMilliseconds >= _nextTick;
                     if (_stopping || (_queue.Count == 0 && !tickDue))
                     {
+                        // The queue is empty: the loop thread has nothing to do before its next tick, so it is not woken
+                        // (a wake-up per request on every node, measured). Stopping, it waits for this drain to end.
                         _draining = false;
-                        Monitor.PulseAll(_lock);
+                        if (_stopping)
+                            Monitor.PulseAll(_lock);
                         return;
                     }
                     (_batch, _queue) = (_queue, _batch);
