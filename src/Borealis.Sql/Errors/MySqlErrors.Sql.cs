@@ -99,6 +99,16 @@ public static partial class MySqlErrors
     public static MySqlErrorException NonUniqueTable(string alias) =>
         new(MySqlErrorCode.NonUniqTable, $"Not unique table/alias: '{alias}'");
 
+    /// <summary>1055 under ONLY_FULL_GROUP_BY: a select-list column the GROUP BY does not determine (MySQL 8.0's wording).</summary>
+    public static MySqlErrorException NotInGroupBy(int expression, string column) =>
+        new(MySqlErrorCode.WrongFieldWithGroup, $"Expression #{expression} of SELECT list is not in GROUP BY clause and contains nonaggregated column '{column}' "
+            + "which is not functionally dependent on columns in GROUP BY clause; this is incompatible with sql_mode=only_full_group_by");
+
+    /// <summary>1140 under ONLY_FULL_GROUP_BY: an aggregate query without GROUP BY selects a plain column.</summary>
+    public static MySqlErrorException MixOfGroupFuncAndFields(int expression, string column) =>
+        new(MySqlErrorCode.MixOfGroupFuncAndFields, $"In aggregated query without GROUP BY, expression #{expression} of SELECT list contains nonaggregated column '{column}'; "
+            + "this is incompatible with sql_mode=only_full_group_by");
+
     public static MySqlErrorException UnknownTableInList(string table, string where) =>
         new(MySqlErrorCode.UnknownTable, $"Unknown table '{table}' in {where}");
 

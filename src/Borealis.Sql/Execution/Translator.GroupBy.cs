@@ -44,11 +44,7 @@ internal sealed partial class Translator
             if (FirstIndependentColumn(s.Items[i].Value, groupBy, dependent) is not { } column)
                 continue;
             string name = $"{column.Table.Schema}.{column.Alias}.{column.Column.Name}";
-            throw grouped
-                ? new MySqlErrorException(MySqlErrorCode.WrongFieldWithGroup,
-                    $"Expression #{i + 1} of SELECT list is not in GROUP BY clause and contains nonaggregated column '{name}' which is not functionally dependent on columns in GROUP BY clause; this is incompatible with sql_mode=only_full_group_by")
-                : new MySqlErrorException(MySqlErrorCode.MixOfGroupFuncAndFields,
-                    $"In aggregated query without GROUP BY, expression #{i + 1} of SELECT list contains nonaggregated column '{name}'; this is incompatible with sql_mode=only_full_group_by");
+            throw grouped ? MySqlErrors.NotInGroupBy(i + 1, name) : MySqlErrors.MixOfGroupFuncAndFields(i + 1, name);
         }
     }
 
