@@ -166,6 +166,7 @@ internal sealed partial class Translator
         return null;
     }
 
+    /// <summary>The operands of an expression, not looking into subqueries or windows (each its own query or frame).</summary>
     static IEnumerable<Expr> Children(Expr e)
     {
         switch (e)

@@ -65,17 +65,7 @@ internal sealed partial class Translator
         _ => null,
     };
 
-    static bool ContainsAggregate(Expr e) => e switch
-    {
-        Expr.Function f => s_aggregates.Contains(f.Name) || f.Args.Any(ContainsAggregate),
-        Expr.Unary u => ContainsAggregate(u.Operand),
-        Expr.Binary b => ContainsAggregate(b.Left) || ContainsAggregate(b.Right),
-        Expr.Case c => (c.Operand is not null && ContainsAggregate(c.Operand)) || c.Whens.Any(w => ContainsAggregate(w.When) || ContainsAggregate(w.Then))
-            || (c.Else is not null && ContainsAggregate(c.Else)),
-        Expr.Cast c => ContainsAggregate(c.Value),
-        Expr.Collate c => ContainsAggregate(c.Value),
-        Expr.IsNull n => ContainsAggregate(n.Value),
-        Expr.Between b => ContainsAggregate(b.Value) || ContainsAggregate(b.Low) || ContainsAggregate(b.High),
-        _ => false,
-    };
+    /// <summary>True when <paramref name="e"/> calls an aggregate outside a subquery or a window.</summary>
+    static bool ContainsAggregate(Expr e) =>
+        e is Expr.Function f && s_aggregates.Contains(f.Name) || Children(e).Any(ContainsAggregate);
 }
