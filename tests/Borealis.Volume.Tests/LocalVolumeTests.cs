@@ -258,12 +258,22 @@ public sealed class LocalVolumeTests(ITestOutputHelper output) : BorealisTest, I
         // What a crash leaves: every segment, sealed ones included (their trim is not synced), may end in zeros.
         string dir = _temp.Sub("v");
         var generator = new BatchGenerator(101, PageSize, MaxPage);
-        InMemoryVolume reference;
-        List<AppendResult> results;
+        var reference = new InMemoryVolume(PageSize);
+        var results = new List<AppendResult>();
         await using (var volume = await LocalVolume.OpenAsync(dir, Options(segment: 4096), TestToken))
-            (reference, results) = await AppendAsync(volume, generator, 60);
+        {
+            // One flush per batch, so that the small segments roll (a flush of many batches fills one segment).
+            for (int i = 0; i < 60; i++)
+            {
+                var batch = generator.Next();
+                var result = volume.Append(batch);
+                Assert.Equal(reference.Append(batch), result);
+                results.Add(result);
+                await volume.WaitForDurableAsync(result.Commit, TestToken);
+            }
+        }
         var segments = Directory.GetFiles(Path.Combine(dir, "log")).Order().ToList();
-        Assert.True(segments.Count > 2);
+        Assert.True(segments.Count > 2, $"{segments.Count} segments");
         var lengths = segments.Select(path => new FileInfo(path).Length).ToList();
         foreach (string path in segments)
         {
