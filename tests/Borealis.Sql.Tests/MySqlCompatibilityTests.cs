@@ -47,6 +47,21 @@ public sealed class MySqlCompatibilityTests : SqlTestBase
     }
 
     [Fact]
+    public async Task StatementsOfOneShapeWithLiteralsOfOtherKindsAreTranslatedAgain()
+    {
+        // Plans are shared by statements that differ only in their literals, but a string compares differently from a
+        // number and exact arithmetic is rounded to the literals' scale: those must not share a plan.
+        Assert.Equal("0.3", await ScalarAsync("SELECT 0.1 + 0.2"));
+        Assert.Equal("3", await ScalarAsync("SELECT 1 + 2"));
+        Assert.Equal("0.75", await ScalarAsync("SELECT 0.25 + 0.5"));
+        Assert.Equal("1.50", await ScalarAsync("SELECT 0.75 + 0.75"));
+        Assert.Equal("1", await ScalarAsync("SELECT COUNT(*) FROM emp WHERE name = 0 AND id = 1"));
+        Assert.Equal("1", await ScalarAsync("SELECT COUNT(*) FROM emp WHERE name = 'Ann' AND id = 1"));
+        Assert.Equal("0", await ScalarAsync("SELECT COUNT(*) FROM emp WHERE name IN (7, 8)"));
+        Assert.Equal("2", await ScalarAsync("SELECT COUNT(*) FROM emp WHERE name IN ('Ann', 'Bob')"));
+    }
+
+    [Fact]
     public async Task AStringColumnComparedWithANumberComparesAsANumber()
     {
         await OkAsync("CREATE TABLE code (id INT PRIMARY KEY, v VARCHAR(10), e ENUM('a', 'b'))");
@@ -58,6 +73,12 @@ public sealed class MySqlCompatibilityTests : SqlTestBase
         Assert.Equal([["3"]], await RowsAsync("SELECT id FROM code WHERE v = '7'"));
         // An ENUM compares with a number by its index, not as a number in its text.
         Assert.Equal([["2"], ["4"]], await RowsAsync("SELECT id FROM code WHERE e = 2 ORDER BY id"));
+        // IN and BETWEEN with numbers only follow the same rules.
+        Assert.Equal([["1"], ["2"], ["3"], ["4"]], await RowsAsync("SELECT id FROM code WHERE v IN (0, 7) ORDER BY id"));
+        Assert.Equal([["3"], ["4"], ["5"]], await RowsAsync("SELECT id FROM code WHERE v BETWEEN 5 AND 12 ORDER BY id"));
+        Assert.Equal([["3"]], await RowsAsync("SELECT id FROM code WHERE v IN ('7', 'x') ORDER BY id"));
+        Assert.Equal([["2"], ["4"]], await RowsAsync("SELECT id FROM code WHERE e IN (2) ORDER BY id"));
+        Assert.Equal([["1"], ["2"], ["3"], ["4"], ["5"]], await RowsAsync("SELECT id FROM code WHERE e BETWEEN 1 AND 2 ORDER BY id"));
     }
 
     [Fact]

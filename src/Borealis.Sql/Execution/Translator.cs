@@ -588,7 +588,7 @@ internal sealed partial class Translator
                 {
                     var convert = ValueConversion(bt.Value, bt.Low) ?? ValueConversion(bt.Value, bt.High);
                     sb.Append('(');
-                    EmitExpr(bt.Value, sb);
+                    EmitNumericOperand(bt.Value, [bt.Low, bt.High], sb);
                     sb.Append(bt.Not ? " NOT BETWEEN " : " BETWEEN ");
                     if (convert is null)
                         EmitExpr(bt.Low, sb);
@@ -605,7 +605,7 @@ internal sealed partial class Translator
             case Expr.InList il:
                 {
                     sb.Append('(');
-                    EmitExpr(il.Value, sb);
+                    EmitNumericOperand(il.Value, il.Items, sb);
                     sb.Append(il.Not ? " NOT IN (" : " IN (");
                     // Long lists are written into the text: SQLite limits bound parameters per statement.
                     bool saved = _inlineLiterals;
@@ -897,6 +897,19 @@ internal sealed partial class Translator
         for (int i = 0; i < info.Values.Count; i++)
             sb.Append(" WHEN ").Append(LiteralSql(info.Values[i])).Append(" THEN ").Append(i + 1);
         sb.Append(" WHEN '' THEN 0 END)");
+    }
+
+    /// <summary>
+    /// The value of BETWEEN or IN: compared with numbers only, a string compares as a number and an ENUM by its index,
+    /// as with <c>=</c>.
+    /// </summary>
+    void EmitNumericOperand(Expr value, IReadOnlyList<Expr> others, StringBuilder sb)
+    {
+        bool numbers = others.Count > 0 && others.All(IsNumberLiteral);
+        if (numbers && EnumColumn(value) is not null)
+            EmitEnumOperand(value, sb);
+        else
+            EmitOperand(value, sb, asNumber: numbers && IsStringOperand(value));
     }
 
     /// <summary>A string literal, or a column of a character string type (not ENUM or SET, which compare with a number by index).</summary>

@@ -83,7 +83,11 @@ internal static class StatementText
         return 0;
     }
 
-    /// <summary>The statement with every literal replaced by '?': statements of one shape share a translation.</summary>
+    /// <summary>
+    /// The statement with every literal replaced by a mark of what the translation may depend on: its kind (a string
+    /// and a number compare differently), an integer's size (a BIGINT UNSIGNED or DECIMAL beyond 18 digits) and a
+    /// decimal's scale (exact arithmetic is rounded to it). Statements of one shape share a translation.
+    /// </summary>
     public static string ShapeKey(List<Token> tokens, string? database)
     {
         var sb = new StringBuilder(128);
@@ -94,8 +98,27 @@ internal static class StatementText
             {
                 case TokenKind.End:
                     break;
-                case TokenKind.String or TokenKind.Integer or TokenKind.Decimal or TokenKind.Float or TokenKind.HexString or TokenKind.BitString:
-                    sb.Append("? ");
+                case TokenKind.String:
+                    sb.Append("?s ");
+                    break;
+                case TokenKind.Integer:
+                    // Up to 18 digits always a BIGINT; longer ones may be unsigned or DECIMAL: keyed by their length.
+                    if (t.Text.Length > 18)
+                        sb.Append("?i").Append(t.Text.Length).Append(' ');
+                    else
+                        sb.Append("?i ");
+                    break;
+                case TokenKind.Decimal:
+                    {
+                        int dot = t.Text.IndexOf('.', StringComparison.Ordinal);
+                        sb.Append("?d").Append(t.Text.Length - dot - 1).Append(Syntax.ExactDecimal.FitsDecimal(t.Text) ? " " : "x ");
+                        break;
+                    }
+                case TokenKind.Float:
+                    sb.Append("?f ");
+                    break;
+                case TokenKind.HexString or TokenKind.BitString:
+                    sb.Append("?x ");
                     break;
                 case TokenKind.QuotedIdentifier:
                     sb.Append('`').Append(t.Text.Replace("`", "``", StringComparison.Ordinal)).Append("` ");
