@@ -117,8 +117,11 @@ internal static class StatementText
                 case TokenKind.Float:
                     sb.Append("?f ");
                     break;
-                case TokenKind.HexString or TokenKind.BitString:
+                case TokenKind.HexString:
                     sb.Append("?x ");
+                    break;
+                case TokenKind.BitString:
+                    sb.Append("?b "); // a number, where a hex string is bytes
                     break;
                 case TokenKind.QuotedIdentifier:
                     sb.Append('`').Append(t.Text.Replace("`", "``", StringComparison.Ordinal)).Append("` ");
