@@ -44,6 +44,11 @@ public sealed class MySqlCompatibilityTests : SqlTestBase
         Assert.Equal("10", await ScalarAsync("SELECT COUNT(*) FROM price WHERE p * q = 0.3"));
         Assert.Equal("3.00", await ScalarAsync("SELECT SUM(p * q) FROM price"));
         Assert.Equal("1", await ScalarAsync("SELECT s = 1 FROM (SELECT id, SUM(p) OVER (ORDER BY id) AS s FROM price) w WHERE id = 10"));
+        // Where a string is wanted, a DECIMAL keeps its scale, as MySQL shows it.
+        Assert.Equal(["0.10", "$0.10", "0.10|3", "4", "0.10", "2.20"], await RowAsync(
+            "SELECT CONCAT(p), CONCAT('$', p), CONCAT_WS('|', p, q), LENGTH(p), CAST(p AS CHAR), CONCAT(1.10 + 1.10) FROM price WHERE id = 1"));
+        Assert.Equal("0.10,0.10,0.10", await ScalarAsync("SELECT GROUP_CONCAT(p ORDER BY id) FROM price WHERE id <= 3"));
+        Assert.Null(await ScalarAsync("SELECT CONCAT(NULL + p) FROM price WHERE id = 1"));
     }
 
     [Fact]

@@ -141,7 +141,7 @@ internal sealed partial class Translator
                     {
                         if (i > 0)
                             sb.Append(" || ");
-                        EmitExpr(f.Args[i], sb);
+                        EmitText(f.Args[i], sb);
                     }
                     if (f.Separator is not null && !f.Distinct)
                     {
@@ -322,13 +322,22 @@ internal sealed partial class Translator
                     if (i > 0)
                         sb.Append(" || ");
                     sb.Append("__bx_str(");
-                    EmitExpr(f.Args[i], sb);
+                    EmitText(f.Args[i], sb);
                     sb.Append(')');
                 }
                 sb.Append(')');
                 return;
             case "CONCAT_WS":
-                Call("__bx_concat_ws", f, sb, 2, 1000);
+                if (f.Args.Count < 2)
+                    throw MySqlErrors.WrongParameterCount(f.Name);
+                sb.Append("__bx_concat_ws(");
+                for (int i = 0; i < f.Args.Count; i++)
+                {
+                    if (i > 0)
+                        sb.Append(", ");
+                    EmitText(f.Args[i], sb);
+                }
+                sb.Append(')');
                 return;
             case "IFNULL":
                 Call("ifnull", f, sb, 2, 2);
@@ -368,11 +377,15 @@ internal sealed partial class Translator
                 if (f.Args.Count != 1)
                     throw MySqlErrors.WrongParameterCount(f.Name);
                 sb.Append("length(CAST(");
-                EmitExpr(f.Args[0], sb);
+                EmitText(f.Args[0], sb);
                 sb.Append(" AS BLOB))");
                 return;
             case "CHAR_LENGTH" or "CHARACTER_LENGTH":
-                Call("length", f, sb, 1, 1);
+                if (f.Args.Count != 1)
+                    throw MySqlErrors.WrongParameterCount(f.Name);
+                sb.Append("length(");
+                EmitText(f.Args[0], sb);
+                sb.Append(')');
                 return;
             case "UPPER" or "UCASE":
                 Call("__bx_upper", f, sb, 1, 1);

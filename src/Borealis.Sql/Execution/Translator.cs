@@ -749,7 +749,26 @@ internal sealed partial class Translator
         }
     }
 
-    void EmitColumn(Expr.Column c, StringBuilder sb)
+    /// <summary>
+    /// An expression where MySQL wants a string (CONCAT, GROUP_CONCAT, LENGTH, CAST AS CHAR): a DECIMAL value is written
+    /// with its scale, as MySQL shows it ('0.10', not '0.1'); anything else as itself.
+    /// </summary>
+    void EmitText(Expr e, StringBuilder sb)
+    {
+        if (ExactScale(e) is not int scale || scale == 0)
+        {
+            EmitExpr(e, sb);
+            return;
+        }
+        sb.Append("__bx_decimal_text(");
+        if (e is Expr.Column c)
+            EmitColumn(c, sb, castWide: false); // a wide DECIMAL is stored as its exact text
+        else
+            EmitExpr(e, sb);
+        sb.Append(", ").Append(scale).Append(')');
+    }
+
+    void EmitColumn(Expr.Column c, StringBuilder sb, bool castWide = true)
     {
         if (_rowAlias is not null && c.Table is not null && c.Table.Equals(_rowAlias, StringComparison.OrdinalIgnoreCase))
         {
@@ -758,7 +777,7 @@ internal sealed partial class Translator
             return;
         }
         var info = FindColumn(c);
-        bool castWide = info is { IsWideDecimal: true } && !_inlineLiterals;
+        castWide &= info is { IsWideDecimal: true } && !_inlineLiterals;
         if (castWide)
             sb.Append("CAST(");
         if (c.Table is not null)
@@ -999,7 +1018,7 @@ internal sealed partial class Translator
                 return;
             case "char":
                 sb.Append("CAST(");
-                EmitExpr(cast.Value, sb);
+                EmitText(cast.Value, sb);
                 sb.Append(" AS TEXT)");
                 return;
             case "binary":

@@ -464,6 +464,8 @@ public static class QueryCorpus
             S("SELECT BIT_COUNT(255), CONV('ff', 16, 10), CONV(10, 10, 2), BIN(5), OCT(8)"),
             S("SELECT 0.1 + 0.2 = 0.3, 0.3 - 0.1 - 0.2, 1.1 * 1.1 = 1.21, -0.1 - 0.2 = -0.3"),
             S("SELECT SUM(salary * 3), SUM(salary) * 0.1 = SUM(salary * 0.1) FROM emp"),
+            S("SELECT CONCAT(salary), CONCAT('$', salary * 2), LENGTH(salary), CAST(salary AS CHAR), CONCAT_WS('/', salary, 1.50) FROM emp WHERE name = 'Cid'"),
+            S("SELECT GROUP_CONCAT(salary ORDER BY id) FROM emp WHERE dept = 'eng'"),
             S("SELECT 1e0 + 2, 0.25 + 0.5, 1.10 * 3"),
             S("SELECT 10 / 4 * 4, 2 + 3 * 4, (2 + 3) * 4, -(-3)"),
             S("SELECT RAND() < 1, RAND() >= 0"),
