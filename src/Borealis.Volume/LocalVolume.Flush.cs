@@ -7,11 +7,6 @@ namespace Borealis.Volume;
 
 public sealed partial class LocalVolume
 {
-    /// <summary>The least a log write reserves ahead; the reservation then doubles with the segment, up to <see cref="MaxReserve"/>.</summary>
-    internal const long MinReserve = 64 * 1024;
-
-    internal const long MaxReserve = 4 * 1024 * 1024;
-
     readonly List<ReadOnlyMemory<byte>> _writeBuffers = [];
     List<LogFrame> _spare = [];
     bool _reserveUnsupported;
@@ -140,8 +135,7 @@ public sealed partial class LocalVolume
     /// </summary>
     void ReserveAhead(LogSegment segment, long end)
     {
-        long ahead = Math.Clamp(end, MinReserve, MaxReserve);
-        long target = Math.Min((end + ahead + 4095) & ~4095L, Math.Max(_options.SegmentBytes, end));
+        long target = Math.Min(NativeFile.ReserveAheadTarget(end), Math.Max(_options.SegmentBytes, end));
         if (NativeFile.Reserve(segment.Handle, target, ref _reserveUnsupported))
             segment.Reserved = target;
     }

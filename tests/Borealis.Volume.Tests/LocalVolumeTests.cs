@@ -247,9 +247,9 @@ public sealed class LocalVolumeTests(ITestOutputHelper output) : BorealisTest, I
             segment = Directory.GetFiles(Path.Combine(dir, "log")).Order().Last();
             frames = volume.LogBytes;
             long onDisk = new FileInfo(segment).Length;
-            Assert.True(onDisk >= LocalVolume.MinReserve && onDisk > frames, $"the active segment is {onDisk} bytes for {frames} of log");
+            Assert.True(onDisk >= Borealis.Common.IO.NativeFile.MinReserveAhead && onDisk > frames, $"the active segment is {onDisk} bytes for {frames} of log");
         }
-        Assert.True(new FileInfo(segment).Length < LocalVolume.MinReserve, "a clean close gives the reservation back");
+        Assert.True(new FileInfo(segment).Length < Borealis.Common.IO.NativeFile.MinReserveAhead, "a clean close gives the reservation back");
     }
 
     [Fact]

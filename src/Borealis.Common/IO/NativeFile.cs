@@ -15,6 +15,17 @@ namespace Borealis.Common.IO;
 /// </remarks>
 public static class NativeFile
 {
+    /// <summary>The least a log reserves ahead of its end; the reservation then grows with the log, up to <see cref="MaxReserveAhead"/>.</summary>
+    public const long MinReserveAhead = 64 * 1024;
+
+    public const long MaxReserveAhead = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// The length to <see cref="Reserve"/> for a log whose next write ends at <paramref name="end"/>: that, plus as much
+    /// again as the log holds (<see cref="MinReserveAhead"/> to <see cref="MaxReserveAhead"/>), in whole 4 KiB blocks.
+    /// </summary>
+    public static long ReserveAheadTarget(long end) => (end + Math.Clamp(end, MinReserveAhead, MaxReserveAhead) + 4095) & ~4095L;
+
     /// <summary>
     /// Makes the file at least <paramref name="length"/> bytes long, the new bytes zeros, with their blocks allocated
     /// where the file system can (fallocate), so that later writes below <paramref name="length"/> change no metadata.

@@ -215,13 +215,17 @@ internal static partial class SqlFunctions
         });
         // A DECIMAL value as text, with exactly its scale (0.1 of a DECIMAL(10,2) is '0.10'); a wide DECIMAL is already
         // its canonical text.
-        Scalar(db, state, "__bx_decimal_text", 2, a => a[0] switch
+        Scalar(db, state, "__bx_decimal_text", 2, a =>
         {
-            null => null,
-            string text => text,
-            double d => ((decimal)d).ToString("F" + Convert.ToInt32(a[1], System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture),
-            long l => ((decimal)l).ToString("F" + Convert.ToInt32(a[1], System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture),
-            var v => ValueCoercion.ToText(v),
+            decimal? number = a[0] switch
+            {
+                double d => (decimal)d,
+                long l => l,
+                _ => null,
+            };
+            if (number is not { } n)
+                return a[0] is null or string ? a[0] : ValueCoercion.ToText(a[0]!);
+            return n.ToString("F" + Convert.ToInt32(a[1], System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
         });
         Scalar(db, state, "__bx_upper", 1, a => a[0] is null ? null : Text(a[0]).ToUpperInvariant());
         Scalar(db, state, "__bx_lower", 1, a => a[0] is null ? null : Text(a[0]).ToLowerInvariant());

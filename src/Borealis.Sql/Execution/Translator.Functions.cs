@@ -9,22 +9,26 @@ internal sealed partial class Translator
 {
     const string NowSql = "strftime('%Y-%m-%d %H:%M:%S','now','localtime')";
 
-    void Args(Expr.Function f, StringBuilder sb, int from = 0)
+    /// <param name="asText">The function wants strings: each argument goes through <see cref="EmitText"/>.</param>
+    void Args(Expr.Function f, StringBuilder sb, int from = 0, bool asText = false)
     {
         for (int i = from; i < f.Args.Count; i++)
         {
             if (i > from)
                 sb.Append(", ");
-            EmitExpr(f.Args[i], sb);
+            if (asText)
+                EmitText(f.Args[i], sb);
+            else
+                EmitExpr(f.Args[i], sb);
         }
     }
 
-    void Call(string name, Expr.Function f, StringBuilder sb, int min, int max)
+    void Call(string name, Expr.Function f, StringBuilder sb, int min, int max, bool asText = false)
     {
         if (f.Args.Count < min || f.Args.Count > max)
             throw MySqlErrors.WrongParameterCount(f.Name);
         sb.Append(name).Append('(');
-        Args(f, sb);
+        Args(f, sb, asText: asText);
         sb.Append(')');
     }
 
@@ -328,16 +332,7 @@ internal sealed partial class Translator
                 sb.Append(')');
                 return;
             case "CONCAT_WS":
-                if (f.Args.Count < 2)
-                    throw MySqlErrors.WrongParameterCount(f.Name);
-                sb.Append("__bx_concat_ws(");
-                for (int i = 0; i < f.Args.Count; i++)
-                {
-                    if (i > 0)
-                        sb.Append(", ");
-                    EmitText(f.Args[i], sb);
-                }
-                sb.Append(')');
+                Call("__bx_concat_ws", f, sb, 2, 1000, asText: true);
                 return;
             case "IFNULL":
                 Call("ifnull", f, sb, 2, 2);
@@ -381,11 +376,7 @@ internal sealed partial class Translator
                 sb.Append(" AS BLOB))");
                 return;
             case "CHAR_LENGTH" or "CHARACTER_LENGTH":
-                if (f.Args.Count != 1)
-                    throw MySqlErrors.WrongParameterCount(f.Name);
-                sb.Append("length(");
-                EmitText(f.Args[0], sb);
-                sb.Append(')');
+                Call("length", f, sb, 1, 1, asText: true);
                 return;
             case "UPPER" or "UCASE":
                 Call("__bx_upper", f, sb, 1, 1);
@@ -754,10 +745,7 @@ internal sealed partial class Translator
                         return Int();
                     // Exact arithmetic keeps DECIMAL: scale max(s1, s2) for + and -, s1 + s2 for *.
                     if (DecimalScale(l, b.Left) is int ls && DecimalScale(r, b.Right) is int rs)
-                    {
-                        int scale = Math.Min(30, b.Op == "*" ? ls + rs : Math.Max(ls, rs));
-                        return new ColumnHint(MySqlColumnType.NewDecimal, 66, (byte)scale, ColumnFlags.Binary);
-                    }
+                        return new ColumnHint(MySqlColumnType.NewDecimal, 66, (byte)ArithmeticScale(b.Op, ls, rs), ColumnFlags.Binary);
                     if (l?.Type is MySqlColumnType.Double or MySqlColumnType.Float || r?.Type is MySqlColumnType.Double or MySqlColumnType.Float)
                         return s_double;
                     return null;
@@ -855,11 +843,14 @@ internal sealed partial class Translator
             case Expr.Binary { Op: "+" or "-" or "*" } b when b.Left is not Expr.Interval && b.Right is not Expr.Interval:
                 if (ExactScale(b.Left) is not int left || ExactScale(b.Right) is not int right)
                     return null;
-                return Math.Min(30, b.Op == "*" ? left + right : Math.Max(left, right));
+                return ArithmeticScale(b.Op, left, right);
             default:
                 return null;
         }
     }
+
+    /// <summary>MySQL's scale of exact <c>+</c>, <c>-</c> (the larger) and <c>*</c> (the sum), at most 30.</summary>
+    static int ArithmeticScale(string op, int left, int right) => Math.Min(30, op == "*" ? left + right : Math.Max(left, right));
 
     bool IsIntegral(ColumnHint? hint, Expr e) =>
         hint is { Type: MySqlColumnType.LongLong or MySqlColumnType.Long or MySqlColumnType.Int24 or MySqlColumnType.Short or MySqlColumnType.Tiny }

@@ -1,3 +1,5 @@
+using Borealis.Common.IO;
+
 namespace Borealis.Storage.Segments;
 
 /// <summary>
@@ -7,11 +9,6 @@ namespace Borealis.Storage.Segments;
 /// </summary>
 internal sealed class LogFile(string name, ulong number, IStorageFile file, long length, long reserved = 0)
 {
-    /// <summary>The least an append reserves ahead; the reservation then doubles with the log, up to <see cref="MaxReserve"/>.</summary>
-    internal const long MinReserve = 64 * 1024;
-
-    internal const long MaxReserve = 4 * 1024 * 1024;
-
     public string Name { get; } = name;
 
     public ulong Number { get; } = number;
@@ -31,8 +28,7 @@ internal sealed class LogFile(string name, ulong number, IStorageFile file, long
         long end = offset + bytes.Length;
         if (end > Reserved)
         {
-            long ahead = Math.Clamp(end, MinReserve, MaxReserve);
-            long target = (end + ahead + 4095) & ~4095L;
+            long target = NativeFile.ReserveAheadTarget(end);
             // A full disk reserves nothing: the write below extends the file, or fails like any write.
             if (File.Reserve(target))
                 Reserved = target;
