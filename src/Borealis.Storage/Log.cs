@@ -22,8 +22,8 @@ internal static partial class Log
     public static partial void MapAdopted(ILogger logger, long version, ulong epoch, int added, int removed);
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Debug,
-        Message = "Segment {Group}: checkpoint at LSN {Position} with {Pages} pages; {Files} log files deleted")]
-    public static partial void Checkpointed(ILogger logger, uint group, ulong position, int pages, int files);
+        Message = "Segment {Group}: checkpoint at LSN {Position} with {Pages} pages; {Moved} frames moved to the current log file")]
+    public static partial void Checkpointed(ILogger logger, uint group, ulong position, int pages, int moved);
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Information,
         Message = "Segment {Group}: hydrated from node {Peer} at LSN {AsOf} ({Pages} page images)")]
@@ -48,4 +48,16 @@ internal static partial class Log
     [LoggerMessage(EventId = 2011, Level = LogLevel.Warning,
         Message = "Segment {Group}: its base at LSN {Base} is above a new truncation point; the segment is hydrated again from its peers")]
     public static partial void BaseVoided(ILogger logger, uint group, ulong @base);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Warning,
+        Message = "Cut node log {File} at byte {Offset} ({Dropped} bytes of torn or damaged entries dropped); every segment asks its peers for what it lacks")]
+    public static partial void NodeLogCut(ILogger logger, string file, long offset, long dropped);
+
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Debug,
+        Message = "{Files} node log files deleted; the oldest kept is number {Oldest}")]
+    public static partial void LogFilesDeleted(ILogger logger, int files, ulong oldest);
+
+    [LoggerMessage(EventId = 2014, Level = LogLevel.Information,
+        Message = "Moved the frames of {Files} per-segment log files (an earlier format) into the node log")]
+    public static partial void LegacyLogsMoved(ILogger logger, int files);
 }

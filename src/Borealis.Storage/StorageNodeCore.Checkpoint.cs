@@ -7,13 +7,15 @@ namespace Borealis.Storage;
 public sealed partial class StorageNodeCore
 {
     /// <summary>
-    /// When a segment's log passes <see cref="StorageNodeOptions.CheckpointBytes"/>: coalesce its records at
-    /// C = the chain position at or below min(read horizon, SCL) into a new checkpoint file, move the frames above C
-    /// to a new log file, and delete the old log files. Versions below C are gone afterwards (TooOld).
+    /// When a segment's frames pass <see cref="StorageNodeOptions.CheckpointBytes"/>: coalesce its records at
+    /// C = the chain position at or below min(read horizon, SCL) into a new checkpoint file, and copy the frames above
+    /// C that live in older node log files to the current one, so that the older files can go. Versions below C are
+    /// gone afterwards (TooOld).
     /// </summary>
     /// <remarks>
-    /// Crash order: the new log (frames above C) is synced first, then the checkpoint is renamed in, then the old logs
-    /// are deleted. A crash between steps leaves duplicates (skipped at open) or frames at or below the base (ignored).
+    /// Crash order: the copied frames are synced first, then the checkpoint is renamed in, then node log files no
+    /// segment needs are deleted. A crash between steps leaves duplicates (skipped at open) or frames at or below the
+    /// base (ignored).
     /// </remarks>
     void MaybeCheckpoint(Segment segment)
     {
@@ -44,41 +46,14 @@ public sealed partial class StorageNodeCore
             writer.Add(page, version, image);
         }
 
-        // The frames above C move to a new log file, durable before the checkpoint replaces the old base.
-        ulong number = segment.Current.Number + 1;
-        string logName = FileNames.Log(segment.Group, number);
-        var file = _disk.Open(logName, create: true);
-        file.SetLength(0);
-        file.Write(0, SegmentLog.EncodeHeader(segment.Group, number));
-        var log = new LogFile(logName, number, file, SegmentLog.HeaderSize);
-        var moved = new List<(StoredFrame Frame, long Offset)>();
-        foreach (var stored in segment.Frames)
-        {
-            if (stored.Frame.Last <= position)
-                continue;
-            var bytes = SegmentLog.Encode(stored.Frame, _knownDurable, _pageCountAtKnownDurable);
-            moved.Add((stored, log.Append(bytes)));
-        }
-        file.Sync();
-
+        // The frames above C that live in older files move to the current one, durable before the checkpoint
+        // replaces the old base.
+        var moves = CopyToCurrentLog(segment, f => f.Frame.Last > position);
         InstallBase(segment, position, writer);
-
-        var old = segment.Logs.ToList();
-        foreach (var previous in old)
-        {
-            Forget(previous.File);
-            previous.File.Dispose();
-            _disk.Delete(previous.Name);
-        }
-        _disk.SyncDirectory();
-        segment.Logs.Clear();
-        segment.Logs.Add(log);
-        foreach (var (stored, offset) in moved)
-        {
-            stored.File = log;
-            stored.Offset = offset;
-        }
+        foreach (var (stored, offset) in moves)
+            stored.MoveTo(CurrentLog, offset);
         segment.NextCheckpointAt = segment.LogBytes + _options.CheckpointBytes;
-        Log.Checkpointed(_logger, segment.Group, position.Value, segment.Images.Count, old.Count);
+        Log.Checkpointed(_logger, segment.Group, position.Value, segment.Images.Count, moves.Count);
+        CollectLogs();
     }
 }

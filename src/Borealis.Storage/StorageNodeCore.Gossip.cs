@@ -47,6 +47,7 @@ public sealed partial class StorageNodeCore
             }
             foreach (var segment in _segments.Values.ToList())
                 MaybeCheckpoint(segment);
+            ReleaseOldestLog();
             if (_lastScrub == long.MinValue || now - _lastScrub >= (long)_options.ScrubInterval.TotalMilliseconds)
             {
                 _lastScrub = now;
@@ -187,11 +188,13 @@ public sealed partial class StorageNodeCore
             StartHydration(segment, peer);
             return;
         }
+        var frames = new List<(Segment, SegmentFrame)>(response.Frames.Count);
         foreach (var frame in response.Frames)
         {
             if (frame.Group == segment.Group && frame.Epoch <= _map!.Epoch && Validate(frame) is null)
-                StoreFrame(segment, frame);
+                frames.Add((segment, frame));
         }
+        StoreFrames(frames);
         if (response.Scl > segment.PeerScl)
             segment.PeerScl = response.Scl;
         if (segment.Scl >= response.Scl)

@@ -31,7 +31,7 @@ public sealed partial class StorageNodeCore
         {
             if (group.Contains(_options.Id) && !_segments.ContainsKey(group.Group))
             {
-                LoadSegment(group.Group);
+                LoadSegment(group.Group, replay: true);
                 added++;
             }
         }
@@ -46,7 +46,7 @@ public sealed partial class StorageNodeCore
                     // start the segment again from its peers.
                     Log.BaseVoided(_logger, segment.Group, segment.Base.Value);
                     DeleteSegment(segment);
-                    LoadSegment(segment.Group);
+                    LoadSegment(segment.Group, replay: true);
                     continue;
                 }
                 int before = segment.FrameCount;

@@ -68,7 +68,7 @@ public sealed partial class StorageNodeCore
         return null;
     }
 
-    /// <summary>Stores the frames (no fsync) and defers the reply to the next flush; null when deferred.</summary>
+    /// <summary>Stores the frames in one write to the node log (no fsync) and defers the reply to the next flush; null when deferred.</summary>
     ErrorResponse? HandleAppend(RequestContext context, AppendRequest request)
     {
         if (CheckEpoch(request.Epoch) is { } epochError)
@@ -89,8 +89,10 @@ public sealed partial class StorageNodeCore
         NoteKnownDurable(request.DurableLsn, request.PageCountAtDurable);
         if (request.ReadHorizon > _readHorizon)
             _readHorizon = request.ReadHorizon;
+        var frames = new List<(Segment, SegmentFrame)>(request.Frames.Count);
         foreach (var frame in request.Frames)
-            StoreFrame(_segments[frame.Group], frame);
+            frames.Add((_segments[frame.Group], frame));
+        StoreFrames(frames);
         _deferred.Add(new DeferredReply(context, groups));
         return null;
     }

@@ -44,7 +44,7 @@ public sealed partial class StorageNodeCore
                     if (!IsIntact(stored))
                     {
                         Log.ScrubDamagedFrame(_logger, segment.Group, stored.Frame.First.Value, stored.File.Name);
-                        CutLog(segment, stored.File, stored.Offset);
+                        CutNodeLog(stored.File, stored.Offset);
                     }
                     continue;
                 }

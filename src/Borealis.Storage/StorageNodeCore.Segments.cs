@@ -10,8 +10,12 @@ public sealed partial class StorageNodeCore
 {
     int PageSize => _map!.PageSize;
 
-    /// <summary>Opens (or creates) segment <paramref name="group"/>: its checkpoint, then its logs, cutting torn or damaged tails.</summary>
-    Segment LoadSegment(uint group)
+    /// <summary>
+    /// Opens (or creates) segment <paramref name="group"/>: its checkpoint, and the per-segment logs of earlier
+    /// versions. At open the node log is replayed once for every segment afterwards; a segment created at run time
+    /// (<paramref name="replay"/>) reads its frames from the node log now.
+    /// </summary>
+    Segment LoadSegment(uint group, bool replay)
     {
         var segment = new Segment(group);
         string checkpoint = FileNames.Checkpoint(group);
@@ -41,15 +45,23 @@ public sealed partial class StorageNodeCore
                 logs.Add((name, number));
         }
         foreach (var (name, number) in logs.OrderBy(l => l.Number))
-            LoadLog(segment, name, number);
-        if (segment.Logs.Count == 0)
-            CreateLog(segment, 1);
+            LoadLegacyLog(segment, name, number);
+        _segments[group] = segment;
+        if (replay)
+        {
+            ReplayNodeLog(segment);
+            FinishLoading(segment);
+            MigrateLegacyLogs();
+        }
+        return segment;
+    }
 
+    /// <summary>Once the segment has every frame the node holds for it: its SCL and state.</summary>
+    void FinishLoading(Segment segment)
+    {
         segment.RecomputeScl();
         segment.Fresh = segment.Base == Lsn.Zero && segment.FrameCount == 0;
         segment.NextCheckpointAt = _options.CheckpointBytes;
-        _segments[group] = segment;
-        return segment;
     }
 
     /// <summary>Reads and verifies a checkpoint file; returns why it is unusable, or null.</summary>
@@ -77,22 +89,16 @@ public sealed partial class StorageNodeCore
         return null;
     }
 
-    void LoadLog(Segment segment, string name, ulong number)
+    /// <summary>Reads a per-segment log of an earlier version; its frames move to the node log at the end of the load.</summary>
+    void LoadLegacyLog(Segment segment, string name, ulong number)
     {
         var file = _disk.Open(name, create: false);
         var bytes = new byte[file.Length];
         int length = file.Read(0, bytes);
         var log = new LogFile(name, number, file, length, reserved: length);
-        segment.Logs.Add(log);
+        _legacyLogs.Add(log);
         if (!SegmentLog.IsValidHeader(bytes.AsSpan(0, length), segment.Group, number))
-        {
-            // Created but never synced (or damaged): start it again.
-            Log.LogCut(_logger, segment.Group, name, 0, length);
-            log.Cut(0);
-            log.Append(SegmentLog.EncodeHeader(segment.Group, number));
-            MarkDirty(file);
-            return;
-        }
+            return; // Created but never synced (or damaged): nothing in it counts.
         int at = SegmentLog.HeaderSize;
         while (at < length)
         {
@@ -104,36 +110,16 @@ public sealed partial class StorageNodeCore
                 segment.Add(new StoredFrame(frame!, log, at, n));
             at += n;
         }
-        log.Length = at;
-        // Zeros after the last frame are space reserved for appends (LogFile.Append), not damage.
+        // Zeros after the last frame are reserved space; anything else is a torn or damaged tail (gossip refills it).
         if (at < length && bytes.AsSpan(at, length - at).ContainsAnyExcept((byte)0))
         {
             Log.LogCut(_logger, segment.Group, name, at, length - at);
             segment.RepairWanted = true;
-            log.Cut(at);
-            MarkDirty(file);
         }
     }
 
-    void CreateLog(Segment segment, ulong number)
+    static void CloseSegmentFiles(Segment segment)
     {
-        string name = FileNames.Log(segment.Group, number);
-        var file = _disk.Open(name, create: true);
-        file.SetLength(0);
-        file.Write(0, SegmentLog.EncodeHeader(segment.Group, number));
-        MarkDirty(file);
-        _dirtyDirectory = true;
-        segment.Logs.Add(new LogFile(name, number, file, SegmentLog.HeaderSize));
-    }
-
-    void CloseSegmentFiles(Segment segment)
-    {
-        foreach (var log in segment.Logs)
-        {
-            Forget(log.File);
-            log.File.Dispose();
-        }
-        segment.Logs.Clear();
         segment.Checkpoint?.Dispose();
         segment.Checkpoint = null;
         if (segment.Hydration is not null)
@@ -146,11 +132,14 @@ public sealed partial class StorageNodeCore
     /// <summary>Drops a segment the map no longer gives this node, files and all.</summary>
     void DeleteSegment(Segment segment)
     {
+        segment.RemoveWhere(_ => true);
         CloseSegmentFiles(segment);
         _segments.Remove(segment.Group);
         foreach (string name in _disk.List(FileNames.Segment(segment.Group)))
             _disk.Delete(name);
-        _dirtyDirectory = true;
+        _disk.SyncDirectory();
+        // Its frames stay in the node log until their files go: the marker keeps them from coming back at the next open.
+        WriteResets([segment.Group]);
     }
 
     void DeleteStraySegmentFiles()
@@ -196,21 +185,6 @@ public sealed partial class StorageNodeCore
     /// <summary>Whether a (well-formed) frame should be stored: not void, above the base, not already held.</summary>
     bool Acceptable(Segment segment, SegmentFrame frame) =>
         !_map!.IsVoid(frame.Epoch, frame.Last) && frame.Last > segment.Base && !segment.Contains(frame.First);
-
-    /// <summary>Appends a frame to the segment's log (no fsync) and indexes it; false when it was a duplicate, void or old.</summary>
-    bool StoreFrame(Segment segment, SegmentFrame frame)
-    {
-        if (!Acceptable(segment, frame))
-            return false;
-        var bytes = SegmentLog.Encode(frame, _knownDurable, _pageCountAtKnownDurable);
-        var log = segment.Current;
-        var stored = new StoredFrame(frame, log, log.Append(bytes), bytes.Length);
-        MarkDirty(log.File);
-        segment.Add(stored);
-        if (segment.Fresh && segment.Scl > segment.Base)
-            segment.Fresh = false;
-        return true;
-    }
 
     /// <summary>
     /// The page at <paramref name="asOf"/>: base image (or zeros) plus its records up to there. False when the base
@@ -266,15 +240,5 @@ public sealed partial class StorageNodeCore
         segment.SetBase(Lsn.Zero, []);
         segment.Fresh = true;
         segment.PeerScl = Lsn.Zero;
-    }
-
-    /// <summary>Cuts a log file at a damaged frame: it and every later frame of that file are dropped (gossip refills them).</summary>
-    void CutLog(Segment segment, LogFile log, long offset)
-    {
-        Log.LogCut(_logger, segment.Group, log.Name, offset, log.Length - offset);
-        segment.RepairWanted = true;
-        log.Cut(offset);
-        MarkDirty(log.File);
-        segment.RemoveWhere(f => f.File == log && f.Offset >= offset);
     }
 }

@@ -16,7 +16,8 @@ namespace Borealis.Storage;
 /// </summary>
 /// <remarks>
 /// Partials: <c>.Requests</c> (Handle), <c>.Segments</c> (loading, storing and reading segment data),
-/// <c>.Map</c> (adopting maps), <c>.Gossip</c> (Tick, peers, hydration), <c>.Checkpoint</c>, <c>.Scrub</c>.
+/// <c>.Map</c> (adopting maps), <c>.Gossip</c> (Tick, peers, hydration), <c>.Log</c> (the node log), <c>.Checkpoint</c>,
+/// <c>.Scrub</c>.
 /// </remarks>
 public sealed partial class StorageNodeCore : IDisposable
 {
@@ -79,8 +80,20 @@ public sealed partial class StorageNodeCore : IDisposable
             foreach (var group in _map.Groups)
             {
                 if (group.Contains(_options.Id))
-                    LoadSegment(group.Group);
+                    LoadSegment(group.Group, replay: false);
             }
+        }
+        LoadNodeLog();
+        if (_map is null)
+            _unhostedInLog.Clear();
+        foreach (var segment in _segments.Values)
+            FinishLoading(segment);
+        MigrateLegacyLogs();
+        if (_map is not null)
+        {
+            // Without a map (a damaged map file) every frame looks unwanted: keep them all until a map arrives.
+            ResetUnhostedGroups();
+            CollectLogs();
             DeleteStraySegmentFiles();
         }
         Log.Opened(_logger, _options.Id.Value, _map?.Version ?? 0, _map?.Epoch.Value ?? 0, _segments.Count);
@@ -208,6 +221,10 @@ public sealed partial class StorageNodeCore : IDisposable
         foreach (var segment in _segments.Values)
             CloseSegmentFiles(segment);
         _segments.Clear();
+        foreach (var log in _logs.Concat(_legacyLogs))
+            log.File.Dispose();
+        _logs.Clear();
+        _legacyLogs.Clear();
         _dirtyFiles.Clear();
         _dirtySet.Clear();
     }

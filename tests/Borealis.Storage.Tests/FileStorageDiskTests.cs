@@ -54,7 +54,7 @@ public sealed class FileStorageDiskTests : BorealisTest
         var frames = Enumerable.Range(1, 6).Select(i => writer.Write((uint)(i % 3 + 1), i)).ToArray();
         node.Append(map.Epoch, frames);
 
-        string log = directory.Combine(FileNames.Log(0, 1));
+        string log = directory.Combine(FileNames.NodeLog(1));
         long length = SegmentLog.HeaderSize + frames.Sum(f => (long)SegmentLog.Encode(f, Lsn.Zero, 0).Length);
         Assert.True(new FileInfo(log).Length > length, "the log reserved space for the next appends");
         Assert.False(File.ReadAllBytes(log).AsSpan((int)length).ContainsAnyExcept((byte)0), "the reserved space reads as zeros");

@@ -9,7 +9,7 @@ public sealed class StorageNodeRecoveryTests : BorealisTest
 {
     static VolumeEpoch E1 => new(1);
 
-    static string Log0 => FileNames.Log(0, 1);
+    static string Log0 => FileNames.NodeLog(1);
 
     static long FrameSize(SegmentFrame frame) => SegmentLog.Encode(frame, Lsn.Zero, 0).Length;
 

@@ -39,7 +39,7 @@ public sealed class StorageNodeRepairTests : BorealisTest
     }
 
     [Fact]
-    public void ACheckpointCoalescesBelowTheHorizonAndDeletesTheOldLog()
+    public void ACheckpointCoalescesBelowTheHorizonAndOldLogFilesGo()
     {
         using var cluster = new TestCluster(1, SmallCheckpoints);
         var (_, writer) = cluster.Start([1]);
@@ -47,14 +47,12 @@ public sealed class StorageNodeRepairTests : BorealisTest
         var frames = WriteMany(writer, 40, 1);
         var horizon = frames[24].Last;
         cluster.Append(E1, horizon, frames);
-        Assert.True(node.MemoryDisk.Exists(FileNames.Log(0, 1)));
+        Assert.Equal([FileNames.NodeLog(1)], node.MemoryDisk.List(FileNames.NodeLogPrefix));
 
         cluster.Tick();
         var status = node.Status(0);
         Assert.Equal(horizon, status.LogStart);
         Assert.Equal(frames[^1].Last, status.Scl);
-        Assert.False(node.MemoryDisk.Exists(FileNames.Log(0, 1)));
-        Assert.True(node.MemoryDisk.Exists(FileNames.Log(0, 2)));
         Assert.True(node.MemoryDisk.Exists(FileNames.Checkpoint(0)));
 
         var tooOld = Assert.IsType<ErrorResponse>(node.GetPage(E1, 0, 1, new Lsn(horizon.Value - 1), Lsn.Zero));
@@ -72,7 +70,9 @@ public sealed class StorageNodeRepairTests : BorealisTest
         cluster.Append(E1, more[20].Last, more);
         cluster.Tick();
         Assert.Equal(more[20].Last, node.Status(0).LogStart);
-        Assert.Equal([FileNames.Log(0, 3)], node.MemoryDisk.List(FileNames.LogPrefix(0)));
+        // The new frames went to a second file (the first had passed its size); every frame of the first is now at
+        // or below the base, so it went.
+        Assert.Equal([FileNames.NodeLog(2)], node.MemoryDisk.List(FileNames.NodeLogPrefix));
         AssertPagesFrom(node, writer, E1, more[20].Last, more[^1].Last);
     }
 
@@ -85,7 +85,12 @@ public sealed class StorageNodeRepairTests : BorealisTest
             var (_, writer) = cluster.Start([1]);
             var node = cluster[1];
             var frames = WriteMany(writer, 40, 1);
-            cluster.Append(E1, frames[25].Last, frames);
+            // Two appends: the second goes to a new log file, so the checkpoint (at frames[15]) copies frames 16-19
+            // out of the first file, and the first file goes.
+            var horizon = frames[15].Last;
+            cluster.Append(E1, horizon, frames[..20]);
+            cluster.Append(E1, horizon, frames[20..]);
+            Assert.Equal([FileNames.NodeLog(1), FileNames.NodeLog(2)], node.MemoryDisk.List(FileNames.NodeLogPrefix));
 
             node.MemoryDisk.FailAfter = step;
             node.Core.Tick();
@@ -94,12 +99,13 @@ public sealed class StorageNodeRepairTests : BorealisTest
 
             var status = node.Status(0);
             Assert.Equal(frames[^1].Last, status.Scl);
-            Assert.True(status.LogStart == Lsn.Zero || status.LogStart == frames[25].Last, $"step {step}: base {status.LogStart}");
+            Assert.True(status.LogStart == Lsn.Zero || status.LogStart == horizon, $"step {step}: base {status.LogStart}");
             AssertPagesFrom(node, writer, E1, status.LogStart, frames[^1].Last);
             if (completed)
             {
-                Assert.True(step > 20, $"the checkpoint took only {step - 1} disk steps");
-                Assert.Equal(frames[25].Last, status.LogStart);
+                Assert.True(step > 10, $"the checkpoint took only {step - 1} disk steps");
+                Assert.Equal(horizon, status.LogStart);
+                Assert.Equal([FileNames.NodeLog(2)], node.MemoryDisk.List(FileNames.NodeLogPrefix));
                 break;
             }
         }
@@ -257,13 +263,12 @@ public sealed class StorageNodeRepairTests : BorealisTest
         var node = cluster[1];
         var frames = writer.Batch((1, 0, [1]), (9, 0, [2]));
         node.Append(E1, [.. frames]);
-        Assert.NotEmpty(node.MemoryDisk.List(FileNames.Segment(0)));
+        Assert.Equal(frames[0].Last, node.Scl(0));
 
         var map2 = cluster.MakeMap(2, 1, [2], [1], [1]);
         Assert.IsType<OkResponse>(node.Request(new SetMapRequest(map2)));
         Assert.Equal([1u, 2u], node.Core.GetStatus().Segments.Select(s => s.Group));
-        Assert.Empty(node.MemoryDisk.List(FileNames.Segment(0)));
-        Assert.NotEmpty(node.MemoryDisk.List(FileNames.Segment(2)));
+        Assert.Equal("hydrating", node.Status(2).State);
         Assert.Equal(frames[1].Last, node.Scl(1));
         Assert.Equal(StorageStatus.NotMember, Assert.IsType<ErrorResponse>(node.GetPage(E1, 0, 1, Lsn.Zero, Lsn.Zero)).Status);
 

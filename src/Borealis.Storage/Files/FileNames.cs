@@ -9,11 +9,25 @@ internal static class FileNames
     public const string Map = "volume.map";
     public const string SegmentPrefix = "seg-";
 
+    /// <summary>Prefix of the node log's files (frames of every segment the node hosts).</summary>
+    public const string NodeLogPrefix = "log-";
+
     public static string Temp(string name) => name + ".tmp";
 
     /// <summary>Prefix of every file of segment <paramref name="group"/>.</summary>
     public static string Segment(uint group) => string.Create(CultureInfo.InvariantCulture, $"seg-{group:D8}.");
 
+    public static string NodeLog(ulong number) => string.Create(CultureInfo.InvariantCulture, $"{NodeLogPrefix}{number:D12}");
+
+    /// <summary>The file number of a name made by <see cref="NodeLog"/>, or false.</summary>
+    public static bool TryParseNodeLog(string name, out ulong number)
+    {
+        number = 0;
+        return name.StartsWith(NodeLogPrefix, StringComparison.Ordinal) && name.Length == NodeLogPrefix.Length + 12
+            && ulong.TryParse(name.AsSpan(NodeLogPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out number);
+    }
+
+    /// <summary>A segment log of earlier versions (read at open and moved into the node log).</summary>
     public static string Log(uint group, ulong number) => string.Create(CultureInfo.InvariantCulture, $"seg-{group:D8}.log-{number:D12}");
 
     public static string LogPrefix(uint group) => Segment(group) + "log-";

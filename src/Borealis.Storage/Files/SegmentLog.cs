@@ -7,14 +7,18 @@ using Borealis.Storage.Protocol;
 namespace Borealis.Storage.Files;
 
 /// <summary>
-/// Byte layout of a segment's log files (little-endian).
-/// <para>File header, <see cref="HeaderSize"/> bytes: u64 magic "BORSLOG1", u32 format version, u32 group,
-/// u64 file number, u64 XXH64 of the 24 bytes before it.</para>
+/// Byte layout of log files (little-endian): the node log (<c>log-N</c>, frames of every segment the node hosts, so
+/// that one fsync makes an append durable whatever groups it touches) and the per-segment logs of earlier versions
+/// (<c>seg-G.log-N</c>, read once at open and moved into the node log).
+/// <para>File header, <see cref="HeaderSize"/> bytes: u64 magic "BORSLOG1", u32 format version, u32 group
+/// (<see cref="NodeLogGroup"/> in the node log), u64 file number, u64 XXH64 of the 24 bytes before it.</para>
 /// <para>Frame, one <see cref="SegmentFrame"/>: u32 frame length (all of it, checksum included), u16 frame version,
 /// u16 0, u32 group, u32 page count, u64 epoch, u64 first LSN, u64 backlink, u64 commit, u64 known durable LSN,
 /// u32 page count at known durable, u32 record count; then per record u32 page, u32 delta length, u64 previous LSN,
 /// the delta bytes; then u64 XXH64 of every byte of the frame before it. The "known durable" pair is the node's
 /// <c>KnownDurable</c> when the frame was written (persisted with the log, lazily).</para>
+/// <para>Reset marker (node log only): a frame header with version 2, the group, every other field 0 and no
+/// records, then its XXH64: the group's frames before it in the node log are dead (the segment was deleted).</para>
 /// </summary>
 internal static class SegmentLog
 {
@@ -22,7 +26,11 @@ internal static class SegmentLog
     const uint FileVersion = 1;
     public const int HeaderSize = 32;
 
+    /// <summary>The group field of a node log's header: its frames belong to any group.</summary>
+    public const uint NodeLogGroup = uint.MaxValue;
+
     const ushort FrameVersion = 1;
+    const ushort ResetVersion = 2;
     public const int FrameHeaderSize = 64;
     const int RecordHeaderSize = 16;
     const int TrailerSize = 8;
@@ -82,6 +90,18 @@ internal static class SegmentLog
         return bytes;
     }
 
+    /// <summary>The reset marker of <paramref name="group"/>: its frames written before it are dead.</summary>
+    public static byte[] EncodeReset(uint group)
+    {
+        var bytes = new byte[FrameHeaderSize + TrailerSize];
+        var span = bytes.AsSpan();
+        BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)bytes.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[4..], ResetVersion);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[8..], group);
+        BinaryPrimitives.WriteUInt64LittleEndian(span[FrameHeaderSize..], StorageChecksum.Compute(span[..FrameHeaderSize]));
+        return bytes;
+    }
+
     /// <summary>Whether <paramref name="frame"/> is exactly one frame whose checksum matches.</summary>
     public static bool IsIntact(ReadOnlySpan<byte> frame) =>
         frame.Length >= FrameHeaderSize + TrailerSize
@@ -94,7 +114,24 @@ internal static class SegmentLog
     /// <returns>The frame's length, or 0 when there is no complete, checksummed, well-formed frame there.</returns>
     public static int TryDecode(ReadOnlySpan<byte> data, uint group, out SegmentFrame? frame, out Lsn knownDurable, out uint pageCountAtKnownDurable)
     {
+        int length = TryDecodeEntry(data, out frame, out _, out knownDurable, out pageCountAtKnownDurable);
+        if (frame is null || frame.Group != group)
+        {
+            frame = null;
+            return 0;
+        }
+        return length;
+    }
+
+    /// <summary>
+    /// Decodes the entry at the start of <paramref name="data"/>: a frame of any group (<paramref name="frame"/>
+    /// set) or a reset marker (<paramref name="frame"/> null, <paramref name="resetGroup"/> its group).
+    /// </summary>
+    /// <returns>The entry's length, or 0 when there is no complete, checksummed, well-formed entry there.</returns>
+    public static int TryDecodeEntry(ReadOnlySpan<byte> data, out SegmentFrame? frame, out uint resetGroup, out Lsn knownDurable, out uint pageCountAtKnownDurable)
+    {
         frame = null;
+        resetGroup = 0;
         knownDurable = Lsn.Zero;
         pageCountAtKnownDurable = 0;
         if (data.Length < FrameHeaderSize + TrailerSize)
@@ -103,11 +140,17 @@ internal static class SegmentLog
         if (length < FrameHeaderSize + TrailerSize || length > MaxFrameSize || length > data.Length)
             return 0;
         var span = data[..(int)length];
-        if (!IsIntact(span) || BinaryPrimitives.ReadUInt16LittleEndian(span[4..]) != FrameVersion
-            || BinaryPrimitives.ReadUInt32LittleEndian(span[8..]) != group)
-        {
+        if (!IsIntact(span))
             return 0;
+        uint group = BinaryPrimitives.ReadUInt32LittleEndian(span[8..]);
+        ushort version = BinaryPrimitives.ReadUInt16LittleEndian(span[4..]);
+        if (version == ResetVersion && length == FrameHeaderSize + TrailerSize && group != NodeLogGroup)
+        {
+            resetGroup = group;
+            return (int)length;
         }
+        if (version != FrameVersion)
+            return 0;
         uint count = BinaryPrimitives.ReadUInt32LittleEndian(span[60..]);
         if (count == 0)
             return 0;

@@ -3,7 +3,8 @@ using Borealis.Common.IO;
 namespace Borealis.Storage.Segments;
 
 /// <summary>
-/// One open log file of a segment; frames are appended at <see cref="Length"/>. The file itself may be longer: the
+/// One open log file (of the node log, or a segment log of earlier versions being read); frames are appended at
+/// <see cref="Length"/>. The file itself may be longer: the
 /// bytes from <see cref="Length"/> to <see cref="Reserved"/> are zeros reserved for the next appends
 /// (<see cref="IStorageFile.Reserve"/>), so that an append changes no file metadata and its sync flushes data only.
 /// </summary>
@@ -14,6 +15,9 @@ internal sealed class LogFile(string name, ulong number, IStorageFile file, long
     public ulong Number { get; } = number;
 
     public IStorageFile File { get; } = file;
+
+    /// <summary>Frames held in memory whose bytes are in this file: at 0 (and with every older file at 0) it can go.</summary>
+    public int LiveFrames { get; set; }
 
     /// <summary>Where the frames end and the next one goes.</summary>
     public long Length { get; set; } = length;

@@ -30,12 +30,8 @@ internal sealed class Segment(uint group)
 
     public IStorageFile? Checkpoint { get; set; }
 
-    public List<LogFile> Logs { get; } = [];
-
-    public LogFile Current => Logs[^1];
-
-    /// <summary>Bytes of log on disk (all log files).</summary>
-    public long LogBytes => Logs.Sum(l => l.Length);
+    /// <summary>Bytes of the frames held above the base (their bytes in the node log).</summary>
+    public long LogBytes { get; private set; }
 
     public long CheckpointBytes => Checkpoint?.Length ?? 0;
 
@@ -74,7 +70,14 @@ internal sealed class Segment(uint group)
     public void Add(StoredFrame stored)
     {
         Index(stored);
+        Count(stored, 1);
         AdvanceScl();
+    }
+
+    void Count(StoredFrame stored, int sign)
+    {
+        stored.File.LiveFrames += sign;
+        LogBytes += sign * stored.Length;
     }
 
     /// <summary>Adds a frame to the three indexes (the SCL is the caller's).</summary>
@@ -99,6 +102,7 @@ internal sealed class Segment(uint group)
         var frame = stored.Frame;
         if (!_frames.Remove(frame.First.Value))
             return;
+        Count(stored, -1);
         if (_byBacklink.TryGetValue(frame.Backlink.Value, out var linked) && linked == stored)
         {
             _byBacklink.Remove(frame.Backlink.Value);
@@ -155,6 +159,8 @@ internal sealed class Segment(uint group)
                 Remove(stored);
             return;
         }
+        foreach (var stored in removed)
+            Count(stored, -1);
         _frames.Clear();
         _byBacklink.Clear();
         _records.Clear();
