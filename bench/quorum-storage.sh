@@ -9,7 +9,10 @@
 #   - writer recovery time (SIGKILL, restart, first point select answered) after a small and an at least 10x larger
 #     log, on a fleet of its own whose nodes do not checkpoint during the run (storage --checkpoint-mb 1024).
 #
-#   bench/quorum-storage.sh [--time SECONDS] [--table-size ROWS]
+#   bench/quorum-storage.sh [--time SECONDS] [--table-size ROWS] [--pages-per-group N]
+#
+# --pages-per-group (default 4096, 16 MiB groups as `up` makes) set lower spreads the same data over many protection
+# groups, as a large database is spread: every commit then touches several groups on every node.
 #
 # Needs sysbench and the mariadb client (installed with apt-get when missing). Record the output in
 # docs/benchmarks.md with the command line.
@@ -19,11 +22,13 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$root/bench/lib.sh"
 duration=20
 table_size=10000
+pages_per_group=4096
 while [ $# -gt 0 ]; do
   case "$1" in
     --time) duration="$2"; shift ;;
     --table-size) table_size="$2"; shift ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --pages-per-group) pages_per_group="$2"; shift ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -112,7 +117,7 @@ start_fleet() { # DIR [storage options...]: 6 nodes under DIR, their topology in
   node_pids=()
   node_ports=""
   {
-    echo '{ "pagesPerGroup": 4096, "nodes": ['
+    echo "{ \"pagesPerGroup\": $pages_per_group, \"nodes\": ["
     for i in 1 2 3 4 5 6; do
       port=$(free_port); zone=$(echo "a b c" | cut -d' ' -f$(( (i - 1) % 3 + 1 )))
       node_ports="$node_ports $port"
@@ -160,7 +165,7 @@ run() { # port test threads [server pids...] -> "tps p50_ms p99_ms transactions 
     }' "$work/run.log"
 }
 # Bytes of log frames: a log file ends in zeros reserved for the next appends, which are not log.
-log_bytes() { /usr/bin/python3 -c 'import glob, sys; print(sum(len(open(f, "rb").read().rstrip(b"\0")) for f in glob.glob(sys.argv[1] + "/node-*/seg-*.log*")))' "$1"; }
+log_bytes() { /usr/bin/python3 -c 'import glob, sys; print(sum(len(open(f, "rb").read().rstrip(b"\0")) for f in glob.glob(sys.argv[1] + "/node-*/log-*")))' "$1"; }
 
 echo "floor: loopback round trip ${rtt_us} us + fdatasync ${fsync_us} us = ${floor_us} us"
 echo "quorum floor on this one disk: round trip + the 4th of 6 simultaneous fdatasyncs (${quorum_fsync_us} us) = ${quorum_floor_us} us"
@@ -221,4 +226,4 @@ done
 recover
 r2=$recovery_s
 echo "writer recovery (SIGKILL -> first query answered, process start included): ${r1} s with $((small / 1048576)) MiB of log on the nodes, ${r2} s with $((large / 1048576)) MiB ($(awk -v a="$large" -v b="$small" 'BEGIN{printf "%.1f", a/b}')x the log)"
-echo "time=${duration}s table_size=$table_size"
+echo "time=${duration}s table_size=$table_size pages_per_group=$pages_per_group"
