@@ -27,6 +27,7 @@ public sealed class SqlServer
         Options = options;
         StartTime = DateTime.UtcNow;
         using var connection = database.OpenConnection();
+        Collation.Register(connection.Handle);
         for (int attempt = 1; ; attempt++)
         {
             try

@@ -323,7 +323,7 @@ internal static class CatalogStore
         if (c.IsBinary)
             return "BLOB";
         if (c.IsString)
-            return IsBinaryCollation(c.Collation) ? "TEXT" : "TEXT COLLATE NOCASE";
+            return IsBinaryCollation(c.Collation) ? "TEXT" : "TEXT COLLATE " + Collation.Name;
         return "TEXT";
     }
 

@@ -668,16 +668,7 @@ internal sealed partial class Translator
                 sb.Append("))");
                 return;
             case Expr.Like lk:
-                sb.Append('(');
-                EmitExpr(lk.Value, sb);
-                sb.Append(lk.Not ? " NOT LIKE " : " LIKE ");
-                EmitExpr(lk.Pattern, sb);
-                sb.Append(" ESCAPE ");
-                if (lk.Escape is null)
-                    sb.Append("'\\'");
-                else
-                    EmitExpr(lk.Escape, sb);
-                sb.Append(')');
+                EmitLike(lk, sb);
                 return;
             case Expr.Regexp rx:
                 sb.Append(rx.Not ? "(NOT (" : "((");
@@ -728,7 +719,7 @@ internal sealed partial class Translator
                 sb.Append('(');
                 EmitExpr(co.Value, sb);
                 bool ci = co.Collation.EndsWith("_ci", StringComparison.OrdinalIgnoreCase);
-                sb.Append(ci ? " COLLATE NOCASE)" : " COLLATE BINARY)");
+                sb.Append(ci ? " COLLATE " + Collation.Name + ")" : " COLLATE BINARY)");
                 return;
             case Expr.Row row:
                 sb.Append('(');
@@ -893,12 +884,54 @@ internal sealed partial class Translator
         bool numericRight = comparison && IsStringOperand(b.Right) && IsNumberLiteral(b.Left);
         sb.Append('(');
         EmitOperand(b.Left, sb, numericLeft);
-        // Two values without a column collation compare case-insensitively, as under utf8mb4_0900_ai_ci.
+        // Two values without a column collation compare case- and accent-insensitively, as under utf8mb4_0900_ai_ci.
         if (comparison && IsStringValue(b.Left) && IsStringValue(b.Right))
-            sb.Append(" COLLATE NOCASE");
+            sb.Append(" COLLATE " + Collation.Name);
         sb.Append(op);
         EmitOperand(b.Right, sb, numericRight);
         sb.Append(')');
+    }
+
+    /// <summary>
+    /// LIKE under a case- and accent-insensitive collation (<see cref="Collation.LikeFunction"/>: 'Émile' LIKE 'em%').
+    /// On a text column, the pattern's literal start also bounds the column (<c>__bx_like_prefix</c>), so that an
+    /// index on it serves <c>LIKE 'abc%'</c> as SQLite's own LIKE optimisation would.
+    /// </summary>
+    void EmitLike(Expr.Like lk, StringBuilder sb)
+    {
+        bool range = lk.Value is Expr.Column c && FindColumn(c) is { IsString: true } && !lk.Not;
+        sb.Append(lk.Not ? "(NOT " : "(");
+        if (range)
+        {
+            sb.Append('(');
+            EmitExpr(lk.Value, sb);
+            sb.Append(" >= __bx_like_prefix(");
+            EmitLikeArguments(lk, sb, value: false);
+            sb.Append(") AND ");
+            EmitExpr(lk.Value, sb);
+            // Above the bound only a value with U+10FFFF, or a byte that is not UTF-8, right after the prefix.
+            sb.Append(" < __bx_like_prefix(");
+            EmitLikeArguments(lk, sb, value: false);
+            sb.Append(") || char(1114111)) AND ");
+        }
+        sb.Append(Collation.LikeFunction).Append('(');
+        EmitLikeArguments(lk, sb, value: true);
+        sb.Append("))");
+    }
+
+    void EmitLikeArguments(Expr.Like lk, StringBuilder sb, bool value)
+    {
+        if (value)
+        {
+            EmitExpr(lk.Value, sb);
+            sb.Append(", ");
+        }
+        EmitExpr(lk.Pattern, sb);
+        sb.Append(", ");
+        if (lk.Escape is null)
+            sb.Append("'\\'");
+        else
+            EmitExpr(lk.Escape, sb);
     }
 
     ColumnInfo? EnumColumn(Expr e) => e is Expr.Column c && FindColumn(c) is { DataType: "enum" } info ? info : null;
