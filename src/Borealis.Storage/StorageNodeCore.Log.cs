@@ -26,6 +26,9 @@ public sealed partial class StorageNodeCore
     /// </summary>
     int LogFilesKept => Math.Max(3, _segments.Count + 1);
 
+    /// <summary>Frames copied between files go in writes of at most about this many bytes.</summary>
+    const int CopyChunkBytes = 4 << 20;
+
     readonly List<LogFile> _logs = [];
 
     /// <summary>Per-segment logs of earlier versions, read at open; their frames move into the node log.</summary>
@@ -218,15 +221,22 @@ public sealed partial class StorageNodeCore
             if (stored.File == log || !select(stored))
                 continue;
             var bytes = SegmentLog.Encode(stored.Frame, _knownDurable, _pageCountAtKnownDurable);
+            if (total > 0 && total + bytes.Length > CopyChunkBytes)
+            {
+                // A long run of frames (a read horizon held back) is written in pieces, not one huge buffer.
+                WriteTogether(log, parts, total, offset);
+                offset += total;
+                parts.Clear();
+                total = 0;
+            }
             moves.Add((stored, offset + total));
             parts.Add(bytes);
             total += bytes.Length;
         }
-        if (moves.Count > 0)
-        {
+        if (total > 0)
             WriteTogether(log, parts, total, offset);
+        if (moves.Count > 0)
             log.File.Sync();
-        }
         return moves;
     }
 

@@ -156,4 +156,30 @@ public sealed class StorageNodeLogTests : BorealisTest
         Assert.Equal(frame.Last, node.Scl(0));
         AssertPages(node, writer, 0, frame.Last);
     }
+
+    [Fact]
+    public void ACheckpointCopiesALongRunOfFramesInPiecesAndLosesNone()
+    {
+        // A read horizon held low keeps more than the 4 MiB a copy writes at once above the checkpoint.
+        using var cluster = new TestCluster(1, id => TestNode.DefaultOptions(id, checkpointBytes: 5L << 20));
+        var (_, writer) = cluster.Start([1]);
+        var node = cluster[1];
+        var frames = new List<SegmentFrame>();
+        while (node.MemoryDisk.List(FileNames.NodeLogPrefix).Count < 2)
+        {
+            var batch = Enumerable.Range(frames.Count, 2000).Select(i => writer.Write((uint)(i % 8 + 1), i)).ToArray();
+            frames.AddRange(batch);
+            cluster.Append(E1, frames[100].Last, batch);
+        }
+        int syncs = node.MemoryDisk.FileSyncs;
+        node.Core.Tick();
+        Assert.Equal(frames[100].Last, node.Status(0).LogStart);
+        Assert.Equal([FileNames.NodeLog(2)], node.MemoryDisk.List(FileNames.NodeLogPrefix));
+        Assert.True(node.MemoryDisk.FileSyncs > syncs);
+
+        node.Restart(crash: true);
+        Assert.Equal(frames[^1].Last, node.Scl(0));
+        Assert.Equal(frames.Count - 101, node.ReadLog(E1, 0, frames[100].Last).Frames.Count);
+        AssertPages(node, writer, 0, frames[^1].Last);
+    }
 }
