@@ -86,6 +86,13 @@ public sealed class Database : IAsyncDisposable
     /// <summary>The newest commit: new read points start here.</summary>
     public Lsn CommittedLsn => Latest.Lsn;
 
+    long _rolledBackWrites;
+
+    /// <summary>Write transactions rolled back on any connection since open (a change counter, for caches of the SQL layer).</summary>
+    public long RolledBackWrites => Interlocked.Read(ref _rolledBackWrites);
+
+    internal void NoteRolledBackWrite() => Interlocked.Increment(ref _rolledBackWrites);
+
     /// <summary>The volume's durable LSN (VDL): every commit at or below it survives any crash.</summary>
     public Lsn DurableLsn => Volume.DurableLsn;
 
@@ -199,6 +206,7 @@ public sealed class Database : IAsyncDisposable
         try
         {
             var file = BorealisVfs.GetMainFile(handle.DangerousGetHandle());
+            TextCollation.Register(handle);
             // journal_mode=MEMORY: the VFS overlay gives atomicity, the in-memory journal keeps statement and
             // savepoint rollback correct (never OFF). synchronous=NORMAL still sends SQLITE_FCNTL_SYNC at commit.
             rc = raw.sqlite3_exec(handle, "PRAGMA page_size=4096; PRAGMA journal_mode=MEMORY; PRAGMA synchronous=NORMAL;");

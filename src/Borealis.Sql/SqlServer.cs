@@ -27,7 +27,6 @@ public sealed class SqlServer
         Options = options;
         StartTime = DateTime.UtcNow;
         using var connection = database.OpenConnection();
-        Collation.Register(connection.Handle);
         for (int attempt = 1; ; attempt++)
         {
             try
@@ -115,6 +114,9 @@ public sealed class SqlServer
 
     /// <summary>GET_LOCK's named locks, shared by every session.</summary>
     internal UserLocks UserLocks { get; } = new();
+
+    /// <summary>AUTO_INCREMENT ids given out, so that none is given out twice (<see cref="AutoIncrementIds"/>).</summary>
+    internal AutoIncrementIds AutoIncrementIds { get; } = new();
 
     /// <summary>Translations by statement shape (and default schema).</summary>
     internal ConcurrentDictionary<string, SqlPlan> Plans { get; } = new(StringComparer.Ordinal);

@@ -88,6 +88,7 @@ internal sealed partial class SqlSession
             ClearStatements();
             _server.ReloadCatalog(_db);
         }
+        _server.AutoIncrementIds.Forget();
         _rowCount = 0;
         await WriteOkAsync(new OkResult(affected), more, sink, cancellationToken);
     }

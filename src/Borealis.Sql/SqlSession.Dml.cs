@@ -100,6 +100,8 @@ internal sealed partial class SqlSession
         var table = plan.Table!;
         bool scoped = plan.Rows.Count > 1 || plan.Mode == InsertMode.Replace;
         bool savepoint = scoped && BeginStatementScope();
+        _nextId = 0;
+        _firstGeneratedId = 0;
         ulong affected = 0, duplicates = 0;
         long firstId = 0;
         _state.Strict = Strict && plan.Mode != InsertMode.Ignore;
@@ -126,6 +128,12 @@ internal sealed partial class SqlSession
         {
             if (scoped)
                 EndStatementScope(savepoint, success);
+            // A multi-row insert that generates ids reserves one per row, from its first generated id, as InnoDB
+            // does: the ids its rows with given values did not use are spent.
+            if (_firstGeneratedId != 0 && plan.Rows.Count > 1)
+                _server.AutoIncrementIds.NoteGiven(table.SqliteName, _firstGeneratedId + plan.Rows.Count - 1, spent: true);
+            else if (_firstGeneratedId != 0 && !success)
+                _server.AutoIncrementIds.NoteGiven(table.SqliteName, _firstGeneratedId, spent: true); // rows undone with the statement
         }
         if (firstId != 0)
             _lastInsertId = firstId;
@@ -153,7 +161,7 @@ internal sealed partial class SqlSession
             {
                 if (table.RowidAutoIncrement)
                 {
-                    v = null;
+                    v = NextGeneratedId(table);
                     generated = true;
                 }
                 else
@@ -170,6 +178,8 @@ internal sealed partial class SqlSession
         bool replaceSelect = plan.Mode == InsertMode.Replace && row.ReplaceSql is null;
         long before = replaceSelect ? CountRows(table) : 0;
         var stmt = GetStatement(row.Sql);
+        bool tracked = table.RowidAutoIncrement && row.AutoIncrementParam >= 0 && _server.Database.Shared is null;
+        bool rowInserted = false;
         try
         {
             for (int j = 0; j < count; j++)
@@ -183,6 +193,15 @@ internal sealed partial class SqlSession
                 {
                     // MySQL: 1 per inserted row, 2 per updated row that changed, and (with CLIENT_FOUND_ROWS) 1 per unchanged one.
                     long matched = _state.MatchedRows, changed = _state.ChangedRows, inserted = Math.Max(0, changes - matched);
+                    if (inserted > 0 && tracked)
+                    {
+                        rowInserted = true;
+                        NoteIdGiven(table, raw.sqlite3_last_insert_rowid(_db), generated);
+                    }
+                    else if (tracked && generated && values[row.AutoIncrementParam] is null)
+                    {
+                        rowInserted = true; // SQLite's upsert took the id it chose and moved its counter past it, as InnoDB.
+                    }
                     return ((ulong)(inserted + 2 * changed + (Info.FoundRows ? matched - changed : 0)), 0, true);
                 }
                 if (replaceSelect)
@@ -197,9 +216,17 @@ internal sealed partial class SqlSession
                     id = raw.sqlite3_last_insert_rowid(_db);
                 else if (changes > 0 && generatedValue != 0)
                     id = generatedValue;
+                if (changes > 0 && tracked)
+                {
+                    rowInserted = true;
+                    NoteIdGiven(table, raw.sqlite3_last_insert_rowid(_db), generated);
+                }
                 return ((ulong)changes, id, false);
             }
             int extended = raw.sqlite3_extended_errcode(_db);
+            // InnoDB checks NOT NULL and CHECK before it takes an id: those failures spend none.
+            if (extended == raw.SQLITE_CONSTRAINT_NOTNULL || extended == raw.SQLITE_CONSTRAINT_CHECK)
+                tracked = false;
             if (extended is SqliteConstraintUnique or SqliteConstraintPrimaryKey && _state.PendingError is null)
             {
                 string message = raw.sqlite3_errmsg(_db).utf8_to_string() ?? "";
@@ -215,6 +242,11 @@ internal sealed partial class SqlSession
                         if (rc2 != raw.SQLITE_DONE)
                             throw SqliteRowSource.Error(rc2, _db, _state);
                         long id = generated ? raw.sqlite3_last_insert_rowid(_db) : 0;
+                        if (tracked)
+                        {
+                            rowInserted = true;
+                            NoteIdGiven(table, raw.sqlite3_last_insert_rowid(_db), generated);
+                        }
                         return (2, id, true);
                     }
                     finally
@@ -238,6 +270,70 @@ internal sealed partial class SqlSession
                 return (0, 0, false);
             }
             throw SqliteRowSource.Error(rc, _db, _state);
+        }
+        finally
+        {
+            raw.sqlite3_reset(stmt);
+            // An id the row was to get is spent even though no row was inserted (a duplicate key, an ignored or
+            // updated row, any error), as in InnoDB.
+            if (tracked && generated && !rowInserted)
+                NoteIdGiven(table, values[row.AutoIncrementParam] is long chosen ? chosen : SqliteNextId(table), generated: true, spent: true);
+        }
+    }
+
+    /// <summary>The id <see cref="NextGeneratedId"/> computed for the statement's next generated row (0: not yet).</summary>
+    long _nextId;
+
+    /// <summary>
+    /// The id of a generated row: null lets SQLite choose (nothing given out by this server yet), else the higher of
+    /// SQLite's next id and the next after every id this server gave out (<see cref="AutoIncrementIds"/>), computed
+    /// once per statement.
+    /// </summary>
+    long? NextGeneratedId(TableInfo table)
+    {
+        if (_server.Database.Shared is not null)
+            return null;
+        if (_nextId == 0)
+        {
+            long rolledBack = _server.Database.RolledBackWrites;
+            if (!_server.AutoIncrementIds.MayBeBehind(table.SqliteName, rolledBack, out long given))
+                return null; // SQLite's next id is past every id given out: its own choice is right.
+            long sqliteNext = SqliteNextId(table);
+            if (sqliteNext > given)
+            {
+                _server.AutoIncrementIds.Caught(table.SqliteName, rolledBack);
+                return null;
+            }
+            _nextId = given + 1;
+        }
+        return _nextId;
+    }
+
+    /// <summary>The statement's first generated id, spent or used (0: none yet).</summary>
+    long _firstGeneratedId;
+
+    void NoteIdGiven(TableInfo table, long id, bool generated, bool spent = false)
+    {
+        if (generated && _firstGeneratedId == 0)
+            _firstGeneratedId = id;
+        _server.AutoIncrementIds.NoteGiven(table.SqliteName, id, spent);
+        if (_nextId != 0)
+            _nextId = Math.Max(_nextId, id + 1);
+    }
+
+    /// <summary>The id SQLite would give the next row: one above its counter and above every rowid.</summary>
+    long SqliteNextId(TableInfo table)
+    {
+        // A prepared statement kept per table: this runs once per insert statement into the table.
+        var stmt = GetStatement("SELECT max(COALESCE((SELECT seq FROM main.sqlite_sequence WHERE name = ?), 0), COALESCE((SELECT max(rowid) FROM "
+            + table.SqliteQualified + "), 0)) + 1");
+        try
+        {
+            SqliteUtil.Bind(stmt, 1, table.SqliteName);
+            int rc = raw.sqlite3_step(stmt);
+            if (rc != raw.SQLITE_ROW)
+                throw SqliteRowSource.Error(rc, _db, _state);
+            return raw.sqlite3_column_int64(stmt, 0);
         }
         finally
         {

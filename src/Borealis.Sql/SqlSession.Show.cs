@@ -314,7 +314,14 @@ internal sealed partial class SqlSession
         var rows = table.RowidAutoIncrement
             ? SqliteUtil.Query(_db, "SELECT seq + 1 FROM main.sqlite_sequence WHERE name = ?", table.SqliteName)
             : SqliteUtil.Query(_db, $"SELECT COALESCE(MAX({SqliteUtil.Quote(ai.Name)}), 0) + 1 FROM {table.SqliteQualified}");
-        return rows.Count > 0 ? rows[0][0] : 1L;
+        object? next = rows.Count > 0 ? rows[0][0] : 1L;
+        // Ids given out by inserts that failed or rolled back are spent (AutoIncrementIds).
+        if (table.RowidAutoIncrement && _server.Database.Shared is null && next is long known
+            && _server.AutoIncrementIds.TryGetGiven(table.SqliteName, out long given) && given + 1 > known)
+        {
+            return given + 1;
+        }
+        return next;
     }
 
     string ShowCreateTable(TableInfo table)

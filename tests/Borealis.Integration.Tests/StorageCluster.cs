@@ -19,6 +19,9 @@ public sealed class StorageCluster : IAsyncDisposable
     readonly TempDirectory _dir = new("borealis-storage");
     readonly Dictionary<int, Process> _nodes = [];
     readonly Dictionary<string, (Process Process, int Port)> _writers = [];
+
+    // Each writer's port, kept after a kill: clients of a killed writer reconnect and get refused, as from a real one.
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _writerPorts = new();
     Process? _volumeService;
 
     StorageCluster(StorageTopology topology)
@@ -53,7 +56,7 @@ public sealed class StorageCluster : IAsyncDisposable
         return cluster;
     }
 
-    public int WriterPort(string id = "writer-1") => _writers[id].Port;
+    public int WriterPort(string id = "writer-1") => _writerPorts[id];
 
     public int NodePid(int id) => _nodes.TryGetValue(id, out var p) ? p.Id : 0;
 
@@ -90,6 +93,7 @@ public sealed class StorageCluster : IAsyncDisposable
         var process = Launch(id, "instance", "--id", id, "--storage", TopologyFile, "--tls", _dir.Combine("tls"),
             "--port", port.ToString(CultureInfo.InvariantCulture), "--cache-mb", "64");
         _writers[id] = (process, port);
+        _writerPorts[id] = port;
         await WaitListeningAsync(process, port, id);
     }
 
@@ -110,6 +114,7 @@ public sealed class StorageCluster : IAsyncDisposable
         var process = Launch(id, "instance", "--id", id, "--volume-service", VolumeServicePort.ToString(CultureInfo.InvariantCulture),
             "--port", listen.ToString(CultureInfo.InvariantCulture), "--cache-mb", "64");
         _writers[id] = (process, listen);
+        _writerPorts[id] = listen;
         await WaitListeningAsync(process, listen, id);
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Borealis.Engine;
 using Borealis.Sql.Execution;
 
 namespace Borealis.Sql.Tests;
@@ -12,10 +13,10 @@ public sealed class CollationTests : SqlTestBase
         await RunAsync("CREATE DATABASE c; USE c");
     }
 
-    static int Compare(string a, string b) => Math.Sign(Collation.Compare(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b)));
+    static int Compare(string a, string b) => Math.Sign(TextCollation.Compare(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b)));
 
     static bool Like(string value, string pattern, int escape = '\\') =>
-        Collation.Like(Encoding.UTF8.GetBytes(value), Encoding.UTF8.GetBytes(pattern), escape);
+        TextCollation.Like(Encoding.UTF8.GetBytes(value), Encoding.UTF8.GetBytes(pattern), escape);
 
     [Theory]
     [InlineData("É", "é", 0)]
@@ -64,8 +65,8 @@ public sealed class CollationTests : SqlTestBase
     public void BytesThatAreNotUtf8WeighAboveEveryCharacter()
     {
         byte[] bad = [0x61, 0xFF];
-        Assert.Equal(1, Math.Sign(Collation.Compare(bad, Encoding.UTF8.GetBytes("a\U0010FFFF"))));
-        Assert.Equal(0, Collation.Compare(bad, bad));
+        Assert.Equal(1, Math.Sign(TextCollation.Compare(bad, Encoding.UTF8.GetBytes("a\U0010FFFF"))));
+        Assert.Equal(0, TextCollation.Compare(bad, bad));
     }
 
     [Theory]

@@ -70,6 +70,40 @@ public sealed class SemanticsTests : SqlTestBase
     }
 
     [Fact]
+    public async Task AnAutoIncrementIdIsNeverGivenOutTwiceAsInInnoDb()
+    {
+        await OkAsync("CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(10) UNIQUE)");
+        Assert.Equal(1UL, (await OkAsync("INSERT INTO t (v) VALUES ('a')")).LastInsertId);
+        // A rolled-back insert spends its id.
+        await OkAsync("BEGIN");
+        Assert.Equal(2UL, (await OkAsync("INSERT INTO t (v) VALUES ('b')")).LastInsertId);
+        await OkAsync("ROLLBACK");
+        Assert.Equal(3UL, (await OkAsync("INSERT INTO t (v) VALUES ('c')")).LastInsertId);
+        // So does a failed one (duplicate key), and a multi-row insert that fails half-way spends every id it took.
+        Assert.Equal(MySqlErrorCode.DupEntry, (await ErrorAsync("INSERT INTO t (v) VALUES ('c')")).Code);
+        Assert.Equal(MySqlErrorCode.DupEntry, (await ErrorAsync("INSERT INTO t (v) VALUES ('d'), ('e'), ('a')")).Code);
+        Assert.Equal(8UL, (await OkAsync("INSERT INTO t (v) VALUES ('f')")).LastInsertId);
+        // INSERT IGNORE of a duplicate spends one too, and the table's next id says so.
+        Assert.Equal(0UL, (await OkAsync("INSERT IGNORE INTO t (v) VALUES ('f')")).AffectedRows);
+        Assert.Equal("10", await ScalarAsync("SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = 's' AND TABLE_NAME = 't'"));
+        Assert.Contains("AUTO_INCREMENT=10", (await RowsAsync("SHOW CREATE TABLE t"))[0][1], StringComparison.Ordinal);
+        Assert.Equal(10UL, (await OkAsync("INSERT INTO t (v) VALUES ('g')")).LastInsertId);
+        // Another session continues the same count.
+        using var other = OpenSession("s");
+        await OkAsync("BEGIN", other);
+        Assert.Equal(11UL, (await OkAsync("INSERT INTO t (v) VALUES ('h')", other)).LastInsertId);
+        await OkAsync("ROLLBACK", other);
+        Assert.Equal(12UL, (await OkAsync("INSERT INTO t (v) VALUES ('i')")).LastInsertId);
+        Assert.Equal(["1", "3", "8", "10", "12"], (await RowsAsync("SELECT id FROM t ORDER BY id")).Select(r => r[0]));
+        // An upsert that updates spends one too.
+        await OkAsync("INSERT INTO t (v) VALUES ('i') ON DUPLICATE KEY UPDATE v = 'i'");
+        Assert.Equal(14UL, (await OkAsync("INSERT INTO t (v) VALUES ('j')")).LastInsertId);
+        // TRUNCATE starts the count again.
+        await OkAsync("TRUNCATE TABLE t");
+        Assert.Equal(1UL, (await OkAsync("INSERT INTO t (v) VALUES ('a')")).LastInsertId);
+    }
+
+    [Fact]
     public async Task AutoIncrementCounterIsSeenByANewServer()
     {
         await OkAsync("CREATE TABLE t (id BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, v INT)");

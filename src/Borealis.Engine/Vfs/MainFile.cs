@@ -41,6 +41,8 @@ internal sealed class MainFile : VfsFile
     bool _reserved;
     bool _writing;
     bool _commitFailed;
+    // The write transaction reached SQLITE_FCNTL_SYNC and committed (reset when it ends).
+    bool _synced;
     // Added to the change counter this connection's SQLite sees. A commit that failed left SQLite believing in the
     // counter it wrote for it (snapshot + 1), which the next commit applied here (another writer's, say) would
     // present too: SQLite would keep pages of the wrong state. After a failed commit the salt jumps by 2^31, so no
@@ -166,6 +168,9 @@ internal sealed class MainFile : VfsFile
             _commitFailed = false;
             if (_lockLevel >= SqliteNative.LockReserved)
             {
+                if (!_synced)
+                    _database.NoteRolledBackWrite(); // (or wrote nothing: counted too, which only costs a recheck)
+                _synced = false;
                 _reserved = false;
                 if (_writeLock == WriteLockOwner.Vfs)
                     ReleaseWriteLock();
@@ -334,13 +339,22 @@ internal sealed class MainFile : VfsFile
 
     public override unsafe int FileControl(int op, void* arg) => op switch
     {
-        SqliteNative.FcntlSync => Commit(),
+        SqliteNative.FcntlSync => Synced(Commit()),
         SqliteNative.FcntlCommitPhaseTwo => SqliteNative.Ok,
         _ => SqliteNative.NotFound,
     };
 
+    int Synced(int rc)
+    {
+        if (rc == SqliteNative.Ok)
+            _synced = true;
+        return rc;
+    }
+
     public override void Close()
     {
+        if (_lockLevel >= SqliteNative.LockReserved && !_synced)
+            _database.NoteRolledBackWrite();
         if (_writing)
             DiscardOverlay();
         ReleaseWriteLock();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Borealis.Engine;
 using Borealis.Sql.Execution;
 using SQLitePCL;
 
@@ -46,7 +47,7 @@ internal static class CatalogStore
                 CASE WHEN t.engine IS NULL THEN 'VIEW' ELSE 'BASE TABLE' END AS TABLE_TYPE,
                 t.engine AS ENGINE, 10 AS VERSION, 'Dynamic' AS ROW_FORMAT, 0 AS TABLE_ROWS, 0 AS AVG_ROW_LENGTH,
                 16384 AS DATA_LENGTH, 0 AS MAX_DATA_LENGTH, 0 AS INDEX_LENGTH, 0 AS DATA_FREE,
-                (SELECT s.seq + 1 FROM main.sqlite_sequence s WHERE s.name = t.schema_name || '/' || t.table_name) AS AUTO_INCREMENT,
+                __bx_auto_increment(t.schema_name || '/' || t.table_name, (SELECT s.seq + 1 FROM main.sqlite_sequence s WHERE s.name = t.schema_name || '/' || t.table_name)) AS AUTO_INCREMENT,
                 t.create_time AS CREATE_TIME, NULL AS UPDATE_TIME, NULL AS CHECK_TIME, t.collation AS TABLE_COLLATION,
                 NULL AS CHECKSUM, '' AS CREATE_OPTIONS, t.comment AS TABLE_COMMENT
             FROM main.__bx_tables t;
@@ -323,7 +324,7 @@ internal static class CatalogStore
         if (c.IsBinary)
             return "BLOB";
         if (c.IsString)
-            return IsBinaryCollation(c.Collation) ? "TEXT" : "TEXT COLLATE " + Collation.Name;
+            return IsBinaryCollation(c.Collation) ? "TEXT" : "TEXT COLLATE " + TextCollation.Name;
         return "TEXT";
     }
 

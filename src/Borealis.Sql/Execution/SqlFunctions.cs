@@ -23,7 +23,6 @@ internal static partial class SqlFunctions
 
     public static void Register(sqlite3 db, FunctionState state, ColumnRegistry registry)
     {
-        Collation.Register(db);
         const int deterministic = 0x800; // SQLITE_DETERMINISTIC
         raw.sqlite3_create_function(db, "__bx_coerce", 2, deterministic, state, (ctx, userData, args) =>
         {

@@ -45,7 +45,11 @@ internal sealed partial class Translator
         var ai = table.AutoIncrementColumn;
         bool rowidAi = table.RowidAutoIncrement;
         bool aiOmitted = ai is not null && !columns.Contains(ai);
-        if (aiOmitted && !rowidAi)
+        // A VALUES insert always binds the AUTO_INCREMENT column, so that the session chooses generated ids (InnoDB
+        // never gives an id out twice, SQLite's counter rolls back with a failed insert); INSERT … SELECT into a rowid
+        // table lets SQLite choose.
+        bool aiAppended = aiOmitted && (!rowidAi || ins.Source is null);
+        if (aiAppended)
             columns.Add(ai!);
         // Strict mode: a NOT NULL column without a default must be given (1364).
         foreach (var c in table.Columns)
@@ -113,7 +117,6 @@ internal sealed partial class Translator
                 var saved = _current;
                 _current = list;
                 int aiParam = -1;
-                bool generatedByRowid = aiOmitted;
                 if (columns.Count == 0)
                 {
                     sb.Append(verb).Append(target).Append(" DEFAULT VALUES");
@@ -130,23 +133,15 @@ internal sealed partial class Translator
                     var e = i < values.Count ? values[i] : null;
                     if (e is null)
                     {
-                        // The non-rowid AUTO_INCREMENT column, appended above.
+                        // The AUTO_INCREMENT column, appended above.
                         aiParam = list.Count;
                         Param(new ParamSource(ParamKind.AutoIncrement, Target: c), sb);
                         continue;
                     }
                     if (c == ai && e is Expr.Default or Expr.Literal { Value: null })
                     {
-                        if (rowidAi)
-                        {
-                            sb.Append("NULL");
-                            generatedByRowid = true;
-                        }
-                        else
-                        {
-                            aiParam = list.Count;
-                            Param(new ParamSource(ParamKind.AutoIncrement, Target: c), sb);
-                        }
+                        aiParam = list.Count;
+                        Param(new ParamSource(ParamKind.AutoIncrement, Target: c), sb);
                         continue;
                     }
                     switch (e)
@@ -191,7 +186,7 @@ internal sealed partial class Translator
                     {
                         list.Clear();
                         spare = list;
-                        rows.Add(new InsertRow(sql, rows[^1].Params, replaceSql, aiParam, generatedByRowid, shift));
+                        rows.Add(new InsertRow(sql, rows[^1].Params, replaceSql, aiParam, AutoIncrementOmitted: false, shift));
                         continue;
                     }
                 }
@@ -204,7 +199,7 @@ internal sealed partial class Translator
                         interned[sql] = sql;
                     replaceSql = mode == InsertMode.Replace ? "INSERT OR REPLACE" + sql["INSERT".Length..] : null;
                 }
-                rows.Add(new InsertRow(sql, list, replaceSql, aiParam, generatedByRowid));
+                rows.Add(new InsertRow(sql, list, replaceSql, aiParam, AutoIncrementOmitted: false));
             }
         }
         _scopes.RemoveAt(_scopes.Count - 1);

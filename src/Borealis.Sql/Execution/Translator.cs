@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Borealis.Engine;
 using Borealis.Sql.Catalog;
 using Borealis.Sql.Errors;
 using Borealis.Sql.Syntax;
@@ -719,7 +720,7 @@ internal sealed partial class Translator
                 sb.Append('(');
                 EmitExpr(co.Value, sb);
                 bool ci = co.Collation.EndsWith("_ci", StringComparison.OrdinalIgnoreCase);
-                sb.Append(ci ? " COLLATE " + Collation.Name + ")" : " COLLATE BINARY)");
+                sb.Append(ci ? " COLLATE " + TextCollation.Name + ")" : " COLLATE BINARY)");
                 return;
             case Expr.Row row:
                 sb.Append('(');
@@ -886,14 +887,14 @@ internal sealed partial class Translator
         EmitOperand(b.Left, sb, numericLeft);
         // Two values without a column collation compare case- and accent-insensitively, as under utf8mb4_0900_ai_ci.
         if (comparison && IsStringValue(b.Left) && IsStringValue(b.Right))
-            sb.Append(" COLLATE " + Collation.Name);
+            sb.Append(" COLLATE " + TextCollation.Name);
         sb.Append(op);
         EmitOperand(b.Right, sb, numericRight);
         sb.Append(')');
     }
 
     /// <summary>
-    /// LIKE under a case- and accent-insensitive collation (<see cref="Collation.LikeFunction"/>: 'Émile' LIKE 'em%').
+    /// LIKE under a case- and accent-insensitive collation (<see cref="TextCollation.LikeFunction"/>: 'Émile' LIKE 'em%').
     /// On a text column, the pattern's literal start also bounds the column (<c>__bx_like_prefix</c>), so that an
     /// index on it serves <c>LIKE 'abc%'</c> as SQLite's own LIKE optimisation would.
     /// </summary>
@@ -914,7 +915,7 @@ internal sealed partial class Translator
             EmitLikeArguments(lk, sb, value: false);
             sb.Append(") || char(1114111)) AND ");
         }
-        sb.Append(Collation.LikeFunction).Append('(');
+        sb.Append(TextCollation.LikeFunction).Append('(');
         EmitLikeArguments(lk, sb, value: true);
         sb.Append("))");
     }

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using SQLitePCL;
 
-namespace Borealis.Sql.Execution;
+namespace Borealis.Engine;
 
 /// <summary>
 /// <c>BX_AI_CI</c>, the SQLite collation of MySQL's case- and accent-insensitive text (utf8mb4_0900_ai_ci, the
@@ -14,11 +14,13 @@ namespace Borealis.Sql.Execution;
 /// point is its own weight; a byte that is not UTF-8 weighs above every code point.
 /// </summary>
 /// <remarks>
-/// Indexes are ordered by this function, so it must never change: the fold table below is data (generated once from
+/// Part of the database format, so the engine registers it on every connection it opens (an index on such a column
+/// can be neither read nor checked without it); the SQL layer chooses it for new text columns and translates LIKE to
+/// <see cref="LikeFunction"/>. Indexes are ordered by this function, so it must never change: the fold table below is data (generated once from
 /// Unicode 14: NFD, first character when the rest are non-spacing marks, then lower case), not a call into the
 /// runtime's Unicode tables, which change between .NET versions. A new rule needs a new collation name.
 /// </remarks>
-internal static unsafe partial class Collation
+public static unsafe partial class TextCollation
 {
     public const string Name = "BX_AI_CI";
 
@@ -57,7 +59,7 @@ internal static unsafe partial class Collation
     /// Registers the collation and <see cref="LikeFunction"/> on a connection (before any statement on a table that
     /// uses them). Both are native callbacks: no string is marshalled per comparison or per row.
     /// </summary>
-    public static void Register(sqlite3 db)
+    internal static void Register(sqlite3 db)
     {
         ArgumentNullException.ThrowIfNull(db);
         IntPtr handle = db.DangerousGetHandle();
@@ -176,9 +178,6 @@ internal static unsafe partial class Collation
         }
         return (a.Length - i).CompareTo(b.Length - j);
     }
-
-    /// <summary>Whether two UTF-8 strings are equal under the collation.</summary>
-    public static bool Equal(string a, string b) => Compare(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b)) == 0;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static int FoldAscii(byte c) => c is >= (byte)'A' and <= (byte)'Z' ? c + 32 : c;
