@@ -182,6 +182,26 @@ public static unsafe partial class TextCollation
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static int FoldAscii(byte c) => c is >= (byte)'A' and <= (byte)'Z' ? c + 32 : c;
 
+    /// <summary>
+    /// The literal start of a LIKE pattern: its characters up to the first unescaped <c>%</c> or <c>_</c>, escapes
+    /// removed. Every value the pattern matches sorts between it and it followed by U+10FFFF (under a case- and
+    /// accent-insensitive collation), which lets SQLite use an index for <c>col LIKE 'abc%'</c>.
+    /// </summary>
+    public static string LikePrefix(string pattern, string escape)
+    {
+        var prefix = new StringBuilder(pattern.Length);
+        for (int i = 0; i < pattern.Length; i++)
+        {
+            char c = pattern[i];
+            if (c is '%' or '_')
+                break;
+            if (escape.Length > 0 && c == escape[0] && i + 1 < pattern.Length)
+                c = pattern[++i];
+            prefix.Append(c);
+        }
+        return prefix.ToString();
+    }
+
     /// <summary>The weight of the character at <paramref name="at"/>, which moves past it.</summary>
     static int Weight(ReadOnlySpan<byte> text, ref int at) => WeightOf(CodePoint(text, ref at));
 

@@ -83,25 +83,9 @@ internal sealed partial class SqlSession
         return new ReplicaHostStatus(id, session, IsCurrent: true, Cpu: 0, DateTime.UtcNow, ReplicaLagInMilliseconds: 0);
     }
 
-    /// <summary>
-    /// Registers <c>__bx_replica_hosts()</c>, the source of information_schema.replica_host_status, and
-    /// <c>__bx_auto_increment(table, next)</c>: a table's next AUTO_INCREMENT id, past every id this server gave out.
-    /// </summary>
+    /// <summary>Registers <c>__bx_replica_hosts()</c>, the source of information_schema.replica_host_status.</summary>
     void RegisterAuroraFunctions()
     {
-        raw.sqlite3_create_function(_db, "__bx_auto_increment", 2, 0, _state, (ctx, userData, args) =>
-        {
-            if (raw.sqlite3_value_type(args[1]) == raw.SQLITE_NULL)
-            {
-                raw.sqlite3_result_null(ctx);
-                return;
-            }
-            long next = raw.sqlite3_value_int64(args[1]);
-            string table = raw.sqlite3_value_text(args[0]).utf8_to_string() ?? "";
-            if (_server.Database.Shared is null && _server.AutoIncrementIds.TryGetGiven(table, out long given))
-                next = Math.Max(next, given + 1);
-            raw.sqlite3_result_int64(ctx, next);
-        });
         raw.sqlite3_create_function(_db, "__bx_replica_hosts", 0, 0, _state, (ctx, userData, args) =>
         {
             try

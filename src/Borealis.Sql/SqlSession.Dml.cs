@@ -178,8 +178,14 @@ internal sealed partial class SqlSession
         bool replaceSelect = plan.Mode == InsertMode.Replace && row.ReplaceSql is null;
         long before = replaceSelect ? CountRows(table) : 0;
         var stmt = GetStatement(row.Sql);
-        bool tracked = table.RowidAutoIncrement && row.AutoIncrementParam >= 0 && _server.Database.Shared is null;
+        bool tracked = table.RowidAutoIncrement && row.AutoIncrementParam >= 0 && TracksAutoIncrementIds;
         bool rowInserted = false;
+        // The row went in: its id (generated or given) is noted as given out.
+        void Inserted()
+        {
+            rowInserted = true;
+            NoteIdGiven(table, raw.sqlite3_last_insert_rowid(_db), generated);
+        }
         try
         {
             for (int j = 0; j < count; j++)
@@ -194,10 +200,7 @@ internal sealed partial class SqlSession
                     // MySQL: 1 per inserted row, 2 per updated row that changed, and (with CLIENT_FOUND_ROWS) 1 per unchanged one.
                     long matched = _state.MatchedRows, changed = _state.ChangedRows, inserted = Math.Max(0, changes - matched);
                     if (inserted > 0 && tracked)
-                    {
-                        rowInserted = true;
-                        NoteIdGiven(table, raw.sqlite3_last_insert_rowid(_db), generated);
-                    }
+                        Inserted();
                     else if (tracked && generated && values[row.AutoIncrementParam] is null)
                     {
                         rowInserted = true; // SQLite's upsert took the id it chose and moved its counter past it, as InnoDB.
@@ -217,10 +220,7 @@ internal sealed partial class SqlSession
                 else if (changes > 0 && generatedValue != 0)
                     id = generatedValue;
                 if (changes > 0 && tracked)
-                {
-                    rowInserted = true;
-                    NoteIdGiven(table, raw.sqlite3_last_insert_rowid(_db), generated);
-                }
+                    Inserted();
                 return ((ulong)changes, id, false);
             }
             int extended = raw.sqlite3_extended_errcode(_db);
@@ -243,10 +243,7 @@ internal sealed partial class SqlSession
                             throw SqliteRowSource.Error(rc2, _db, _state);
                         long id = generated ? raw.sqlite3_last_insert_rowid(_db) : 0;
                         if (tracked)
-                        {
-                            rowInserted = true;
-                            NoteIdGiven(table, raw.sqlite3_last_insert_rowid(_db), generated);
-                        }
+                            Inserted();
                         return (2, id, true);
                     }
                     finally
@@ -284,14 +281,17 @@ internal sealed partial class SqlSession
     /// <summary>The id <see cref="NextGeneratedId"/> computed for the statement's next generated row (0: not yet).</summary>
     long _nextId;
 
+    /// <summary>Whether this server sees every id given out (not with several writers): <see cref="AutoIncrementIds"/>.</summary>
+    bool TracksAutoIncrementIds => _server.Database.Shared is null;
+
     /// <summary>
-    /// The id of a generated row: null lets SQLite choose (nothing given out by this server yet), else the higher of
-    /// SQLite's next id and the next after every id this server gave out (<see cref="AutoIncrementIds"/>), computed
-    /// once per statement.
+    /// The id of a generated row: null lets SQLite choose, which is right unless an id it would choose was already
+    /// given out (spent by a failed, ignored or rolled-back insert: <see cref="AutoIncrementIds.MayBeBehind"/>, then
+    /// checked against SQLite's counter); else the next id after every id given out, from then on in the statement.
     /// </summary>
     long? NextGeneratedId(TableInfo table)
     {
-        if (_server.Database.Shared is not null)
+        if (!TracksAutoIncrementIds)
             return null;
         if (_nextId == 0)
         {
@@ -324,7 +324,7 @@ internal sealed partial class SqlSession
     /// <summary>The id SQLite would give the next row: one above its counter and above every rowid.</summary>
     long SqliteNextId(TableInfo table)
     {
-        // A prepared statement kept per table: this runs once per insert statement into the table.
+        // A prepared statement kept per table (it runs after a spent id or a rolled-back write, and on failures).
         var stmt = GetStatement("SELECT max(COALESCE((SELECT seq FROM main.sqlite_sequence WHERE name = ?), 0), COALESCE((SELECT max(rowid) FROM "
             + table.SqliteQualified + "), 0)) + 1");
         try

@@ -315,14 +315,22 @@ internal sealed partial class SqlSession
             ? SqliteUtil.Query(_db, "SELECT seq + 1 FROM main.sqlite_sequence WHERE name = ?", table.SqliteName)
             : SqliteUtil.Query(_db, $"SELECT COALESCE(MAX({SqliteUtil.Quote(ai.Name)}), 0) + 1 FROM {table.SqliteQualified}");
         object? next = rows.Count > 0 ? rows[0][0] : 1L;
-        // Ids given out by inserts that failed or rolled back are spent (AutoIncrementIds).
-        if (table.RowidAutoIncrement && _server.Database.Shared is null && next is long known
-            && _server.AutoIncrementIds.TryGetGiven(table.SqliteName, out long given) && given + 1 > known)
-        {
-            return given + 1;
-        }
-        return next;
+        return table.RowidAutoIncrement && next is long known ? PastGivenIds(table.SqliteName, known) : next;
     }
+
+    /// <summary>A table's next AUTO_INCREMENT id as shown: past every id given out, spent ones included (<see cref="AutoIncrementIds"/>).</summary>
+    long PastGivenIds(string sqliteName, long next) =>
+        TracksAutoIncrementIds && _server.AutoIncrementIds.TryGetGiven(sqliteName, out long given) ? Math.Max(next, given + 1) : next;
+
+    /// <summary>Registers <c>__bx_auto_increment(table, next)</c>, information_schema.TABLES' AUTO_INCREMENT (<see cref="PastGivenIds"/>).</summary>
+    void RegisterAutoIncrementFunction() =>
+        raw.sqlite3_create_function(_db, "__bx_auto_increment", 2, 0, _state, (ctx, userData, args) =>
+        {
+            if (raw.sqlite3_value_type(args[1]) == raw.SQLITE_NULL)
+                raw.sqlite3_result_null(ctx);
+            else
+                raw.sqlite3_result_int64(ctx, PastGivenIds(raw.sqlite3_value_text(args[0]).utf8_to_string() ?? "", raw.sqlite3_value_int64(args[1])));
+        });
 
     string ShowCreateTable(TableInfo table)
     {

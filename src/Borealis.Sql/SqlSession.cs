@@ -72,6 +72,7 @@ internal sealed partial class SqlSession : ISqlSession
             _state.ConnectionId = info.ConnectionId;
             SqlFunctions.Register(_db, _state, server.Registry);
             RegisterAuroraFunctions();
+            RegisterAutoIncrementFunction();
             _state.ForeignKeyChecks = GlobalForeignKeyChecks;
             foreach (var statement in CatalogStore.InformationSchemaSql(info.User).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 SqliteUtil.Exec(_db, statement);

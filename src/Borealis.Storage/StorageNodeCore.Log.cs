@@ -273,15 +273,12 @@ public sealed partial class StorageNodeCore
     /// </summary>
     void ReleaseOldestLog()
     {
-        if (_logs.Count <= LogFilesKept || _logs[0].LiveFrames == 0)
+        if (_logs.Count > LogFilesKept && _logs[0].LiveFrames > 0)
         {
-            if (_logs.Count > 1 && _logs[0].LiveFrames == 0)
-                CollectLogs();
-            return;
+            var oldest = _logs[0];
+            foreach (var segment in _segments.Values)
+                MoveToCurrentLog(segment, f => f.File == oldest);
         }
-        var oldest = _logs[0];
-        foreach (var segment in _segments.Values)
-            MoveToCurrentLog(segment, f => f.File == oldest);
         CollectLogs();
     }
 

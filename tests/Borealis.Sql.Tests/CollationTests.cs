@@ -1,6 +1,5 @@
 using System.Text;
 using Borealis.Engine;
-using Borealis.Sql.Execution;
 
 namespace Borealis.Sql.Tests;
 
@@ -87,10 +86,10 @@ public sealed class CollationTests : SqlTestBase
     [Fact]
     public void LikePrefixStopsAtTheFirstWildcardAndDropsEscapes()
     {
-        Assert.Equal("jos", SqlFunctions.LikePrefix("jos%", "\\"));
-        Assert.Equal("a%b", SqlFunctions.LikePrefix("a\\%b_c", "\\"));
-        Assert.Equal("", SqlFunctions.LikePrefix("%x", "\\"));
-        Assert.Equal("a|", SqlFunctions.LikePrefix("a|", "|"));
+        Assert.Equal("jos", TextCollation.LikePrefix("jos%", "\\"));
+        Assert.Equal("a%b", TextCollation.LikePrefix("a\\%b_c", "\\"));
+        Assert.Equal("", TextCollation.LikePrefix("%x", "\\"));
+        Assert.Equal("a|", TextCollation.LikePrefix("a|", "|"));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Borealis.Engine;
 using Borealis.Sql.Errors;
 using SQLitePCL;
 
@@ -136,7 +137,7 @@ internal static partial class SqlFunctions
             return months / 12 * 100 + months % 12 + 1;
         });
         Scalar(db, state, "__bx_to_signed", 2, a => a[0] is null ? null : ToInteger(a[0]!, Num(a[1]) != 0));
-        Scalar(db, state, "__bx_like_prefix", 2, a => a[0] is null ? null : LikePrefix(Text(a[0]), a[1] is null ? "" : Text(a[1])));
+        Scalar(db, state, "__bx_like_prefix", 2, a => a[0] is null ? null : TextCollation.LikePrefix(Text(a[0]), a[1] is null ? "" : Text(a[1])));
         Scalar(db, state, "__bx_like_bin", 3, a =>
         {
             if (a[0] is null || a[1] is null)
@@ -665,25 +666,5 @@ internal static partial class SqlFunctions
             }
         }
         return days / 7 + 1;
-    }
-
-    /// <summary>
-    /// The literal start of a LIKE pattern: its characters up to the first unescaped <c>%</c> or <c>_</c>, escapes
-    /// removed. Every value the pattern matches sorts between it and it followed by U+10FFFF (under a case- and
-    /// accent-insensitive collation), which lets SQLite use an index for <c>col LIKE 'abc%'</c>.
-    /// </summary>
-    internal static string LikePrefix(string pattern, string escape)
-    {
-        var prefix = new StringBuilder(pattern.Length);
-        for (int i = 0; i < pattern.Length; i++)
-        {
-            char c = pattern[i];
-            if (c is '%' or '_')
-                break;
-            if (escape.Length > 0 && c == escape[0] && i + 1 < pattern.Length)
-                c = pattern[++i];
-            prefix.Append(c);
-        }
-        return prefix.ToString();
     }
 }
