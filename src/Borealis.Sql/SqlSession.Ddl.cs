@@ -190,7 +190,16 @@ internal sealed partial class SqlSession
         }
         var translator = NewTranslator(catalog);
         string sql = translator.TranslateView(s.Query);
-        var view = new TableInfo { Schema = schema.Name, Name = s.Name.Name, ViewText = s.Text, CreateTime = DateTime.Now.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) };
+        var view = new TableInfo
+        {
+            Schema = schema.Name,
+            Name = s.Name.Name,
+            ViewText = s.Text,
+            ViewCheckOption = s.CheckOption,
+            ViewColumns = s.Columns?.ToList(),
+            ViewUpdatable = translator.ViewNotUpdatableReason(s.Query, schema.Name, s.Columns) is null,
+            CreateTime = DateTime.Now.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+        };
         string columns = s.Columns is null ? "" : "(" + string.Join(", ", s.Columns.Select(SqliteUtil.Quote)) + ")";
         SqliteUtil.Exec(_db, $"CREATE VIEW main.{SqliteUtil.Quote(view.SqliteName)}{columns} AS {sql}");
         CatalogStore.SaveTable(_db, view);

@@ -82,7 +82,7 @@ public sealed class DumpStatementTests : SqlTestBase
         await OkAsync("/*!50001 CREATE ALGORITHM=UNDEFINED */ /*!50013 DEFINER=`admin`@`%` SQL SECURITY DEFINER */ /*!50001 VIEW `w` AS SELECT id, v FROM t WHERE v > 0 */");
         var create = await RowsAsync("SHOW CREATE VIEW w");
         Assert.Equal("CREATE ALGORITHM=UNDEFINED DEFINER=`admin`@`%` SQL SECURITY DEFINER VIEW `w` AS SELECT id, v FROM t WHERE v > 0", create[0][1]);
-        Assert.Equal([["d", "w", "SELECT id, v FROM t WHERE v > 0", "NONE", "NO", "admin@%", "DEFINER"]], await RowsAsync(
+        Assert.Equal([["d", "w", "SELECT id, v FROM t WHERE v > 0", "NONE", "YES", "admin@%", "DEFINER"]], await RowsAsync(
             "SELECT TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION, CHECK_OPTION, IS_UPDATABLE, DEFINER, SECURITY_TYPE FROM information_schema.VIEWS"));
     }
 

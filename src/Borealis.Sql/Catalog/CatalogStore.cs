@@ -119,7 +119,8 @@ internal static class CatalogStore
             UNION ALL SELECT 'binary', 'binary', 63, 'Yes', 'Yes', 1, 'NO PAD';
         CREATE TEMP VIEW IF NOT EXISTS "information_schema/VIEWS" AS
             SELECT 'def' AS TABLE_CATALOG, schema_name AS TABLE_SCHEMA, table_name AS TABLE_NAME,
-                json_extract(definition, '$.ViewText') AS VIEW_DEFINITION, 'NONE' AS CHECK_OPTION, 'NO' AS IS_UPDATABLE,
+                json_extract(definition, '$.ViewText') AS VIEW_DEFINITION, coalesce(json_extract(definition, '$.ViewCheckOption'), 'NONE') AS CHECK_OPTION,
+                CASE WHEN json_extract(definition, '$.ViewUpdatable') THEN 'YES' ELSE 'NO' END AS IS_UPDATABLE,
                 {SqliteUtil.QuoteString(user.Replace(';', '_') + "@%")} AS DEFINER, 'DEFINER' AS SECURITY_TYPE, 'utf8mb4' AS CHARACTER_SET_CLIENT,
                 'utf8mb4_0900_ai_ci' AS COLLATION_CONNECTION
             FROM main.__bx_tables WHERE engine IS NULL;

@@ -21,6 +21,18 @@ internal sealed class TableInfo
 
     public bool IsView => ViewText is not null;
 
+    /// <summary>
+    /// For a view: WITH CHECK OPTION as NONE, LOCAL or CASCADED. Null for views created before it was recorded,
+    /// which are not written through (the option may have been set).
+    /// </summary>
+    public string? ViewCheckOption { get; set; }
+
+    /// <summary>For a view: the column list of CREATE VIEW v (a, b, ...), or null when it had none.</summary>
+    public List<string>? ViewColumns { get; set; }
+
+    /// <summary>For a view: true when INSERT, UPDATE or DELETE can go through it (information_schema.VIEWS.IS_UPDATABLE).</summary>
+    public bool ViewUpdatable { get; set; }
+
     public string Engine { get; set; } = "InnoDB";
 
     public string Charset { get; set; } = "utf8mb4";

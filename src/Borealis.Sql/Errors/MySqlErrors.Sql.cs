@@ -133,6 +133,12 @@ public static partial class MySqlErrors
     public static MySqlErrorException NotUpdatable(string table, string statement) =>
         new(MySqlErrorCode.NonUpdatableTable, $"The target table {table} of the {statement} is not updatable");
 
+    public static MySqlErrorException NotInsertable(string table) =>
+        new(MySqlErrorCode.NonInsertableTable, $"The target table {table} of the INSERT is not insertable-into");
+
+    public static MySqlErrorException NonUpdatableColumn(string column) =>
+        new(MySqlErrorCode.NonUpdatableColumn, $"Column '{column}' is not updatable");
+
     public static MySqlErrorException WrongUsage(string first, string second) =>
         new(MySqlErrorCode.WrongUsage, $"Incorrect usage of {first} and {second}");
 

@@ -12,20 +12,22 @@ internal sealed partial class Translator
 
     readonly Dictionary<string, int> _assignedParams = new(StringComparer.OrdinalIgnoreCase);
 
-    TableInfo ResolveWriteTable(TableName name, string user, string host)
+    TableInfo ResolveWriteTable(TableName name, string user, string host, string verb = "UPDATE")
     {
         string schema = name.Schema ?? _database ?? throw MySqlErrors.NoDatabaseSelected();
         if (schema.Equals("information_schema", StringComparison.OrdinalIgnoreCase))
             throw MySqlErrors.AccessDeniedToDatabase(user, host, "information_schema");
         var table = ResolveTable(name with { Schema = schema });
         if (table.IsView)
-            throw MySqlErrors.NotUpdatable(table.Name, "UPDATE");
+            throw verb == "INSERT" ? MySqlErrors.NotInsertable(table.Name) : MySqlErrors.NotUpdatable(table.Name, verb);
         return table;
     }
 
     public SqlPlan TranslateInsert(Statement.Insert ins, bool strict, string user, string host)
     {
-        var table = ResolveWriteTable(ins.Table, user, host);
+        if (WriteTargetView(ins.Table) is { } view)
+            return TranslateInsert(MergeView(ins, view), strict, user, host);
+        var table = ResolveWriteTable(ins.Table, user, host, "INSERT");
         var columns = new List<ColumnInfo>();
         if (ins.Columns is null)
         {
@@ -325,6 +327,8 @@ internal sealed partial class Translator
             return TranslateMultiUpdate(up, join, user, host);
         if (up.Table is not TableSource.Table t)
             throw MySqlErrors.NotSupportedYet("UPDATE of a derived table");
+        if (WriteTargetView(t.Name) is { } view)
+            return TranslateUpdate(MergeView(up, t, view), user, host);
         var table = ResolveWriteTable(t.Name, user, host);
         string alias = t.Alias ?? t.Name.Name;
         _scopes.Add([(alias, table)]);
@@ -434,7 +438,9 @@ internal sealed partial class Translator
     {
         if (del.Source is not null)
             return TranslateMultiDelete(del, user, host);
-        var table = ResolveWriteTable(del.Table, user, host);
+        if (WriteTargetView(del.Table) is { } view)
+            return TranslateDelete(MergeView(del, view), user, host);
+        var table = ResolveWriteTable(del.Table, user, host, "DELETE");
         string alias = del.Alias ?? del.Table.Name;
         _scopes.Add([(alias, table)]);
         var sb = new StringBuilder();
@@ -464,7 +470,7 @@ internal sealed partial class Translator
             {
                 case TableSource.Table t when (t.Alias ?? t.Name.Name).Equals(targetName, StringComparison.OrdinalIgnoreCase)
                     && (del.Table.Schema is null || t.Alias is not null || string.Equals(t.Name.Schema ?? _database, del.Table.Schema, StringComparison.OrdinalIgnoreCase)):
-                    table = ResolveWriteTable(t.Name, user, host);
+                    table = ResolveWriteTable(t.Name, user, host, "DELETE");
                     alias = t.Alias ?? t.Name.Name;
                     break;
                 case TableSource.Join j:

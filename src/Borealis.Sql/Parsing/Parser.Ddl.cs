@@ -92,14 +92,16 @@ internal sealed partial class Parser
         var query = ParseQuery();
         // Up to the query's last token: not a trailing comment, nor the "*/" of a /*!50001 CREATE VIEW ... */ (mysqldump).
         string text = _sql[start.._tokens[_pos - 1].End];
+        string checkOption = "NONE";
         if (Accept("WITH"))
         {
-            if (!Accept("CASCADED"))
-                Accept("LOCAL");
+            checkOption = Accept("LOCAL") ? "LOCAL" : "CASCADED";
+            if (checkOption == "CASCADED")
+                Accept("CASCADED");
             Expect("CHECK");
             Expect("OPTION");
         }
-        return new Statement.CreateView(name, columns, query, text, orReplace);
+        return new Statement.CreateView(name, columns, query, text, orReplace, checkOption);
     }
 
     (string? Charset, string? Collation) ParseCharsetOptions()

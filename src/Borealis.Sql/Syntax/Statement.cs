@@ -74,7 +74,8 @@ internal abstract record Statement
     }
 
     /// <param name="Text">The SELECT as written (SHOW CREATE VIEW).</param>
-    public sealed record CreateView(TableName Name, IReadOnlyList<string>? Columns, Query Query, string Text, bool OrReplace) : Statement;
+    /// <param name="CheckOption">NONE, LOCAL or CASCADED (WITH CHECK OPTION).</param>
+    public sealed record CreateView(TableName Name, IReadOnlyList<string>? Columns, Query Query, string Text, bool OrReplace, string CheckOption = "NONE") : Statement;
 
     public sealed record CreateIndex(IndexSpec Index, TableName Table) : Statement;
 

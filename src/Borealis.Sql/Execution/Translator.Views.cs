@@ -1,0 +1,277 @@
+using Borealis.Sql.Catalog;
+using Borealis.Sql.Errors;
+using Borealis.Sql.Parsing;
+using Borealis.Sql.Syntax;
+
+namespace Borealis.Sql.Execution;
+
+/// <summary>
+/// Writes through a view: INSERT, UPDATE and DELETE on an updatable view become the same statement on the view's
+/// base table, as MySQL's MERGE algorithm does. A view is updatable when its query is one SELECT from one table (or
+/// from an updatable view) without DISTINCT, aggregates, window functions, GROUP BY, HAVING, LIMIT, subqueries or
+/// CTEs. Its WHERE is added to every UPDATE and DELETE; a column is writable when the view selects it as is.
+/// </summary>
+internal sealed partial class Translator
+{
+    /// <summary>Views on views deeper than this are not merged (MySQL has no such limit; a cycle cannot exist).</summary>
+    const int MaxViewDepth = 32;
+
+    /// <summary>
+    /// What a write sees of an updatable view: its base table (the schema filled in), each view column's expression
+    /// over that table (qualified with <see cref="Alias"/>, literals inlined) and the view's WHERE.
+    /// </summary>
+    sealed record ViewShape(TableName Base, string? Alias, Dictionary<string, Expr> Columns, IReadOnlyList<string> ColumnOrder, Expr? Where);
+
+    /// <summary>
+    /// Why a view's query cannot be written through, or null when it can. Used at CREATE VIEW for
+    /// information_schema.VIEWS.IS_UPDATABLE, and before each write.
+    /// </summary>
+    public string? ViewNotUpdatableReason(Query query, string schema, IReadOnlyList<string>? columns) =>
+        TryShape(query, schema, columns, "v", 0, out _);
+
+    string? TryShape(Query query, string schema, IReadOnlyList<string>? names, string? alias, int depth, out ViewShape? shape)
+    {
+        shape = null;
+        if (query is not Query.Select s)
+            return "UNION";
+        if (s.Distinct || s.GroupBy.Count > 0 || s.Having is not null || s.WithRollup)
+            return "DISTINCT, GROUP BY or HAVING";
+        if (s.Limit is not null || s.Offset is not null || s.With.Count > 0 || s.Windows.Count > 0)
+            return "LIMIT or WITH";
+        if (s.From is not TableSource.Table from)
+            return "a join, derived table or no table";
+        if (s.Where is not null && ContainsSubqueryOrWindow(s.Where))
+            return "a subquery in WHERE";
+        var baseName = new TableName(from.Name.Schema ?? schema, from.Name.Name);
+        var table = _catalog.FindTable(baseName.Schema!, baseName.Name);
+        if (table is null)
+            return "a missing table";
+        string source = from.Alias ?? from.Name.Name;
+        var requalified = new Dictionary<string, Expr>(StringComparer.OrdinalIgnoreCase);
+        var order = new List<string>();
+        foreach (var item in s.Items)
+        {
+            if (item.Value is Expr.Star star)
+            {
+                if (star.Table is not null && !star.Table.Equals(source, StringComparison.OrdinalIgnoreCase))
+                    return "an unknown table";
+                if (!table.IsView)
+                {
+                    foreach (var c in table.Columns)
+                        Add(c.Name, new Expr.Column(null, alias, c.Name));
+                }
+                else if (depth < MaxViewDepth && ViewQuery(table) is { } inner
+                    && TryShape(inner, table.Schema, table.ViewColumns, alias, depth + 1, out var innerShape) is null)
+                {
+                    foreach (var column in innerShape!.ColumnOrder)
+                        Add(column, new Expr.Column(null, alias, column));
+                }
+                else
+                {
+                    return "a view that is not updatable";
+                }
+                continue;
+            }
+            if (ContainsAggregate(item.Value) || ContainsSubqueryOrWindow(item.Value))
+                return "an aggregate, window function or subquery in the select list";
+            string name = item.Alias ?? (item.Value is Expr.Column col ? col.Name : item.Text);
+            Add(name, Requalify(item.Value, source, from.Name.Name, alias));
+        }
+        if (names is not null)
+        {
+            if (names.Count != order.Count)
+                return "a column list of another length";
+            var renamed = new Dictionary<string, Expr>(StringComparer.OrdinalIgnoreCase);
+            for (int i = 0; i < names.Count; i++)
+                renamed[names[i]] = requalified[order[i]];
+            requalified = renamed;
+            order = [.. names];
+        }
+        if (table.IsView)
+        {
+            // A view on a view: the outer view's expressions are over the inner view's columns, which stay as they
+            // are; the write is merged again when it reaches the inner view.
+            if (depth >= MaxViewDepth || ViewQuery(table) is not { } inner || TryShape(inner, table.Schema, table.ViewColumns, alias, depth + 1, out _) is not null)
+                return "a view that is not updatable";
+        }
+        var where = s.Where is null ? null : Requalify(s.Where, source, from.Name.Name, alias);
+        shape = new ViewShape(baseName, alias, requalified, order, where);
+        return null;
+
+        void Add(string name, Expr value)
+        {
+            // A duplicate column name is refused at CREATE VIEW (1060); the first wins here.
+            if (requalified.TryAdd(name, value))
+                order.Add(name);
+        }
+    }
+
+    static Query? ViewQuery(TableInfo view) =>
+        view.ViewText is { } text && Parser.Parse(text, Lexer.Tokenize(text), out _) is Statement.SelectStatement select ? select.Query : null;
+
+    /// <summary>The shape of <paramref name="view"/> for a write by <paramref name="verb"/>; 1288 (or 1471 for INSERT) when it has none.</summary>
+    ViewShape ShapeForWrite(TableInfo view, string? alias, string verb)
+    {
+        // Views created before their CHECK OPTION was recorded are not written through: it might have been set.
+        if (view.ViewCheckOption is null || ViewQuery(view) is not { } query
+            || TryShape(query, view.Schema, view.ViewColumns, alias, 0, out var shape) is not null)
+        {
+            throw verb == "INSERT" ? MySqlErrors.NotInsertable(view.Name) : MySqlErrors.NotUpdatable(view.Name, verb);
+        }
+        if (view.ViewCheckOption != "NONE" || HasCheckOption(shape!.Base, 0))
+            throw MySqlErrors.NotSupportedYet("writes through a view WITH CHECK OPTION");
+        return shape!;
+    }
+
+    bool HasCheckOption(TableName name, int depth)
+    {
+        var table = _catalog.FindTable(name.Schema!, name.Name);
+        if (table is not { IsView: true } || depth >= MaxViewDepth)
+            return false;
+        if (table.ViewCheckOption != "NONE")
+            return true;
+        return ViewQuery(table) is Query.Select { From: TableSource.Table from }
+            && HasCheckOption(new TableName(from.Name.Schema ?? table.Schema, from.Name.Name), depth + 1);
+    }
+
+    /// <summary>The view named by a write, or null when it names a table (temporary tables shadow views).</summary>
+    TableInfo? WriteTargetView(TableName name)
+    {
+        string? schema = name.Schema ?? _database;
+        if (schema is null || _temporary is { Count: > 0 } && _temporary.ContainsKey(TemporaryKey(schema, name.Name)))
+            return null;
+        return _catalog.FindTable(schema, name.Name) is { IsView: true } view ? view : null;
+    }
+
+    Statement.Update MergeView(Statement.Update up, TableSource.Table target, TableInfo view)
+    {
+        string alias = target.Alias ?? target.Name.Name;
+        var shape = ShapeForWrite(view, alias, "UPDATE");
+        var assignments = up.Assignments.Select(a => new Assignment(WritableColumn(shape, a.Target), MapColumns(shape, a.Value, "field list"))).ToList();
+        return up with
+        {
+            Table = new TableSource.Table(shape.Base, alias),
+            Assignments = assignments,
+            Where = And(up.Where is null ? null : MapColumns(shape, up.Where, "where clause"), shape.Where),
+            OrderBy = MapOrder(shape, up.OrderBy),
+        };
+    }
+
+    Statement.Delete MergeView(Statement.Delete del, TableInfo view)
+    {
+        string alias = del.Alias ?? del.Table.Name;
+        var shape = ShapeForWrite(view, alias, "DELETE");
+        return del with
+        {
+            Table = shape.Base,
+            Alias = alias,
+            Where = And(del.Where is null ? null : MapColumns(shape, del.Where, "where clause"), shape.Where),
+            OrderBy = MapOrder(shape, del.OrderBy),
+        };
+    }
+
+    Statement.Insert MergeView(Statement.Insert ins, TableInfo view)
+    {
+        if (ins.RowAlias is not null)
+            throw MySqlErrors.NotSupportedYet("INSERT … AS alias into a view");
+        // Unqualified: the merged INSERT names its target by the base table's name, which a view on a view changes.
+        var shape = ShapeForWrite(view, null, "INSERT");
+        var columns = new List<string>();
+        foreach (var name in ins.Columns ?? shape.ColumnOrder)
+        {
+            var target = WritableColumn(shape, new Expr.Column(null, null, name), insert: view.Name);
+            if (columns.Contains(target.Name, StringComparer.OrdinalIgnoreCase))
+                throw MySqlErrors.NotInsertable(view.Name);
+            columns.Add(target.Name);
+        }
+        return ins with
+        {
+            Table = shape.Base,
+            Columns = columns,
+            OnDuplicate = ins.OnDuplicate.Select(a => new Assignment(WritableColumn(shape, a.Target), MapColumns(shape, a.Value, "field list"))).ToList(),
+        };
+    }
+
+    /// <summary>The base column behind a view column that is written: 1348 when the view computes it (1471 for INSERT).</summary>
+    static Expr.Column WritableColumn(ViewShape shape, Expr.Column target, string? insert = null)
+    {
+        if (target.Table is not null && shape.Alias is not null && !target.Table.Equals(shape.Alias, StringComparison.OrdinalIgnoreCase))
+            throw MySqlErrors.UnknownColumn(target.Table + "." + target.Name, "field list");
+        if (!shape.Columns.TryGetValue(target.Name, out var value))
+            throw MySqlErrors.UnknownColumn(target.Name, "field list");
+        if (value is not Expr.Column column)
+            throw insert is null ? MySqlErrors.NonUpdatableColumn(target.Name) : MySqlErrors.NotInsertable(insert);
+        return new Expr.Column(null, null, column.Name);
+    }
+
+    static IReadOnlyList<OrderItem> MapOrder(ViewShape shape, IReadOnlyList<OrderItem> order) =>
+        order.Select(o => o with { Value = MapColumns(shape, o.Value, "order clause") }).ToList();
+
+    static Expr? And(Expr? a, Expr? b) => a is null ? b : b is null ? a : new Expr.Binary("AND", a, b);
+
+    /// <summary>
+    /// Replaces the statement's references to view columns by their expressions. A name the view does not show is
+    /// unknown (1054), even when the base table has it. Subqueries keep their own names.
+    /// </summary>
+    static Expr MapColumns(ViewShape shape, Expr e, string clause) => Rewrite(e, node =>
+    {
+        if (node is Expr.Column c && (c.Table is null || shape.Alias is not null && c.Table.Equals(shape.Alias, StringComparison.OrdinalIgnoreCase) && c.Schema is null))
+        {
+            return shape.Columns.TryGetValue(c.Name, out var value)
+                ? value
+                : throw MySqlErrors.UnknownColumn(c.Table is null ? c.Name : c.Table + "." + c.Name, clause);
+        }
+        if (node is Expr.Function { Name: var f, Args: [Expr.Column arg] } values && f.Equals("VALUES", StringComparison.OrdinalIgnoreCase))
+            return values with { Args = [WritableColumn(shape, arg)] };
+        return null;
+    });
+
+    /// <summary>The view's own expressions, over its FROM table as <paramref name="source"/>, moved to <paramref name="alias"/>; literals inlined.</summary>
+    static Expr Requalify(Expr e, string source, string table, string? alias) => Rewrite(e, node => node switch
+    {
+        Expr.Column c when c.Table is null || c.Table.Equals(source, StringComparison.OrdinalIgnoreCase) || c.Table.Equals(table, StringComparison.OrdinalIgnoreCase)
+            => new Expr.Column(null, alias, c.Name),
+        Expr.Literal { Index: >= 0 } lit => lit with { Index = -1 },
+        _ => null,
+    });
+
+    static bool ContainsSubqueryOrWindow(Expr e) =>
+        e is Expr.Subquery or Expr.Exists or Expr.InQuery or Expr.Quantified or Expr.Window || Children(e).Any(ContainsSubqueryOrWindow);
+
+    /// <summary>
+    /// Rebuilds <paramref name="e"/> bottom-up: <paramref name="replace"/> returns a node's replacement, or null to
+    /// keep it and rewrite its children. Subqueries are not entered.
+    /// </summary>
+    static Expr Rewrite(Expr e, Func<Expr, Expr?> replace)
+    {
+        if (replace(e) is { } replaced)
+            return replaced;
+        Expr R(Expr x) => Rewrite(x, replace);
+        Expr? O(Expr? x) => x is null ? null : Rewrite(x, replace);
+        return e switch
+        {
+            Expr.Unary u => u with { Operand = R(u.Operand) },
+            Expr.Binary b => b with { Left = R(b.Left), Right = R(b.Right) },
+            Expr.Between bt => bt with { Value = R(bt.Value), Low = R(bt.Low), High = R(bt.High) },
+            Expr.InList il => il with { Value = R(il.Value), Items = il.Items.Select(R).ToList() },
+            Expr.InQuery iq => iq with { Value = R(iq.Value) },
+            Expr.Quantified q => q with { Value = R(q.Value) },
+            Expr.IsNull n => n with { Value = R(n.Value) },
+            Expr.IsBool ib => ib with { Value = R(ib.Value) },
+            Expr.Like lk => lk with { Value = R(lk.Value), Pattern = R(lk.Pattern), Escape = O(lk.Escape) },
+            Expr.Regexp rx => rx with { Value = R(rx.Value), Pattern = R(rx.Pattern) },
+            Expr.Case cs => cs with { Operand = O(cs.Operand), Whens = cs.Whens.Select(w => (R(w.When), R(w.Then))).ToList(), Else = O(cs.Else) },
+            Expr.Function f => f with
+            {
+                Args = f.Args.Select(R).ToList(),
+                Separator = O(f.Separator),
+                OrderBy = f.OrderBy?.Select(o => o with { Value = R(o.Value) }).ToList(),
+            },
+            Expr.Cast c => c with { Value = R(c.Value) },
+            Expr.Interval iv => iv with { Value = R(iv.Value) },
+            Expr.Collate co => co with { Value = R(co.Value) },
+            Expr.Row row => row with { Items = row.Items.Select(R).ToList() },
+            _ => e,
+        };
+    }
+}
