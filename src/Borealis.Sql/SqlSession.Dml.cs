@@ -191,7 +191,7 @@ internal sealed partial class SqlSession
             for (int j = 0; j < count; j++)
                 SqliteUtil.Bind(stmt, j + 1, values[j]);
             _state.ResetTracking();
-            int rc = raw.sqlite3_step(stmt);
+            int rc = SqliteUtil.StepPastRows(stmt);
             if (rc == raw.SQLITE_DONE)
             {
                 int changes = raw.sqlite3_changes(_db);
@@ -225,8 +225,11 @@ internal sealed partial class SqlSession
             }
             int extended = raw.sqlite3_extended_errcode(_db);
             // InnoDB checks NOT NULL and CHECK before it takes an id: those failures spend none.
-            if (extended == raw.SQLITE_CONSTRAINT_NOTNULL || extended == raw.SQLITE_CONSTRAINT_CHECK)
+            if (extended == raw.SQLITE_CONSTRAINT_NOTNULL || extended == raw.SQLITE_CONSTRAINT_CHECK
+                || _state.PendingError is { Code: MySqlErrorCode.ViewCheckFailed })
+            {
                 tracked = false;
+            }
             if (extended is SqliteConstraintUnique or SqliteConstraintPrimaryKey && _state.PendingError is null)
             {
                 string message = raw.sqlite3_errmsg(_db).utf8_to_string() ?? "";
@@ -238,7 +241,7 @@ internal sealed partial class SqlSession
                     {
                         for (int j = 0; j < count; j++)
                             SqliteUtil.Bind(replace, j + 1, values[j]);
-                        int rc2 = raw.sqlite3_step(replace);
+                        int rc2 = SqliteUtil.StepPastRows(replace);
                         if (rc2 != raw.SQLITE_DONE)
                             throw SqliteRowSource.Error(rc2, _db, _state);
                         long id = generated ? raw.sqlite3_last_insert_rowid(_db) : 0;

@@ -108,12 +108,46 @@ public sealed class ViewWriteTests : SqlTestBase
         // The view hides dept and salary: the base table's names are unknown through it.
         Assert.Equal(MySqlErrorCode.BadFieldError, (await ErrorAsync("UPDATE eng SET pay = 1 WHERE dept = 'eng'")).Code);
         Assert.Equal(MySqlErrorCode.BadFieldError, (await ErrorAsync("UPDATE eng SET salary = 1")).Code);
-        // CHECK OPTION is recorded but not enforced yet: refused rather than written unchecked, also from a view on it.
-        Assert.Equal(MySqlErrorCode.NotSupportedYet, (await ErrorAsync("UPDATE checked SET salary = 1")).Code);
-        Assert.Equal(MySqlErrorCode.NotSupportedYet, (await ErrorAsync("INSERT INTO over_checked (name) VALUES ('x')")).Code);
+        // CHECK OPTION: the written row must stay in the view, also when written through a view on it.
+        var check = await ErrorAsync("UPDATE checked SET salary = 1");
+        Assert.Equal((MySqlErrorCode.ViewCheckFailed, "CHECK OPTION failed 'd.checked'"), (check.Code, check.Message));
+        Assert.Equal("CHECK OPTION failed 'd.checked'", (await ErrorAsync("INSERT INTO over_checked (name) VALUES ('x')")).Message);
         Assert.Equal([["both_", "NONE", "NO"], ["checked", "CASCADED", "YES"], ["eng", "NONE", "YES"], ["over_checked", "NONE", "YES"], ["totals", "NONE", "NO"]],
             await RowsAsync("SELECT TABLE_NAME, CHECK_OPTION, IS_UPDATABLE FROM information_schema.VIEWS WHERE TABLE_SCHEMA = 'd' ORDER BY 1"));
         Assert.Equal([["1", "ann", "eng", "100"], ["2", "bob", "ops", "50"], ["3", "cid", "eng", "70"]], await EmpAsync());
+    }
+
+    [Fact]
+    public async Task CheckOptionKeepsWrittenRowsInsideTheViewAndUndoesTheWholeStatement()
+    {
+        // MySQL's manual: LOCAL leaves the views below to their own option, CASCADED checks them all.
+        await RunAsync("""
+            CREATE TABLE t1 (id INT AUTO_INCREMENT PRIMARY KEY, a INT);
+            CREATE VIEW v0 AS SELECT * FROM t1 WHERE a < 2;
+            CREATE VIEW v1 AS SELECT * FROM t1 WHERE a < 2 WITH CHECK OPTION;
+            CREATE VIEW v2 AS SELECT * FROM v1 WHERE a > 0 WITH LOCAL CHECK OPTION;
+            CREATE VIEW v3 AS SELECT * FROM v1 WHERE a > 0 WITH CASCADED CHECK OPTION;
+            CREATE VIEW v4 AS SELECT * FROM v0 WHERE a > 0 WITH LOCAL CHECK OPTION;
+            CREATE VIEW v5 AS SELECT * FROM v0 WHERE a > 0 WITH CASCADED CHECK OPTION
+            """);
+        Assert.Equal("CHECK OPTION failed 'd.v2'", (await ErrorAsync("INSERT INTO v2 (a) VALUES (2)")).Message);
+        Assert.Equal("CHECK OPTION failed 'd.v3'", (await ErrorAsync("INSERT INTO v3 (a) VALUES (2)")).Message);
+        Assert.Equal("CHECK OPTION failed 'd.v2'", (await ErrorAsync("INSERT INTO v2 (a) VALUES (0)")).Message);
+        Assert.Equal("CHECK OPTION failed 'd.v2'", (await ErrorAsync("INSERT INTO v2 (a) VALUES (NULL)")).Message);
+        await OkAsync("INSERT INTO v4 (a) VALUES (5)");
+        Assert.Equal("CHECK OPTION failed 'd.v5'", (await ErrorAsync("INSERT INTO v5 (a) VALUES (5)")).Message);
+        await OkAsync("INSERT INTO v3 (a) VALUES (1), (1)");
+        // One row of three would leave the view: none is written.
+        Assert.Equal("CHECK OPTION failed 'd.v3'", (await ErrorAsync("INSERT INTO v3 (a) VALUES (1), (7), (1)")).Message);
+        Assert.Equal("CHECK OPTION failed 'd.v3'", (await ErrorAsync("UPDATE v3 SET a = a + 1 ORDER BY id DESC")).Message);
+        Assert.Equal(0UL, (await OkAsync("UPDATE v3 SET a = a * 1")).AffectedRows);
+        Assert.Equal([["1", "5"], ["2", "1"], ["3", "1"]], await RowsAsync("SELECT id, a FROM t1 ORDER BY id"));
+        // Inside a transaction only the failing statement is undone.
+        await OkAsync("BEGIN");
+        await OkAsync("INSERT INTO v3 (a) VALUES (1)");
+        Assert.Equal(MySqlErrorCode.ViewCheckFailed, (await ErrorAsync("UPDATE v1 SET a = 9")).Code);
+        await OkAsync("COMMIT");
+        Assert.Equal([["5"], ["1"], ["1"], ["1"]], await RowsAsync("SELECT a FROM t1 ORDER BY id"));
     }
 
     [Fact]

@@ -136,6 +136,9 @@ public static partial class MySqlErrors
     public static MySqlErrorException NotInsertable(string table) =>
         new(MySqlErrorCode.NonInsertableTable, $"The target table {table} of the INSERT is not insertable-into");
 
+    public static MySqlErrorException ViewCheckFailed(string view) =>
+        new(MySqlErrorCode.ViewCheckFailed, $"CHECK OPTION failed '{view}'");
+
     public static MySqlErrorException NonUpdatableColumn(string column) =>
         new(MySqlErrorCode.NonUpdatableColumn, $"Column '{column}' is not updatable");
 

@@ -68,6 +68,23 @@ internal static partial class SqlFunctions
                 raw.sqlite3_result_error(ctx, ex.Message);
             }
         });
+        // WITH CHECK OPTION of a write through a view (RETURNING of the merged write): pairs of (condition, view name);
+        // a condition that is not true fails the statement with 1369.
+        raw.sqlite3_create_function(db, "__bx_view_check", -1, 0, state, (ctx, userData, args) =>
+        {
+            var s = (FunctionState)userData;
+            for (int i = 0; i + 1 < args.Length; i += 2)
+            {
+                if (raw.sqlite3_value_type(args[i]) == raw.SQLITE_NULL || raw.sqlite3_value_double(args[i]) == 0)
+                {
+                    var error = MySqlErrors.ViewCheckFailed(raw.sqlite3_value_text(args[i + 1]).utf8_to_string());
+                    s.PendingError = error;
+                    raw.sqlite3_result_error(ctx, error.Message);
+                    return;
+                }
+            }
+            raw.sqlite3_result_int64(ctx, 1);
+        });
         // The session's foreign_key_checks, read by the FK triggers (innocuous: usable in schema objects under any trusted_schema).
         const int innocuous = 0x200000; // SQLITE_INNOCUOUS
         raw.sqlite3_create_function(db, "__bx_fkc", 0, innocuous, state, (ctx, userData, args) =>

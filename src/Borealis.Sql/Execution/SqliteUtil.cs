@@ -89,6 +89,19 @@ internal static class SqliteUtil
             throw Translate(db, rc, null);
     }
 
+    /// <summary>
+    /// Steps a write to its end: a RETURNING clause (the view checks of a write through a view) yields a row per
+    /// written row, all written by the first step.
+    /// </summary>
+    public static int StepPastRows(sqlite3_stmt stmt)
+    {
+        int rc;
+        while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
+        {
+        }
+        return rc;
+    }
+
     /// <summary>Runs a query and returns all rows as object arrays (long, double, string, byte[] or null).</summary>
     public static List<object?[]> Query(sqlite3 db, string sql, params object?[] args)
     {

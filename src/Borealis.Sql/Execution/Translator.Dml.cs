@@ -96,6 +96,7 @@ internal sealed partial class Translator
             }
             sb.Append(" FROM __bx_src WHERE true");
             EmitUpsert(ins, table, sb);
+            EmitViewChecks(sb);
             _current = saved;
             rows.Add(new InsertRow(sb.ToString(), list, null, -1, aiOmitted));
         }
@@ -122,6 +123,7 @@ internal sealed partial class Translator
                 if (columns.Count == 0)
                 {
                     sb.Append(verb).Append(target).Append(" DEFAULT VALUES");
+                    EmitViewChecks(sb);
                     _current = saved;
                     rows.Add(new InsertRow(sb.ToString(), list, mode == InsertMode.Replace ? "INSERT OR REPLACE" + sb.ToString()["INSERT".Length..] : null, -1, aiOmitted));
                     continue;
@@ -178,6 +180,7 @@ internal sealed partial class Translator
                 }
                 sb.Append(')');
                 EmitUpsert(ins, table, sb);
+                EmitViewChecks(sb);
                 _current = saved;
                 string sql;
                 string? replaceSql;
@@ -338,6 +341,7 @@ internal sealed partial class Translator
         EmitAssignments(up.Assignments, table, sb);
         EmitOnUpdateNow(up.Assignments, table, sb);
         EmitWriteFilter(table, alias, up.Where, up.OrderBy, up.Limit, sb);
+        EmitViewChecks(sb);
         _scopes.RemoveAt(_scopes.Count - 1);
         return new SqlPlan
         {

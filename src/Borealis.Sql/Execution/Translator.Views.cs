@@ -1,3 +1,4 @@
+using System.Text;
 using Borealis.Sql.Catalog;
 using Borealis.Sql.Errors;
 using Borealis.Sql.Parsing;
@@ -15,6 +16,15 @@ internal sealed partial class Translator
 {
     /// <summary>Views on views deeper than this are not merged (MySQL has no such limit; a cycle cannot exist).</summary>
     const int MaxViewDepth = 32;
+
+    /// <summary>WITH CHECK OPTION conditions to check on the written rows, over the current target's columns.</summary>
+    List<(Expr Condition, string View)>? _viewChecks;
+
+    /// <summary>A CASCADED view above the current target: its WHERE is checked too.</summary>
+    bool _checksCascade;
+
+    /// <summary>The topmost view with a CHECK OPTION on the way down, named by a failure.</summary>
+    string? _checkedView;
 
     /// <summary>
     /// What a write sees of an updatable view: its base table (the schema filled in), each view column's expression
@@ -118,20 +128,50 @@ internal sealed partial class Translator
         {
             throw verb == "INSERT" ? MySqlErrors.NotInsertable(view.Name) : MySqlErrors.NotUpdatable(view.Name, verb);
         }
-        if (view.ViewCheckOption != "NONE" || HasCheckOption(shape!.Base, 0))
-            throw MySqlErrors.NotSupportedYet("writes through a view WITH CHECK OPTION");
         return shape!;
     }
 
-    bool HasCheckOption(TableName name, int depth)
+    /// <summary>
+    /// WITH CHECK OPTION, as MySQL 8.0 applies it down a chain of views: a view with CASCADED has its WHERE checked and
+    /// makes every view below it checked; LOCAL checks its own WHERE and leaves the views below to their own option;
+    /// a view without the option is checked only under a CASCADED one. Conditions of the views above are carried down
+    /// in terms of this view's columns, and mapped to the next level here. A failure names the topmost view with the
+    /// option (1369).
+    /// </summary>
+    void CollectViewChecks(TableInfo view, ViewShape shape)
     {
-        var table = _catalog.FindTable(name.Schema!, name.Name);
-        if (table is not { IsView: true } || depth >= MaxViewDepth)
-            return false;
-        if (table.ViewCheckOption != "NONE")
-            return true;
-        return ViewQuery(table) is Query.Select { From: TableSource.Table from }
-            && HasCheckOption(new TableName(from.Name.Schema ?? table.Schema, from.Name.Name), depth + 1);
+        if (_viewChecks is { Count: > 0 } checks)
+        {
+            for (int i = 0; i < checks.Count; i++)
+                checks[i] = (MapColumns(shape, checks[i].Condition, "where clause"), checks[i].View);
+        }
+        bool own = view.ViewCheckOption is "LOCAL" or "CASCADED";
+        if (own)
+            _checkedView ??= view.Schema + "." + view.Name;
+        if ((own || _checksCascade) && shape.Where is not null)
+            (_viewChecks ??= []).Add((shape.Where, _checkedView!));
+        _checksCascade |= view.ViewCheckOption == "CASCADED";
+    }
+
+    /// <summary>
+    /// Appends the checks collected on the way down from the views as a RETURNING clause of the write on the base
+    /// table: <c>__bx_view_check</c> sees each written row's new values and fails the statement with 1369 when a
+    /// condition is not true. SQLite then undoes the whole statement.
+    /// </summary>
+    void EmitViewChecks(StringBuilder sb)
+    {
+        if (_viewChecks is not { Count: > 0 } checks)
+            return;
+        sb.Append(" RETURNING __bx_view_check(");
+        for (int i = 0; i < checks.Count; i++)
+        {
+            if (i > 0)
+                sb.Append(", ");
+            // RETURNING knows the written table by its own name only: columns are unqualified.
+            EmitExpr(Requalify(checks[i].Condition, null), sb);
+            sb.Append(", ").Append(SqliteUtil.QuoteString(checks[i].View));
+        }
+        sb.Append(')');
     }
 
     /// <summary>The view named by a write, or null when it names a table (temporary tables shadow views).</summary>
@@ -147,6 +187,7 @@ internal sealed partial class Translator
     {
         string alias = target.Alias ?? target.Name.Name;
         var shape = ShapeForWrite(view, alias, "UPDATE");
+        CollectViewChecks(view, shape);
         var assignments = up.Assignments.Select(a => new Assignment(WritableColumn(shape, a.Target), MapColumns(shape, a.Value, "field list"))).ToList();
         return up with
         {
@@ -176,6 +217,7 @@ internal sealed partial class Translator
             throw MySqlErrors.NotSupportedYet("INSERT … AS alias into a view");
         // Unqualified: the merged INSERT names its target by the base table's name, which a view on a view changes.
         var shape = ShapeForWrite(view, null, "INSERT");
+        CollectViewChecks(view, shape);
         var columns = new List<string>();
         foreach (var name in ins.Columns ?? shape.ColumnOrder)
         {
@@ -234,6 +276,10 @@ internal sealed partial class Translator
         Expr.Literal { Index: >= 0 } lit => lit with { Index = -1 },
         _ => null,
     });
+
+    /// <summary>Every column of <paramref name="e"/> qualified with <paramref name="alias"/> (null: unqualified).</summary>
+    static Expr Requalify(Expr e, string? alias) =>
+        Rewrite(e, node => node is Expr.Column c ? new Expr.Column(null, alias, c.Name) : null);
 
     static bool ContainsSubqueryOrWindow(Expr e) =>
         e is Expr.Subquery or Expr.Exists or Expr.InQuery or Expr.Quantified or Expr.Window || Children(e).Any(ContainsSubqueryOrWindow);
