@@ -110,7 +110,10 @@ internal sealed partial class SqlSession
                     {
                         columns = [ResultColumns.Text("View"), ResultColumns.Text("Create View", 1024), ResultColumns.Text("character_set_client"),
                             ResultColumns.Text("collation_connection")];
-                        rows.Add([table.Name, $"CREATE ALGORITHM=UNDEFINED DEFINER=`{Info.User}`@`%` SQL SECURITY DEFINER VIEW `{table.Name}` AS {table.ViewText}",
+                        // The column list and CHECK OPTION as given, so that mysqldump restores the same view.
+                        string viewColumns = table.ViewColumns is { } names ? " (" + string.Join(",", names.Select(n => "`" + n.Replace("`", "``") + "`")) + ")" : "";
+                        string checkOption = table.ViewCheckOption is "LOCAL" or "CASCADED" ? $" WITH {table.ViewCheckOption} CHECK OPTION" : "";
+                        rows.Add([table.Name, $"CREATE ALGORITHM=UNDEFINED DEFINER=`{Info.User}`@`%` SQL SECURITY DEFINER VIEW `{table.Name}`{viewColumns} AS {table.ViewText}{checkOption}",
                             "utf8mb4", "utf8mb4_0900_ai_ci"]);
                         break;
                     }

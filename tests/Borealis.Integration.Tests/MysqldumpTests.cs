@@ -40,6 +40,15 @@ public sealed class MysqldumpTests : BorealisTest, IDisposable
         await RunShellAsync($"mariadb {Connection(instance)} shop_copy < {file}");
 
         await AssertSameAsync(instance, "shop", instance, "shop_copy");
+        // The view keeps its column names and its CHECK OPTION, which still refuses a row leaving it.
+        string view = await ShowCreateAsync(instance, "shop", "big_spenders");
+        Assert.Contains("`big_spenders` (`id`,`mail`,`balance`) AS", view, StringComparison.Ordinal);
+        Assert.Equal(view, await ShowCreateAsync(instance, "shop_copy", "big_spenders"));
+        await using (var restored = await instance.OpenAsync("shop_copy"))
+        {
+            var refused = await Assert.ThrowsAsync<MySqlException>(() => ExecAsync(restored, "UPDATE big_spenders SET balance = 0"));
+            Assert.Equal(1369, refused.Number);
+        }
         // AUTO_INCREMENT carried over: the next id is the source's next id, after the gap left by a delete.
         await using var copy = await instance.OpenAsync("shop_copy");
         await ExecAsync(copy, "INSERT INTO customers (email, created) VALUES ('next@example.com', NOW(6))");
@@ -130,7 +139,7 @@ public sealed class MysqldumpTests : BorealisTest, IDisposable
               doc JSON NULL, UNIQUE KEY uq_name (name)
             )
             """);
-        await ExecAsync(c, "CREATE VIEW big_spenders AS SELECT id, email, balance FROM customers WHERE balance > 100");
+        await ExecAsync(c, "CREATE VIEW big_spenders (id, mail, balance) AS SELECT id, email, balance FROM customers WHERE balance > 100 WITH LOCAL CHECK OPTION");
 
         // Text with quotes, backslashes, newlines, comment markers and unicode; NULLs; edge dates; generated rows.
         // (Dates go as text: MySqlConnector sends a DateTime parameter as TIMESTAMP('...'), a function Borealis lacks.)

@@ -70,6 +70,7 @@ public sealed class ViewWriteTests : SqlTestBase
         await OkAsync("INSERT INTO rich (n, p) VALUES ('gus', 1)");
         Assert.Equal(1UL, (await OkAsync("DELETE FROM rich WHERE n = 'ann'")).AffectedRows);
         Assert.Equal([["2", "bob", "ops", "50"], ["3", "cid", "eng", "70"], ["4", "gus", null, "1"]], await EmpAsync());
+        Assert.EndsWith("VIEW `rich` (`n`,`p`) AS SELECT who, pay FROM eng WHERE pay > 80", (await RowsAsync("SHOW CREATE VIEW rich"))[0][1]);
         Assert.Equal([["eng", "YES"], ["rich", "YES"]], await RowsAsync("SELECT TABLE_NAME, IS_UPDATABLE FROM information_schema.VIEWS WHERE TABLE_SCHEMA = 'd' ORDER BY 1"));
     }
 
@@ -130,6 +131,7 @@ public sealed class ViewWriteTests : SqlTestBase
             CREATE VIEW v4 AS SELECT * FROM v0 WHERE a > 0 WITH LOCAL CHECK OPTION;
             CREATE VIEW v5 AS SELECT * FROM v0 WHERE a > 0 WITH CASCADED CHECK OPTION
             """);
+        Assert.EndsWith("VIEW `v2` AS SELECT * FROM v1 WHERE a > 0 WITH LOCAL CHECK OPTION", (await RowsAsync("SHOW CREATE VIEW v2"))[0][1]);
         Assert.Equal("CHECK OPTION failed 'd.v2'", (await ErrorAsync("INSERT INTO v2 (a) VALUES (2)")).Message);
         Assert.Equal("CHECK OPTION failed 'd.v3'", (await ErrorAsync("INSERT INTO v3 (a) VALUES (2)")).Message);
         Assert.Equal("CHECK OPTION failed 'd.v2'", (await ErrorAsync("INSERT INTO v2 (a) VALUES (0)")).Message);
