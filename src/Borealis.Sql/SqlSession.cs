@@ -215,6 +215,7 @@ internal sealed partial class SqlSession : ISqlSession
         try
         {
             statement = Parser.Parse(sql, tokens, out parameterCount);
+            RefuseNestedPrepare(statement);
             if (statement is Statement.SelectStatement select)
             {
                 var catalog = CurrentCatalog();
@@ -294,6 +295,7 @@ internal sealed partial class SqlSession : ISqlSession
         foreach (var p in _prepared)
             p.Closed = true;
         _prepared.Clear();
+        _named.Clear();
         _server.UserLocks.ReleaseAll(Info.ConnectionId);
         _autocommit = true;
         _state.ForeignKeyChecks = GlobalForeignKeyChecks;
@@ -547,6 +549,16 @@ internal sealed partial class SqlSession : ISqlSession
         }
         switch (statement)
         {
+            case Statement.PrepareNamed prepare:
+                PrepareNamed(prepare, catalog, literals, parameters);
+                await WriteOkAsync(new OkResult(Info: "Statement prepared"), more, sink, cancellationToken);
+                return;
+            case Statement.ExecuteNamed execute:
+                await ExecuteNamedAsync(execute, catalog, literals, more, sink, cancellationToken);
+                return;
+            case Statement.DeallocateNamed deallocate:
+                DeallocateNamed(deallocate);
+                break;
             case Statement.Transaction t:
                 await TransactionAsync(t, cancellationToken);
                 break;

@@ -81,6 +81,13 @@ public static partial class MySqlErrors
     public static MySqlErrorException UnknownStatementHandler(uint id, string where) =>
         new(MySqlErrorCode.UnknownStmtHandler, $"Unknown prepared statement handler ({id}) given to {where}");
 
+    /// <summary>1243 for a name of an SQL-level prepared statement (EXECUTE, DEALLOCATE PREPARE).</summary>
+    public static MySqlErrorException UnknownStatementHandler(string name, string where) =>
+        new(MySqlErrorCode.UnknownStmtHandler, $"Unknown prepared statement handler ({name}) given to {where}");
+
+    public static MySqlErrorException UnsupportedPs() =>
+        new(MySqlErrorCode.UnsupportedPs, "This command is not supported in the prepared statement protocol yet");
+
     public static MySqlErrorException Internal(string message) =>
         new(MySqlErrorCode.UnknownError, message);
 }

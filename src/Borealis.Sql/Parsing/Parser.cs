@@ -171,6 +171,37 @@ internal sealed partial class Parser
                 return ParseDelete();
             case "CREATE":
                 return ParseCreate();
+            case "DROP" when PeekAt(1).Is("PREPARE"):
+            case "DEALLOCATE":
+                _pos++;
+                Expect("PREPARE");
+                return new Statement.DeallocateNamed(Identifier());
+            case "PREPARE":
+                {
+                    _pos++;
+                    string name = Identifier();
+                    Expect("FROM");
+                    if (Peek.Kind is not (TokenKind.String or TokenKind.UserVariable))
+                        throw Error();
+                    return new Statement.PrepareNamed(name, ParseExpr());
+                }
+            case "EXECUTE":
+                {
+                    _pos++;
+                    string name = Identifier();
+                    var variables = new List<Expr.UserVariable>();
+                    if (Accept("USING"))
+                    {
+                        do
+                        {
+                            if (Peek.Kind != TokenKind.UserVariable)
+                                throw Error();
+                            variables.Add(new Expr.UserVariable(Next().Text));
+                        }
+                        while (AcceptOp(","));
+                    }
+                    return new Statement.ExecuteNamed(name, variables);
+                }
             case "DROP":
                 return ParseDrop();
             case "ALTER":
@@ -269,9 +300,6 @@ internal sealed partial class Parser
             case "HANDLER":
             case "LOAD":
             case "XA":
-            case "PREPARE":
-            case "EXECUTE":
-            case "DEALLOCATE":
             case "KILL":
             case "CHECKSUM":
             case "CHECK":

@@ -93,6 +93,15 @@ internal abstract record Statement
     /// <summary>SET: each item is (scope: "user", "session", "global"), name, value.</summary>
     public sealed record Set(IReadOnlyList<(string Scope, string Name, Expr Value)> Items) : Statement;
 
+    /// <summary>PREPARE name FROM 'text' | @variable: an SQL-level prepared statement of the session.</summary>
+    public sealed record PrepareNamed(string Name, Expr Text) : Statement;
+
+    /// <summary>EXECUTE name [USING @a, @b, ...].</summary>
+    public sealed record ExecuteNamed(string Name, IReadOnlyList<Expr.UserVariable> Using) : Statement;
+
+    /// <summary>DEALLOCATE PREPARE name / DROP PREPARE name.</summary>
+    public sealed record DeallocateNamed(string Name) : Statement;
+
     public sealed record SetNames(string Charset, string? Collation) : Statement;
 
     /// <summary>Statements accepted and ignored (SET TRANSACTION, LOCK TABLES, FLUSH, DO ...).</summary>
