@@ -48,7 +48,11 @@ internal sealed partial class SqlSession
         var values = new object?[e.Using.Count];
         for (int i = 0; i < values.Length; i++)
             values[i] = Evaluate(e.Using[i], catalog, literals, null);
-        await ExecuteStatementAsync(prepared.Sql, prepared.Tokens, values, prepared, more, sink, cancellationToken);
+        // Inside the EXECUTE statement, whose own handling reports any error once (SHOW WARNINGS) and retries it.
+        CheckTransactionKept(prepared.Tokens);
+        if (_server.Database.Shared is not null)
+            await CatchUpWithOtherWritersAsync(prepared.Tokens, cancellationToken);
+        await ExecuteStatementCoreAsync(prepared.Sql, prepared.Tokens, values, prepared, more, sink, cancellationToken);
     }
 
     void DeallocateNamed(Statement.DeallocateNamed d)

@@ -44,6 +44,10 @@ public sealed class NamedPreparedStatementTests : SqlTestBase
         // A failed PREPARE of an existing name drops the old statement, as in MySQL.
         Assert.Equal(MySqlErrorCode.NoSuchTable, (await ErrorAsync("PREPARE one FROM 'SELECT * FROM missing'")).Code);
         Assert.Equal(MySqlErrorCode.UnknownStmtHandler, (await ErrorAsync("EXECUTE one")).Code);
+        // An error of the executed statement is the EXECUTE's, listed once.
+        await RunAsync("INSERT INTO t VALUES (1, 'a'); PREPARE ins FROM 'INSERT INTO t VALUES (?, NULL)'; SET @id = 1");
+        Assert.Equal(MySqlErrorCode.DupEntry, (await ErrorAsync("EXECUTE ins USING @id")).Code);
+        Assert.Equal([["Error", "1062", "Duplicate entry '1' for key 't.PRIMARY'"]], await RowsAsync("SHOW WARNINGS"));
         Assert.Equal("1", await ScalarAsync("SELECT 1"));
     }
 
