@@ -292,7 +292,10 @@ internal sealed partial class Translator
     void EmitSelect(Query.Select s, StringBuilder sb, bool topLevel)
     {
         if (s.WithRollup)
-            throw MySqlErrors.NotSupportedYet("WITH ROLLUP");
+        {
+            EmitQuery(ExpandRollup(s), sb, topLevel);
+            return;
+        }
         _scopes.Add([]);
         _selectDepth++;
         try
