@@ -264,6 +264,11 @@ internal sealed partial class SqlSession
             table = BuildTable(schema, s);
             int n = 0;
             var translator = NewTranslator(catalog);
+            foreach (var spec in s.Columns.Where(c => c.Generated is not null))
+            {
+                var column = table.FindColumn(spec.Name)!;
+                column.GenerationSql = translator.TranslateGenerated(table, column, spec.Generated!);
+            }
             foreach (var spec in s.Checks)
             {
                 var check = new CheckInfo { Name = spec.Name ?? $"{table.Name}_chk_{++n}", Text = spec.Text, Enforced = spec.Enforced };
@@ -435,7 +440,18 @@ internal sealed partial class SqlSession
             AutoIncrement = spec.AutoIncrement,
             Comment = spec.Comment ?? "",
             OnUpdateNow = spec.OnUpdateNow,
+            Generation = spec.GeneratedText,
+            GenerationStored = spec.GeneratedStored,
         };
+        if (spec.Generated is not null)
+        {
+            if (spec.Default is not null || spec.AutoIncrement || spec.OnUpdateNow)
+                throw MySqlErrors.WrongUsage("DEFAULT", "generated column");
+            if (spec.PrimaryKey)
+                throw MySqlErrors.NotSupportedYet("a generated column in the PRIMARY KEY");
+            if (t.Name == "decimal" && (t.Length ?? 10) > 15)
+                throw MySqlErrors.NotSupportedYet("a generated DECIMAL column of more than 15 digits");
+        }
         if (c.DataType is "decimal")
         {
             int p = c.Length ?? 10, sc = c.Scale ?? 0;
@@ -508,6 +524,12 @@ internal sealed partial class SqlSession
                 break;
             default:
                 throw MySqlErrors.NotSupportedYet("expression defaults");
+        }
+        if (c.IsGenerated)
+        {
+            // Computed, so no default (not even MySQL's implicit DEFAULT NULL).
+            c.HasDefault = false;
+            c.Default = null;
         }
         return c;
     }
@@ -666,6 +688,8 @@ internal sealed partial class SqlSession
                     {
                         if (table.FindColumn(add.Column.Name) is not null)
                             throw MySqlErrors.DuplicateColumn(add.Column.Name);
+                        if (add.Column.Generated is not null)
+                            throw MySqlErrors.NotSupportedYet("ALTER TABLE … ADD of a generated column");
                         var c = BuildColumn(add.Column, table);
                         int position = table.Columns.Count;
                         if (add.First)
@@ -701,6 +725,8 @@ internal sealed partial class SqlSession
                         int i = table.IndexOfColumn(modify.OldName);
                         if (i < 0)
                             throw MySqlErrors.UnknownColumn(modify.OldName, table.Name);
+                        if (modify.Column.Generated is not null || table.FindColumn(modify.OldName)?.IsGenerated == true)
+                            throw MySqlErrors.NotSupportedYet("ALTER TABLE … MODIFY of a generated column");
                         var c = BuildColumn(modify.Column, table);
                         string oldName = table.Columns[i].Name;
                         table.Columns[i] = c;
@@ -818,6 +844,9 @@ internal sealed partial class SqlSession
         var sources = new List<string>();
         foreach (var c in table.Columns)
         {
+            // A generated column is computed by the new table, never copied.
+            if (c.IsGenerated)
+                continue;
             string? sourceName = newColumns.TryGetValue(c.Name, out var renamedFrom) ? renamedFrom : c.Name;
             if (sourceName is not null && original.FindColumn(sourceName) is not null)
             {
@@ -838,6 +867,8 @@ internal sealed partial class SqlSession
             targets.Clear();
             foreach (var c in table.Columns)
             {
+                if (c.IsGenerated)
+                    continue;
                 string? sourceName = newColumns.TryGetValue(c.Name, out var renamedFrom) ? renamedFrom : c.Name;
                 if (sourceName is not null && original.FindColumn(sourceName) is not null)
                 {

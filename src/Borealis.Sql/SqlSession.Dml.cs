@@ -98,6 +98,11 @@ internal sealed partial class SqlSession
         BeginIfNeeded();
         await AcquireWriteAsync(cancellationToken, plan.Table);
         var table = plan.Table!;
+        foreach (var column in plan.IgnoredGenerated ?? [])
+        {
+            var ignored = MySqlErrors.GeneratedColumnValueIgnored(column, table.Name);
+            _state.Warnings.Add(new SqlWarning("Warning", (int)ignored.Code, ignored.Message));
+        }
         bool scoped = plan.Rows.Count > 1 || plan.Mode == InsertMode.Replace;
         bool savepoint = scoped && BeginStatementScope();
         _nextId = 0;

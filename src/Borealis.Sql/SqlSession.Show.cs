@@ -346,6 +346,8 @@ internal sealed partial class SqlSession
             line.Append("  `").Append(c.Name).Append("` ").Append(c.ColumnType);
             if (c.IsString && (c.Charset != table.Charset || c.Collation != table.Collation))
                 line.Append(" CHARACTER SET ").Append(c.Charset).Append(" COLLATE ").Append(c.Collation);
+            if (c.IsGenerated)
+                line.Append(" GENERATED ALWAYS AS (").Append(c.Generation).Append(c.GenerationStored ? ") STORED" : ") VIRTUAL");
             if (c.NotNull)
                 line.Append(" NOT NULL");
             if (c.DefaultNow)

@@ -256,6 +256,7 @@ internal sealed partial class SqlSession : ISqlSession
         Rows = plan.Rows,
         Mode = plan.Mode,
         TracksChanges = plan.TracksChanges,
+        IgnoredGenerated = plan.IgnoredGenerated,
         AssignedParams = plan.AssignedParams,
         Database = CurrentDatabase,
     };
@@ -471,7 +472,8 @@ internal sealed partial class SqlSession : ISqlSession
             if (prepared is null && IsDataStatement(tokens) && _temporary.Count == 0 && tokens.Count <= MaxShapeKeyTokens)
             {
                 // Plans are shared by sessions: one translated without the ONLY_FULL_GROUP_BY check is kept apart.
-                key = StatementText.ShapeKey(tokens, OnlyFullGroupBy ? CurrentDatabase : CurrentDatabase + "\u0002");
+                // So is one translated without strict mode (an INSERT then ignores values for generated columns).
+                key = StatementText.ShapeKey(tokens, (OnlyFullGroupBy ? CurrentDatabase : CurrentDatabase + "\u0002") + (Strict ? "" : "\u0003"));
                 if (_server.Plans.TryGetValue(key, out var cached) && cached.CatalogVersion == catalog.Version && InlinedMatch(cached, literals))
                 {
                     await RunPlanAsync(cached, literals, parameters, more, sink, cancellationToken);

@@ -130,7 +130,8 @@ public sealed class MysqldumpTests : BorealisTest, IDisposable
               price DECIMAL(10,3) NOT NULL, weight DOUBLE NULL, ratio FLOAT NULL,
               status ENUM('new','paid','shipped') NOT NULL DEFAULT 'new', flags SET('gift','fragile') NULL,
               shipped_at TIMESTAMP(3) NULL DEFAULT NULL, slot TIME NULL, made YEAR NULL, big BIGINT NULL, u INT UNSIGNED NULL,
-              PRIMARY KEY (order_id, line), KEY ix_sku_status (sku, status)
+              amount DECIMAL(12,3) GENERATED ALWAYS AS (qty * price) STORED, sku_lower VARCHAR(8) AS (LOWER(sku)) VIRTUAL,
+              PRIMARY KEY (order_id, line), KEY ix_sku_status (sku, status), KEY ix_amount (amount)
             )
             """);
         await ExecAsync(c, """
@@ -162,9 +163,9 @@ public sealed class MysqldumpTests : BorealisTest, IDisposable
 
         await ExecAsync(c, """
             INSERT INTO order_lines VALUES
-              (1, 1, 'SKU-0001', 2, 19.990, 1.25, 0.5, 'paid', 'gift,fragile', '2024-05-06 07:08:09.123', '13:14:15', 2024, -9223372036854775808, 4294967295),
-              (1, 2, 'SKU-0002', -1, -0.001, NULL, NULL, 'new', '', NULL, '-838:59:59', 1901, 9223372036854775807, 0),
-              (2, 1, 'SKU-0001', 0, 0, -1e300, 3.5, 'shipped', NULL, '1970-01-01 00:00:01.000', NULL, NULL, NULL, NULL)
+              (1, 1, 'SKU-0001', 2, 19.990, 1.25, 0.5, 'paid', 'gift,fragile', '2024-05-06 07:08:09.123', '13:14:15', 2024, -9223372036854775808, 4294967295, DEFAULT, DEFAULT),
+              (1, 2, 'SKU-0002', -1, -0.001, NULL, NULL, 'new', '', NULL, '-838:59:59', 1901, 9223372036854775807, 0, DEFAULT, DEFAULT),
+              (2, 1, 'SKU-0001', 0, 0, -1e300, 3.5, 'shipped', NULL, '1970-01-01 00:00:01.000', NULL, NULL, NULL, NULL, DEFAULT, DEFAULT)
             """);
 
         byte[] every = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();

@@ -57,8 +57,11 @@ internal static class CatalogStore
                 char_max_len AS CHARACTER_MAXIMUM_LENGTH, char_octet_len AS CHARACTER_OCTET_LENGTH, num_precision AS NUMERIC_PRECISION,
                 num_scale AS NUMERIC_SCALE, datetime_precision AS DATETIME_PRECISION, charset AS CHARACTER_SET_NAME,
                 collation AS COLLATION_NAME, column_type AS COLUMN_TYPE, column_key AS COLUMN_KEY, extra AS EXTRA,
-                'select,insert,update,references' AS PRIVILEGES, comment AS COLUMN_COMMENT, '' AS GENERATION_EXPRESSION, NULL AS SRS_ID
-            FROM main.__bx_columns;
+                'select,insert,update,references' AS PRIVILEGES, comment AS COLUMN_COMMENT,
+                CASE WHEN extra LIKE '%GENERATED' AND extra <> 'DEFAULT_GENERATED' THEN (SELECT json_extract(c.value, '$.Generation') FROM main.__bx_tables t, json_each(t.definition, '$.Columns') c
+                    WHERE t.schema_name = col.schema_name AND t.table_name = col.table_name AND json_extract(c.value, '$.Name') = col.column_name) ELSE '' END AS GENERATION_EXPRESSION,
+                NULL AS SRS_ID
+            FROM main.__bx_columns col;
         CREATE TEMP VIEW IF NOT EXISTS "information_schema/STATISTICS" AS
             SELECT 'def' AS TABLE_CATALOG, schema_name AS TABLE_SCHEMA, table_name AS TABLE_NAME, non_unique AS NON_UNIQUE,
                 schema_name AS INDEX_SCHEMA, index_name COLLATE NOCASE AS INDEX_NAME, seq AS SEQ_IN_INDEX, column_name COLLATE NOCASE AS COLUMN_NAME,
@@ -293,6 +296,8 @@ internal static class CatalogStore
     public static string Extra(ColumnInfo c)
     {
         var parts = new List<string>();
+        if (c.IsGenerated)
+            parts.Add(c.GenerationStored ? "STORED GENERATED" : "VIRTUAL GENERATED");
         if (c.AutoIncrement)
             parts.Add("auto_increment");
         if (c.DefaultNow)
@@ -377,6 +382,8 @@ internal static class CatalogStore
                 continue;
             }
             sb.Append(SqliteType(c));
+            if (c.GenerationSql is not null)
+                sb.Append(" GENERATED ALWAYS AS (").Append(c.GenerationSql).Append(c.GenerationStored ? ") STORED" : ") VIRTUAL");
             if (c.NotNull)
                 sb.Append(" NOT NULL");
             if (c.HasDefault || c.DefaultNow)

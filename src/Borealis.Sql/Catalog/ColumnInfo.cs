@@ -44,6 +44,18 @@ internal sealed class ColumnInfo
 
     public string Comment { get; set; } = "";
 
+    /// <summary>A generated column's expression as written (GENERATED ALWAYS AS (…)), or null.</summary>
+    public string? Generation { get; set; }
+
+    /// <summary>A generated column's expression as SQLite computes it, converted to the column's storage.</summary>
+    public string? GenerationSql { get; set; }
+
+    /// <summary>STORED rather than VIRTUAL.</summary>
+    public bool GenerationStored { get; set; }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsGenerated => Generation is not null;
+
     /// <summary>Process-wide id used by the SQLite coercion functions (not persisted).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public int Id { get; set; }

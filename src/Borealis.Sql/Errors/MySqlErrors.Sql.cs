@@ -133,6 +133,16 @@ public static partial class MySqlErrors
     public static MySqlErrorException NotUpdatable(string table, string statement) =>
         new(MySqlErrorCode.NonUpdatableTable, $"The target table {table} of the {statement} is not updatable");
 
+    public static MySqlErrorException GeneratedColumnValue(string column, string table) =>
+        new(MySqlErrorCode.GeneratedColumnValueNotAllowed, $"The value specified for generated column '{column}' in table '{table}' is not allowed.");
+
+    /// <summary>1906, a warning (MariaDB's): without strict mode an INSERT's value for a generated column is dropped.</summary>
+    public static MySqlErrorException GeneratedColumnValueIgnored(string column, string table) =>
+        new(MySqlErrorCode.GeneratedColumnValueIgnored, $"The value specified for generated column '{column}' in table '{table}' has been ignored");
+
+    public static MySqlErrorException GeneratedColumnDisallowed(string column) =>
+        new(MySqlErrorCode.GeneratedColumnFunctionNotAllowed, $"Expression of generated column '{column}' contains a disallowed function.");
+
     public static MySqlErrorException NotInsertable(string table) =>
         new(MySqlErrorCode.NonInsertableTable, $"The target table {table} of the INSERT is not insertable-into");
 

@@ -42,6 +42,9 @@ internal sealed class SqlPlan
     /// <summary>The default schema the statement was translated under.</summary>
     public string? Database { get; init; }
 
+    /// <summary>INSERT without strict mode: generated columns whose given values are ignored (a warning each run).</summary>
+    public IReadOnlyList<string>? IgnoredGenerated { get; init; }
+
     /// <summary>UPDATE: report "Rows matched / Changed" (uses the __bx_set tracker).</summary>
     public bool TracksChanges { get; init; }
 

@@ -28,6 +28,9 @@ internal sealed partial class Translator
         if (WriteTargetView(ins.Table) is { } view)
             return TranslateInsert(MergeView(ins, view), strict, user, host);
         var table = ResolveWriteTable(ins.Table, user, host, "INSERT");
+        List<string>? ignoredGenerated = null;
+        if (table.Columns.Any(c => c.IsGenerated))
+            ins = WithoutGeneratedColumns(ins, table, strict, out ignoredGenerated);
         var columns = new List<ColumnInfo>();
         if (ins.Columns is null)
         {
@@ -56,7 +59,7 @@ internal sealed partial class Translator
         // Strict mode: a NOT NULL column without a default must be given (1364).
         foreach (var c in table.Columns)
         {
-            if (!columns.Contains(c) && c.NotNull && !c.HasDefault && !c.DefaultNow && !c.AutoIncrement && c != table.RowidColumn)
+            if (!columns.Contains(c) && c.NotNull && !c.IsGenerated && !c.HasDefault && !c.DefaultNow && !c.AutoIncrement && c != table.RowidColumn)
             {
                 if (strict && mode != InsertMode.Ignore)
                     throw MySqlErrors.NoDefaultForField(c.Name);
@@ -217,6 +220,7 @@ internal sealed partial class Translator
             Mode = mode,
             Inlined = _inlined,
             TracksChanges = mode == InsertMode.Upsert,
+            IgnoredGenerated = ignoredGenerated,
         };
     }
 
@@ -281,12 +285,20 @@ internal sealed partial class Translator
 
     void EmitAssignments(IReadOnlyList<Assignment> assignments, TableInfo table, StringBuilder sb, string rowid = "rowid")
     {
+        int emitted = 0;
         for (int i = 0; i < assignments.Count; i++)
         {
-            if (i > 0)
-                sb.Append(", ");
             var a = assignments[i];
             var c = table.FindColumn(a.Target.Name) ?? throw MySqlErrors.UnknownColumn(a.Target.Name, "field list");
+            if (c.IsGenerated)
+            {
+                // SET g = DEFAULT leaves a generated column to its expression, as in MySQL; any other value is 3105.
+                if (a.Value is not Expr.Default || i == assignments.Count - 1 && emitted == 0)
+                    throw MySqlErrors.GeneratedColumnValue(c.Name, table.Name);
+                continue;
+            }
+            if (emitted++ > 0)
+                sb.Append(", ");
             sb.Append(SqliteUtil.Quote(c.Name)).Append(" = __bx_set(").Append(rowid).Append(", ").Append(rowid == "rowid" ? "" : rowid[..rowid.LastIndexOf('.')] + ".")
                 .Append(SqliteUtil.Quote(c.Name)).Append(", ");
             if (a.Value is Expr.Literal { Index: >= 0 } or Expr.Parameter)
@@ -297,6 +309,48 @@ internal sealed partial class Translator
                 EmitExpr(a.Value, sb);
             sb.Append(", ").Append(c.Id).Append(')');
         }
+    }
+
+    /// <summary>
+    /// An INSERT into a table with generated columns: a generated column may be named only to take DEFAULT (3105
+    /// otherwise, and always for INSERT … SELECT); it is then left out, for SQLite computes it. Without strict mode a
+    /// value is ignored with a warning, as MariaDB does: mariadb-dump writes generated columns' values into its
+    /// INSERTs and restores them with sql_mode NO_AUTO_VALUE_ON_ZERO.
+    /// </summary>
+    static Statement.Insert WithoutGeneratedColumns(Statement.Insert ins, TableInfo table, bool strict, out List<string>? ignored)
+    {
+        ignored = null;
+        var names = ins.Columns ?? table.Columns.Select(c => c.Name).ToList();
+        var generated = new List<int>();
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (table.FindColumn(names[i]) is { IsGenerated: true })
+                generated.Add(i);
+        }
+        if (generated.Count == 0 || ins.Rows.Any(r => r.Count != names.Count))
+            return ins;
+        var first = table.FindColumn(names[generated[0]])!;
+        if (ins.Source is not null)
+            throw MySqlErrors.GeneratedColumnValue(first.Name, table.Name);
+        foreach (var row in ins.Rows)
+        {
+            foreach (int i in generated)
+            {
+                if (row[i] is Expr.Default)
+                    continue;
+                string name = table.FindColumn(names[i])!.Name;
+                if (strict)
+                    throw MySqlErrors.GeneratedColumnValue(name, table.Name);
+                if (!(ignored ??= []).Contains(name))
+                    ignored.Add(name);
+            }
+        }
+        bool Kept(int i) => !generated.Contains(i);
+        return ins with
+        {
+            Columns = names.Where((_, i) => Kept(i)).ToList(),
+            Rows = ins.Rows.Select(r => (IReadOnlyList<Expr>)r.Where((_, i) => Kept(i)).ToArray()).ToList(),
+        };
     }
 
     /// <summary>TIMESTAMP/DATETIME ... ON UPDATE CURRENT_TIMESTAMP: set to now when an assignment changes the row.</summary>

@@ -83,6 +83,50 @@ internal sealed partial class Translator
         return sb.ToString();
     }
 
+    /// <summary>
+    /// A generated column's expression as SQLite computes it (literals written in, like a CHECK), converted to the
+    /// column's storage (see "Values" in docs/sql-layer.md): integers rounded, text and bytes cast.
+    /// </summary>
+    public string TranslateGenerated(TableInfo table, ColumnInfo column, Expr value)
+    {
+        _scopes.Add([(table.Name, table)]);
+        _inlineLiterals = true;
+        var sb = new StringBuilder();
+        EmitExpr(value, sb);
+        _inlineLiterals = false;
+        _scopes.RemoveAt(_scopes.Count - 1);
+        if (_params.Count > 0 || ContainsSubqueryOrWindow(value) || ContainsAggregate(value) || !DeterministicForGeneration(value))
+            throw MySqlErrors.GeneratedColumnDisallowed(column.Name);
+        string sql = sb.ToString();
+        return column switch
+        {
+            { IsInteger: true } => $"CASE WHEN typeof({sql}) = 'integer' THEN {sql} ELSE CAST(round({sql}) AS INTEGER) END",
+            { DataType: "float" or "double" } => $"CAST({sql} AS REAL)",
+            { DataType: "decimal" } => $"round({sql}, {column.Scale ?? 0})",
+            { IsString: true } => $"CAST({sql} AS TEXT)",
+            { IsBinary: true } => $"CAST({sql} AS BLOB)",
+            _ => sql,
+        };
+    }
+
+    /// <summary>Functions MySQL refuses in a generated column (3102): their value depends on more than the row.</summary>
+    static readonly HashSet<string> s_nondeterministic = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "RAND", "UUID", "UUID_SHORT", "NOW", "CURRENT_TIMESTAMP", "LOCALTIME", "LOCALTIMESTAMP", "SYSDATE", "CURDATE",
+        "CURRENT_DATE", "CURTIME", "CURRENT_TIME", "UTC_DATE", "UTC_TIME", "UTC_TIMESTAMP", "UNIX_TIMESTAMP", "CONNECTION_ID",
+        "DATABASE", "SCHEMA", "USER", "CURRENT_USER", "SESSION_USER", "SYSTEM_USER", "LAST_INSERT_ID", "FOUND_ROWS",
+        "ROW_COUNT", "SLEEP", "GET_LOCK", "RELEASE_LOCK", "IS_FREE_LOCK", "IS_USED_LOCK", "RELEASE_ALL_LOCKS", "VERSION",
+        "BENCHMARK", "LOAD_FILE",
+    };
+
+    static bool DeterministicForGeneration(Expr e) => e switch
+    {
+        Expr.Function { Args.Count: > 0 } f when f.Name.Equals("UNIX_TIMESTAMP", StringComparison.OrdinalIgnoreCase) => f.Args.All(DeterministicForGeneration),
+        Expr.Function f when s_nondeterministic.Contains(f.Name) => false,
+        Expr.UserVariable or Expr.SystemVariable or Expr.Parameter => false,
+        _ => Children(e).All(DeterministicForGeneration),
+    };
+
     /// <summary>A view's SELECT as SQLite text: every literal written in, no session values.</summary>
     public string TranslateView(Query query)
     {

@@ -368,7 +368,18 @@ internal sealed partial class Parser
             else if (Accept("COLUMN_FORMAT") || Accept("STORAGE") || Accept("SRID"))
                 Next();
             else if (Peek.Is("GENERATED") || Peek.Is("AS"))
-                throw MySqlErrors.NotSupportedYet("generated columns");
+            {
+                if (Accept("GENERATED"))
+                    Expect("ALWAYS");
+                Expect("AS");
+                ExpectOp("(");
+                int start = Peek.Start;
+                var generated = ParseExpr();
+                string text = _sql[start.._tokens[_pos - 1].End];
+                ExpectOp(")");
+                bool stored = Accept("STORED") || (!Accept("VIRTUAL") && Accept("PERSISTENT"));
+                spec = spec with { Generated = generated, GeneratedText = text, GeneratedStored = stored };
+            }
             else
                 return spec;
         }

@@ -18,4 +18,13 @@ internal sealed record ColumnSpec(string Name, DataType Type)
     public string? Comment { get; init; }
 
     public bool OnUpdateNow { get; init; }
+
+    /// <summary>[GENERATED ALWAYS] AS (expr): the expression, null for a stored value.</summary>
+    public Expr? Generated { get; init; }
+
+    /// <summary>The generation expression as written.</summary>
+    public string? GeneratedText { get; init; }
+
+    /// <summary>STORED (else VIRTUAL, MySQL's default).</summary>
+    public bool GeneratedStored { get; init; }
 }
