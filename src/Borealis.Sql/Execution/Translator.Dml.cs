@@ -292,7 +292,8 @@ internal sealed partial class Translator
             var c = table.FindColumn(a.Target.Name) ?? throw MySqlErrors.UnknownColumn(a.Target.Name, "field list");
             if (c.IsGenerated)
             {
-                // SET g = DEFAULT leaves a generated column to its expression, as in MySQL; any other value is 3105.
+                // SET g = DEFAULT leaves a generated column to its expression, as in MySQL; any other value is 3105,
+                // and so is an UPDATE that would set nothing else.
                 if (a.Value is not Expr.Default || i == assignments.Count - 1 && emitted == 0)
                     throw MySqlErrors.GeneratedColumnValue(c.Name, table.Name);
                 continue;

@@ -167,6 +167,43 @@ internal sealed partial class Translator
     }
 
     /// <summary>The operands of an expression, not looking into subqueries or windows (each its own query or frame).</summary>
+    /// <summary>
+    /// Rebuilds <paramref name="e"/> bottom-up: <paramref name="replace"/> returns a node's replacement, or null to
+    /// keep it and rewrite its children. Subqueries are not entered.
+    /// </summary>
+    static Expr Rewrite(Expr e, Func<Expr, Expr?> replace)
+    {
+        if (replace(e) is { } replaced)
+            return replaced;
+        Expr R(Expr x) => Rewrite(x, replace);
+        Expr? O(Expr? x) => x is null ? null : Rewrite(x, replace);
+        return e switch
+        {
+            Expr.Unary u => u with { Operand = R(u.Operand) },
+            Expr.Binary b => b with { Left = R(b.Left), Right = R(b.Right) },
+            Expr.Between bt => bt with { Value = R(bt.Value), Low = R(bt.Low), High = R(bt.High) },
+            Expr.InList il => il with { Value = R(il.Value), Items = il.Items.Select(R).ToList() },
+            Expr.InQuery iq => iq with { Value = R(iq.Value) },
+            Expr.Quantified q => q with { Value = R(q.Value) },
+            Expr.IsNull n => n with { Value = R(n.Value) },
+            Expr.IsBool ib => ib with { Value = R(ib.Value) },
+            Expr.Like lk => lk with { Value = R(lk.Value), Pattern = R(lk.Pattern), Escape = O(lk.Escape) },
+            Expr.Regexp rx => rx with { Value = R(rx.Value), Pattern = R(rx.Pattern) },
+            Expr.Case cs => cs with { Operand = O(cs.Operand), Whens = cs.Whens.Select(w => (R(w.When), R(w.Then))).ToList(), Else = O(cs.Else) },
+            Expr.Function f => f with
+            {
+                Args = f.Args.Select(R).ToList(),
+                Separator = O(f.Separator),
+                OrderBy = f.OrderBy?.Select(o => o with { Value = R(o.Value) }).ToList(),
+            },
+            Expr.Cast c => c with { Value = R(c.Value) },
+            Expr.Interval iv => iv with { Value = R(iv.Value) },
+            Expr.Collate co => co with { Value = R(co.Value) },
+            Expr.Row row => row with { Items = row.Items.Select(R).ToList() },
+            _ => e,
+        };
+    }
+
     static IEnumerable<Expr> Children(Expr e)
     {
         switch (e)

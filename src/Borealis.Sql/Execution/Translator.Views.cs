@@ -56,6 +56,14 @@ internal sealed partial class Translator
         var table = _catalog.FindTable(baseName.Schema!, baseName.Name);
         if (table is null)
             return "a missing table";
+        // A view on a view: the outer view's expressions are over the inner view's columns, which stay as they are;
+        // the write is merged again when it reaches the inner view, which must be updatable too.
+        ViewShape? inner = null;
+        if (table.IsView && (depth >= MaxViewDepth || ViewQuery(table) is not { } innerQuery
+            || TryShape(innerQuery, table.Schema, table.ViewColumns, alias, depth + 1, out inner) is not null))
+        {
+            return "a view that is not updatable";
+        }
         string source = from.Alias ?? from.Name.Name;
         var requalified = new Dictionary<string, Expr>(StringComparer.OrdinalIgnoreCase);
         var order = new List<string>();
@@ -65,21 +73,8 @@ internal sealed partial class Translator
             {
                 if (star.Table is not null && !star.Table.Equals(source, StringComparison.OrdinalIgnoreCase))
                     return "an unknown table";
-                if (!table.IsView)
-                {
-                    foreach (var c in table.Columns)
-                        Add(c.Name, new Expr.Column(null, alias, c.Name));
-                }
-                else if (depth < MaxViewDepth && ViewQuery(table) is { } inner
-                    && TryShape(inner, table.Schema, table.ViewColumns, alias, depth + 1, out var innerShape) is null)
-                {
-                    foreach (var column in innerShape!.ColumnOrder)
-                        Add(column, new Expr.Column(null, alias, column));
-                }
-                else
-                {
-                    return "a view that is not updatable";
-                }
+                foreach (var column in inner?.ColumnOrder ?? table.Columns.Select(c => c.Name))
+                    Add(column, new Expr.Column(null, alias, column));
                 continue;
             }
             if (ContainsAggregate(item.Value) || ContainsSubqueryOrWindow(item.Value))
@@ -96,13 +91,6 @@ internal sealed partial class Translator
                 renamed[names[i]] = requalified[order[i]];
             requalified = renamed;
             order = [.. names];
-        }
-        if (table.IsView)
-        {
-            // A view on a view: the outer view's expressions are over the inner view's columns, which stay as they
-            // are; the write is merged again when it reaches the inner view.
-            if (depth >= MaxViewDepth || ViewQuery(table) is not { } inner || TryShape(inner, table.Schema, table.ViewColumns, alias, depth + 1, out _) is not null)
-                return "a view that is not updatable";
         }
         var where = s.Where is null ? null : Requalify(s.Where, source, from.Name.Name, alias);
         shape = new ViewShape(baseName, alias, requalified, order, where);
@@ -283,41 +271,4 @@ internal sealed partial class Translator
 
     static bool ContainsSubqueryOrWindow(Expr e) =>
         e is Expr.Subquery or Expr.Exists or Expr.InQuery or Expr.Quantified or Expr.Window || Children(e).Any(ContainsSubqueryOrWindow);
-
-    /// <summary>
-    /// Rebuilds <paramref name="e"/> bottom-up: <paramref name="replace"/> returns a node's replacement, or null to
-    /// keep it and rewrite its children. Subqueries are not entered.
-    /// </summary>
-    static Expr Rewrite(Expr e, Func<Expr, Expr?> replace)
-    {
-        if (replace(e) is { } replaced)
-            return replaced;
-        Expr R(Expr x) => Rewrite(x, replace);
-        Expr? O(Expr? x) => x is null ? null : Rewrite(x, replace);
-        return e switch
-        {
-            Expr.Unary u => u with { Operand = R(u.Operand) },
-            Expr.Binary b => b with { Left = R(b.Left), Right = R(b.Right) },
-            Expr.Between bt => bt with { Value = R(bt.Value), Low = R(bt.Low), High = R(bt.High) },
-            Expr.InList il => il with { Value = R(il.Value), Items = il.Items.Select(R).ToList() },
-            Expr.InQuery iq => iq with { Value = R(iq.Value) },
-            Expr.Quantified q => q with { Value = R(q.Value) },
-            Expr.IsNull n => n with { Value = R(n.Value) },
-            Expr.IsBool ib => ib with { Value = R(ib.Value) },
-            Expr.Like lk => lk with { Value = R(lk.Value), Pattern = R(lk.Pattern), Escape = O(lk.Escape) },
-            Expr.Regexp rx => rx with { Value = R(rx.Value), Pattern = R(rx.Pattern) },
-            Expr.Case cs => cs with { Operand = O(cs.Operand), Whens = cs.Whens.Select(w => (R(w.When), R(w.Then))).ToList(), Else = O(cs.Else) },
-            Expr.Function f => f with
-            {
-                Args = f.Args.Select(R).ToList(),
-                Separator = O(f.Separator),
-                OrderBy = f.OrderBy?.Select(o => o with { Value = R(o.Value) }).ToList(),
-            },
-            Expr.Cast c => c with { Value = R(c.Value) },
-            Expr.Interval iv => iv with { Value = R(iv.Value) },
-            Expr.Collate co => co with { Value = R(co.Value) },
-            Expr.Row row => row with { Items = row.Items.Select(R).ToList() },
-            _ => e,
-        };
-    }
 }
