@@ -133,14 +133,18 @@ public sealed class FakeSqlSession(SessionInfo info, FakeServerState state) : IS
                 return;
             case ["SELECT", "ROWS", var count]:
                 {
-                    var n = int.Parse(count, CultureInfo.InvariantCulture);
+                    // The fuzz tests mutate these commands: a count that is not a number is a client error, not a fault.
+                    if (!int.TryParse(count, CultureInfo.InvariantCulture, out var n) || n < 0)
+                        throw MySqlErrors.Syntax(count, 1);
                     var rows = Enumerable.Range(0, n).Select(i => new object?[] { (long)i, "row " + i }).ToList();
                     await sink.WriteResultSetAsync(s_rowsColumns, new FakeRowSource(rows), more, cancellationToken);
                     return;
                 }
             case ["SELECT", "BIG", var size]:
                 {
-                    var blob = new byte[int.Parse(size, CultureInfo.InvariantCulture)];
+                    if (!int.TryParse(size, CultureInfo.InvariantCulture, out var length) || length < 0)
+                        throw MySqlErrors.Syntax(size, 1);
+                    var blob = new byte[length];
                     for (var i = 0; i < blob.Length; i++)
                         blob[i] = (byte)(i * 7);
                     ColumnDefinition column = new() { Name = "big", Type = MySqlColumnType.LongBlob, Length = uint.MaxValue, CharacterSet = CharacterSets.Binary, Flags = ColumnFlags.Blob | ColumnFlags.Binary };
