@@ -717,6 +717,7 @@ public static class QueryCorpus
             S("ALTER TABLE gen ADD COLUMN e INT"),
             S("SELECT a, b, c, e FROM gen ORDER BY a"),
             S("SELECT COLUMN_NAME, EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'corpus' AND TABLE_NAME = 'gen' ORDER BY ORDINAL_POSITION"),
+            Gap("ALTER TABLE gen ADD COLUMN f INT AS (a + 1)", "ALTER TABLE ADD/MODIFY of a generated column: 1235 (CREATE TABLE has them)"),
             S("DROP TABLE gen"),
         ]),
         new("GROUP BY … WITH ROLLUP",
@@ -728,6 +729,7 @@ public static class QueryCorpus
             S("SELECT CONCAT(dept, '!') AS tag, dept, COUNT(dept) FROM emp GROUP BY dept WITH ROLLUP"),
             S("SELECT dept, COUNT(*) FROM emp WHERE salary > 1000000 GROUP BY dept WITH ROLLUP"),
             S("SELECT e.dept, COUNT(*) FROM emp e GROUP BY e.dept WITH ROLLUP"),
+            Gap("SELECT dept, COUNT(*) FROM emp GROUP BY dept WITH ROLLUP HAVING COUNT(*) > 1", "WITH ROLLUP with HAVING, DISTINCT or expression keys: 1235"),
         ]),
         new("SQL-level prepared statements (PREPARE, EXECUTE, DEALLOCATE)",
         [
