@@ -58,7 +58,7 @@ internal static class CatalogStore
                 num_scale AS NUMERIC_SCALE, datetime_precision AS DATETIME_PRECISION, charset AS CHARACTER_SET_NAME,
                 collation AS COLLATION_NAME, column_type AS COLUMN_TYPE, column_key AS COLUMN_KEY, extra AS EXTRA,
                 'select,insert,update,references' AS PRIVILEGES, comment AS COLUMN_COMMENT,
-                CASE WHEN extra LIKE '%GENERATED' AND extra <> 'DEFAULT_GENERATED' THEN (SELECT json_extract(c.value, '$.Generation') FROM main.__bx_tables t, json_each(t.definition, '$.Columns') c
+                CASE WHEN extra IN ('VIRTUAL GENERATED', 'STORED GENERATED') THEN (SELECT json_extract(c.value, '$.Generation') FROM main.__bx_tables t, json_each(t.definition, '$.Columns') c
                     WHERE t.schema_name = col.schema_name AND t.table_name = col.table_name AND json_extract(c.value, '$.Name') = col.column_name) ELSE '' END AS GENERATION_EXPRESSION,
                 NULL AS SRS_ID
             FROM main.__bx_columns col;

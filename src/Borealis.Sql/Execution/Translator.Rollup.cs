@@ -20,7 +20,7 @@ internal sealed partial class Translator
         if (s.Distinct || s.Having is not null || s.Windows.Count > 0 || s.Items.Any(i => i.Value is Expr.Star || ContainsWindow(i.Value)))
             throw MySqlErrors.NotSupportedYet("WITH ROLLUP with DISTINCT, HAVING, * or window functions");
         var keys = s.GroupBy.Select(g => RollupKeyOf(g, s.Items)).ToList();
-        var names = s.Items.Select(i => i.Alias ?? (i.Value is Expr.Column c ? c.Name : i.Text)).ToList();
+        var names = s.Items.Select(ResultName).ToList();
         Query? union = null;
         for (int level = keys.Count; level >= 0; level--)
         {
@@ -115,7 +115,8 @@ internal sealed partial class Translator
             : throw MySqlErrors.NotSupportedYet("ORDER BY of a WITH ROLLUP query other than by its output columns");
     }
 
-    static int? Position(Expr e) => e is Expr.Literal { Value: long or ulong } lit && Convert.ToInt64(lit.Value, System.Globalization.CultureInfo.InvariantCulture) is var n and > 0 and < int.MaxValue ? (int)n : null;
+    /// <summary>A GROUP BY / ORDER BY position (an integer literal, as <see cref="EmitPositional"/> reads it), or null.</summary>
+    static int? Position(Expr e) => e is Expr.Literal { Value: long n } && n is > 0 and <= int.MaxValue ? (int)n : null;
 
     static bool ContainsWindow(Expr e) => e is Expr.Window || Children(e).Any(ContainsWindow);
 }

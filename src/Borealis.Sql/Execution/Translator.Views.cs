@@ -79,8 +79,7 @@ internal sealed partial class Translator
             }
             if (ContainsAggregate(item.Value) || ContainsSubqueryOrWindow(item.Value))
                 return "an aggregate, window function or subquery in the select list";
-            string name = item.Alias ?? (item.Value is Expr.Column col ? col.Name : item.Text);
-            Add(name, Requalify(item.Value, source, from.Name.Name, alias));
+            Add(ResultName(item), Requalify(item.Value, source, from.Name.Name, alias));
         }
         if (names is not null)
         {

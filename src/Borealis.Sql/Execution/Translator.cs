@@ -500,6 +500,14 @@ internal sealed partial class Translator
         EmitExpr(e, sb);
     }
 
+    /// <summary>MySQL's name of a result column: its alias, a column's name, a string literal's value, else its text.</summary>
+    static string ResultName(SelectItem item) => item.Alias ?? item.Value switch
+    {
+        Expr.Column c => c.Name,
+        Expr.Literal { Value: string text } => text,
+        _ => item.Text,
+    };
+
     void EmitSelectItem(SelectItem item, StringBuilder sb, bool topLevel, bool hasFrom)
     {
         if (item.Value is Expr.Star star)
@@ -532,9 +540,8 @@ internal sealed partial class Translator
         {
             _inlineLiterals = saved;
         }
-        string? name = item.Alias;
-        if (name is null && item.Value is not Expr.Column)
-            name = item.Value is Expr.Literal { Value: string str } ? str : item.Text;
+        // A column keeps its own name (SQLite gives it); anything else is named here.
+        string? name = item.Alias is null && item.Value is Expr.Column ? null : ResultName(item);
         if (_collecting is not null && _selectDepth == _collectDepth)
         {
             // The first SELECT of a derived or common table: remember the types of its result columns.
