@@ -188,6 +188,8 @@ public sealed partial class Simulation
             ReplaceAfter = TimeSpan.FromMilliseconds(1_500),
             HedgeAfter = TimeSpan.FromMilliseconds(20),
             RequestTimeout = TimeSpan.FromMilliseconds(300),
+            // Half the seeds let two appends per node be in flight (more ways for one to be lost before another).
+            MaxAppendsInFlight = 1 + (_seed & 1),
         };
         var writer = new SimWriter(_writers.Count + 1, options, _scheduler, _network, _random.Fork(), _trace)
         {

@@ -13,13 +13,6 @@ public sealed partial class QuorumVolumeCore
     /// <summary>How long an up node that is behind gets before its missing frames are sent again.</summary>
     const long RetransmitQuietMs = 2 * MinBackoffMs;
 
-    /// <summary>
-    /// Appends a node may have in flight. Frames of commits made while a node has this many wait in
-    /// <see cref="NodeState.Queued"/> and go out together when one is answered: under load a node gets one request
-    /// (and one fsync) per round trip for many commits, instead of one per commit.
-    /// </summary>
-    const int MaxAppendsInFlight = 2;
-
     /// <summary>An idle member gets an empty append this often (at most a quarter of ReplaceAfter).</summary>
     long HeartbeatMs => Math.Clamp((long)_options.ReplaceAfter.TotalMilliseconds / 4, MinBackoffMs, 1000);
 
@@ -128,7 +121,7 @@ public sealed partial class QuorumVolumeCore
             }
             if (forNode is null)
                 continue;
-            if (node.OutstandingAppends < MaxAppendsInFlight && node.Queued.Count == 0)
+            if (node.OutstandingAppends < _options.MaxAppendsInFlight && node.Queued.Count == 0)
                 SendAppend(node, forNode);
             else
                 node.Queued.AddRange(forNode);

@@ -36,6 +36,7 @@ public sealed partial class QuorumVolumeCore
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(host);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxAppendsInFlight, 1, nameof(options));
         _options = options;
         _host = host;
         _writerId = options.WriterId ?? Guid.NewGuid();

@@ -60,8 +60,9 @@ sealed class FakeCluster
 
     public void Release(NodeId node) => _held.Remove(node);
 
-    public QuorumVolumeOptions Options(uint pagesPerGroup = 4096, int pageSize = 256) => new()
+    public QuorumVolumeOptions Options(uint pagesPerGroup = 4096, int pageSize = 256, int maxAppendsInFlight = 1) => new()
     {
+        MaxAppendsInFlight = maxAppendsInFlight,
         Nodes = Infos,
         PageSize = pageSize,
         PagesPerGroup = pagesPerGroup,

@@ -158,7 +158,8 @@ public sealed class QuorumVolumeCoreTests : BorealisTest
     public void RecoveryKeepsAcknowledgedBatchesTruncatesTheRestAndFencesTheOldWriter()
     {
         var cluster = new FakeCluster(6);
-        var (host, core) = Open(cluster, cluster.Options());
+        // Two appends in flight per node, so that C goes out while B is lost on its way.
+        var (host, core) = Open(cluster, cluster.Options(maxAppendsInFlight: 2));
 
         // A: durable with only 4 of 6 (two nodes silent).
         cluster.Hold(new NodeId(5));
