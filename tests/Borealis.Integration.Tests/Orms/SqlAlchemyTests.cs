@@ -29,6 +29,7 @@ public sealed class SqlAlchemyTests(SqlAlchemyTests.Report report) : BorealisTes
              """["balance","DECIMAL(12, 2)",false]""", """["created","DATETIME",false]"""],
             Strings(create.GetProperty("columns")));
         Assert.Equal(["id"], Strings(create.GetProperty("pk")));
+        Assert.Equal(["""[["user_id"],"users",["id"]]"""], Strings(create.GetProperty("fks")));
         Assert.Equal(["""["ix_addresses_user_id",["user_id"],false]"""], Strings(create.GetProperty("indexes")));
     }
 
