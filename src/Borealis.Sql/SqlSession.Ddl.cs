@@ -680,6 +680,7 @@ internal sealed partial class SqlSession
         var droppedIndexNames = new List<string>();
         var addedForeignKeys = new List<ForeignKeyInfo>();
         TableName? renameTo = null;
+        bool storedChange = false;
         foreach (var action in s.Actions)
         {
             switch (action)
@@ -688,8 +689,6 @@ internal sealed partial class SqlSession
                     {
                         if (table.FindColumn(add.Column.Name) is not null)
                             throw MySqlErrors.DuplicateColumn(add.Column.Name);
-                        if (add.Column.Generated is not null)
-                            throw MySqlErrors.NotSupportedYet("ALTER TABLE … ADD of a generated column");
                         var c = BuildColumn(add.Column, table);
                         int position = table.Columns.Count;
                         if (add.First)
@@ -697,6 +696,9 @@ internal sealed partial class SqlSession
                         else if (add.After is not null)
                             position = table.IndexOfColumn(add.After) is int i && i >= 0 ? i + 1 : throw MySqlErrors.UnknownColumn(add.After, "field list");
                         table.Columns.Insert(position, c);
+                        if (add.Column.Generated is not null)
+                            c.GenerationSql = NewTranslator(catalog).TranslateGenerated(table, c, add.Column.Generated);
+                        storedChange |= c.IsGenerated && c.GenerationStored;
                         newColumns[c.Name] = null;
                         if (add.Column.PrimaryKey)
                             AddIndex(table, new IndexSpec("PRIMARY", "PRIMARY", [c.Name]));
@@ -725,11 +727,18 @@ internal sealed partial class SqlSession
                         int i = table.IndexOfColumn(modify.OldName);
                         if (i < 0)
                             throw MySqlErrors.UnknownColumn(modify.OldName, table.Name);
-                        if (modify.Column.Generated is not null || table.FindColumn(modify.OldName)?.IsGenerated == true)
-                            throw MySqlErrors.NotSupportedYet("ALTER TABLE … MODIFY of a generated column");
                         var c = BuildColumn(modify.Column, table);
-                        string oldName = table.Columns[i].Name;
+                        var old = table.Columns[i];
+                        // MySQL 8.0: a plain column may become STORED and a STORED one plain (its values kept); a
+                        // VIRTUAL one stays VIRTUAL. The rebuild computes generated columns and copies the others.
+                        if (c.IsGenerated ? (old.IsGenerated ? c.GenerationStored != old.GenerationStored : !c.GenerationStored)
+                                          : old.IsGenerated && !old.GenerationStored)
+                            throw MySqlErrors.GeneratedStoredStatusChange();
+                        string oldName = old.Name;
+                        storedChange |= (c.IsGenerated && c.GenerationStored) || (old.IsGenerated && old.GenerationStored && !c.IsGenerated);
                         table.Columns[i] = c;
+                        if (modify.Column.Generated is not null)
+                            c.GenerationSql = NewTranslator(catalog).TranslateGenerated(table, c, modify.Column.Generated);
                         foreach (var index in table.Indexes)
                         {
                             for (int k = 0; k < index.Columns.Count; k++)
@@ -803,10 +812,12 @@ internal sealed partial class SqlSession
             }
         }
         CheckAutoIncrement(table);
+        CheckGeneratedDependencies(table, newColumns, droppedColumns);
         CheckAlteredForeignKeys(original, table, newColumns, droppedColumns, droppedIndexNames, catalog);
+        long copied = 0;
         if (rebuild)
         {
-            RebuildTable(original, table, newColumns);
+            copied = RebuildTable(original, table, newColumns);
         }
         else
         {
@@ -831,11 +842,37 @@ internal sealed partial class SqlSession
             UpdateReferencingForeignKeys(table.Schema, table.Name, table.Schema, table.Name, newColumns);
         if (renameTo is not null)
             RenameTable(table, renameTo.Schema ?? table.Schema, renameTo.Name);
-        return (0, true);
+        // As MySQL's COPY algorithm, which it uses to compute or drop STORED generated values, the ALTER reports the
+        // rows it copied; the others (instant or in place there) report none.
+        return (storedChange ? (ulong)copied : 0, true);
+    }
+
+    /// <summary>
+    /// 3108 when a column that a generated column reads is dropped or renamed (MySQL 8.0). A generated column defined
+    /// in this ALTER was translated against the new columns already.
+    /// </summary>
+    static void CheckGeneratedDependencies(TableInfo table, Dictionary<string, string?> newColumns, List<string> droppedColumns)
+    {
+        var gone = new HashSet<string>(droppedColumns, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, from) in newColumns)
+        {
+            if (from is not null && !from.Equals(name, StringComparison.OrdinalIgnoreCase))
+                gone.Add(from);
+        }
+        if (gone.Count == 0)
+            return;
+        foreach (var c in table.Columns.Where(c => c.IsGenerated && !newColumns.ContainsKey(c.Name)))
+        {
+            foreach (string used in Translator.GenerationColumns(c))
+            {
+                if (gone.Contains(used) && table.FindColumn(used) is null)
+                    throw MySqlErrors.DependentByGeneratedColumn(used);
+            }
+        }
     }
 
     /// <summary>Recreates a table under its new definition and copies the rows (ADD/DROP/MODIFY COLUMN, primary key changes).</summary>
-    void RebuildTable(TableInfo original, TableInfo table, Dictionary<string, string?> newColumns)
+    long RebuildTable(TableInfo original, TableInfo table, Dictionary<string, string?> newColumns)
     {
         string temp = table.SqliteName + "/__bx_rebuild";
         var ddl = CatalogStore.SqliteDdl(table, temp);
@@ -884,10 +921,14 @@ internal sealed partial class SqlSession
         }
         var sequence = SqliteUtil.Query(_db, "SELECT seq FROM main.sqlite_sequence WHERE name = ?", original.SqliteName);
         _state.Strict = Strict;
-        if (targets.Count > 0)
+        if (targets.Count == 0)
         {
-            SqliteUtil.Exec(_db, $"INSERT INTO main.{SqliteUtil.Quote(temp)} ({string.Join(", ", targets)}) SELECT {string.Join(", ", sources)} FROM main.{SqliteUtil.Quote(original.SqliteName)}");
+            // No old column survives (ADD b, DROP a): the rows stay, each with the new columns' defaults.
+            targets.Add("rowid");
+            sources.Add("rowid");
         }
+        SqliteUtil.Exec(_db, $"INSERT INTO main.{SqliteUtil.Quote(temp)} ({string.Join(", ", targets)}) SELECT {string.Join(", ", sources)} FROM main.{SqliteUtil.Quote(original.SqliteName)}");
+        long copied = raw.sqlite3_changes(_db);
         if (_state.PendingError is { } pending)
         {
             _state.PendingError = null;
@@ -914,5 +955,6 @@ internal sealed partial class SqlSession
             SqliteUtil.Exec(_db, "UPDATE main.sqlite_sequence SET seq = (SELECT max(?, COALESCE((SELECT max(rowid) FROM main." + SqliteUtil.Quote(table.SqliteName) + "), 0))) WHERE name = ?",
                 sequence[0][0], table.SqliteName);
         }
+        return copied;
     }
 }

@@ -82,8 +82,47 @@ public sealed class GeneratedColumnTests : SqlTestBase
         Assert.Equal(MySqlErrorCode.GeneratedColumnFunctionNotAllowed, (await ErrorAsync("CREATE TABLE g1 (a INT, b INT AS ((SELECT 1)))")).Code);
         Assert.Equal(MySqlErrorCode.WrongUsage, (await ErrorAsync("CREATE TABLE g1 (a INT, b INT AS (a) DEFAULT 1)")).Code);
         Assert.Equal(MySqlErrorCode.NotSupportedYet, (await ErrorAsync("CREATE TABLE g1 (a INT, b INT AS (a) PRIMARY KEY)")).Code);
-        Assert.Equal(MySqlErrorCode.NotSupportedYet, (await ErrorAsync("ALTER TABLE p ADD COLUMN g INT AS (qty + 1)")).Code);
         Assert.Equal(MySqlErrorCode.NoSuchTable, (await ErrorAsync("SELECT * FROM g1")).Code);
         await OkAsync("CREATE TABLE g2 (d DATETIME, u BIGINT AS (UNIX_TIMESTAMP(d)))");
+    }
+
+    [Fact]
+    public async Task AlterAddsAndChangesThemByMySqlsRules()
+    {
+        // ADD: a VIRTUAL column is computed on read (no rows copied), a STORED one for every row (rows reported).
+        Assert.Equal(0UL, (await OkAsync("ALTER TABLE p ADD COLUMN twice INT AS (qty * 2)")).AffectedRows);
+        Assert.Equal(3UL, (await OkAsync("ALTER TABLE p ADD COLUMN tag VARCHAR(10) AS (CONCAT(name, '!')) STORED, ADD INDEX (tag)")).AffectedRows);
+        Assert.Equal([["1", "6", "ann!"], ["2", "10", "bob!"], ["3", "2", "cid!"]], await RowsAsync("SELECT id, twice, tag FROM p ORDER BY id"));
+        Assert.Equal("2", await ScalarAsync("SELECT id FROM p WHERE tag = 'bob!'"));
+
+        // MODIFY: a new expression of the same kind, plain to STORED, STORED to plain (values kept).
+        await OkAsync("ALTER TABLE p MODIFY twice INT AS (qty * 3) VIRTUAL");
+        Assert.Equal(3UL, (await OkAsync("ALTER TABLE p MODIFY price DECIMAL(8,2) AS (qty + 0.5) STORED")).AffectedRows);
+        await OkAsync("ALTER TABLE p MODIFY tag VARCHAR(10)");
+        await OkAsync("INSERT INTO p (id, qty, tag) VALUES (4, 4, 'own')");
+        Assert.Equal([["1", "9", "3.50", "ann!"], ["4", "12", "4.50", "own"]], await RowsAsync("SELECT id, twice, price, tag FROM p WHERE id IN (1, 4) ORDER BY id"));
+
+        // Any other change of the STORED status is 3106, and nothing changes.
+        var e = await ErrorAsync("ALTER TABLE p MODIFY twice INT AS (qty * 3) STORED");
+        Assert.Equal((MySqlErrorCode.UnsupportedActionOnGeneratedColumn, "'Changing the STORED status' is not supported for generated columns."), (e.Code, e.Message));
+        Assert.Equal(MySqlErrorCode.UnsupportedActionOnGeneratedColumn, (await ErrorAsync("ALTER TABLE p MODIFY half INT")).Code);
+        Assert.Equal(MySqlErrorCode.UnsupportedActionOnGeneratedColumn, (await ErrorAsync("ALTER TABLE p MODIFY name VARCHAR(20) AS ('x') VIRTUAL")).Code);
+
+        // A column a generated column reads cannot be dropped or renamed (3108); unused ones can.
+        e = await ErrorAsync("ALTER TABLE p DROP COLUMN qty");
+        Assert.Equal((MySqlErrorCode.DependentByGeneratedColumn, "Column 'qty' has a generated column dependency."), (e.Code, e.Message));
+        Assert.Equal(MySqlErrorCode.DependentByGeneratedColumn, (await ErrorAsync("ALTER TABLE p CHANGE name nom VARCHAR(20)")).Code);
+        await OkAsync("ALTER TABLE p DROP COLUMN twice, DROP COLUMN half");
+        await OkAsync("ALTER TABLE p CHANGE tag label VARCHAR(10)");
+        Assert.Equal([["1", "10.50", "ann!"], ["4", "18.00", "own"]], await RowsAsync("SELECT id, total, label FROM p WHERE id IN (1, 4) ORDER BY id"));
+        Assert.Equal(MySqlErrorCode.GeneratedColumnFunctionNotAllowed, (await ErrorAsync("ALTER TABLE p ADD COLUMN r DOUBLE AS (RAND())")).Code);
+    }
+
+    [Fact]
+    public async Task AnAlterThatKeepsNoOldColumnKeepsTheRows()
+    {
+        await RunAsync("CREATE TABLE swap (a INT); INSERT INTO swap VALUES (1), (2), (3)");
+        await OkAsync("ALTER TABLE swap ADD COLUMN b INT DEFAULT 7, DROP COLUMN a");
+        Assert.Equal([["7"], ["7"], ["7"]], await RowsAsync("SELECT b FROM swap"));
     }
 }

@@ -148,6 +148,8 @@ public enum MySqlErrorCode : ushort
     GeneratedColumnValueIgnored = 1906,
     GeneratedColumnFunctionNotAllowed = 3102,
     GeneratedColumnValueNotAllowed = 3105,
+    UnsupportedActionOnGeneratedColumn = 3106,
+    DependentByGeneratedColumn = 3108,
     InvalidJsonText = 3140,
     InvalidJsonPath = 3143,
     InvalidJsonTextInParam = 3141,

@@ -140,6 +140,14 @@ public static partial class MySqlErrors
     public static MySqlErrorException GeneratedColumnValueIgnored(string column, string table) =>
         new(MySqlErrorCode.GeneratedColumnValueIgnored, $"The value specified for generated column '{column}' in table '{table}' has been ignored");
 
+    /// <summary>3106: MODIFY between VIRTUAL and STORED, or between a VIRTUAL column and a plain one (MySQL 8.0's rule).</summary>
+    public static MySqlErrorException GeneratedStoredStatusChange() =>
+        new(MySqlErrorCode.UnsupportedActionOnGeneratedColumn, "'Changing the STORED status' is not supported for generated columns.");
+
+    /// <summary>3108: DROP or rename of a column a generated column reads (MySQL 8.0's code; MariaDB renames along).</summary>
+    public static MySqlErrorException DependentByGeneratedColumn(string column) =>
+        new(MySqlErrorCode.DependentByGeneratedColumn, $"Column '{column}' has a generated column dependency.");
+
     public static MySqlErrorException GeneratedColumnDisallowed(string column) =>
         new(MySqlErrorCode.GeneratedColumnFunctionNotAllowed, $"Expression of generated column '{column}' contains a disallowed function.");
 

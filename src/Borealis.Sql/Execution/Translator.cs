@@ -3,6 +3,7 @@ using System.Text;
 using Borealis.Engine;
 using Borealis.Sql.Catalog;
 using Borealis.Sql.Errors;
+using Borealis.Sql.Parsing;
 using Borealis.Sql.Syntax;
 
 namespace Borealis.Sql.Execution;
@@ -107,6 +108,24 @@ internal sealed partial class Translator
             { IsBinary: true } => $"CAST({sql} AS BLOB)",
             _ => sql,
         };
+    }
+
+    /// <summary>The columns a generated column's expression (its MySQL text, as stored) reads.</summary>
+    public static IEnumerable<string> GenerationColumns(ColumnInfo column)
+    {
+        string text = "SELECT " + column.Generation;
+        if (Parser.Parse(text, Lexer.Tokenize(text), out _) is not Statement.SelectStatement { Query: Query.Select { Items: [var item] } })
+            return [];
+        var names = new List<string>();
+        void Walk(Expr e)
+        {
+            if (e is Expr.Column c)
+                names.Add(c.Name);
+            foreach (var child in Children(e))
+                Walk(child);
+        }
+        Walk(item.Value);
+        return names;
     }
 
     /// <summary>Functions MySQL refuses in a generated column (3102): their value depends on more than the row.</summary>
