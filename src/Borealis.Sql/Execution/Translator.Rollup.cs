@@ -17,8 +17,9 @@ internal sealed partial class Translator
 
     static Query ExpandRollup(Query.Select s)
     {
-        if (s.Distinct || s.Having is not null || s.Windows.Count > 0 || s.Items.Any(i => i.Value is Expr.Star || ContainsWindow(i.Value)))
-            throw MySqlErrors.NotSupportedYet("WITH ROLLUP with DISTINCT, HAVING, * or window functions");
+        if (s.Distinct || s.Windows.Count > 0 || s.Items.Any(i => i.Value is Expr.Star || ContainsWindow(i.Value)))
+            throw MySqlErrors.NotSupportedYet("WITH ROLLUP with DISTINCT, * or window functions");
+        var having = s.Having is null ? null : WithItemsForAliases(s.Having, s.Items);
         var keys = s.GroupBy.Select(g => RollupKeyOf(g, s.Items)).ToList();
         var names = s.Items.Select(ResultName).ToList();
         Query? union = null;
@@ -37,6 +38,9 @@ internal sealed partial class Translator
                 items.Add(new SelectItem(new Expr.Literal(isRolled ? 1L : 0L, -1), "r" + k, "r" + k));
                 items.Add(new SelectItem(isRolled ? Null() : keys[k].Value, "g" + k, "g" + k));
             }
+            // HAVING filters the super-aggregate rows too (MySQL applies it after the rollup): in each level it sees
+            // the rolled-up keys as NULL, as the select list does.
+            var levelHaving = having is null ? null : WithoutRolledUp(having, rolled);
             var branch = new Query.Select
             {
                 Items = items,
@@ -44,7 +48,7 @@ internal sealed partial class Translator
                 Where = s.Where,
                 GroupBy = keys.Take(level).Select(k => k.Value).ToList(),
                 // Without any key left, SQLite makes one row even of no rows; MySQL's ROLLUP adds nothing to no groups.
-                Having = level == 0 ? new Expr.Binary(">", new Expr.Function("COUNT", [], IsStar: true), new Expr.Literal(0L, -1)) : null,
+                Having = level == 0 ? And(new Expr.Binary(">", new Expr.Function("COUNT", [], IsStar: true), new Expr.Literal(0L, -1)), levelHaving) : levelHaving,
             };
             union = union is null ? branch : new Query.Union(union, branch, All: true);
         }
@@ -67,6 +71,14 @@ internal sealed partial class Translator
 
         static Expr Null() => new Expr.Literal(null, -1);
     }
+
+    /// <summary>A HAVING condition with its references to select aliases (MySQL allows them) replaced by the items.</summary>
+    static Expr WithItemsForAliases(Expr e, IReadOnlyList<SelectItem> items) => Rewrite(e, node => node switch
+    {
+        Expr.Column { Table: null } c when items.FirstOrDefault(i => string.Equals(i.Alias, c.Name, StringComparison.OrdinalIgnoreCase)) is { } item
+            => item.Value,
+        _ => null,
+    });
 
     /// <summary>A GROUP BY item of a ROLLUP: a position, a select alias or a column; anything else is 1235.</summary>
     static RollupKey RollupKeyOf(Expr g, IReadOnlyList<SelectItem> items)

@@ -747,7 +747,12 @@ public static class QueryCorpus
             S("SELECT CONCAT(dept, '!') AS tag, dept, COUNT(dept) FROM emp GROUP BY dept WITH ROLLUP"),
             S("SELECT dept, COUNT(*) FROM emp WHERE salary > 1000000 GROUP BY dept WITH ROLLUP"),
             S("SELECT e.dept, COUNT(*) FROM emp e GROUP BY e.dept WITH ROLLUP"),
-            Gap("SELECT dept, COUNT(*) FROM emp GROUP BY dept WITH ROLLUP HAVING COUNT(*) > 1", "WITH ROLLUP with HAVING, DISTINCT or expression keys: 1235"),
+            S("SELECT dept, COUNT(*) FROM emp GROUP BY dept WITH ROLLUP HAVING COUNT(*) > 1"),
+            S("SELECT dept, COUNT(*) AS n FROM emp GROUP BY dept WITH ROLLUP HAVING n > 1"),
+            S("SELECT dept, SUM(salary) AS s FROM emp GROUP BY dept WITH ROLLUP HAVING dept IS NULL OR s > 200000"),
+            S("SELECT dept, MAX(salary) FROM emp GROUP BY dept WITH ROLLUP HAVING MIN(salary) < 100000"),
+            S("SELECT dept, COUNT(*) FROM emp GROUP BY dept WITH ROLLUP HAVING COUNT(*) > 1000"),
+            Gap("SELECT DISTINCT COUNT(*) FROM emp GROUP BY dept WITH ROLLUP", "WITH ROLLUP with DISTINCT or expression keys: 1235"),
         ]),
         new("SQL-level prepared statements (PREPARE, EXECUTE, DEALLOCATE)",
         [
