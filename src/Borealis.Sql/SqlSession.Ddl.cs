@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Borealis.Sql.Catalog;
 using Borealis.Sql.Errors;
 using Borealis.Sql.Execution;
@@ -483,48 +484,7 @@ internal sealed partial class SqlSession
         }
         if (c.AutoIncrement && !(c.IsInteger || c.DataType is "float" or "double"))
             throw MySqlErrors.WrongColumnSpecifier(c.Name);
-        var defaultExpr = spec.Default is Expr.Unary { Op: "-", Operand: Expr.Literal { Value: not null } negated }
-            ? negated with { Value = Negate(negated.Value) } : spec.Default;
-        switch (defaultExpr)
-        {
-            case null:
-                // MySQL's implicit DEFAULT NULL for nullable columns (BLOB, TEXT and JSON columns have none).
-                c.HasDefault = !c.NotNull && !c.AutoIncrement
-                    && c.DataType is not ("tinyblob" or "blob" or "mediumblob" or "longblob" or "text" or "tinytext" or "mediumtext" or "longtext" or "json");
-                c.Default = null;
-                break;
-            case Expr.Literal { Value: null }:
-                if (c.NotNull)
-                    throw MySqlErrors.InvalidDefault(c.Name);
-                c.HasDefault = true;
-                c.Default = null;
-                break;
-            case Expr.Literal lit:
-                {
-                    object? stored;
-                    try
-                    {
-                        stored = ValueCoercion.Coerce(c, lit.Value, 1, strict: true, null);
-                    }
-                    catch (MySqlErrorException)
-                    {
-                        throw MySqlErrors.InvalidDefault(c.Name);
-                    }
-                    c.HasDefault = true;
-                    c.Default = stored is null ? null : stored is byte[] b ? System.Text.Encoding.UTF8.GetString(b) : ValueCoercion.ToText(stored);
-                    if (c.DataType == "decimal" && c.Default is not null)
-                        c.Default = ValueCoercion.NormalizeDecimal(c.Default, c.Length ?? 10, c.Scale ?? 0, out _);
-                    break;
-                }
-            case Expr.Function f when f.Name.ToUpperInvariant() is "CURRENT_TIMESTAMP" or "NOW" or "LOCALTIME" or "LOCALTIMESTAMP":
-                if (c.DataType is not ("datetime" or "timestamp"))
-                    throw MySqlErrors.InvalidDefault(c.Name);
-                c.DefaultNow = true;
-                c.HasDefault = true;
-                break;
-            default:
-                throw MySqlErrors.NotSupportedYet("expression defaults");
-        }
+        ApplyDefault(c, spec.Default);
         if (c.IsGenerated)
         {
             // Computed, so no default (not even MySQL's implicit DEFAULT NULL).
@@ -680,7 +640,8 @@ internal sealed partial class SqlSession
         var droppedIndexNames = new List<string>();
         var addedForeignKeys = new List<ForeignKeyInfo>();
         TableName? renameTo = null;
-        bool storedChange = false;
+        // Whether MySQL would copy the rows (ALGORITHM=COPY) and so report them as affected.
+        bool copies = false;
         foreach (var action in s.Actions)
         {
             switch (action)
@@ -698,7 +659,7 @@ internal sealed partial class SqlSession
                         table.Columns.Insert(position, c);
                         if (add.Column.Generated is not null)
                             c.GenerationSql = NewTranslator(catalog).TranslateGenerated(table, c, add.Column.Generated);
-                        storedChange |= c.IsGenerated && c.GenerationStored;
+                        copies |= c.IsGenerated && c.GenerationStored;
                         newColumns[c.Name] = null;
                         if (add.Column.PrimaryKey)
                             AddIndex(table, new IndexSpec("PRIMARY", "PRIMARY", [c.Name]));
@@ -735,8 +696,15 @@ internal sealed partial class SqlSession
                                           : old.IsGenerated && !old.GenerationStored)
                             throw MySqlErrors.GeneratedStoredStatusChange();
                         string oldName = old.Name;
-                        storedChange |= (c.IsGenerated && c.GenerationStored) || (old.IsGenerated && old.GenerationStored && !c.IsGenerated);
+                        copies |= (c.IsGenerated && c.GenerationStored) || (old.IsGenerated && old.GenerationStored && !c.IsGenerated) || TypeChanges(old, c);
                         table.Columns[i] = c;
+                        if (modify.First || modify.After is not null)
+                        {
+                            table.Columns.RemoveAt(i);
+                            int position = modify.First ? 0
+                                : table.IndexOfColumn(modify.After!) is int after && after >= 0 ? after + 1 : throw MySqlErrors.UnknownColumn(modify.After!, table.Name);
+                            table.Columns.Insert(position, c);
+                        }
                         if (modify.Column.Generated is not null)
                             c.GenerationSql = NewTranslator(catalog).TranslateGenerated(table, c, modify.Column.Generated);
                         foreach (var index in table.Indexes)
@@ -750,6 +718,67 @@ internal sealed partial class SqlSession
                         if (table.Indexes.Any(x => x.Primary && x.Columns.Contains(c.Name, StringComparer.OrdinalIgnoreCase)))
                             c.NotNull = true;
                         newColumns[c.Name] = oldName;
+                        rebuild = true;
+                        break;
+                    }
+                case AlterAction.RenameColumn rename:
+                    {
+                        int i = table.IndexOfColumn(rename.OldName);
+                        if (i < 0)
+                            throw MySqlErrors.UnknownColumn(rename.OldName, table.Name);
+                        if (!rename.NewName.Equals(rename.OldName, StringComparison.OrdinalIgnoreCase) && table.FindColumn(rename.NewName) is not null)
+                            throw MySqlErrors.DuplicateColumn(rename.NewName);
+                        var c = table.Columns[i].Clone();
+                        string oldName = c.Name;
+                        c.Name = rename.NewName;
+                        c.Id = 0;
+                        table.Columns[i] = c;
+                        foreach (var index in table.Indexes)
+                        {
+                            for (int k = 0; k < index.Columns.Count; k++)
+                            {
+                                if (index.Columns[k].Equals(oldName, StringComparison.OrdinalIgnoreCase))
+                                    index.Columns[k] = c.Name;
+                            }
+                        }
+                        newColumns[c.Name] = oldName;
+                        rebuild = true;
+                        break;
+                    }
+                case AlterAction.RenameIndex rename:
+                    {
+                        if (rename.OldName.Equals("PRIMARY", StringComparison.OrdinalIgnoreCase) || rename.NewName.Equals("PRIMARY", StringComparison.OrdinalIgnoreCase))
+                            throw MySqlErrors.IncorrectIndexName("PRIMARY");
+                        var index = table.Indexes.FirstOrDefault(x => !x.Primary && x.Name.Equals(rename.OldName, StringComparison.OrdinalIgnoreCase))
+                            ?? throw MySqlErrors.KeyDoesNotExist(rename.OldName, table.Name);
+                        if (!rename.NewName.Equals(rename.OldName, StringComparison.OrdinalIgnoreCase) && table.Indexes.Any(x => x.Name.Equals(rename.NewName, StringComparison.OrdinalIgnoreCase)))
+                            throw MySqlErrors.DuplicateKeyName(rename.NewName);
+                        // The catalog's name only: the SQLite index keeps its own (unique) name.
+                        index.Name = rename.NewName;
+                        break;
+                    }
+                case AlterAction.AlterDefault alter:
+                    {
+                        int i = table.IndexOfColumn(alter.Column);
+                        if (i < 0)
+                            throw MySqlErrors.UnknownColumn(alter.Column, table.Name);
+                        var c = table.Columns[i].Clone();
+                        if (c.IsGenerated)
+                            throw MySqlErrors.WrongUsage("DEFAULT", "generated column");
+                        if (alter.Default is null)
+                        {
+                            // DROP DEFAULT: no default at all, so an INSERT must name a NOT NULL column.
+                            c.HasDefault = false;
+                            c.Default = null;
+                            c.DefaultNow = false;
+                        }
+                        else
+                        {
+                            ApplyDefault(c, alter.Default);
+                        }
+                        c.Id = 0;
+                        table.Columns[i] = c;
+                        newColumns[c.Name] = c.Name;
                         rebuild = true;
                         break;
                     }
@@ -776,7 +805,10 @@ internal sealed partial class SqlSession
                         table.Indexes.Remove(index);
                         droppedIndexNames.Add(index.Name);
                         if (index.Primary)
+                        {
                             rebuild = true;
+                            copies = !s.Actions.Any(a => a is AlterAction.AddIndex { Index.Kind: "PRIMARY" });
+                        }
                         else if (!addedIndexes.Remove(index))
                             droppedIndexes.Add(index);
                         break;
@@ -842,9 +874,77 @@ internal sealed partial class SqlSession
             UpdateReferencingForeignKeys(table.Schema, table.Name, table.Schema, table.Name, newColumns);
         if (renameTo is not null)
             RenameTable(table, renameTo.Schema ?? table.Schema, renameTo.Name);
-        // As MySQL's COPY algorithm, which it uses to compute or drop STORED generated values, the ALTER reports the
-        // rows it copied; the others (instant or in place there) report none.
-        return (storedChange ? (ulong)copied : 0, true);
+        // Where MySQL uses its COPY algorithm (a column's type changes, STORED generated values are computed or kept, the
+        // primary key is dropped without a new one) the ALTER reports the rows copied; instant and in-place ones none.
+        return (copies ? (ulong)copied : 0, true);
+    }
+
+    /// <summary>
+    /// An error of a row an ALTER copies, as MySQL 8.0 words it there: a value too long for its new column is 1265
+    /// (data truncated, same column and row), a NULL for a column made NOT NULL 1138; others as raised.
+    /// </summary>
+    static MySqlErrorException InAlterCopy(MySqlErrorException error) => error.Code switch
+    {
+        MySqlErrorCode.DataTooLong when s_tooLong.Match(error.Message) is { Success: true } m
+            => MySqlErrors.DataTruncated(m.Groups[1].Value, long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)),
+        MySqlErrorCode.BadNullError => MySqlErrors.InvalidUseOfNull(),
+        _ => error,
+    };
+
+    /// <summary>The text of <see cref="MySqlErrors.DataTooLong"/>.</summary>
+    static readonly Regex s_tooLong = new(@"^Data too long for column '(.*)' at row (\d+)$", RegexOptions.CultureInvariant);
+
+    /// <summary>A MODIFY that MySQL does with its COPY algorithm: another type, sign, scale or precision, or a shorter length.</summary>
+    static bool TypeChanges(ColumnInfo old, ColumnInfo c) =>
+        old.DataType != c.DataType || old.Unsigned != c.Unsigned || old.Scale != c.Scale
+        || (c.DataType == "decimal" ? old.Length != c.Length : c.Length < old.Length);
+
+    /// <summary>A column's DEFAULT (null: none written, so MySQL's implicit one), checked against its type.</summary>
+    static void ApplyDefault(ColumnInfo c, Expr? value)
+    {
+        c.DefaultNow = false;
+        var defaultExpr = value is Expr.Unary { Op: "-", Operand: Expr.Literal { Value: not null } negated }
+            ? negated with { Value = Negate(negated.Value) } : value;
+        switch (defaultExpr)
+        {
+            case null:
+                // MySQL's implicit DEFAULT NULL for nullable columns (BLOB, TEXT and JSON columns have none).
+                c.HasDefault = !c.NotNull && !c.AutoIncrement
+                    && c.DataType is not ("tinyblob" or "blob" or "mediumblob" or "longblob" or "text" or "tinytext" or "mediumtext" or "longtext" or "json");
+                c.Default = null;
+                break;
+            case Expr.Literal { Value: null }:
+                if (c.NotNull)
+                    throw MySqlErrors.InvalidDefault(c.Name);
+                c.HasDefault = true;
+                c.Default = null;
+                break;
+            case Expr.Literal lit:
+                {
+                    object? stored;
+                    try
+                    {
+                        stored = ValueCoercion.Coerce(c, lit.Value, 1, strict: true, null);
+                    }
+                    catch (MySqlErrorException)
+                    {
+                        throw MySqlErrors.InvalidDefault(c.Name);
+                    }
+                    c.HasDefault = true;
+                    c.Default = stored is null ? null : stored is byte[] b ? System.Text.Encoding.UTF8.GetString(b) : ValueCoercion.ToText(stored);
+                    if (c.DataType == "decimal" && c.Default is not null)
+                        c.Default = ValueCoercion.NormalizeDecimal(c.Default, c.Length ?? 10, c.Scale ?? 0, out _);
+                    break;
+                }
+            case Expr.Function f when f.Name.ToUpperInvariant() is "CURRENT_TIMESTAMP" or "NOW" or "LOCALTIME" or "LOCALTIMESTAMP":
+                if (c.DataType is not ("datetime" or "timestamp"))
+                    throw MySqlErrors.InvalidDefault(c.Name);
+                c.DefaultNow = true;
+                c.HasDefault = true;
+                break;
+            default:
+                throw MySqlErrors.NotSupportedYet("expression defaults");
+        }
     }
 
     /// <summary>
@@ -877,8 +977,12 @@ internal sealed partial class SqlSession
         string temp = table.SqliteName + "/__bx_rebuild";
         var ddl = CatalogStore.SqliteDdl(table, temp);
         SqliteUtil.Exec(_db, ddl[0]);
+        // Columns new to the coercion functions get their ids first: the copy converts each value to its new column.
+        foreach (var c in table.Columns.Where(c => c.Id == 0))
+            _server.Registry.Register(c);
         var targets = new List<string>();
         var sources = new List<string>();
+        var rowidColumn = table.RowidColumn;
         foreach (var c in table.Columns)
         {
             // A generated column is computed by the new table, never copied.
@@ -890,33 +994,19 @@ internal sealed partial class SqlSession
                 targets.Add(SqliteUtil.Quote(c.Name));
                 sources.Add($"__bx_coerce({SqliteUtil.Quote(sourceName)}, {c.Id})");
             }
+            else if (c.AutoIncrement && c != rowidColumn)
+            {
+                // A new AUTO_INCREMENT column numbers the rows from 1 in the old primary key's order, as InnoDB's copy
+                // does. (As the new rowid, SQLite numbers them itself.)
+                var pk = original.Indexes.FirstOrDefault(i => i.Primary);
+                string order = pk is null ? "rowid" : string.Join(", ", pk.Columns.Select(SqliteUtil.Quote));
+                targets.Add(SqliteUtil.Quote(c.Name));
+                sources.Add($"row_number() OVER (ORDER BY {order})");
+            }
             else if (c.NotNull && !c.HasDefault && !c.AutoIncrement && !c.DefaultNow)
             {
                 targets.Add(SqliteUtil.Quote(c.Name));
                 sources.Add(CatalogStore.SqlLiteral(ValueCoercion.ImplicitDefault(c)));
-            }
-        }
-        if (table.Columns.Any(c => c.Id == 0))
-        {
-            foreach (var c in table.Columns.Where(c => c.Id == 0))
-                _server.Registry.Register(c);
-            sources.Clear();
-            targets.Clear();
-            foreach (var c in table.Columns)
-            {
-                if (c.IsGenerated)
-                    continue;
-                string? sourceName = newColumns.TryGetValue(c.Name, out var renamedFrom) ? renamedFrom : c.Name;
-                if (sourceName is not null && original.FindColumn(sourceName) is not null)
-                {
-                    targets.Add(SqliteUtil.Quote(c.Name));
-                    sources.Add($"__bx_coerce({SqliteUtil.Quote(sourceName)}, {c.Id})");
-                }
-                else if (c.NotNull && !c.HasDefault && !c.AutoIncrement && !c.DefaultNow)
-                {
-                    targets.Add(SqliteUtil.Quote(c.Name));
-                    sources.Add(CatalogStore.SqlLiteral(ValueCoercion.ImplicitDefault(c)));
-                }
             }
         }
         var sequence = SqliteUtil.Query(_db, "SELECT seq FROM main.sqlite_sequence WHERE name = ?", original.SqliteName);
@@ -927,12 +1017,22 @@ internal sealed partial class SqlSession
             targets.Add("rowid");
             sources.Add("rowid");
         }
-        SqliteUtil.Exec(_db, $"INSERT INTO main.{SqliteUtil.Quote(temp)} ({string.Join(", ", targets)}) SELECT {string.Join(", ", sources)} FROM main.{SqliteUtil.Quote(original.SqliteName)}");
+        try
+        {
+            SqliteUtil.Exec(_db, $"INSERT INTO main.{SqliteUtil.Quote(temp)} ({string.Join(", ", targets)}) SELECT {string.Join(", ", sources)} FROM main.{SqliteUtil.Quote(original.SqliteName)}");
+        }
+        catch (MySqlErrorException ex)
+        {
+            // A value the new column cannot hold (strict mode): the error the conversion raised, as ALTER words it.
+            var cause = _state.PendingError ?? ex;
+            _state.PendingError = null;
+            throw InAlterCopy(cause);
+        }
         long copied = raw.sqlite3_changes(_db);
         if (_state.PendingError is { } pending)
         {
             _state.PendingError = null;
-            throw pending;
+            throw InAlterCopy(pending);
         }
         SqliteUtil.Exec(_db, "DROP TABLE main." + SqliteUtil.Quote(original.SqliteName));
         // The new table takes the old one's place as it is: with legacy renaming SQLite neither rewrites nor re-checks

@@ -78,6 +78,57 @@ public sealed class DdlTests : SqlTestBase
     }
 
     [Fact]
+    public async Task AlterTableRenamesDefaultsPlacesAndCopiesRowsAsMySqlDoes()
+    {
+        await RunAsync("""
+            CREATE TABLE alt (id INT PRIMARY KEY, v VARCHAR(10), n INT, d DECIMAL(6,2), KEY k_n (n));
+            INSERT INTO alt VALUES (1, 'one', 10, 1.5), (2, 'two', NULL, 2.25), (3, 'three', 30, NULL)
+            """);
+        // A type change copies the rows and says so; a wider VARCHAR does not.
+        Assert.Equal(3UL, (await OkAsync("ALTER TABLE alt MODIFY d INT")).AffectedRows);
+        Assert.Equal(0UL, (await OkAsync("ALTER TABLE alt MODIFY v VARCHAR(20)")).AffectedRows);
+        Assert.Equal([["1", "2"], ["2", "2"], ["3", null]], await RowsAsync("SELECT id, d FROM alt ORDER BY id"));
+
+        // Values the new definition cannot hold: MySQL 8.0's ALTER errors, and the table is as it was.
+        var e = await ErrorAsync("ALTER TABLE alt MODIFY v VARCHAR(3)");
+        Assert.Equal((MySqlErrorCode.WarnDataTruncated, "Data truncated for column 'v' at row 3"), (e.Code, e.Message));
+        e = await ErrorAsync("ALTER TABLE alt MODIFY n INT NOT NULL");
+        Assert.Equal((MySqlErrorCode.InvalidUseOfNull, "Invalid use of NULL value"), (e.Code, e.Message));
+        Assert.Equal([["2", "two", null]], await RowsAsync("SELECT id, v, n FROM alt WHERE id = 2"));
+
+        // RENAME COLUMN and RENAME INDEX; MODIFY/CHANGE … FIRST / AFTER move the column.
+        await OkAsync("ALTER TABLE alt RENAME COLUMN d TO dd, RENAME INDEX k_n TO k_n2");
+        await OkAsync("ALTER TABLE alt CHANGE v name VARCHAR(20) AFTER dd, MODIFY n INT FIRST");
+        var r = await ExecAsync("SELECT * FROM alt WHERE id = 1");
+        Assert.Equal(["n", "id", "dd", "name"], r.Columns!.Select(c => c.Name).ToArray());
+        Assert.Equal([["10", "1", "2", "one"]], r.Rows);
+        Assert.Equal([["k_n2", "n"], ["PRIMARY", "id"]], await RowsAsync("SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_NAME = 'alt' ORDER BY INDEX_NAME"));
+        Assert.Equal(MySqlErrorCode.KeyDoesNotExist, (await ErrorAsync("ALTER TABLE alt RENAME INDEX nope TO x")).Code);
+        Assert.Equal(MySqlErrorCode.WrongNameForIndex, (await ErrorAsync("ALTER TABLE alt RENAME INDEX `PRIMARY` TO x")).Code);
+        Assert.Equal(MySqlErrorCode.DupFieldName, (await ErrorAsync("ALTER TABLE alt RENAME COLUMN n TO id")).Code);
+        Assert.Equal(MySqlErrorCode.BadFieldError, (await ErrorAsync("ALTER TABLE alt RENAME COLUMN nope TO x")).Code);
+
+        // ALTER COLUMN … SET DEFAULT / DROP DEFAULT.
+        await OkAsync("ALTER TABLE alt ALTER COLUMN n SET DEFAULT 5");
+        await OkAsync("INSERT INTO alt (id, name) VALUES (9, 'nine')");
+        Assert.Equal("5", await ScalarAsync("SELECT n FROM alt WHERE id = 9"));
+        Assert.Contains("`n` int DEFAULT '5'", (await RowsAsync("SHOW CREATE TABLE alt"))[0][1]);
+        await OkAsync("ALTER TABLE alt ALTER n DROP DEFAULT");
+        await OkAsync("INSERT INTO alt (id, name) VALUES (10, 'ten')");
+        Assert.Null(await ScalarAsync("SELECT n FROM alt WHERE id = 10"));
+        Assert.Equal(MySqlErrorCode.InvalidDefault, (await ErrorAsync("ALTER TABLE alt ALTER COLUMN id SET DEFAULT 'x'")).Code);
+
+        // A new AUTO_INCREMENT column numbers the rows in primary key order, and goes on from there.
+        await OkAsync("ALTER TABLE alt ADD COLUMN seq INT AUTO_INCREMENT UNIQUE");
+        Assert.Equal([["1", "1"], ["2", "2"], ["3", "3"], ["9", "4"], ["10", "5"]], await RowsAsync("SELECT id, seq FROM alt ORDER BY id"));
+        await OkAsync("INSERT INTO alt (id) VALUES (11)");
+        Assert.Equal("6", await ScalarAsync("SELECT seq FROM alt WHERE id = 11"));
+
+        // Dropping the primary key alone copies the rows.
+        Assert.Equal(6UL, (await OkAsync("ALTER TABLE alt DROP PRIMARY KEY")).AffectedRows);
+    }
+
+    [Fact]
     public async Task TruncateResetsTheCounterAndRenameMovesTheTable()
     {
         await OkAsync("CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, v INT)");

@@ -42,6 +42,10 @@ public static partial class MySqlErrors
     public static MySqlErrorException IncorrectDouble(string value, string column, long row) =>
         new(MySqlErrorCode.TruncatedWrongValueForField, $"Incorrect double value: '{value}' for column '{column}' at row {row}");
 
+    /// <summary>1138: ALTER TABLE made a column NOT NULL that holds a NULL (MySQL 8.0; MariaDB says 1265).</summary>
+    public static MySqlErrorException InvalidUseOfNull() =>
+        new(MySqlErrorCode.InvalidUseOfNull, "Invalid use of NULL value");
+
     public static MySqlErrorException DataTruncated(string column, long row) =>
         new(MySqlErrorCode.WarnDataTruncated, $"Data truncated for column '{column}' at row {row}");
 
@@ -195,6 +199,9 @@ public static partial class MySqlErrors
 
     public static MySqlErrorException WrongColumnSpecifier(string column) =>
         new(MySqlErrorCode.WrongFieldSpec, $"Incorrect column specifier for column '{column}'");
+
+    public static MySqlErrorException KeyDoesNotExist(string key, string table) =>
+        new(MySqlErrorCode.KeyDoesNotExist, $"Key '{key}' doesn't exist in table '{table}'");
 
     public static MySqlErrorException IncorrectIndexName(string name) =>
         new(MySqlErrorCode.WrongNameForIndex, $"Incorrect index name '{name}'");

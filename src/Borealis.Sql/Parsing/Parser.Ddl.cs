@@ -733,24 +733,46 @@ internal sealed partial class Parser
         {
             Accept("COLUMN");
             var spec = ParseColumnSpec();
-            SkipPosition();
-            return new AlterAction.ModifyColumn(spec.Name, spec);
+            var (after, first) = ParsePosition();
+            return new AlterAction.ModifyColumn(spec.Name, spec, after, first);
         }
         if (Accept("CHANGE"))
         {
             Accept("COLUMN");
             string old = Identifier();
             var spec = ParseColumnSpec();
-            SkipPosition();
-            return new AlterAction.ModifyColumn(old, spec);
+            var (after, first) = ParsePosition();
+            return new AlterAction.ModifyColumn(old, spec, after, first);
         }
         if (Accept("RENAME"))
         {
-            if (Accept("COLUMN") || Accept("INDEX") || Accept("KEY"))
-                throw MySqlErrors.NotSupportedYet("ALTER TABLE RENAME COLUMN/INDEX");
+            if (Accept("COLUMN"))
+            {
+                string old = Identifier();
+                Expect("TO");
+                return new AlterAction.RenameColumn(old, Identifier());
+            }
+            if (Accept("INDEX") || Accept("KEY"))
+            {
+                string old = Identifier();
+                Expect("TO");
+                return new AlterAction.RenameIndex(old, Identifier());
+            }
             if (!Accept("TO"))
                 Accept("AS");
             return new AlterAction.RenameTo(TableName());
+        }
+        if (Accept("ALTER"))
+        {
+            Accept("COLUMN");
+            string column = Identifier();
+            if (AcceptSequence("DROP", "DEFAULT"))
+                return new AlterAction.AlterDefault(column, null);
+            Expect("SET");
+            if (Peek.Is("VISIBLE") || Peek.Is("INVISIBLE"))
+                throw MySqlErrors.NotSupportedYet("ALTER COLUMN … SET VISIBLE/INVISIBLE");
+            Expect("DEFAULT");
+            return new AlterAction.AlterDefault(column, ParseDefaultValue());
         }
         var options = ParseTableOptions();
         if (options.Count == 0)
@@ -762,12 +784,11 @@ internal sealed partial class Parser
         return new AlterAction.Options(options);
     }
 
-    void SkipPosition()
+    (string? After, bool First) ParsePosition()
     {
         if (Accept("FIRST"))
-            return;
-        if (Accept("AFTER"))
-            Identifier();
+            return (null, true);
+        return Accept("AFTER") ? (Identifier(), false) : (null, false);
     }
 
     Statement ParseRename()

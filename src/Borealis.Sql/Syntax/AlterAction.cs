@@ -10,7 +10,15 @@ internal abstract record AlterAction
 
     public sealed record DropIndex(string Name) : AlterAction;
 
-    public sealed record ModifyColumn(string OldName, ColumnSpec Column) : AlterAction;
+    /// <summary>MODIFY / CHANGE, with the column's new place (FIRST or AFTER a column) when given.</summary>
+    public sealed record ModifyColumn(string OldName, ColumnSpec Column, string? After = null, bool First = false) : AlterAction;
+
+    public sealed record RenameColumn(string OldName, string NewName) : AlterAction;
+
+    public sealed record RenameIndex(string OldName, string NewName) : AlterAction;
+
+    /// <summary>ALTER [COLUMN] c SET DEFAULT value, or DROP DEFAULT (<paramref name="Default"/> null).</summary>
+    public sealed record AlterDefault(string Column, Expr? Default) : AlterAction;
 
     public sealed record RenameTo(TableName Name) : AlterAction;
 
