@@ -207,6 +207,33 @@ internal sealed partial class SqlSession
                 columns = [ResultColumns.Text($"Grants for {Info.User}@%", 256)];
                 rows.Add([$"GRANT ALL PRIVILEGES ON *.* TO `{Info.User}`@`%` WITH GRANT OPTION"]);
                 break;
+            // No triggers, events or routines exist (CREATE of them is 1235): their SHOWs are empty, with MySQL's columns.
+            case "triggers":
+                columns = [.. s_triggerColumns.Select(n => ResultColumns.Text(n))];
+                break;
+            case "events":
+                columns = [.. s_eventColumns.Select(n => ResultColumns.Text(n))];
+                break;
+            case "routines":
+                columns = [.. s_routineColumns.Select(n => ResultColumns.Text(n))];
+                break;
+            case "plugins":
+                columns = [ResultColumns.Text("Name"), ResultColumns.Text("Status"), ResultColumns.Text("Type"), ResultColumns.Text("Library"), ResultColumns.Text("License")];
+                rows.Add(["InnoDB", "ACTIVE", "STORAGE ENGINE", null, "GPL"]);
+                rows.Add(["mysql_native_password", "ACTIVE", "AUTHENTICATION", null, "GPL"]);
+                rows.Add(["caching_sha2_password", "ACTIVE", "AUTHENTICATION", null, "GPL"]);
+                break;
+            case "open tables":
+                {
+                    // No table cache to speak of: every table of the schema (or of all schemas) counts as open, none in use.
+                    columns = [ResultColumns.Text("Database"), ResultColumns.Text("Table"), ResultColumns.Integer("In_use"), ResultColumns.Integer("Name_locked")];
+                    foreach (var schema in catalog.Schemas.Values.Where(x => show.Schema is null || x.Name.Equals(show.Schema, StringComparison.OrdinalIgnoreCase)).OrderBy(x => x.Name, StringComparer.Ordinal))
+                    {
+                        foreach (var table in schema.Tables.Values.Where(t => !t.IsView).OrderBy(t => t.Name, StringComparer.Ordinal))
+                            rows.Add([schema.Name, table.Name, 0L, 0L]);
+                    }
+                    break;
+                }
             default:
                 columns = [ResultColumns.Text("Name")];
                 break;
@@ -214,7 +241,8 @@ internal sealed partial class SqlSession
         if (show.Like is not null && show.What != "columns")
         {
             var regex = LikeRegex(show.Like);
-            rows = rows.Where(r => r[0] is string s && regex.IsMatch(s)).ToList();
+            int named = show.What == "open tables" ? 1 : 0; // SHOW OPEN TABLES LIKE matches the table, not the schema
+            rows = rows.Where(r => r[named] is string s && regex.IsMatch(s)).ToList();
             // SHOW DATABASES / TABLES LIKE 'p' name the column "Database (p)" / "Tables_in_db (p)", as MySQL does.
             if (show.What is "databases" or "tables")
                 columns[0] = ResultColumns.Text($"{columns[0].Name} ({show.Like})");
@@ -225,6 +253,62 @@ internal sealed partial class SqlSession
         await _connection.WaitForDurableAsync(cancellationToken);
         await sink.WriteResultSetAsync(columns, new ListRowSource(rows), more, cancellationToken);
     }
+
+    /// <summary>
+    /// ANALYZE / OPTIMIZE / CHECK / REPAIR TABLE: MySQL's result set, a row per table. CHECK runs SQLite's quick_check
+    /// of the table and its indexes; ANALYZE has no statistics to refresh; OPTIMIZE and REPAIR answer as InnoDB does.
+    /// </summary>
+    async ValueTask TableMaintenanceAsync(Statement.TableMaintenance s, CatalogSnapshot catalog, bool more, IResultSink sink, CancellationToken cancellationToken)
+    {
+        ColumnDefinition[] columns = [ResultColumns.Text("Table", 64), ResultColumns.Text("Op", 10), ResultColumns.Text("Msg_type", 10), ResultColumns.Text("Msg_text", 255)];
+        var rows = new List<object?[]>();
+        foreach (var name in s.Tables)
+        {
+            string schema = name.Schema ?? CurrentDatabase ?? throw MySqlErrors.NoDatabaseSelected();
+            string qualified = schema + "." + name.Name;
+            var table = catalog.FindTable(schema, name.Name);
+            if (table is null || table.IsView)
+            {
+                rows.Add([qualified, s.Op, "Error", table is null ? $"Table '{qualified}' doesn't exist" : $"'{qualified}' is not BASE TABLE"]);
+                rows.Add([qualified, s.Op, "status", "Operation failed"]);
+                continue;
+            }
+            switch (s.Op)
+            {
+                case "check":
+                    {
+                        var problems = SqliteUtil.Query(_db, $"PRAGMA main.quick_check({SqliteUtil.Quote(table.SqliteName)})")
+                            .Select(r => r[0] as string).Where(m => m != "ok").ToList();
+                        foreach (var problem in problems)
+                            rows.Add([qualified, s.Op, "error", problem]);
+                        rows.Add([qualified, s.Op, "status", problems.Count == 0 ? "OK" : "Corrupt"]);
+                        break;
+                    }
+                case "optimize":
+                    rows.Add([qualified, s.Op, "note", "Table does not support optimize, doing recreate + analyze instead"]);
+                    rows.Add([qualified, s.Op, "status", "OK"]);
+                    break;
+                case "repair":
+                    rows.Add([qualified, s.Op, "note", "The storage engine for the table doesn't support repair"]);
+                    break;
+                default:
+                    rows.Add([qualified, s.Op, "status", "OK"]);
+                    break;
+            }
+        }
+        _rowCount = -1;
+        await _connection.WaitForDurableAsync(cancellationToken);
+        await sink.WriteResultSetAsync(columns, new ListRowSource(rows), more, cancellationToken);
+    }
+
+    static readonly string[] s_triggerColumns = ["Trigger", "Event", "Table", "Statement", "Timing", "Created", "sql_mode", "Definer",
+        "character_set_client", "collation_connection", "Database Collation"];
+
+    static readonly string[] s_eventColumns = ["Db", "Name", "Definer", "Time zone", "Type", "Execute at", "Interval value", "Interval field",
+        "Starts", "Ends", "Status", "Originator", "character_set_client", "collation_connection", "Database Collation"];
+
+    static readonly string[] s_routineColumns = ["Db", "Name", "Type", "Definer", "Modified", "Created", "Security_type", "Comment",
+        "character_set_client", "collation_connection", "Database Collation"];
 
     static readonly string[] s_explainColumns = ["id", "select_type", "table", "partitions", "type", "possible_keys", "key", "key_len", "ref",
         "rows", "filtered", "Extra"];

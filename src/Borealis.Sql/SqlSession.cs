@@ -575,6 +575,9 @@ internal sealed partial class SqlSession : ISqlSession
                 break;
             case Statement.NoOp:
                 break;
+            case Statement.TableMaintenance maintenance:
+                await TableMaintenanceAsync(maintenance, catalog, more, sink, cancellationToken);
+                return;
             case Statement.Show show:
                 await ShowAsync(show, catalog, more, sink, cancellationToken);
                 return;

@@ -643,6 +643,12 @@ internal sealed partial class Translator
     /// <summary>( [base window] PARTITION BY … ORDER BY … frame ): SQLite's window syntax is MySQL's.</summary>
     void EmitWindowSpec(Expr.Window w, StringBuilder sb)
     {
+        if (w.Name is not null && w.PartitionBy.Count == 0 && w.OrderBy.Count == 0 && w.Frame.Count == 0)
+        {
+            // OVER w, not OVER (w): SQLite refuses the parenthesised form when w has a frame of its own.
+            sb.Append(SqliteUtil.Quote(w.Name));
+            return;
+        }
         sb.Append('(');
         if (w.Name is not null)
             sb.Append(SqliteUtil.Quote(w.Name));

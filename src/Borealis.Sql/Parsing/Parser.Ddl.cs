@@ -943,9 +943,16 @@ internal sealed partial class Parser
             _pos = _tokens.Count - 1;
             show = new Statement.Show("grants");
         }
-        else if (Accept("TRIGGERS") || Accept("EVENTS") || AcceptSequence("PROCEDURE", "STATUS") || AcceptSequence("FUNCTION", "STATUS")
-            || AcceptSequence("OPEN", "TABLES") || Accept("PLUGINS"))
-            show = new Statement.Show("empty") { Schema = ParseFromSchema() };
+        else if (Accept("TRIGGERS"))
+            show = new Statement.Show("triggers") { Schema = ParseFromSchema() };
+        else if (Accept("EVENTS"))
+            show = new Statement.Show("events") { Schema = ParseFromSchema() };
+        else if (AcceptSequence("PROCEDURE", "STATUS") || AcceptSequence("FUNCTION", "STATUS"))
+            show = new Statement.Show("routines");
+        else if (AcceptSequence("OPEN", "TABLES"))
+            show = new Statement.Show("open tables") { Schema = ParseFromSchema() };
+        else if (Accept("PLUGINS"))
+            show = new Statement.Show("plugins");
         else if (Peek.Kind == TokenKind.Identifier)
             throw MySqlErrors.NotSupportedYet("SHOW " + Peek.Text.ToUpperInvariant());
         else

@@ -125,6 +125,25 @@ internal sealed partial class Parser
         throw Error();
     }
 
+    /// <summary>
+    /// ANALYZE / OPTIMIZE / REPAIR [NO_WRITE_TO_BINLOG | LOCAL] TABLE t, … and CHECK TABLE t, … [options]; the options
+    /// (QUICK, EXTENDED, USE_FRM, FOR UPGRADE, …) change nothing here.
+    /// </summary>
+    Statement ParseTableMaintenance(string op)
+    {
+        if (op != "check" && !Accept("NO_WRITE_TO_BINLOG"))
+            Accept("LOCAL");
+        if (!Accept("TABLE"))
+            Expect("TABLES");
+        var tables = new List<TableName>();
+        do
+            tables.Add(TableName());
+        while (AcceptOp(","));
+        while (Peek.Kind == TokenKind.Identifier)
+            Next();
+        return new Statement.TableMaintenance(op, tables);
+    }
+
     TableName TableName()
     {
         string first = Identifier();
@@ -290,10 +309,14 @@ internal sealed partial class Parser
             case "UNLOCK":
             case "FLUSH":
             case "DO":
-            case "ANALYZE":
-            case "OPTIMIZE":
                 _pos = _tokens.Count - 1;
                 return new Statement.NoOp(t.Text.ToUpperInvariant());
+            case "ANALYZE":
+            case "OPTIMIZE":
+            case "CHECK":
+            case "REPAIR":
+                _pos++;
+                return ParseTableMaintenance(t.Text.ToLowerInvariant());
             case "GRANT":
             case "REVOKE":
             case "CALL":
@@ -302,8 +325,6 @@ internal sealed partial class Parser
             case "XA":
             case "KILL":
             case "CHECKSUM":
-            case "CHECK":
-            case "REPAIR":
             case "INSTALL":
             case "UNINSTALL":
             case "RESET":

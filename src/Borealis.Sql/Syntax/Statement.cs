@@ -104,6 +104,9 @@ internal abstract record Statement
 
     public sealed record SetNames(string Charset, string? Collation) : Statement;
 
+    /// <summary>ANALYZE / OPTIMIZE / CHECK / REPAIR TABLE t, …: one result row (or more) per table.</summary>
+    public sealed record TableMaintenance(string Op, IReadOnlyList<TableName> Tables) : Statement;
+
     /// <summary>Statements accepted and ignored (SET TRANSACTION, LOCK TABLES, FLUSH, DO ...).</summary>
     public sealed record NoOp(string What) : Statement;
 
