@@ -241,6 +241,7 @@ internal sealed partial class SqlSession
                 if (plan.Mode == InsertMode.Replace && row.ReplaceSql is not null)
                 {
                     raw.sqlite3_reset(stmt);
+                    long replaced = RowsReplaced(table, row, values);
                     var replace = GetStatement(row.ReplaceSql);
                     try
                     {
@@ -252,7 +253,7 @@ internal sealed partial class SqlSession
                         long id = generated ? raw.sqlite3_last_insert_rowid(_db) : 0;
                         if (tracked)
                             Inserted();
-                        return (2, id, true);
+                        return ((ulong)(1 + Math.Max(replaced, 1)), id, true);
                     }
                     finally
                     {
@@ -347,6 +348,35 @@ internal sealed partial class SqlSession
         {
             raw.sqlite3_reset(stmt);
         }
+    }
+
+    /// <summary>
+    /// The rows a REPLACE that hit a duplicate key is about to delete: those equal to the new row on any PRIMARY or
+    /// UNIQUE key (MySQL counts each, with the insert). -1 when a key column's value is not a plain parameter.
+    /// </summary>
+    long RowsReplaced(TableInfo table, InsertRow row, object?[] values)
+    {
+        var byColumn = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+        for (int j = 0; j < row.Params.Count; j++)
+        {
+            if (row.Params[j].Target is { } target)
+                byColumn[target.Name] = values[j];
+        }
+        var clauses = new List<string>();
+        var args = new List<object?>();
+        foreach (var index in table.Indexes.Where(i => i.Primary || i.Unique))
+        {
+            if (!index.Columns.All(byColumn.ContainsKey))
+                return -1;
+            if (index.Columns.Any(c => byColumn[c] is null))
+                continue; // NULLs never collide
+            clauses.Add("(" + string.Join(" AND ", index.Columns.Select(c => SqliteUtil.Quote(c) + " = ?")) + ")");
+            args.AddRange(index.Columns.Select(c => byColumn[c]));
+        }
+        if (clauses.Count == 0)
+            return -1;
+        return Convert.ToInt64(SqliteUtil.Query(_db, $"SELECT count(*) FROM {table.SqliteQualified} WHERE {string.Join(" OR ", clauses)}", [.. args])[0][0],
+            System.Globalization.CultureInfo.InvariantCulture);
     }
 
     long CountRows(TableInfo table) => Convert.ToInt64(SqliteUtil.Query(_db, "SELECT count(*) FROM " + table.SqliteQualified)[0][0], System.Globalization.CultureInfo.InvariantCulture);

@@ -42,6 +42,52 @@ public sealed class SemanticsTests : SqlTestBase
     }
 
     [Fact]
+    public async Task AssignmentsRunLeftToRightAsInMySql()
+    {
+        await RunAsync("""
+            CREATE TABLE w (id INT PRIMARY KEY, a INT, b INT, c TINYINT, u VARCHAR(5) UNIQUE);
+            INSERT INTO w VALUES (1, 1, 0, 0, 'x'), (2, 2, 0, 0, 'y'), (3, 3, 0, 0, 'z')
+            """);
+        // A later assignment reads what an earlier one stored, whatever the table's column order.
+        await OkAsync("UPDATE w SET a = a + 1, b = a WHERE id = 1");
+        await OkAsync("UPDATE w SET b = a * 10, a = b + 1 WHERE id = 2");
+        Assert.Equal([["1", "2", "2"], ["2", "21", "20"]], await RowsAsync("SELECT id, a, b FROM w WHERE id < 3 ORDER BY id"));
+        // The stored value, converted to its column: 2.6 went into an INT as 3.
+        await OkAsync("UPDATE w SET a = 2.6, b = a * 2 WHERE id = 3");
+        Assert.Equal([["3", "6"]], await RowsAsync("SELECT a, b FROM w WHERE id = 3"));
+        // A chain, and a correlated subquery of a later assignment.
+        await OkAsync("UPDATE w SET a = 5, b = a + 1, c = b + 1 WHERE id = 3");
+        Assert.Equal([["5", "6", "7"]], await RowsAsync("SELECT a, b, c FROM w WHERE id = 3"));
+        // (w.a is the new 100 there, so all 3 rows count; the old 5 would count 1.)
+        await OkAsync("UPDATE w SET a = 100, b = (SELECT COUNT(*) FROM w AS o WHERE o.a < w.a) WHERE id = 3");
+        Assert.Equal("3", await ScalarAsync("SELECT b FROM w WHERE id = 3"));
+        // ON DUPLICATE KEY UPDATE too.
+        await OkAsync("INSERT INTO w (id, a) VALUES (1, 0) ON DUPLICATE KEY UPDATE a = a + 5, b = a");
+        Assert.Equal([["7", "7"]], await RowsAsync("SELECT a, b FROM w WHERE id = 1"));
+        // Strict mode checks what the later assignment stores, as MySQL does (1000 does not fit a TINYINT).
+        await AssertErrorAsync(MySqlErrorCode.WarnDataOutOfRange, "UPDATE w SET a = 500, c = a * 2 WHERE id = 1");
+        Assert.Equal("7", await ScalarAsync("SELECT a FROM w WHERE id = 1"));
+    }
+
+    [Fact]
+    public async Task ReplaceCountsEveryRowItDeletes()
+    {
+        await RunAsync("CREATE TABLE r (id INT PRIMARY KEY, u VARCHAR(5) UNIQUE, v INT); INSERT INTO r VALUES (1, 'x', 0), (2, 'y', 0)");
+        Assert.Equal(1UL, (await OkAsync("REPLACE INTO r VALUES (3, 'z', 0)")).AffectedRows);
+        Assert.Equal(2UL, (await OkAsync("REPLACE INTO r VALUES (3, 'z', 1)")).AffectedRows);
+        // Colliding with row 1 on the key and row 2 on u: both go, 1 + 2.
+        Assert.Equal(3UL, (await OkAsync("REPLACE INTO r VALUES (1, 'y', 2)")).AffectedRows);
+        Assert.Equal([["1", "y", "2"], ["3", "z", "1"]], await RowsAsync("SELECT id, u, v FROM r ORDER BY id"));
+    }
+
+    [Fact]
+    public async Task CastToCharOrBinaryOfALengthCutsOrPads()
+    {
+        Assert.Equal([["abc", "ab", "abcdef"]], await RowsAsync("SELECT CAST('abcdef' AS CHAR(3)), CAST('ab' AS CHAR(3)), CAST('abcdef' AS CHAR)"));
+        Assert.Equal([["6162000000", "6162"]], await RowsAsync("SELECT HEX(CAST('ab' AS BINARY(5))), HEX(CAST('abcdef' AS BINARY(2)))"));
+    }
+
+    [Fact]
     public async Task MissingNotNullColumnWithoutDefaultIs1364()
     {
         await OkAsync("CREATE TABLE t (a INT NOT NULL, b INT)");

@@ -137,6 +137,16 @@ internal static partial class SqlFunctions
             return months / 12 * 100 + months % 12 + 1;
         });
         Scalar(db, state, "__bx_to_signed", 2, a => a[0] is null ? null : ToInteger(a[0]!, Num(a[1]) != 0));
+        // CAST(x AS BINARY(N)): exactly N bytes, cut or padded with zero bytes.
+        Scalar(db, state, "__bx_binary_n", 2, a =>
+        {
+            if (a[0] is null)
+                return null;
+            byte[] bytes = a[0] as byte[] ?? System.Text.Encoding.UTF8.GetBytes(Text(a[0]!));
+            var result = new byte[(int)Math.Clamp(Num(a[1]), 0, int.MaxValue)];
+            bytes.AsSpan(0, Math.Min(bytes.Length, result.Length)).CopyTo(result);
+            return result;
+        });
         Scalar(db, state, "__bx_like_prefix", 2, a => a[0] is null ? null : TextCollation.LikePrefix(Text(a[0]), a[1] is null ? "" : Text(a[1])));
         Scalar(db, state, "__bx_like_bin", 3, a =>
         {

@@ -39,6 +39,22 @@ internal static partial class SqlFunctions
                 raw.sqlite3_result_error(ctx, ex.Message);
             }
         });
+        // The value an earlier assignment of the same UPDATE stored (MySQL's left-to-right SET): converted as
+        // __bx_coerce does, without warnings or errors, which that assignment has raised already.
+        raw.sqlite3_create_function(db, "__bx_coerce_quiet", 2, deterministic, state, (ctx, userData, args) =>
+        {
+            var s = (FunctionState)userData;
+            try
+            {
+                var col = registry.Get(raw.sqlite3_value_int64(args[1]));
+                SqliteUtil.Result(ctx, ValueCoercion.Coerce(col, SqliteUtil.ReadValue(args[0]), s.Row, strict: false, null));
+            }
+            catch (MySqlErrorException ex)
+            {
+                s.PendingError = ex;
+                raw.sqlite3_result_error(ctx, ex.Message);
+            }
+        });
         raw.sqlite3_create_function(db, "__bx_set", 4, 0, state, (ctx, userData, args) =>
         {
             var s = (FunctionState)userData;

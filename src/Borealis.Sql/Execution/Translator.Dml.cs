@@ -286,6 +286,15 @@ internal sealed partial class Translator
     void EmitAssignments(IReadOnlyList<Assignment> assignments, TableInfo table, StringBuilder sb, string rowid = "rowid")
     {
         int emitted = 0;
+        // One table's assignments run left to right in MySQL: a later one reads the value an earlier one stored
+        // (SET a = a + 1, b = a gives b the new a). SQLite reads the old row, so such a reference gets the earlier
+        // value again, converted to its column. (The order of a multi-table UPDATE's assignments is not defined.)
+        bool leftToRight = rowid == "rowid";
+        if (leftToRight)
+        {
+            _assignedValues = [];
+            _assignedDepth = _scopes.Count;
+        }
         for (int i = 0; i < assignments.Count; i++)
         {
             var a = assignments[i];
@@ -309,7 +318,56 @@ internal sealed partial class Translator
             else
                 EmitExpr(a.Value, sb);
             sb.Append(", ").Append(c.Id).Append(')');
+            _assignedValues?.Add((c, a.Value));
         }
+        _assignedValues = null;
+    }
+
+    /// <summary>A single-table UPDATE's assignments so far, in order (see <see cref="EmitAssignments"/>).</summary>
+    List<(ColumnInfo Column, Expr Value)>? _assignedValues;
+
+    /// <summary>The scope depth of the UPDATE whose assignments <see cref="_assignedValues"/> holds (not a subquery's).</summary>
+    int _assignedDepth;
+
+    /// <summary>The single-table UPDATE's alias, for references from its subqueries (null: an upsert's, not followed).</summary>
+    string? _assignedAlias;
+
+    /// <summary>
+    /// A reference to a column an earlier assignment set: that assignment's value again (its own references to even
+    /// earlier ones substituted in turn, never to itself), converted to the column as it was stored.
+    /// </summary>
+    bool TryEmitAssigned(Expr.Column reference, ColumnInfo column, StringBuilder sb)
+    {
+        if (_assignedValues is not { } assigned || ScopeOf(reference) != _assignedDepth - 1)
+            return false;
+        int i = assigned.FindLastIndex(x => ReferenceEquals(x.Column, column));
+        if (i < 0)
+            return false;
+        var value = assigned[i].Value;
+        if (_scopes.Count != _assignedDepth)
+        {
+            // A correlated subquery's reference: the value is written there, its columns named by the UPDATE's alias
+            // so that the subquery's own tables do not capture them.
+            if (_assignedAlias is not { } alias)
+                return false;
+            var table = _scopes[_assignedDepth - 1][0].Table;
+            value = Rewrite(value, node => node is Expr.Column { Table: null } c && table.FindColumn(c.Name) is not null ? c with { Table = alias } : null);
+        }
+        _assignedValues = assigned.GetRange(0, i);
+        try
+        {
+            sb.Append("__bx_coerce_quiet(");
+            if (value is Expr.Default)
+                sb.Append(CatalogStore.DefaultSql(column));
+            else
+                EmitExpr(value, sb);
+            sb.Append(", ").Append(column.Id).Append(')');
+        }
+        finally
+        {
+            _assignedValues = assigned;
+        }
+        return true;
     }
 
     /// <summary>
@@ -393,7 +451,9 @@ internal sealed partial class Translator
         var sb = new StringBuilder();
         sb.Append(up.Ignore ? "UPDATE OR IGNORE " : "UPDATE ").Append(table.SqliteQualified)
             .Append(" AS ").Append(SqliteUtil.Quote(alias)).Append(" SET ");
+        _assignedAlias = alias;
         EmitAssignments(up.Assignments, table, sb);
+        _assignedAlias = null;
         EmitOnUpdateNow(up.Assignments, table, sb);
         EmitWriteFilter(table, alias, up.Where, up.OrderBy, up.Limit, sb);
         EmitViewChecks(sb);

@@ -254,6 +254,20 @@ internal sealed partial class Translator
         _scopes[^1].Add((alias, table));
     }
 
+    /// <summary>The index of the scope a column reference resolves in, or -1.</summary>
+    int ScopeOf(Expr.Column c)
+    {
+        for (int s = _scopes.Count - 1; s >= 0; s--)
+        {
+            foreach (var (alias, table) in _scopes[s])
+            {
+                if ((c.Table is null || alias.Equals(c.Table, StringComparison.OrdinalIgnoreCase)) && table.FindColumn(c.Name) is not null)
+                    return s;
+            }
+        }
+        return -1;
+    }
+
     ColumnInfo? FindColumn(Expr.Column c)
     {
         for (int s = _scopes.Count - 1; s >= 0; s--)
@@ -842,6 +856,8 @@ internal sealed partial class Translator
             return;
         }
         var info = FindColumn(c);
+        if (info is not null && TryEmitAssigned(c, info, sb))
+            return;
         castWide &= info is { IsWideDecimal: true } && !_inlineLiterals;
         if (castWide)
             sb.Append("CAST(");
@@ -1124,14 +1140,20 @@ internal sealed partial class Translator
                 sb.Append(cast.Type.Unsigned ? ", 1)" : ", 0)");
                 return;
             case "char":
-                sb.Append("CAST(");
+                // CHAR(N) keeps the first N characters.
+                sb.Append(cast.Type.Length is null ? "CAST(" : "substr(CAST(");
                 EmitText(cast.Value, sb);
                 sb.Append(" AS TEXT)");
+                if (cast.Type.Length is int chars)
+                    sb.Append(", 1, ").Append(chars).Append(')');
                 return;
             case "binary":
-                sb.Append("CAST(");
+                // BINARY(N) is exactly N bytes: cut, or padded with zero bytes.
+                sb.Append(cast.Type.Length is null ? "CAST(" : "__bx_binary_n(CAST(");
                 EmitExpr(cast.Value, sb);
                 sb.Append(" AS BLOB)");
+                if (cast.Type.Length is int bytes)
+                    sb.Append(", ").Append(bytes).Append(')');
                 return;
             case "decimal":
                 sb.Append("__bx_decimal(");
