@@ -291,19 +291,29 @@ internal static partial class SqlFunctions
             double v = Num(a[0]);
             if (digits >= 0)
             {
-                double r = Math.Round(v, Math.Min(digits, 15), MidpointRounding.AwayFromZero);
+                // An exact (DECIMAL) value, which SQLite holds as a double, is rounded as the decimal it was: 1.005 to 1.01.
+                bool exact = a.Length > 2 && a[2] is not null && Num(a[2]) != 0 && Math.Abs(v) < 1e15;
+                double r = exact ? (double)Math.Round((decimal)v, Math.Min(digits, 15), MidpointRounding.AwayFromZero)
+                    : Math.Round(v, Math.Min(digits, 15), MidpointRounding.AwayFromZero);
                 return digits == 0 ? (object)(long)r : r;
             }
             double f = Math.Pow(10, -digits);
             return Math.Round(v / f, MidpointRounding.AwayFromZero) * f;
         });
-        Scalar(db, state, "__bx_truncate", 2, a =>
+        Scalar(db, state, "__bx_truncate", -1, a =>
         {
-            if (a[0] is null || a[1] is null)
+            if (a.Length < 2 || a[0] is null || a[1] is null)
                 return null;
             int digits = (int)Num(a[1]);
+            double v = Num(a[0]);
+            if (a.Length > 2 && a[2] is not null && Num(a[2]) != 0 && Math.Abs(v) < 1e15 && digits is >= 0 and <= 15)
+            {
+                // As ROUND: an exact value is cut as the decimal it was (TRUNCATE(1.005, 2) is 1.00, not 1.00499…).
+                decimal scale = (decimal)Math.Pow(10, digits);
+                return (double)(Math.Truncate((decimal)v * scale) / scale);
+            }
             double f = Math.Pow(10, digits);
-            double r = Math.Truncate(Num(a[0]) * f) / f;
+            double r = Math.Truncate(v * f) / f;
             return digits <= 0 ? (object)(long)r : r;
         });
         Scalar(db, state, "__bx_hex", 1, a => a[0] switch
@@ -439,7 +449,20 @@ internal static partial class SqlFunctions
         });
         Scalar(db, state, "__bx_char", -1, a => Encoding.Latin1.GetBytes(new string(a.Where(x => x is not null).Select(x => (char)((long)Num(x) & 0xff)).ToArray())));
         Scalar(db, state, "__bx_ascii", 1, a => a[0] is null ? null : Bytes(a[0]) is { Length: > 0 } b ? (long)b[0] : 0L);
-        Scalar(db, state, "__bx_ord", 1, a => a[0] is null ? null : Bytes(a[0]) is { Length: > 0 } b ? (long)b[0] : 0L);
+        // ORD: the first character's bytes as a big-endian number (a multi-byte UTF-8 character: 'é' is 0xC3A9 = 50089).
+        Scalar(db, state, "__bx_ord", 1, a =>
+        {
+            if (a[0] is null)
+                return null;
+            var b = Bytes(a[0]!);
+            if (b.Length == 0)
+                return 0L;
+            int length = a[0] is byte[]? 1 : b[0] < 0xC0 ? 1 : b[0] < 0xE0 ? 2 : b[0] < 0xF0 ? 3 : 4;
+            long code = 0;
+            for (int i = 0; i < Math.Min(length, b.Length); i++)
+                code = code * 256 + b[i];
+            return code;
+        });
         Scalar(db, state, "__bx_quote", 1, a => a[0] is null ? "NULL" : "'" + Text(a[0]).Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'");
         Scalar(db, state, "__bx_monthname", 1, a => DatePart(a, d => d.ToString("MMMM", CultureInfo.InvariantCulture)));
         Scalar(db, state, "__bx_dayname", 1, a => DatePart(a, d => d.ToString("dddd", CultureInfo.InvariantCulture)));
@@ -740,6 +763,12 @@ internal static partial class SqlFunctions
                 'a' => d.ToString("ddd", ci),
                 'w' => ((int)d.DayOfWeek).ToString(ci),
                 'j' => d.DayOfYear.ToString("000", ci),
+                'U' => Week(d, 0).ToString("00", ci),
+                'u' => Week(d, 1).ToString("00", ci),
+                'V' => Week(d, 2).ToString("00", ci),
+                'v' => Week(d, 3).ToString("00", ci),
+                'X' => (YearWeek(d, 2) / 100).ToString("0000", ci),
+                'x' => (YearWeek(d, 3) / 100).ToString("0000", ci),
                 '%' => "%",
                 _ => f.ToString(),
             });

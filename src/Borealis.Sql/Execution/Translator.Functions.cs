@@ -255,7 +255,15 @@ internal sealed partial class Translator
                 return;
             case "TIMESTAMP":
                 if (f.Args.Count == 2)
-                    throw MySqlErrors.NotSupportedYet("TIMESTAMP(expr, time)");
+                {
+                    // TIMESTAMP(expr, time): the datetime plus the time.
+                    sb.Append("__bx_addtime(__bx_datetime(");
+                    EmitExpr(f.Args[0], sb);
+                    sb.Append("), ");
+                    EmitExpr(f.Args[1], sb);
+                    sb.Append(", 1)");
+                    return;
+                }
                 Call("__bx_datetime", f, sb, 1, 1);
                 return;
             case "YEAR":
@@ -409,7 +417,7 @@ internal sealed partial class Translator
                 or "ELT" or "UUID" or "MD5" or "SHA1" or "SHA2" or "TO_BASE64" or "FROM_BASE64" or "BIN" or "OCT" or "FORMAT"
                 or "INSERT" or "LOCATE" or "CHAR" or "ASCII" or "ORD" or "UNHEX" or "QUOTE" or "MAKEDATE" or "LAST_DAY" or "MONTHNAME"
                 or "DAYNAME" or "SEC_TO_TIME" or "TIME_TO_SEC" or "TO_DAYS" or "FROM_DAYS" or "WEEK" or "QUARTER"
-                or "JSON_VALID" or "SLEEP" or "CRC32" or "TRUNCATE"
+                or "JSON_VALID" or "SLEEP" or "CRC32"
                 or "GET_LOCK" or "RELEASE_LOCK" or "IS_FREE_LOCK" or "IS_USED_LOCK" or "RELEASE_ALL_LOCKS":
                 sb.Append("__bx_").Append(name.ToLowerInvariant()).Append('(');
                 Args(f, sb);
@@ -457,8 +465,15 @@ internal sealed partial class Translator
             case "LOG":
                 Call(f.Args.Count == 1 ? "ln" : "log", f, sb, 1, 2);
                 return;
-            case "ROUND":
-                Call("__bx_round", f, sb, 1, 2);
+            case "ROUND" or "TRUNCATE":
+                if (f.Args.Count != 2 && (name == "TRUNCATE" || f.Args.Count != 1))
+                    throw MySqlErrors.WrongParameterCount(f.Name);
+                // A third argument says the value is exact (a DECIMAL or decimal literal): rounded as a decimal.
+                sb.Append(name == "ROUND" ? "__bx_round(" : "__bx_truncate(");
+                Args(f, sb);
+                if (f.Args.Count == 1)
+                    sb.Append(", 0");
+                sb.Append(ExactScale(f.Args[0]) is > 0 ? ", 1)" : ", 0)");
                 return;
             case "POW" or "POWER":
                 Call("pow", f, sb, 2, 2);

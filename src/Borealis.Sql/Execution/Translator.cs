@@ -493,7 +493,12 @@ internal sealed partial class Translator
             {
                 if (i > 0)
                     sb.Append(", ");
-                if (orderBy[i].Value is Expr.Column column && FindColumn(column) is { DataType: "enum" } enumColumn)
+                if (orderBy[i].Value is Expr.Column setColumn && FindColumn(setColumn) is { DataType: "set" })
+                {
+                    // SET sorts by its numeric value.
+                    EmitMemberOperand(setColumn, sb);
+                }
+                else if (orderBy[i].Value is Expr.Column column && FindColumn(column) is { DataType: "enum" } enumColumn)
                 {
                     // ENUM sorts by member number, not by text.
                     sb.Append("CASE ");
@@ -677,6 +682,9 @@ internal sealed partial class Translator
                     var convert = ValueConversion(bt.Value, bt.Low) ?? ValueConversion(bt.Value, bt.High);
                     sb.Append('(');
                     EmitNumericOperand(bt.Value, [bt.Low, bt.High], sb);
+                    // Values without a column collation compare case- and accent-insensitively, as with =.
+                    if (IsStringValue(bt.Value) && IsStringValue(bt.Low) && IsStringValue(bt.High))
+                        sb.Append(" COLLATE " + TextCollation.Name);
                     sb.Append(bt.Not ? " NOT BETWEEN " : " BETWEEN ");
                     if (convert is null)
                         EmitExpr(bt.Low, sb);
@@ -694,6 +702,8 @@ internal sealed partial class Translator
                 {
                     sb.Append('(');
                     EmitNumericOperand(il.Value, il.Items, sb);
+                    if (IsStringValue(il.Value) && il.Items.All(IsStringValue))
+                        sb.Append(" COLLATE " + TextCollation.Name);
                     sb.Append(il.Not ? " NOT IN (" : " IN (");
                     // Long lists are written into the text: SQLite limits bound parameters per statement.
                     bool saved = _inlineLiterals;
@@ -957,6 +967,17 @@ internal sealed partial class Translator
             sb.Append(')');
             return;
         }
+        if (b.Op is "+" or "-" or "*" or "/" or "DIV" or "%" or "MOD" or "&" or "|" or "^" or "<<" or ">>"
+            && (MemberColumn(b.Left) is not null || MemberColumn(b.Right) is not null))
+        {
+            // In arithmetic an ENUM is its index and a SET its bit mask, as in MySQL ('b' of ENUM('a','b') + 0 is 2).
+            sb.Append('(');
+            EmitMemberOperand(b.Left, sb);
+            sb.Append(op);
+            EmitMemberOperand(b.Right, sb);
+            sb.Append(')');
+            return;
+        }
         bool comparison = b.Op is "=" or "<>" or "<" or "<=" or ">" or ">=" or "<=>";
         if (comparison && (EnumColumn(b.Left) is not null && IsNumberLiteral(b.Right) || EnumColumn(b.Right) is not null && IsNumberLiteral(b.Left)))
         {
@@ -1039,6 +1060,28 @@ internal sealed partial class Translator
         for (int i = 0; i < info.Values.Count; i++)
             sb.Append(" WHEN ").Append(LiteralSql(info.Values[i])).Append(" THEN ").Append(i + 1);
         sb.Append(" WHEN '' THEN 0 END)");
+    }
+
+    ColumnInfo? MemberColumn(Expr e) => e is Expr.Column c && FindColumn(c) is { DataType: "enum" or "set" } info ? info : null;
+
+    /// <summary>An ENUM column as its index, a SET column as its bit mask (member i is bit i), anything else as itself.</summary>
+    void EmitMemberOperand(Expr e, StringBuilder sb)
+    {
+        if (MemberColumn(e) is not { DataType: "set" } info)
+        {
+            EmitEnumOperand(e, sb);
+            return;
+        }
+        // The stored value lists its members in definition order, separated by commas.
+        var column = new StringBuilder();
+        EmitExpr(e, column);
+        sb.Append("(CASE WHEN ").Append(column).Append(" IS NULL THEN NULL ELSE 0");
+        for (int i = 0; i < info.Values.Count; i++)
+        {
+            sb.Append(" + (instr(',' || ").Append(column).Append(" || ',', ").Append(LiteralSql("," + info.Values[i] + ",")).Append(") > 0) * ")
+                .Append(1L << Math.Min(i, 62));
+        }
+        sb.Append(" END)");
     }
 
     /// <summary>
