@@ -346,15 +346,24 @@ internal sealed partial class Translator
                 return;
             case Query.Union u:
                 EmitUnionSide(u.Left, sb, topLevel);
-                sb.Append(u.All ? " UNION ALL " : " UNION ");
-                EmitUnionSide(u.Right, sb, topLevel: false);
+                sb.Append(' ').Append(u.Op).Append(u.All ? " ALL " : " ");
+                EmitUnionSide(u.Right, sb, topLevel: false, rightOperand: true);
                 EmitOrderLimit(u.OrderBy, u.Limit, u.Offset, sb);
                 return;
         }
     }
 
-    void EmitUnionSide(Query q, StringBuilder sb, bool topLevel)
+    void EmitUnionSide(Query q, StringBuilder sb, bool topLevel, bool rightOperand = false)
     {
+        if (rightOperand && q is Query.Union)
+        {
+            // SQLite evaluates compound operators left to right: a compound right operand (an INTERSECT under a
+            // UNION, or a parenthesized one) is a derived table.
+            sb.Append("SELECT * FROM (");
+            EmitQuery(q, sb, topLevel: false);
+            sb.Append(')');
+            return;
+        }
         if (q is Query.Select s && (s.OrderBy.Count > 0 || s.Limit is not null))
         {
             // SQLite does not allow ORDER BY/LIMIT inside a compound member: wrap it.

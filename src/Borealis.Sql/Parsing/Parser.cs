@@ -159,8 +159,8 @@ internal sealed partial class Parser
     static readonly HashSet<string> s_reserved = new(StringComparer.OrdinalIgnoreCase)
     {
         "ADD", "ALL", "ALTER", "AND", "AS", "ASC", "BETWEEN", "BY", "CASE", "CHECK", "COLLATE", "COLUMN", "CONSTRAINT",
-        "CREATE", "CROSS", "DEFAULT", "DELETE", "DESC", "DISTINCT", "DIV", "DROP", "ELSE", "END", "EXISTS", "FALSE",
-        "FOR", "FOREIGN", "FROM", "GROUP", "HAVING", "IN", "INDEX", "INNER", "INSERT", "INTERVAL", "INTO", "IS", "JOIN",
+        "CREATE", "CROSS", "DEFAULT", "DELETE", "DESC", "DISTINCT", "DIV", "DROP", "ELSE", "END", "EXCEPT", "EXISTS", "FALSE",
+        "FOR", "FOREIGN", "FROM", "GROUP", "HAVING", "IN", "INDEX", "INNER", "INSERT", "INTERSECT", "INTERVAL", "INTO", "IS", "JOIN",
         "KEY", "LEFT", "LIKE", "LIMIT", "MOD", "NATURAL", "NOT", "NULL", "ON", "OR", "ORDER", "OUTER", "PRIMARY",
         "REFERENCES", "REGEXP", "RIGHT", "RLIKE", "SELECT", "SET", "STRAIGHT_JOIN", "TABLE", "THEN", "TO", "TRUE",
         "UNION", "UNIQUE", "UPDATE", "USING", "VALUES", "WHEN", "WHERE", "WITH", "XOR", "OFFSET_IS_NOT_RESERVED",
@@ -389,24 +389,14 @@ internal sealed partial class Parser
 
     Query ParseQueryWithoutWith()
     {
-        var left = ParseQueryTerm();
         Query? trailing = null;
-        while (Peek.Is("UNION"))
+        var left = ParseIntersection(rightOperand: false, ref trailing);
+        while (Peek.Is("UNION") || Peek.Is("EXCEPT"))
         {
-            _pos++;
-            bool all = Accept("ALL");
-            if (!all)
-                Accept("DISTINCT");
-            bool parenthesized = Peek.IsOp("(");
-            var right = ParseQueryTerm();
-            trailing = null;
-            if (!parenthesized && right is Query.Select { } last && (last.OrderBy.Count > 0 || last.Limit is not null))
-            {
-                // ORDER BY / LIMIT after the last unparenthesized SELECT of a UNION apply to the whole UNION (MySQL).
-                trailing = last;
-                right = last with { OrderBy = [], Limit = null, Offset = null };
-            }
-            left = new Query.Union(left, right, all);
+            string op = Next().Text.ToUpperInvariant();
+            bool all = CompoundAll(op);
+            var right = ParseIntersection(rightOperand: true, ref trailing);
+            left = new Query.Union(left, right, all, op);
         }
         if (left is Query.Union)
         {
@@ -417,6 +407,50 @@ internal sealed partial class Parser
             left = left with { OrderBy = order, Limit = limit, Offset = offset };
         }
         return left;
+    }
+
+    /// <summary>Members joined by INTERSECT, which binds tighter than UNION and EXCEPT (MySQL 8.0).</summary>
+    Query ParseIntersection(bool rightOperand, ref Query? trailing)
+    {
+        var left = ParseCompoundMember(rightOperand, ref trailing);
+        while (Peek.Is("INTERSECT"))
+        {
+            _pos++;
+            bool all = CompoundAll("INTERSECT");
+            var right = ParseCompoundMember(strip: true, ref trailing);
+            left = new Query.Union(left, right, all, "INTERSECT");
+        }
+        return left;
+    }
+
+    /// <summary>
+    /// A member of a compound query. ORDER BY / LIMIT after the last unparenthesized SELECT of a compound apply to the
+    /// whole compound (MySQL): a right operand's are moved to <paramref name="trailing"/>; the last one's are kept.
+    /// </summary>
+    Query ParseCompoundMember(bool strip, ref Query? trailing)
+    {
+        bool parenthesized = Peek.IsOp("(");
+        var term = ParseQueryTerm();
+        if (!strip)
+            return term;
+        trailing = null;
+        if (!parenthesized && term is Query.Select { } last && (last.OrderBy.Count > 0 || last.Limit is not null))
+        {
+            trailing = last;
+            term = last with { OrderBy = [], Limit = null, Offset = null };
+        }
+        return term;
+    }
+
+    /// <summary>ALL or DISTINCT after a compound operator; SQLite has no INTERSECT ALL or EXCEPT ALL.</summary>
+    bool CompoundAll(string op)
+    {
+        bool all = Accept("ALL");
+        if (!all)
+            Accept("DISTINCT");
+        if (all && op != "UNION")
+            throw MySqlErrors.NotSupportedYet(op + " ALL");
+        return all;
     }
 
     Query ParseQueryTerm()

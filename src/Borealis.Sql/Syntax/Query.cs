@@ -39,5 +39,6 @@ internal abstract record Query
         public bool ForUpdate { get; init; }
     }
 
-    public sealed record Union(Query Left, Query Right, bool All) : Query;
+    /// <summary>A compound query: UNION (the default), INTERSECT or EXCEPT, with ALL or DISTINCT.</summary>
+    public sealed record Union(Query Left, Query Right, bool All, string Op = "UNION") : Query;
 }
