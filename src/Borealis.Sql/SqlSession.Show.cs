@@ -16,6 +16,10 @@ internal sealed partial class SqlSession
         "Max_data_length", "Index_length", "Data_free", "Auto_increment", "Create_time", "Update_time", "Check_time", "Collation", "Checksum",
         "Create_options", "Comment"];
 
+    /// <summary>Columns of SHOW TABLE STATUS and SHOW INDEX that MySQL types as integers (drivers read them as numbers).</summary>
+    static readonly HashSet<string> s_numericShowColumns = ["Version", "Rows", "Avg_row_length", "Data_length", "Max_data_length", "Index_length",
+        "Data_free", "Auto_increment", "Checksum", "Non_unique", "Seq_in_index", "Cardinality", "Sub_part"];
+
     static readonly string[] s_indexColumns = ["Table", "Non_unique", "Key_name", "Seq_in_index", "Column_name", "Collation", "Cardinality",
         "Sub_part", "Packed", "Null", "Index_type", "Comment", "Index_comment", "Visible", "Expression"];
 
@@ -55,8 +59,7 @@ internal sealed partial class SqlSession
                 {
                     string schemaName = show.Schema ?? CurrentDatabase ?? throw MySqlErrors.NoDatabaseSelected();
                     var schema = catalog.FindSchema(schemaName) ?? throw MySqlErrors.UnknownDatabase(schemaName);
-                    columns = [.. s_tableStatusColumns
-                    .Select(n => ResultColumns.Text(n))];
+                    columns = [.. s_tableStatusColumns.Select(n => s_numericShowColumns.Contains(n) ? ResultColumns.Integer(n) : ResultColumns.Text(n))];
                     foreach (var t in schema.Tables.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
                     {
                         rows.Add([t.Name, t.Engine, 10L, "Dynamic", 0L, 0L, 16384L, 0L, 0L, 0L, NextAutoIncrement(t), t.CreateTime, null, null, t.Collation, null, "", t.Comment]);
@@ -90,7 +93,7 @@ internal sealed partial class SqlSession
             case "index":
                 {
                     var table = ResolveShowTable(show.Table!, catalog);
-                    columns = [.. s_indexColumns.Select(n => ResultColumns.Text(n))];
+                    columns = [.. s_indexColumns.Select(n => s_numericShowColumns.Contains(n) ? ResultColumns.Integer(n) : ResultColumns.Text(n))];
                     foreach (var index in table.Indexes)
                     {
                         long seq = 1;

@@ -32,7 +32,7 @@ internal sealed partial class SqlSession
             case "warning_count":
                 return (long)_state.Warnings.Count;
             case "error_count":
-                return 0L;
+                return (long)_state.Warnings.Count(w => w.Level == "Error");
             case "character_set_database" or "collation_database":
                 {
                     var schema = CurrentDatabase is null ? null : _server.Catalog.FindSchema(CurrentDatabase);

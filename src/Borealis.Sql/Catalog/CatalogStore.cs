@@ -110,6 +110,15 @@ internal static class CatalogStore
                 CASE WHEN COALESCE(json_extract(fk.value, '$.OnDelete'), '') = '' THEN 'RESTRICT' ELSE json_extract(fk.value, '$.OnDelete') END AS DELETE_RULE,
                 t.table_name AS TABLE_NAME, json_extract(fk.value, '$.ParentTable') AS REFERENCED_TABLE_NAME
             FROM main.__bx_tables t, json_each(t.definition, '$.ForeignKeys') fk;
+        CREATE TEMP VIEW IF NOT EXISTS "information_schema/CHECK_CONSTRAINTS" AS
+            SELECT 'def' AS CONSTRAINT_CATALOG, t.schema_name AS CONSTRAINT_SCHEMA, json_extract(ck.value, '$.Name') AS CONSTRAINT_NAME,
+                json_extract(ck.value, '$.Text') AS CHECK_CLAUSE
+            FROM main.__bx_tables t, json_each(t.definition, '$.Checks') ck;
+        CREATE TEMP VIEW IF NOT EXISTS "information_schema/PARAMETERS" AS
+            SELECT NULL AS SPECIFIC_CATALOG, NULL AS SPECIFIC_SCHEMA, NULL AS SPECIFIC_NAME, NULL AS ORDINAL_POSITION,
+                NULL AS PARAMETER_MODE, NULL AS PARAMETER_NAME, NULL AS DATA_TYPE, NULL AS CHARACTER_MAXIMUM_LENGTH,
+                NULL AS CHARACTER_OCTET_LENGTH, NULL AS NUMERIC_PRECISION, NULL AS NUMERIC_SCALE, NULL AS DATETIME_PRECISION,
+                NULL AS CHARACTER_SET_NAME, NULL AS COLLATION_NAME, NULL AS DTD_IDENTIFIER, NULL AS ROUTINE_TYPE WHERE 0;
         CREATE TEMP VIEW IF NOT EXISTS "information_schema/CHARACTER_SETS" AS
             SELECT 'utf8mb4' AS CHARACTER_SET_NAME, 'utf8mb4_0900_ai_ci' AS DEFAULT_COLLATE_NAME, 'UTF-8 Unicode' AS DESCRIPTION, 4 AS MAXLEN
             UNION ALL SELECT 'utf8mb3', 'utf8mb3_general_ci', 'UTF-8 Unicode', 3
@@ -202,7 +211,7 @@ internal static class CatalogStore
     public static readonly HashSet<string> InformationSchemaTables = new(StringComparer.OrdinalIgnoreCase)
     {
         "SCHEMATA", "TABLES", "COLUMNS", "STATISTICS", "replica_host_status", "ENGINES", "VIEWS", "ROUTINES", "TRIGGERS", "EVENTS", "FILES", "PARTITIONS",
-        "KEY_COLUMN_USAGE", "TABLE_CONSTRAINTS", "REFERENTIAL_CONSTRAINTS", "CHARACTER_SETS", "COLLATIONS",
+        "KEY_COLUMN_USAGE", "TABLE_CONSTRAINTS", "REFERENTIAL_CONSTRAINTS", "CHECK_CONSTRAINTS", "PARAMETERS", "CHARACTER_SETS", "COLLATIONS",
     };
 
     public static long ReadVersion(sqlite3 db)

@@ -891,6 +891,16 @@ internal sealed partial class Parser
         else if (!Accept("SESSION"))
             Accept("LOCAL");
         Statement.Show show;
+        if (Accept("COUNT"))
+        {
+            // SHOW COUNT(*) WARNINGS | ERRORS is SELECT @@session.warning_count | error_count.
+            ExpectOp("(");
+            ExpectOp("*");
+            ExpectOp(")");
+            string counted = Accept("WARNINGS") ? "warning_count" : Accept("ERRORS") ? "error_count" : throw Error();
+            string name = "@@session." + counted;
+            return new Statement.SelectStatement(new Query.Select { Items = [new SelectItem(new Expr.SystemVariable(counted, Global: false), name, name)] });
+        }
         if (Accept("DATABASES") || Accept("SCHEMAS"))
             show = new Statement.Show("databases");
         else if (Accept("TABLES"))

@@ -715,6 +715,12 @@ public static class QueryCorpus
             S("SELECT CHARACTER_SET_NAME, MAXLEN FROM information_schema.CHARACTER_SETS WHERE CHARACTER_SET_NAME = 'utf8mb4'"),
             S("SELECT COLLATION_NAME, CHARACTER_SET_NAME FROM information_schema.COLLATIONS WHERE COLLATION_NAME = 'utf8mb4_bin'"),
             S("SELECT t.TABLE_NAME, COUNT(c.COLUMN_NAME) FROM information_schema.TABLES t JOIN information_schema.COLUMNS c ON c.TABLE_SCHEMA = t.TABLE_SCHEMA AND c.TABLE_NAME = t.TABLE_NAME WHERE t.TABLE_SCHEMA = 'corpus' AND t.TABLE_TYPE = 'BASE TABLE' GROUP BY t.TABLE_NAME ORDER BY t.TABLE_NAME"),
+            MySql8("SELECT CONSTRAINT_SCHEMA, CONSTRAINT_NAME FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = 'corpus' ORDER BY CONSTRAINT_NAME",
+                "corpus | account_chk_1 ; corpus | kind_ok", "MySQL 8.0 names an unnamed CHECK table_chk_N; MariaDB names a column's CHECK after the column and lists JSON columns' implicit checks"),
+            S("SELECT COUNT(*) FROM information_schema.PARAMETERS WHERE SPECIFIC_SCHEMA = 'corpus'"),
+            S("SELECT 1 FROM no_such_table"),
+            S("SHOW COUNT(*) ERRORS"),
+            S("SHOW COUNT(*) WARNINGS"),
         ]),
         new("Errors",
         [
