@@ -642,6 +642,7 @@ internal sealed partial class SqlSession
         TableName? renameTo = null;
         // Whether MySQL would copy the rows (ALGORITHM=COPY) and so report them as affected.
         bool copies = false;
+        long? nextAutoIncrement = null;
         foreach (var action in s.Actions)
         {
             switch (action)
@@ -840,6 +841,8 @@ internal sealed partial class SqlSession
                     break;
                 case AlterAction.Options options:
                     ApplyOptions(table, options.Values);
+                    if (options.Values.TryGetValue("AUTO_INCREMENT", out var value))
+                        nextAutoIncrement = long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? n : throw MySqlErrors.Syntax(value, 1);
                     break;
             }
         }
@@ -869,6 +872,14 @@ internal sealed partial class SqlSession
         }
         foreach (var fk in addedForeignKeys)
             CheckExistingRows(table, fk, catalog);
+        if (nextAutoIncrement is long next && table.RowidAutoIncrement)
+        {
+            // AUTO_INCREMENT = n: the next id is n, or past the largest id in the table, as InnoDB sets it.
+            if (SqliteUtil.Query(_db, "SELECT 1 FROM main.sqlite_sequence WHERE name = ?", table.SqliteName).Count == 0)
+                ReserveSequenceRow(table, 0);
+            SqliteUtil.Exec(_db, "UPDATE main.sqlite_sequence SET seq = max(?, COALESCE((SELECT max(rowid) FROM main." + SqliteUtil.Quote(table.SqliteName) + "), 0)) WHERE name = ?",
+                Math.Max(next - 1, 0), table.SqliteName);
+        }
         CatalogStore.SaveTable(_db, table);
         if (newColumns.Any(c => c.Value is not null && !c.Value.Equals(c.Key, StringComparison.Ordinal)))
             UpdateReferencingForeignKeys(table.Schema, table.Name, table.Schema, table.Name, newColumns);
