@@ -17,6 +17,29 @@ internal static partial class SqlFunctions
 {
     static void RegisterMySql8(sqlite3 db, FunctionState state)
     {
+        // GROUP_CONCAT(DISTINCT … SEPARATOR s), which SQLite's group_concat cannot take (DISTINCT allows one argument):
+        // (value, separator, fold). Values are kept in the order they come (an ORDER BY inside the call orders them);
+        // a value equal to one kept, under the server collation when fold is 1 or byte for byte, is left out.
+        raw.sqlite3_create_function(db, "__bx_group_concat_distinct", 3, 0x800, null,
+            (ctx, _, args) =>
+            {
+                if (ctx.state is not DistinctConcat d)
+                {
+                    d = new DistinctConcat(raw.sqlite3_value_int64(args[2]) != 0);
+                    ctx.state = d;
+                }
+                if (raw.sqlite3_value_type(args[0]) == raw.SQLITE_NULL)
+                    return;
+                d.Separator ??= raw.sqlite3_value_type(args[1]) == raw.SQLITE_NULL ? "" : raw.sqlite3_value_text(args[1]).utf8_to_string();
+                d.Add(raw.sqlite3_value_blob(args[0]).ToArray());
+            },
+            (ctx, _) =>
+            {
+                if (ctx.state is not DistinctConcat { Count: > 0 } d)
+                    raw.sqlite3_result_null(ctx);
+                else
+                    raw.sqlite3_result_text(ctx, d.ToString());
+            });
         // Aggregates: population/sample variance and deviation (Welford), bit aggregates over unsigned 64 bits.
         Aggregate(db, "__bx_var_pop", () => new Moments(), (m, v) => m.Add(v), m => m.Count == 0 ? null : m.M2 / m.Count);
         Aggregate(db, "__bx_var_samp", () => new Moments(), (m, v) => m.Add(v), m => m.Count < 2 ? null : m.M2 / (m.Count - 1));
@@ -325,6 +348,25 @@ internal static partial class SqlFunctions
         double d => d <= 0 ? 0 : d >= ulong.MaxValue ? ulong.MaxValue : (ulong)Math.Round(d, MidpointRounding.AwayFromZero),
         _ => ToUInt64(Num(v)),
     };
+
+    /// <summary>The state of <c>__bx_group_concat_distinct</c>: the distinct values in arrival order.</summary>
+    sealed class DistinctConcat(bool fold)
+    {
+        readonly List<byte[]> _values = [];
+        readonly SortedSet<byte[]> _seen = new(Comparer<byte[]>.Create((a, b) => fold ? TextCollation.Compare(a, b) : a.AsSpan().SequenceCompareTo(b)));
+
+        public string? Separator { get; set; }
+
+        public int Count => _values.Count;
+
+        public void Add(byte[] value)
+        {
+            if (_seen.Add(value))
+                _values.Add(value);
+        }
+
+        public override string ToString() => string.Join(Separator, _values.Select(v => System.Text.Encoding.UTF8.GetString(v)));
+    }
 
     static void Aggregate<T>(sqlite3 db, string name, Func<T> create, Action<T, object?> step, Func<T, object?> final)
         where T : class

@@ -136,6 +136,23 @@ internal sealed partial class Translator
                         sb.Append(", ").Append(exact.Value).Append(')');
                     return;
                 }
+            case "GROUP_CONCAT" when f.Distinct && f.Separator is not null:
+                {
+                    // SQLite's DISTINCT aggregates take one argument: our own aggregate keeps the separator.
+                    sb.Append("__bx_group_concat_distinct(");
+                    for (int i = 0; i < f.Args.Count; i++)
+                    {
+                        if (i > 0)
+                            sb.Append(" || ");
+                        EmitText(f.Args[i], sb);
+                    }
+                    sb.Append(", ");
+                    EmitExpr(f.Separator, sb);
+                    sb.Append(f.Args.Count == 1 && IsBinaryString(f.Args[0]) ? ", 0" : ", 1");
+                    EmitAggregateOrder(f.OrderBy, sb);
+                    sb.Append(')');
+                    return;
+                }
             case "GROUP_CONCAT":
                 {
                     sb.Append("group_concat(");
@@ -156,22 +173,7 @@ internal sealed partial class Translator
                     {
                         sb.Append(", ','");
                     }
-                    else if (f.Separator is not null)
-                    {
-                        throw MySqlErrors.NotSupportedYet("GROUP_CONCAT(DISTINCT ... SEPARATOR)");
-                    }
-                    if (f.OrderBy is { Count: > 0 } order)
-                    {
-                        sb.Append(" ORDER BY ");
-                        for (int i = 0; i < order.Count; i++)
-                        {
-                            if (i > 0)
-                                sb.Append(", ");
-                            EmitExpr(order[i].Value, sb);
-                            if (order[i].Descending)
-                                sb.Append(" DESC");
-                        }
-                    }
+                    EmitAggregateOrder(f.OrderBy, sb);
                     sb.Append(')');
                     return;
                 }
@@ -617,6 +619,22 @@ internal sealed partial class Translator
                 return;
         }
         throw MySqlErrors.FunctionDoesNotExist((_database ?? "") + "." + f.Name.ToLowerInvariant());
+    }
+
+    /// <summary>An aggregate's own ORDER BY (GROUP_CONCAT's), which SQLite takes inside the call.</summary>
+    void EmitAggregateOrder(IReadOnlyList<OrderItem>? order, StringBuilder sb)
+    {
+        if (order is not { Count: > 0 })
+            return;
+        sb.Append(" ORDER BY ");
+        for (int i = 0; i < order.Count; i++)
+        {
+            if (i > 0)
+                sb.Append(", ");
+            EmitExpr(order[i].Value, sb);
+            if (order[i].Descending)
+                sb.Append(" DESC");
+        }
     }
 
     static readonly HashSet<string> s_windowFunctions = new(StringComparer.OrdinalIgnoreCase)
