@@ -708,14 +708,7 @@ internal sealed partial class SqlSession
                         }
                         if (modify.Column.Generated is not null)
                             c.GenerationSql = NewTranslator(catalog).TranslateGenerated(table, c, modify.Column.Generated);
-                        foreach (var index in table.Indexes)
-                        {
-                            for (int k = 0; k < index.Columns.Count; k++)
-                            {
-                                if (index.Columns[k].Equals(oldName, StringComparison.OrdinalIgnoreCase))
-                                    index.Columns[k] = c.Name;
-                            }
-                        }
+                        RenameInIndexes(table, oldName, c.Name);
                         if (table.Indexes.Any(x => x.Primary && x.Columns.Contains(c.Name, StringComparer.OrdinalIgnoreCase)))
                             c.NotNull = true;
                         newColumns[c.Name] = oldName;
@@ -734,14 +727,7 @@ internal sealed partial class SqlSession
                         c.Name = rename.NewName;
                         c.Id = 0;
                         table.Columns[i] = c;
-                        foreach (var index in table.Indexes)
-                        {
-                            for (int k = 0; k < index.Columns.Count; k++)
-                            {
-                                if (index.Columns[k].Equals(oldName, StringComparison.OrdinalIgnoreCase))
-                                    index.Columns[k] = c.Name;
-                            }
-                        }
+                        RenameInIndexes(table, oldName, c.Name);
                         newColumns[c.Name] = oldName;
                         rebuild = true;
                         break;
@@ -904,6 +890,18 @@ internal sealed partial class SqlSession
 
     /// <summary>The text of <see cref="MySqlErrors.DataTooLong"/>.</summary>
     static readonly Regex s_tooLong = new(@"^Data too long for column '(.*)' at row (\d+)$", RegexOptions.CultureInvariant);
+
+    static void RenameInIndexes(TableInfo table, string oldName, string newName)
+    {
+        foreach (var index in table.Indexes)
+        {
+            for (int k = 0; k < index.Columns.Count; k++)
+            {
+                if (index.Columns[k].Equals(oldName, StringComparison.OrdinalIgnoreCase))
+                    index.Columns[k] = newName;
+            }
+        }
+    }
 
     /// <summary>A MODIFY that MySQL does with its COPY algorithm: another type, sign, scale or precision, or a shorter length.</summary>
     static bool TypeChanges(ColumnInfo old, ColumnInfo c) =>

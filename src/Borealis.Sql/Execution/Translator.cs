@@ -255,20 +255,12 @@ internal sealed partial class Translator
     }
 
     /// <summary>The index of the scope a column reference resolves in, or -1.</summary>
-    int ScopeOf(Expr.Column c)
-    {
-        for (int s = _scopes.Count - 1; s >= 0; s--)
-        {
-            foreach (var (alias, table) in _scopes[s])
-            {
-                if ((c.Table is null || alias.Equals(c.Table, StringComparison.OrdinalIgnoreCase)) && table.FindColumn(c.Name) is not null)
-                    return s;
-            }
-        }
-        return -1;
-    }
+    int ScopeOf(Expr.Column c) => ResolveColumn(c).Scope;
 
-    ColumnInfo? FindColumn(Expr.Column c)
+    ColumnInfo? FindColumn(Expr.Column c) => ResolveColumn(c).Column;
+
+    /// <summary>Where a column reference resolves: the innermost scope with a table (of its qualifier) that has it.</summary>
+    (int Scope, ColumnInfo? Column) ResolveColumn(Expr.Column c)
     {
         for (int s = _scopes.Count - 1; s >= 0; s--)
         {
@@ -278,10 +270,10 @@ internal sealed partial class Translator
                     continue;
                 var col = table.FindColumn(c.Name);
                 if (col is not null)
-                    return col;
+                    return (s, col);
             }
         }
-        return null;
+        return (-1, null);
     }
 
     // ---- queries ----
