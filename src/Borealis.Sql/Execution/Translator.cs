@@ -968,25 +968,17 @@ internal sealed partial class Translator
             sb.Append(')');
             return;
         }
-        if (b.Op is "+" or "-" or "*" or "/" or "DIV" or "%" or "MOD" or "&" or "|" or "^" or "<<" or ">>"
-            && (MemberColumn(b.Left) is not null || MemberColumn(b.Right) is not null))
+        bool comparison = b.Op is "=" or "<>" or "<" or "<=" or ">" or ">=" or "<=>";
+        bool arithmetic = b.Op is "+" or "-" or "*" or "/" or "DIV" or "%" or "MOD" or "&" or "|" or "^" or "<<" or ">>";
+        if (arithmetic && (MemberColumn(b.Left) is not null || MemberColumn(b.Right) is not null)
+            || comparison && (MemberColumn(b.Left) is not null && IsNumberLiteral(b.Right) || MemberColumn(b.Right) is not null && IsNumberLiteral(b.Left)))
         {
-            // In arithmetic an ENUM is its index and a SET its bit mask, as in MySQL ('b' of ENUM('a','b') + 0 is 2).
+            // In arithmetic, and compared with a number, an ENUM is its index (1 for the first value) and a SET its bit
+            // mask, as in MySQL ('b' of ENUM('a','b') + 0 is 2).
             sb.Append('(');
             EmitMemberOperand(b.Left, sb);
             sb.Append(op);
             EmitMemberOperand(b.Right, sb);
-            sb.Append(')');
-            return;
-        }
-        bool comparison = b.Op is "=" or "<>" or "<" or "<=" or ">" or ">=" or "<=>";
-        if (comparison && (EnumColumn(b.Left) is not null && IsNumberLiteral(b.Right) || EnumColumn(b.Right) is not null && IsNumberLiteral(b.Left)))
-        {
-            // An ENUM compared with a number compares its index (1 for the first value), as in MySQL.
-            sb.Append('(');
-            EmitEnumOperand(b.Left, sb);
-            sb.Append(op);
-            EmitEnumOperand(b.Right, sb);
             sb.Append(')');
             return;
         }
