@@ -631,7 +631,8 @@ internal sealed partial class Translator
         {
             if (i > 0)
                 sb.Append(", ");
-            EmitExpr(order[i].Value, sb);
+            // As a query's ORDER BY: an ENUM by member number, a SET by its bit mask.
+            EmitMemberOperand(order[i].Value, sb);
             if (order[i].Descending)
                 sb.Append(" DESC");
         }

@@ -494,24 +494,11 @@ internal sealed partial class Translator
             {
                 if (i > 0)
                     sb.Append(", ");
-                if (orderBy[i].Value is Expr.Column setColumn && FindColumn(setColumn) is { DataType: "set" })
-                {
-                    // SET sorts by its numeric value.
-                    EmitMemberOperand(setColumn, sb);
-                }
-                else if (orderBy[i].Value is Expr.Column column && FindColumn(column) is { DataType: "enum" } enumColumn)
-                {
-                    // ENUM sorts by member number, not by text.
-                    sb.Append("CASE ");
-                    EmitColumn(column, sb);
-                    for (int k = 0; k < enumColumn.Values.Count; k++)
-                        sb.Append(" WHEN ").Append(SqliteUtil.QuoteString(enumColumn.Values[k])).Append(" THEN ").Append(k + 1);
-                    sb.Append(" ELSE 0 END");
-                }
+                // ENUM sorts by member number and SET by its bit mask, not by text.
+                if (MemberColumn(orderBy[i].Value) is not null)
+                    EmitMemberOperand(orderBy[i].Value, sb);
                 else
-                {
                     EmitPositional(orderBy[i].Value, sb);
-                }
                 if (orderBy[i].Descending)
                     sb.Append(" DESC");
             }

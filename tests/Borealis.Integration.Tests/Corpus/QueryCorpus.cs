@@ -924,6 +924,7 @@ public static class QueryCorpus
             S("SELECT id FROM en ORDER BY st, id"),
             S("SELECT id FROM en ORDER BY sz DESC"),
             S("SELECT id FROM en WHERE st = 3 OR sz = 2 OR st > 2 ORDER BY id"),
+            S("SELECT GROUP_CONCAT(sz ORDER BY sz SEPARATOR '/'), GROUP_CONCAT(DISTINCT st ORDER BY st DESC SEPARATOR '/') FROM en"),
             S("DROP TABLE en"),
             S("SELECT 'b' IN ('a', 'B'), 'b' NOT IN ('B'), 'b' BETWEEN 'A' AND 'C', 'é' IN ('E')"),
             S("SELECT ROUND(1.005, 2), ROUND(2.675, 2), ROUND(-1.005, 2), ROUND(1.5), ROUND(12345.6789, -2), ROUND(1.005e0, 2)"),
