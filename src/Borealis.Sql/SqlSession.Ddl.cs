@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Borealis.Sql.Catalog;
 using Borealis.Sql.Errors;
 using Borealis.Sql.Execution;
@@ -882,14 +881,10 @@ internal sealed partial class SqlSession
     /// </summary>
     static MySqlErrorException InAlterCopy(MySqlErrorException error) => error.Code switch
     {
-        MySqlErrorCode.DataTooLong when s_tooLong.Match(error.Message) is { Success: true } m
-            => MySqlErrors.DataTruncated(m.Groups[1].Value, long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)),
+        MySqlErrorCode.DataTooLong when error.Value is var (column, row) => MySqlErrors.DataTruncated(column, row),
         MySqlErrorCode.BadNullError => MySqlErrors.InvalidUseOfNull(),
         _ => error,
     };
-
-    /// <summary>The text of <see cref="MySqlErrors.DataTooLong"/>.</summary>
-    static readonly Regex s_tooLong = new(@"^Data too long for column '(.*)' at row (\d+)$", RegexOptions.CultureInvariant);
 
     static void RenameInIndexes(TableInfo table, string oldName, string newName)
     {

@@ -25,6 +25,9 @@ public sealed class MySqlErrorException : Exception
     /// <summary>Five characters, e.g. "23000".</summary>
     public string SqlState { get; }
 
+    /// <summary>For an error about one value of one row: the column and the row (1-based), so that a caller can word it anew.</summary>
+    public (string Column, long Row)? Value { get; init; }
+
     [DoesNotReturn]
     public static void Throw(MySqlErrorCode code, string message) => throw new MySqlErrorException(code, message);
 }

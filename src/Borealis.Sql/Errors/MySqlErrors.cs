@@ -48,7 +48,7 @@ public static partial class MySqlErrors
         new(MySqlErrorCode.WarnDataOutOfRange, $"Out of range value for column '{column}' at row {row}");
 
     public static MySqlErrorException DataTooLong(string column, long row) =>
-        new(MySqlErrorCode.DataTooLong, $"Data too long for column '{column}' at row {row}");
+        new(MySqlErrorCode.DataTooLong, $"Data too long for column '{column}' at row {row}") { Value = (column, row) };
 
     public static MySqlErrorException IncorrectValue(string type, string value, string column, long row) =>
         new(MySqlErrorCode.TruncatedWrongValue, $"Incorrect {type} value: '{value}' for column '{column}' at row {row}");
