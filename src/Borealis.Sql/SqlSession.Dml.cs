@@ -99,10 +99,7 @@ internal sealed partial class SqlSession
         await AcquireWriteAsync(cancellationToken, plan.Table);
         var table = plan.Table!;
         foreach (var column in plan.IgnoredGenerated ?? [])
-        {
-            var ignored = MySqlErrors.GeneratedColumnValueIgnored(column, table.Name);
-            _state.Warnings.Add(new SqlWarning("Warning", (int)ignored.Code, ignored.Message));
-        }
+            _state.Warnings.Add(SqlWarning.Of(MySqlErrors.GeneratedColumnValueIgnored(column, table.Name)));
         bool scoped = plan.Rows.Count > 1 || plan.Mode == InsertMode.Replace;
         bool savepoint = scoped && BeginStatementScope();
         _nextId = 0;
@@ -263,7 +260,7 @@ internal sealed partial class SqlSession
                 var duplicate = DuplicateEntry(table, message, row, values);
                 if (plan.Mode == InsertMode.Ignore)
                 {
-                    _state.Warnings.Add(new SqlWarning("Warning", (int)duplicate.Code, duplicate.Message));
+                    _state.Warnings.Add(SqlWarning.Of(duplicate));
                     return (0, 0, true);
                 }
                 throw duplicate;
@@ -272,7 +269,7 @@ internal sealed partial class SqlSession
             if (plan.Mode == InsertMode.Ignore && (extended == raw.SQLITE_CONSTRAINT_NOTNULL || extended == raw.SQLITE_CONSTRAINT_TRIGGER) && _state.PendingError is null)
             {
                 var error = SqliteUtil.Translate(_db, rc, null);
-                _state.Warnings.Add(new SqlWarning("Warning", (int)error.Code, error.Message));
+                _state.Warnings.Add(SqlWarning.Of(error));
                 return (0, 0, false);
             }
             throw SqliteRowSource.Error(rc, _db, _state);

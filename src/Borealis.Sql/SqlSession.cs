@@ -387,7 +387,7 @@ internal sealed partial class SqlSession : ISqlSession
             else if (_connection.LastIoError is { } io && ex.Message.Contains("disk I/O error", StringComparison.Ordinal))
                 ex = MySqlErrors.Internal("storage error: " + io.Message);
             // SHOW WARNINGS after a failed statement lists the error, as in MySQL.
-            _state.Warnings.Add(new SqlWarning("Error", (int)ex.Code, ex.Message));
+            _state.Warnings.Add(SqlWarning.Of(ex, "Error"));
             throw ex;
         }
         catch (Exception ex) when (!guarded.Failed && ex is not OperationCanceledException and not ObjectDisposedException)

@@ -28,7 +28,7 @@ internal static class ValueCoercion
         }
         catch (MySqlErrorException ex) when (!strict && ex.Code != MySqlErrorCode.NotSupportedYet)
         {
-            warnings?.Add(new SqlWarning("Warning", (int)ex.Code, ex.Message));
+            warnings?.Add(SqlWarning.Of(ex));
             return ImplicitDefault(column);
         }
     }
