@@ -104,6 +104,9 @@ public sealed class ReplicationStreamTests : BorealisTest
             }
         }, TestToken);
 
+        // The reader runs before the transfers start (on a busy machine its task could otherwise start after them),
+        // so that its sums are taken while the replica applies them.
+        await Eventually.AssertAsync(() => Interlocked.Read(ref checks) > 0, because: "the replica's reader has summed once");
         var random = new Random(5);
         int unchanged = 0;
         for (int i = 0; i < 300; i++)
