@@ -333,10 +333,10 @@ internal sealed partial class SqlSession
         foreach (var c in table.Columns)
             _server.Registry.Register(c);
         string targets = string.Join(", ", table.Columns.Select(c => SqliteUtil.Quote(c.Name)));
-        string values = string.Join(", ", table.Columns.Select((c, i) => $"__bx_coerce(c{i + 1}, {c.Id})"));
+        string values = string.Join(", ", table.Columns.Select((c, i) => $"__bx_coerce(c{i + 1}, {c.Id}, __bx_row)"));
         string names = string.Join(", ", table.Columns.Select((_, i) => "c" + (i + 1)));
         _state.Strict = Strict;
-        SqliteUtil.Exec(_db, $"WITH __bx_src({names}) AS ({select}) INSERT INTO main.{SqliteUtil.Quote(table.SqliteName)} ({targets}) SELECT {values} FROM __bx_src WHERE true");
+        SqliteUtil.Exec(_db, $"WITH __bx_src({names}) AS ({select}) INSERT INTO main.{SqliteUtil.Quote(table.SqliteName)} ({targets}) SELECT {values} FROM (SELECT *, row_number() OVER () AS __bx_row FROM __bx_src) WHERE true");
         if (_state.PendingError is { } pending)
         {
             _state.PendingError = null;
@@ -996,14 +996,14 @@ internal sealed partial class SqlSession
             if (sourceName is not null && original.FindColumn(sourceName) is not null)
             {
                 targets.Add(SqliteUtil.Quote(c.Name));
-                sources.Add($"__bx_coerce({SqliteUtil.Quote(sourceName)}, {c.Id})");
+                sources.Add($"__bx_coerce({SqliteUtil.Quote(sourceName)}, {c.Id}, __bx_row)");
             }
             else if (c.AutoIncrement && c != rowidColumn)
             {
                 // A new AUTO_INCREMENT column numbers the rows from 1 in the old primary key's order, as InnoDB's copy
                 // does. (As the new rowid, SQLite numbers them itself.)
                 var pk = original.Indexes.FirstOrDefault(i => i.Primary);
-                string order = pk is null ? "rowid" : string.Join(", ", pk.Columns.Select(SqliteUtil.Quote));
+                string order = pk is null ? "__bx_rowid" : string.Join(", ", pk.Columns.Select(SqliteUtil.Quote));
                 targets.Add(SqliteUtil.Quote(c.Name));
                 sources.Add($"row_number() OVER (ORDER BY {order})");
             }
@@ -1019,11 +1019,11 @@ internal sealed partial class SqlSession
         {
             // No old column survives (ADD b, DROP a): the rows stay, each with the new columns' defaults.
             targets.Add("rowid");
-            sources.Add("rowid");
+            sources.Add("__bx_rowid");
         }
         try
         {
-            SqliteUtil.Exec(_db, $"INSERT INTO main.{SqliteUtil.Quote(temp)} ({string.Join(", ", targets)}) SELECT {string.Join(", ", sources)} FROM main.{SqliteUtil.Quote(original.SqliteName)}");
+            SqliteUtil.Exec(_db, $"INSERT INTO main.{SqliteUtil.Quote(temp)} ({string.Join(", ", targets)}) SELECT {string.Join(", ", sources)} FROM (SELECT rowid AS __bx_rowid, *, row_number() OVER (ORDER BY rowid) AS __bx_row FROM main.{SqliteUtil.Quote(original.SqliteName)})");
         }
         catch (MySqlErrorException ex)
         {

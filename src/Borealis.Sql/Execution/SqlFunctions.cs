@@ -24,11 +24,15 @@ internal static partial class SqlFunctions
     public static void Register(sqlite3 db, FunctionState state, ColumnRegistry registry)
     {
         const int deterministic = 0x800; // SQLITE_DETERMINISTIC
-        raw.sqlite3_create_function(db, "__bx_coerce", 2, deterministic, state, (ctx, userData, args) =>
+        // __bx_coerce(value, columnId [, row]): the row number, when given, is the one errors and warnings name (the
+        // source row of INSERT … SELECT, CREATE TABLE … SELECT and an ALTER's copy).
+        raw.sqlite3_create_function(db, "__bx_coerce", -1, deterministic, state, (ctx, userData, args) =>
         {
             var s = (FunctionState)userData;
             try
             {
+                if (args.Length > 2)
+                    s.Row = raw.sqlite3_value_int64(args[2]);
                 var col = registry.Get(raw.sqlite3_value_int64(args[1]));
                 var value = SqliteUtil.ReadValue(args[0]);
                 SqliteUtil.Result(ctx, ValueCoercion.Coerce(col, value, s.Row, s.Strict, s.Warnings));

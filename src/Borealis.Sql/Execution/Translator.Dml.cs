@@ -95,9 +95,9 @@ internal sealed partial class Translator
                 if (i >= explicitCount)
                     sb.Append("NULL");
                 else
-                    sb.Append("__bx_coerce(c").Append(i + 1).Append(", ").Append(columns[i].Id).Append(')');
+                    sb.Append("__bx_coerce(c").Append(i + 1).Append(", ").Append(columns[i].Id).Append(", __bx_row)");
             }
-            sb.Append(" FROM __bx_src WHERE true");
+            sb.Append(" FROM (SELECT *, row_number() OVER () AS __bx_row FROM __bx_src) WHERE true");
             EmitUpsert(ins, table, sb);
             EmitViewChecks(sb);
             _current = saved;
