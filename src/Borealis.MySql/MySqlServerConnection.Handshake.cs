@@ -40,7 +40,7 @@ internal sealed partial class MySqlServerConnection
         _scramble = CreateScramble();
         var network = new NetworkStream(_socket, ownsSocket: false);
         _stream = network;
-        var networkWriter = PipeWriter.Create(network, new StreamPipeWriterOptions(leaveOpen: true));
+        var networkWriter = PipeWriter.Create(network, PacketOutput.WriterOptions);
         _output = new PacketOutput(networkWriter);
         if (_tooMany)
         {
@@ -75,7 +75,7 @@ internal sealed partial class MySqlServerConnection
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                 }, token);
                 _isSecure = true;
-                _output.Replace(PipeWriter.Create(ssl, new StreamPipeWriterOptions(leaveOpen: true)));
+                _output.Replace(PipeWriter.Create(ssl, PacketOutput.WriterOptions));
                 using var second = await ReadHandshakePacketAsync(ssl, 2, token);
                 response = ReadHandshakeResponse(second.Payload);
                 _output.SequenceId = 3;
