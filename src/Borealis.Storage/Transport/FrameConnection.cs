@@ -166,7 +166,9 @@ internal sealed class FrameConnection
             else
             {
                 stream = new NetworkStream(_socket, ownsSocket: false);
-                writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+                // 64 KiB segments: a flush writes each segment with its own sendto, and the default 4 KiB split a batch of
+                // appends into several.
+                writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
                 writing = WriteLoopAsync(writer);
                 if (_receiveThreadName is null)
                 {
