@@ -4,12 +4,14 @@
 # For each suite and thread count it prints TPS, QPS and p95 latency of both, and the Borealis/MariaDB ratios.
 #
 #   bench/sysbench-vs-mariadb.sh [--threads "4 16"] [--time SECONDS] [--table-size ROWS] [--tests "oltp_point_select ..."]
-#                                [--cache-mb MB] [--rss-soak SECONDS]
+#                                [--cache-mb MB] [--rss-soak SECONDS] [--warmup SECONDS]
 #
 # Default tests: every suite of the compatibility issue (oltp_read_write, oltp_read_only, oltp_write_only,
 # oltp_point_select, oltp_update_index, oltp_update_non_index, oltp_delete, oltp_insert, select_random_points,
 # select_random_ranges, bulk_insert). Each suite's tables are prepared once per server and every thread count runs
 # on them in turn (the write suites change a few rows; bulk_insert gets fresh tables, one per thread, for each run).
+# Before a suite's first measured run each server runs it unmeasured for --warmup seconds (default 5; 0: none), the
+# same for both: MariaDB's buffer pool and Borealis's JIT (about 1 s of compilation in its first seconds) start warm.
 # --rss-soak runs oltp_insert (with the first thread count) against Borealis alone for SECONDS afterwards and
 # prints its RSS every 10 s, to show that instance memory stays bounded by the cache setting under a long insert load.
 #
@@ -25,6 +27,7 @@ table_size=100000
 tests="oltp_read_write oltp_read_only oltp_write_only oltp_point_select oltp_update_index oltp_update_non_index oltp_delete oltp_insert select_random_points select_random_ranges bulk_insert"
 cache_mb=256
 rss_soak=0
+warmup=5
 while [ $# -gt 0 ]; do
   case "$1" in
     --threads) thread_counts="$2"; shift ;;
@@ -33,11 +36,13 @@ while [ $# -gt 0 ]; do
     --tests) tests="$2"; shift ;;
     --cache-mb) cache_mb="$2"; shift ;;
     --rss-soak) rss_soak="$2"; shift ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --warmup) warmup="$2"; shift ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
+case "$warmup" in ''|*[!0-9]*) echo "error: --warmup needs a number of seconds, not '$warmup'" >&2; exit 2 ;; esac
 max_threads=0
 for t in $thread_counts; do [ "$t" -gt "$max_threads" ] && max_threads=$t; done
 
@@ -118,6 +123,13 @@ run() { # port test threads -> "tps qps p95 errors" (or "fail fail fail fail")
   echo "$tps $qps $p95 ${errors:-0}"
 }
 
+warm() { # port test: run the test unmeasured for $warmup seconds with the first thread count
+  local port=$1 test=$2
+  [ "$warmup" -gt 0 ] && [ "$test" != bulk_insert ] || return 0
+  # shellcheck disable=SC2046
+  sysbench "$test" $(common "$port" "${thread_counts%% *}") --time="$warmup" --report-interval=0 run >/dev/null 2>&1 || true
+}
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2fx", a / b; else print "n/a" }'; }
 
 format='%-22s %4s %11s %11s %8s %11s %11s %8s %9s %9s\n'
@@ -128,6 +140,8 @@ for t in $tests; do
     echo "$t: prepare failed, skipped"
     continue
   fi
+  warm "$bor_port" "$t"
+  warm "$maria_port" "$t"
   for threads in $thread_counts; do
     # bulk_insert inserts ids from 1 on in each run: it needs empty tables every time.
     if [ "$t" = bulk_insert ] && [ "$threads" != "${thread_counts%% *}" ]; then
@@ -159,4 +173,4 @@ if [ "$rss_soak" -gt 0 ]; then
   rows=$(mariadb -h 127.0.0.1 -P "$bor_port" -u admin -p"$password" --skip-ssl -N -e "SELECT COUNT(*) FROM sbtest.sbtest1")
   echo "  rows in sbtest1 after the soak: $rows; inserts/s: $(awk '/transactions:/ {gsub(/[()]/,"",$3); print $3}' "$work/soak.log")"
 fi
-echo "threads=\"$thread_counts\" time=${duration}s table_size=$table_size (p95 in ms; ratios are Borealis / MariaDB)"
+echo "threads=\"$thread_counts\" time=${duration}s warmup=${warmup}s table_size=$table_size (p95 in ms; ratios are Borealis / MariaDB)"
