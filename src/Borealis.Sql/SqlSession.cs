@@ -240,26 +240,8 @@ internal sealed partial class SqlSession : ISqlSession
         return prepared;
     }
 
-    SqlPlan WithDatabase(SqlPlan plan) => new()
-    {
-        Kind = plan.Kind,
-        CatalogVersion = plan.CatalogVersion,
-        Sql = plan.Sql,
-        Params = plan.Params,
-        Inlined = plan.Inlined,
-        Hints = plan.Hints,
-        ForUpdate = plan.ForUpdate,
-        CalcFoundRows = plan.CalcFoundRows,
-        CountSql = plan.CountSql,
-        CountParams = plan.CountParams,
-        Table = plan.Table,
-        Rows = plan.Rows,
-        Mode = plan.Mode,
-        TracksChanges = plan.TracksChanges,
-        IgnoredGenerated = plan.IgnoredGenerated,
-        AssignedParams = plan.AssignedParams,
-        Database = CurrentDatabase,
-    };
+    /// <summary>The plan as translated under the session's current schema (a copy: the translator's plan may be cached).</summary>
+    SqlPlan WithDatabase(SqlPlan plan) => plan with { Database = CurrentDatabase, Columns = null };
 
     public async ValueTask ExecutePreparedAsync(PreparedStatement statement, IReadOnlyList<object?> parameters, IResultSink sink, CancellationToken cancellationToken)
     {
@@ -731,24 +713,61 @@ internal sealed partial class SqlSession : ISqlSession
             if (table is not null && origin is not null && table.IndexOf('/', StringComparison.Ordinal) is int slash && slash > 0
                 && catalog.FindTable(table[..slash], table[(slash + 1)..]) is { } info && info.FindColumn(origin) is { } col)
             {
-                columns[i] = ResultColumns.FromColumn(name, col, info, IndexFlags.Instance);
+                var definition = ResultColumns.FromColumn(name, col, info, IndexFlags.Instance);
+                if (plan.Positions is { } positions && i < positions.Count && origin.Equals(positions[i].Column, StringComparison.OrdinalIgnoreCase))
+                {
+                    // MySQL names the table as the query does (an alias), and an outer join's inner side can be NULL.
+                    if (positions[i].Alias is { } alias)
+                        definition = definition with { Table = alias };
+                    if (positions[i].NullableSide)
+                        definition = definition with { Flags = definition.Flags & ~ColumnFlags.NotNull };
+                }
+                columns[i] = WithNullability(plan, i, definition, ofColumn: true);
                 continue;
             }
             if (plan.Hints.TryGetValue(name, out var hint))
             {
-                columns[i] = ResultColumns.Definition(name, hint);
+                columns[i] = WithNullability(plan, i, ResultColumns.Definition(name, hint), ofColumn: false);
                 continue;
             }
             complete = false;
             int type = hasRow ? raw.sqlite3_column_type(stmt, i) : raw.SQLITE_TEXT;
-            columns[i] = type switch
+            columns[i] = WithNullability(plan, i, type switch
             {
                 raw.SQLITE_INTEGER => ResultColumns.Integer(name),
                 raw.SQLITE_FLOAT => ResultColumns.Definition(name, new ColumnHint(MySqlColumnType.Double, 22, 31, ColumnFlags.Binary)),
                 raw.SQLITE_BLOB => ResultColumns.Definition(name, new ColumnHint(MySqlColumnType.Blob, 65535, 0, ColumnFlags.Binary | ColumnFlags.Blob)),
                 _ => ResultColumns.Text(name, 255),
-            };
+            }, ofColumn: false);
         }
         return columns;
+    }
+
+    /// <summary>
+    /// The NOT_NULL flag the translator proved or disproved for result position <paramref name="i"/>. A UNION's
+    /// column belongs to no table and has no key or default flags, as in MySQL; an expression has no key or default
+    /// flags either (MAX of a key column is not a key).
+    /// </summary>
+    static ColumnDefinition WithNullability(SqlPlan plan, int i, ColumnDefinition definition, bool ofColumn)
+    {
+        const ColumnFlags TableOnly = ColumnFlags.PrimaryKey | ColumnFlags.UniqueKey | ColumnFlags.MultipleKey | ColumnFlags.PartKey
+            | ColumnFlags.NoDefaultValue | ColumnFlags.AutoIncrement | ColumnFlags.OnUpdateNow;
+        bool? notNull;
+        if (plan.CompoundNotNull is { } compound)
+        {
+            notNull = i < compound.Count && compound[i];
+            definition = definition with { Schema = "", Table = "", OriginalTable = "", OriginalName = "" };
+            ofColumn = false;
+        }
+        else
+        {
+            notNull = plan.Positions is { } positions && i < positions.Count ? positions[i].NotNull : null;
+            if (ofColumn)
+                return definition;
+        }
+        var flags = definition.Flags & ~TableOnly;
+        if (notNull is { } value)
+            flags = value ? flags | ColumnFlags.NotNull : flags & ~ColumnFlags.NotNull;
+        return definition with { Flags = flags };
     }
 }

@@ -75,6 +75,35 @@ public sealed class MySqlConnectorTests : BorealisTest
         Assert.Equal("one", await check.ExecuteScalarAsync(TestToken));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TheSchemaOfAResultSaysWhichColumnsCanBeNull(bool prepared)
+    {
+        await using var instance = await InstanceProcess.StartAsync();
+        await using var connection = await instance.OpenAsync();
+        await ExecuteAsync(connection, "CREATE DATABASE shop");
+        await connection.ChangeDatabaseAsync("shop", TestToken);
+        await ExecuteAsync(connection, "CREATE TABLE customer (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL)");
+        await ExecuteAsync(connection, "CREATE TABLE purchase (id INT PRIMARY KEY, customer_id INT NOT NULL, total INT NOT NULL)");
+        await ExecuteAsync(connection, "INSERT INTO customer VALUES (1, 'ann'), (2, 'bob')");
+        await ExecuteAsync(connection, "INSERT INTO purchase VALUES (10, 1, 99)");
+
+        // A driver that trusts NOT_NULL (AllowDBNull false) for p.total would not expect bob's NULL.
+        await using var command = new MySqlCommand(
+            "SELECT c.name, p.total, COUNT(*) FROM customer c LEFT JOIN purchase p ON p.customer_id = c.id GROUP BY c.name, p.total ORDER BY c.name", connection);
+        if (prepared)
+            await command.PrepareAsync(TestToken);
+        await using var reader = await command.ExecuteReaderAsync(TestToken);
+        var schema = await reader.GetColumnSchemaAsync(TestToken);
+        Assert.Equal([false, true, false], schema.Select(c => c.AllowDBNull));
+        Assert.True(await reader.ReadAsync(TestToken));
+        Assert.Equal(99, reader.GetInt32(1));
+        Assert.True(await reader.ReadAsync(TestToken));
+        Assert.Equal("bob", reader.GetString(0));
+        Assert.True(await reader.IsDBNullAsync(1, TestToken));
+    }
+
     static async Task ExecuteAsync(MySqlConnection connection, string sql)
     {
         await using var command = new MySqlCommand(sql, connection);

@@ -135,6 +135,7 @@ internal sealed class IndexFlags
             int pos = i.Columns.FindIndex(x => x.Equals(c.Name, StringComparison.OrdinalIgnoreCase));
             if (pos < 0)
                 continue;
+            flags |= ColumnFlags.PartKey;
             if (i.Primary)
                 flags |= ColumnFlags.PrimaryKey;
             else if (i.Unique && i.Columns.Count == 1)

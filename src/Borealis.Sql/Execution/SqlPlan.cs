@@ -3,7 +3,7 @@ using Borealis.Sql.Catalog;
 namespace Borealis.Sql.Execution;
 
 /// <summary>What a data statement was translated to; cached by statement shape and reused while the catalog is unchanged.</summary>
-internal sealed class SqlPlan
+internal sealed record SqlPlan
 {
     public required PlanKind Kind { get; init; }
 
@@ -35,6 +35,15 @@ internal sealed class SqlPlan
     public List<InsertRow> Rows { get; init; } = [];
 
     public InsertMode Mode { get; init; }
+
+    /// <summary>What the translator knows of a SELECT's result columns, by position (null: nothing).</summary>
+    public IReadOnlyList<ResultPosition>? Positions { get; init; }
+
+    /// <summary>
+    /// Set for a UNION (INTERSECT, EXCEPT): its columns belong to no table, and one is NOT NULL only where this says
+    /// so (every member's column is).
+    /// </summary>
+    public IReadOnlyList<bool>? CompoundNotNull { get; init; }
 
     /// <summary>Result columns, once known without looking at data.</summary>
     public IReadOnlyList<Results.ColumnDefinition>? Columns { get; set; }

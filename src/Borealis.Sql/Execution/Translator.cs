@@ -54,6 +54,7 @@ internal sealed partial class Translator
             foreach (var inlined in counter._inlined)
                 _inlined.Add(inlined);
         }
+        var (positions, compoundNotNull) = Nullability(query);
         return new SqlPlan
         {
             CountSql = countSql,
@@ -66,6 +67,8 @@ internal sealed partial class Translator
             Hints = _hints,
             ForUpdate = forUpdate,
             CalcFoundRows = query is Query.Select { CalcFoundRows: true },
+            Positions = positions,
+            CompoundNotNull = compoundNotNull,
         };
     }
 
@@ -225,6 +228,10 @@ internal sealed partial class Translator
                         _ => " JOIN ",
                     });
                     EmitTableSource(j.Right, sb);
+                    if (j.Kind is "LEFT" or "NATURAL LEFT")
+                        MarkNullableSide(j.Right);
+                    else if (j.Kind == "RIGHT")
+                        MarkNullableSide(j.Left);
                     if (j.On is not null)
                     {
                         sb.Append(" ON ");
@@ -293,6 +300,7 @@ internal sealed partial class Translator
         }
         var names = new HashSet<string>(query.With.Select(c => c.Name), StringComparer.OrdinalIgnoreCase);
         _commonTables.Add(names);
+        _commonTableBodies++;
         try
         {
             sb.Append(query.Recursive ? "WITH RECURSIVE " : "WITH ");
@@ -321,6 +329,7 @@ internal sealed partial class Translator
                 sb.Append(')');
             }
             sb.Append(' ');
+            _commonTableBodies--;
             EmitQueryBody(query, sb, topLevel);
         }
         finally
@@ -393,6 +402,8 @@ internal sealed partial class Translator
             }
             if (s.From is not null)
                 sb.Append(" FROM ").Append(from);
+            if (_selectDepth == 1 && _commonTableBodies == 0)
+                RecordOuterSelect(s);
             CheckFullGroupBy(s);
             bool guard = _recursionGuard;
             _recursionGuard = false;
@@ -531,6 +542,7 @@ internal sealed partial class Translator
     {
         Expr.Column c => c.Name,
         Expr.Literal { Value: string text } => text,
+        Expr.Literal { Value: null } when item.Text.Equals("NULL", StringComparison.OrdinalIgnoreCase) => "NULL",
         _ => item.Text,
     };
 

@@ -19,5 +19,8 @@ public enum ColumnFlags : ushort
     Set = 2048,
     NoDefaultValue = 4096,
     OnUpdateNow = 8192,
+
+    /// <summary>Part of some index (MySQL's internal PART_KEY_FLAG, sent as is).</summary>
+    PartKey = 16384,
     Num = 32768,
 }
