@@ -192,6 +192,47 @@ public sealed class MySqlCompatibilityTests : SqlTestBase
     }
 
     [Fact]
+    public async Task JsonPathsWithWildcardsRangesAndLastWorkFromTextPlaceholdersAndCachedPlans()
+    {
+        await OkAsync("CREATE TABLE doc (id INT PRIMARY KEY, body JSON)");
+        await OkAsync("INSERT INTO doc VALUES (1, '{\"tags\": [\"a\", \"b\", \"c\"], \"n\": {\"k\": 1, \"m\": {\"k\": 2}}}')");
+        // The same statement shape with a plain path, then a wildcard: the plan cached for the first must not serve the second.
+        Assert.Equal("\"b\"", await ScalarAsync("SELECT JSON_EXTRACT(body, '$.tags[1]') FROM doc"));
+        Assert.Equal("[\"a\", \"b\", \"c\"]", await ScalarAsync("SELECT JSON_EXTRACT(body, '$.tags[*]') FROM doc"));
+        Assert.Equal("[\"b\", \"c\"]", await ScalarAsync("SELECT JSON_EXTRACT(body, '$.tags[1 to last]') FROM doc"));
+        Assert.Equal("[1, 2]", await ScalarAsync("SELECT JSON_EXTRACT(body, '$**.k') FROM doc"));
+        Assert.Equal("c", await ScalarAsync("SELECT body->>'$.tags[last]' FROM doc"));
+        Assert.Equal("1", await ScalarAsync("SELECT id FROM doc WHERE body->>'$.tags[last]' = 'c'"));
+
+        var statement = Session.Prepare("SELECT JSON_EXTRACT(body, ?), body->>? FROM doc");
+        foreach (var (path, json, text) in new[] { ("$.tags[0]", "\"a\"", "a"), ("$.tags[*]", "[\"a\", \"b\", \"c\"]", "[\"a\", \"b\", \"c\"]"), ("$.zz", null, null) })
+        {
+            var sink = new RecordingSink();
+            await Session.ExecutePreparedAsync(statement, [path, path], sink, TestToken);
+            Assert.Equal([json, text], sink.Last.Rows[0]);
+        }
+        Session.ClosePrepared(statement);
+
+        Assert.Equal(["4", "1", "0"], await RowAsync("SELECT JSON_DEPTH(body), JSON_CONTAINS_PATH(body, 'one', '$.zz', '$**.m'), JSON_CONTAINS_PATH(body, 'all', '$.zz', '$.n') FROM doc"));
+        await AssertErrorAsync(MySqlErrorCode.InvalidJsonPathWildcard, "SELECT JSON_LENGTH(body, '$.tags[*]') FROM doc");
+        await AssertErrorAsync(MySqlErrorCode.JsonBadOneOrAllArg, "SELECT JSON_CONTAINS_PATH(body, 'any', '$.n') FROM doc");
+        await AssertErrorAsync(MySqlErrorCode.InvalidJsonPath, "SELECT JSON_EXTRACT(body, '$**') FROM doc");
+    }
+
+    [Fact]
+    public async Task JsonArrayAppendAndInsertTakeJsonValuesAsJsonAndOthersAsScalars()
+    {
+        Assert.Equal(["[1, 2, 3, \"x\"]", "{\"a\": [1, {\"k\": [2]}]}", "[[1, 4], 2]"],
+            await RowAsync("SELECT JSON_ARRAY_APPEND('[1, 2]', '$', 3, '$', 'x'), JSON_ARRAY_APPEND('{\"a\": 1}', '$.a', JSON_OBJECT('k', JSON_ARRAY(2))), JSON_ARRAY_APPEND('[1, 2]', '$[0]', 4)"));
+        Assert.Equal(["[0, 1, 2]", "[1, 2, \"end\"]", "[1, [\"x\"], 2]"],
+            await RowAsync("SELECT JSON_ARRAY_INSERT('[1, 2]', '$[0]', 0), JSON_ARRAY_INSERT('[1, 2]', '$[5]', 'end'), JSON_ARRAY_INSERT('[1, 2]', '$[1]', CAST('[\"x\"]' AS JSON))"));
+        Assert.Null(await ScalarAsync("SELECT JSON_ARRAY_APPEND(NULL, '$', 1)"));
+        await AssertErrorAsync(MySqlErrorCode.InvalidJsonPathArrayCell, "SELECT JSON_ARRAY_INSERT('[1]', '$', 1)");
+        await AssertErrorAsync(MySqlErrorCode.InvalidJsonPathWildcard, "SELECT JSON_ARRAY_APPEND('[1]', '$[*]', 1)");
+        await AssertErrorAsync(MySqlErrorCode.InvalidJsonTextInParam, "SELECT JSON_ARRAY_APPEND('[1', '$', 1)");
+    }
+
+    [Fact]
     public async Task NumbersFollowMySqlRules()
     {
         Assert.Equal(["2", "-2", "12", "18446744073709551615", "4"],

@@ -34,7 +34,7 @@ public static class MySqlErrorCodeExtensions
         MySqlErrorCode.AccessDenied or MySqlErrorCode.AccessDeniedNoPassword => "28000",
         MySqlErrorCode.DbAccessDenied or MySqlErrorCode.BadDbError
             or MySqlErrorCode.ParseError or MySqlErrorCode.SyntaxError or MySqlErrorCode.EmptyQuery
-            or MySqlErrorCode.NotSupportedYet or MySqlErrorCode.NonUniqTable or MySqlErrorCode.WrongFieldSpec
+            or MySqlErrorCode.NotSupportedYet or MySqlErrorCode.InvalidJsonPathWildcard or MySqlErrorCode.JsonBadOneOrAllArg or MySqlErrorCode.InvalidJsonPathArrayCell or MySqlErrorCode.NonUniqTable or MySqlErrorCode.WrongFieldSpec
             or MySqlErrorCode.InvalidDefault or MySqlErrorCode.MultiplePriKey or MySqlErrorCode.TooManyKeys
             or MySqlErrorCode.TooLongKey or MySqlErrorCode.KeyColumnDoesNotExist or MySqlErrorCode.WrongAutoKey
             or MySqlErrorCode.CantDropFieldOrKey or MySqlErrorCode.TooLongIdent or MySqlErrorCode.WrongColumnName

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Borealis.Sql.Errors;
 
 namespace Borealis.Sql.Execution;
@@ -162,18 +163,52 @@ internal static class JsonText
         sb.Append('"');
     }
 
-    /// <summary>The element at a simple MySQL path ($, .key, ."key", [n], [last]), or null when absent.</summary>
+    /// <summary>
+    /// The element at a MySQL path without wildcards or ranges ($, .key, ."key", [n], [last], [last-n]), or null when
+    /// absent; a wildcard or a range is 3149 here (JSON_LENGTH, JSON_KEYS, JSON_CONTAINS, JSON_ARRAY_APPEND …).
+    /// </summary>
     public static JsonElement? Find(JsonElement root, string path, string function)
     {
-        var current = root;
-        int i = 0;
-        path = path.Trim();
-        if (path.Length == 0 || path[0] != '$')
+        var legs = ParsePath(path, function);
+        if (legs.Any(l => l.IsWildcard))
+            throw MySqlErrors.JsonPathWildcard();
+        var found = new List<JsonElement>();
+        Select(root, legs, 0, found);
+        return found.Count > 0 ? found[0] : null;
+    }
+
+    /// <summary>True when <paramref name="path"/> has a wildcard (*, **) or an array range: it may match many values.</summary>
+    public static bool IsMultiple(string path, string function) => ParsePath(path, function).Any(l => l.IsWildcard);
+
+    /// <summary>Every element <paramref name="path"/> matches (MySQL's wildcards and ranges included), in document order.</summary>
+    public static void SelectAll(JsonElement root, string path, string function, List<JsonElement> found) =>
+        Select(root, ParsePath(path, function), 0, found);
+
+    /// <summary>One step of a path: a member (or every member: Key null), an array range (or every element), or **.</summary>
+    readonly record struct PathLeg(PathLegKind Kind, string? Key = null, ArrayBound From = default, ArrayBound To = default)
+    {
+        public bool IsWildcard => Kind is PathLegKind.AnyMember or PathLegKind.AnyElement or PathLegKind.Descendants
+            || (Kind == PathLegKind.Elements && !From.Equals(To));
+    }
+
+    enum PathLegKind { Member, AnyMember, Elements, AnyElement, Descendants }
+
+    /// <summary>An array position: n, or last − n.</summary>
+    readonly record struct ArrayBound(int Offset, bool FromLast)
+    {
+        public int Resolve(int length) => FromLast ? length - 1 - Offset : Offset;
+    }
+
+    static List<PathLeg> ParsePath(string path, string function)
+    {
+        var legs = new List<PathLeg>();
+        string text = path.Trim();
+        if (text.Length == 0 || text[0] != '$')
             throw MySqlErrors.InvalidJsonPath(path, function);
-        i = 1;
-        while (i < path.Length)
+        int i = 1;
+        while (i < text.Length)
         {
-            char c = path[i];
+            char c = text[i];
             if (char.IsWhiteSpace(c))
             {
                 i++;
@@ -181,72 +216,273 @@ internal static class JsonText
             else if (c == '.')
             {
                 i++;
-                string key;
-                if (i < path.Length && path[i] == '"')
+                while (i < text.Length && char.IsWhiteSpace(text[i]))
+                    i++;
+                if (i < text.Length && text[i] == '"')
                 {
-                    int end = path.IndexOf('"', i + 1);
+                    int end = text.IndexOf('"', i + 1);
                     if (end < 0)
                         throw MySqlErrors.InvalidJsonPath(path, function);
-                    key = path[(i + 1)..end];
+                    legs.Add(new PathLeg(PathLegKind.Member, text[(i + 1)..end]));
                     i = end + 1;
+                }
+                else if (i < text.Length && text[i] == '*')
+                {
+                    legs.Add(new PathLeg(PathLegKind.AnyMember));
+                    i++;
                 }
                 else
                 {
                     int start = i;
-                    while (i < path.Length && path[i] != '.' && path[i] != '[')
+                    while (i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] is '_' or '$'))
                         i++;
-                    key = path[start..i].Trim();
-                    if (key.Length == 0 || key.Contains('*', StringComparison.Ordinal))
-                        throw MySqlErrors.NotSupportedYet("JSON path wildcards");
+                    if (i == start)
+                        throw MySqlErrors.InvalidJsonPath(path, function);
+                    legs.Add(new PathLeg(PathLegKind.Member, text[start..i]));
                 }
-                if (current.ValueKind != JsonValueKind.Object)
-                    return null;
-                JsonElement? found = null;
-                foreach (var p in current.EnumerateObject())
-                {
-                    if (p.Name == key)
-                        found = p.Value;
-                }
-                if (found is null)
-                    return null;
-                current = found.Value;
             }
             else if (c == '[')
             {
-                int end = path.IndexOf(']', i);
+                int end = text.IndexOf(']', i);
                 if (end < 0)
                     throw MySqlErrors.InvalidJsonPath(path, function);
-                string index = path[(i + 1)..end].Trim();
+                string index = text[(i + 1)..end].Trim();
                 i = end + 1;
                 if (index == "*")
-                    throw MySqlErrors.NotSupportedYet("JSON path wildcards");
-                if (current.ValueKind != JsonValueKind.Array)
                 {
-                    // MySQL: a non-array is an array of one for [0].
-                    if (index is "0" or "last")
-                        continue;
-                    return null;
+                    legs.Add(new PathLeg(PathLegKind.AnyElement));
+                    continue;
                 }
-                int length = current.GetArrayLength();
-                int n = index == "last" ? length - 1
-                    : index.StartsWith("last", StringComparison.Ordinal) && index[4..].Trim() is var rest && rest.StartsWith('-')
-                        ? length - 1 - int.Parse(rest[1..].Trim(), CultureInfo.InvariantCulture)
-                    : int.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out int k) ? k : throw MySqlErrors.InvalidJsonPath(path, function);
-                if (n < 0 || n >= length)
-                    return null;
-                current = current[n];
+                int to = index.IndexOf(" to ", StringComparison.OrdinalIgnoreCase);
+                var from = ParseBound(to < 0 ? index : index[..to], path, function);
+                var last = to < 0 ? from : ParseBound(index[(to + 4)..], path, function);
+                legs.Add(new PathLeg(PathLegKind.Elements, From: from, To: last));
             }
-            else if (c == '*')
+            else if (c == '*' && i + 1 < text.Length && text[i + 1] == '*')
             {
-                throw MySqlErrors.NotSupportedYet("JSON path wildcards");
+                legs.Add(new PathLeg(PathLegKind.Descendants));
+                i += 2;
             }
             else
             {
                 throw MySqlErrors.InvalidJsonPath(path, function);
             }
         }
-        return current;
+        // MySQL: a path may not end with **, nor have *** .
+        if (legs.Count > 0 && legs[^1].Kind == PathLegKind.Descendants)
+            throw MySqlErrors.InvalidJsonPath(path, function);
+        return legs;
     }
+
+    static ArrayBound ParseBound(string text, string path, string function)
+    {
+        text = text.Trim();
+        if (text.StartsWith("last", StringComparison.OrdinalIgnoreCase))
+        {
+            string rest = text[4..].Trim();
+            if (rest.Length == 0)
+                return new ArrayBound(0, FromLast: true);
+            if (rest[0] == '-' && int.TryParse(rest[1..].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int back))
+                return new ArrayBound(back, FromLast: true);
+            throw MySqlErrors.InvalidJsonPath(path, function);
+        }
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? new ArrayBound(n, FromLast: false)
+            : throw MySqlErrors.InvalidJsonPath(path, function);
+    }
+
+    static void Select(JsonElement e, List<PathLeg> legs, int leg, List<JsonElement> found)
+    {
+        if (leg == legs.Count)
+        {
+            found.Add(e);
+            return;
+        }
+        var l = legs[leg];
+        switch (l.Kind)
+        {
+            case PathLegKind.Member when e.ValueKind == JsonValueKind.Object:
+                {
+                    // A repeated key: the last one counts, as MySQL keeps it.
+                    JsonElement? value = null;
+                    foreach (var p in e.EnumerateObject())
+                    {
+                        if (p.Name == l.Key)
+                            value = p.Value;
+                    }
+                    if (value is { } v)
+                        Select(v, legs, leg + 1, found);
+                    return;
+                }
+            case PathLegKind.AnyMember when e.ValueKind == JsonValueKind.Object:
+                foreach (var (_, value) in SortedMembers(e))
+                    Select(value, legs, leg + 1, found);
+                return;
+            case PathLegKind.AnyElement when e.ValueKind == JsonValueKind.Array:
+                foreach (var item in e.EnumerateArray())
+                    Select(item, legs, leg + 1, found);
+                return;
+            case PathLegKind.Elements:
+                {
+                    // MySQL: a value that is not an array is an array of one element.
+                    int length = e.ValueKind == JsonValueKind.Array ? e.GetArrayLength() : 1;
+                    int from = Math.Max(0, l.From.Resolve(length));
+                    int to = Math.Min(length - 1, l.To.Resolve(length));
+                    for (int k = from; k <= to; k++)
+                        Select(e.ValueKind == JsonValueKind.Array ? e[k] : e, legs, leg + 1, found);
+                    return;
+                }
+            case PathLegKind.Descendants:
+                // ** then a leg: that leg at this value and at every value below it, in document order.
+                Select(e, legs, leg + 1, found);
+                if (e.ValueKind == JsonValueKind.Object)
+                {
+                    foreach (var (_, value) in SortedMembers(e))
+                        Select(value, legs, leg, found);
+                }
+                else if (e.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var item in e.EnumerateArray())
+                        Select(item, legs, leg, found);
+                }
+                return;
+        }
+    }
+
+    /// <summary>JSON_DEPTH: 1 for a scalar or an empty array or object, else one more than its deepest value.</summary>
+    public static int Depth(JsonElement e)
+    {
+        int deepest = 0;
+        if (e.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var p in e.EnumerateObject())
+                deepest = Math.Max(deepest, Depth(p.Value));
+        }
+        else if (e.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in e.EnumerateArray())
+                deepest = Math.Max(deepest, Depth(item));
+        }
+        return deepest + 1;
+    }
+
+    /// <summary>
+    /// JSON_ARRAY_APPEND / JSON_ARRAY_INSERT over (document, then path, value, value-is-JSON triples), applied left to
+    /// right. Append adds to the array at the path (a non-array there becomes an array of it and the value); insert
+    /// puts the value at the array position the path ends with (past the end: appended). A path that matches nothing
+    /// changes nothing; wildcards are 3149. Returns the document as JSON text, or NULL if an argument is NULL.
+    /// </summary>
+    public static object? ArrayAppendOrInsert(object?[] a, bool insert)
+    {
+        string function = insert ? "json_array_insert" : "json_array_append";
+        if (a.Length < 4 || a[0] is null)
+            return null;
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(a[0] is byte[] b ? Encoding.UTF8.GetString(b) : ValueCoercion.ToText(a[0]!), documentOptions: s_options);
+        }
+        catch (JsonException ex)
+        {
+            throw MySqlErrors.InvalidJsonArgument(1, function, ex.Message.Split('.')[0]);
+        }
+        for (int i = 1; i + 2 < a.Length; i += 3)
+        {
+            if (a[i] is null)
+                return null;
+            string path = ValueCoercion.ToText(a[i]!);
+            var legs = ParsePath(path, function);
+            if (legs.Any(l => l.IsWildcard))
+                throw MySqlErrors.JsonPathWildcard();
+            var value = ToNode(a[i + 1], a[i + 2] is long kind && kind == 1, function, (i / 3) + 2);
+            if (insert)
+            {
+                if (legs.Count == 0 || legs[^1].Kind != PathLegKind.Elements)
+                    throw MySqlErrors.JsonPathNotArrayCell();
+                if (Locate(root, legs, legs.Count - 1) is JsonArray array)
+                {
+                    int at = Math.Clamp(legs[^1].From.Resolve(array.Count), 0, array.Count);
+                    array.Insert(at, value);
+                }
+                continue;
+            }
+            var target = Locate(root, legs, legs.Count);
+            if (target is JsonArray targetArray)
+            {
+                targetArray.Add(value);
+            }
+            else if (legs.Count == 0)
+            {
+                root = new JsonArray(root?.DeepClone(), value);
+            }
+            else if (target is not null || Exists(root, legs))
+            {
+                var wrapped = new JsonArray(target?.DeepClone(), value);
+                switch (target?.Parent ?? Locate(root, legs, legs.Count - 1))
+                {
+                    case JsonObject obj:
+                        obj[legs[^1].Key!] = wrapped;
+                        break;
+                    case JsonArray arr:
+                        arr[legs[^1].From.Resolve(arr.Count)] = wrapped;
+                        break;
+                }
+            }
+        }
+        var sb = new StringBuilder();
+        using var doc = JsonDocument.Parse(root?.ToJsonString() ?? "null", s_options);
+        Write(doc.RootElement, sb);
+        return sb.ToString();
+    }
+
+    static JsonNode? ToNode(object? value, bool isJson, string function, int argument)
+    {
+        if (isJson && value is not null)
+        {
+            try
+            {
+                return JsonNode.Parse(ValueCoercion.ToText(value), documentOptions: s_options);
+            }
+            catch (JsonException ex)
+            {
+                throw MySqlErrors.InvalidJsonArgument(argument, function, ex.Message.Split('.')[0]);
+            }
+        }
+        return value switch
+        {
+            null => null,
+            long l => JsonValue.Create(l),
+            double d => JsonValue.Create(d),
+            byte[] bytes => JsonValue.Create(Encoding.UTF8.GetString(bytes)),
+            _ => JsonValue.Create(ValueCoercion.ToText(value)),
+        };
+    }
+
+    /// <summary>The node after the first <paramref name="count"/> legs (no wildcards), or null when absent or JSON null.</summary>
+    static JsonNode? Locate(JsonNode? node, List<PathLeg> legs, int count)
+    {
+        for (int i = 0; i < count && node is not null; i++)
+        {
+            var leg = legs[i];
+            node = leg.Kind switch
+            {
+                PathLegKind.Member => node is JsonObject obj && obj.TryGetPropertyValue(leg.Key!, out var v) ? v : null,
+                PathLegKind.Elements when node is JsonArray arr =>
+                    leg.From.Resolve(arr.Count) is int k && k >= 0 && k < arr.Count ? arr[k] : null,
+                PathLegKind.Elements => leg.From.Resolve(1) == 0 ? node : null, // a non-array is an array of one
+                _ => null,
+            };
+        }
+        return node;
+    }
+
+    /// <summary>Whether the path ends at a JSON null (which <see cref="Locate"/> cannot tell from absent).</summary>
+    static bool Exists(JsonNode? root, List<PathLeg> legs) =>
+        Locate(root, legs, legs.Count - 1) switch
+        {
+            JsonObject obj => legs[^1].Kind == PathLegKind.Member && obj.ContainsKey(legs[^1].Key!),
+            JsonArray arr => legs[^1].Kind == PathLegKind.Elements && legs[^1].From.Resolve(arr.Count) is int k && k >= 0 && k < arr.Count,
+            _ => false,
+        };
 
     /// <summary>JSON_TYPE's names.</summary>
     public static string TypeName(JsonElement e) => e.ValueKind switch

@@ -251,6 +251,37 @@ internal static partial class SqlFunctions
             var at = a.Length > 2 ? JsonText.Find(target.RootElement, Text(a[2]), "json_contains") : target.RootElement;
             return at is null ? null : JsonText.Contains(at.Value, candidate.RootElement) ? 1L : 0L;
         });
+        Scalar(db, state, "__bx_json_extract", -1, a => JsonExtract(a, asJson: false));
+        Scalar(db, state, "__bx_json_extract_json", -1, a => JsonExtract(a, asJson: true));
+        Scalar(db, state, "__bx_json_depth", 1, a =>
+        {
+            if (a[0] is null)
+                return null;
+            using var doc = JsonText.Parse(a[0]!, "json_depth");
+            return (long)JsonText.Depth(doc.RootElement);
+        });
+        Scalar(db, state, "__bx_json_contains_path", -1, a =>
+        {
+            if (a.Any(v => v is null))
+                return null;
+            string mode = Text(a[1]).ToLowerInvariant();
+            if (mode is not ("one" or "all"))
+                throw MySqlErrors.JsonOneOrAll("json_contains_path");
+            using var doc = JsonText.Parse(a[0]!, "json_contains_path");
+            var found = new List<JsonElement>();
+            for (int i = 2; i < a.Length; i++)
+            {
+                found.Clear();
+                JsonText.SelectAll(doc.RootElement, Text(a[i]), "json_contains_path", found);
+                if (found.Count > 0 && mode == "one")
+                    return 1L;
+                if (found.Count == 0 && mode == "all")
+                    return 0L;
+            }
+            return mode == "all" ? 1L : 0L;
+        });
+        Scalar(db, state, "__bx_json_array_append", -1, a => JsonText.ArrayAppendOrInsert(a, insert: false));
+        Scalar(db, state, "__bx_json_array_insert", -1, a => JsonText.ArrayAppendOrInsert(a, insert: true));
         Scalar(db, state, "__bx_json_merge_patch", -1, a => Merge(a, "json_merge_patch", JsonText.MergePatch));
         Scalar(db, state, "__bx_json_merge_preserve", -1, a => Merge(a, "json_merge_preserve", JsonText.MergePreserve));
         Scalar(db, state, "__bx_json_search", -1, a =>
@@ -293,6 +324,59 @@ internal static partial class SqlFunctions
             }
             return sb.Append(']').ToString();
         });
+    }
+
+    /// <summary>
+    /// JSON_EXTRACT for paths SQLite cannot read (wildcards, ranges, last, a path from a placeholder or column). One
+    /// path without wildcards gives its value, else an array of every match; no match is NULL. As SQL value
+    /// (<paramref name="asJson"/> false) a scalar is what SQLite's json_extract gives: a string unquoted, true 1.
+    /// </summary>
+    static object? JsonExtract(object?[] a, bool asJson)
+    {
+        if (a.Length < 2 || a.Any(v => v is null))
+            return null;
+        using var doc = JsonText.Parse(a[0]!, "json_extract");
+        var found = new List<JsonElement>();
+        bool multiple = a.Length > 2;
+        for (int i = 1; i < a.Length; i++)
+        {
+            string path = Text(a[i]);
+            multiple |= JsonText.IsMultiple(path, "json_extract");
+            JsonText.SelectAll(doc.RootElement, path, "json_extract", found);
+        }
+        if (found.Count == 0)
+            return null;
+        var sb = new StringBuilder();
+        if (multiple)
+        {
+            sb.Append('[');
+            for (int i = 0; i < found.Count; i++)
+            {
+                if (i > 0)
+                    sb.Append(", ");
+                JsonText.Write(found[i], sb);
+            }
+            return sb.Append(']').ToString();
+        }
+        var e = found[0];
+        if (!asJson)
+        {
+            switch (e.ValueKind)
+            {
+                case JsonValueKind.String:
+                    return e.GetString();
+                case JsonValueKind.Number:
+                    return e.TryGetInt64(out long l) ? l : e.GetDouble();
+                case JsonValueKind.True:
+                    return 1L;
+                case JsonValueKind.False:
+                    return 0L;
+                case JsonValueKind.Null:
+                    return null;
+            }
+        }
+        JsonText.Write(e, sb);
+        return sb.ToString();
     }
 
     static object? Merge(object?[] a, string function, Action<JsonElement, JsonElement, StringBuilder> merge)

@@ -217,7 +217,7 @@ internal static class SqliteUtil
         if (message.StartsWith("bad JSON path: ", StringComparison.Ordinal))
         {
             string path = message["bad JSON path: ".Length..].Trim('\'');
-            return path.Contains('*', StringComparison.Ordinal) ? MySqlErrors.NotSupportedYet("JSON path wildcards") : MySqlErrors.InvalidJsonPath(path, "json_extract");
+            return path.Contains('*', StringComparison.Ordinal) || path.Contains(" to ", StringComparison.OrdinalIgnoreCase) ? MySqlErrors.JsonPathWildcard() : MySqlErrors.InvalidJsonPath(path, "json_extract");
         }
         if (message == "malformed JSON")
             return MySqlErrors.InvalidJsonArgument(1, "json_extract", "Invalid value");

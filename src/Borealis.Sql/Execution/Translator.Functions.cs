@@ -55,15 +55,36 @@ internal sealed partial class Translator
         if (IsJsonExtract(e))
         {
             var f = (Expr.Function)e;
+            if (!IsSqlitePath(f.Args[1]))
+            {
+                // json(): the text keeps SQLite's JSON subtype, so that JSON_ARRAY and JSON_SET embed it as JSON.
+                sb.Append("json(__bx_json_extract_json(");
+                Args(f, sb);
+                sb.Append("))");
+                return;
+            }
             sb.Append('(');
             EmitExpr(f.Args[0], sb);
             sb.Append(" -> ");
-            EmitExpr(f.Args[1], sb);
+            InlineLiteral((Expr.Literal)f.Args[1], sb);
             sb.Append(')');
             return;
         }
         EmitExpr(e, sb);
     }
+
+    /// <summary>
+    /// A path SQLite's JSON functions read as MySQL does: a literal without wildcards, ranges or <c>last</c>. It is
+    /// written into the SQL text, so that a cached plan is reused only for the same path; any other path (a
+    /// placeholder, a column, a wildcard) goes to Borealis's own evaluator (<see cref="JsonText"/>).
+    /// </summary>
+    /// <remarks>[0] is MySQL's too: a value that is not an array is an array of one there, where SQLite finds nothing.</remarks>
+    static bool IsSqlitePath(Expr path) =>
+        path is Expr.Literal { Value: string p } && p.TrimStart().StartsWith('$') && !p.Contains('*', StringComparison.Ordinal)
+        && !p.Contains("last", StringComparison.OrdinalIgnoreCase) && !p.Contains(" to ", StringComparison.OrdinalIgnoreCase)
+        && !s_firstCell.IsMatch(p);
+
+    static readonly System.Text.RegularExpressions.Regex s_firstCell = new(@"\[\s*0\s*\]", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     void Strftime(string format, Expr.Function f, StringBuilder sb, bool integer = true)
     {
@@ -505,16 +526,57 @@ internal sealed partial class Translator
                 return;
             case "JSON_EXTRACT":
                 // In expressions the SQL value (comparisons, arithmetic, ORDER BY); JSON text where JSON is wanted (JsonArg).
-                Call("json_extract", f, sb, 2, 1000);
+                if (f.Args.Count < 2)
+                    throw MySqlErrors.WrongParameterCount(f.Name);
+                // Several paths: MySQL's array leaves out the paths that match nothing (SQLite's has a null for each).
+                if (f.Args.Count == 2 && IsSqlitePath(f.Args[1]))
+                {
+                    sb.Append("json_extract(");
+                    EmitExpr(f.Args[0], sb);
+                    foreach (var path in f.Args.Skip(1))
+                        InlineLiteral((Expr.Literal)path, sb.Append(", "));
+                    sb.Append(')');
+                }
+                else
+                {
+                    Call("__bx_json_extract", f, sb, 2, 1000);
+                }
                 return;
+            case "JSON_DEPTH":
+                JsonCall("__bx_json_depth", f, sb, 1, 1);
+                return;
+            case "JSON_CONTAINS_PATH":
+                JsonCall("__bx_json_contains_path", f, sb, 3, 1000);
+                return;
+            case "JSON_ARRAY_APPEND" or "JSON_ARRAY_INSERT":
+                {
+                    if (f.Args.Count < 3 || f.Args.Count % 2 == 0)
+                        throw MySqlErrors.WrongParameterCount(f.Name);
+                    // Each value goes with whether it is JSON already (JSON_OBJECT, CAST AS JSON, ->) or an SQL value.
+                    sb.Append(name == "JSON_ARRAY_APPEND" ? "json(__bx_json_array_append(" : "json(__bx_json_array_insert(");
+                    JsonArg(f.Args[0], sb);
+                    for (int i = 1; i < f.Args.Count; i += 2)
+                    {
+                        sb.Append(", ");
+                        EmitExpr(f.Args[i], sb);
+                        sb.Append(", ");
+                        JsonArg(f.Args[i + 1], sb);
+                        sb.Append(IsJsonExtract(f.Args[i + 1]) || Infer(f.Args[i + 1])?.Type == MySqlColumnType.Json ? ", 1" : ", 0");
+                    }
+                    sb.Append("))");
+                    return;
+                }
             case "JSON_OBJECT":
-                Call("json_object", f, sb, 0, 1000);
+                JsonCall("json_object", f, sb, 0, 1000);
                 return;
             case "JSON_ARRAY":
-                Call("json_array", f, sb, 0, 1000);
+                JsonCall("json_array", f, sb, 0, 1000);
                 return;
-            case "JSON_SET" or "JSON_INSERT" or "JSON_REPLACE" or "JSON_REMOVE" or "JSON_QUOTE":
-                Call(name.ToLowerInvariant(), f, sb, 1, 1000);
+            case "JSON_SET" or "JSON_INSERT" or "JSON_REPLACE" or "JSON_REMOVE":
+                JsonCall(name.ToLowerInvariant(), f, sb, 1, 1000);
+                return;
+            case "JSON_QUOTE":
+                Call("json_quote", f, sb, 1, 1);
                 return;
             case "JSON_TYPE":
                 JsonCall("__bx_json_type", f, sb, 1, 1);
@@ -956,7 +1018,8 @@ internal sealed partial class Translator
                 return s_double;
             case "BIT_AND" or "BIT_OR" or "BIT_XOR":
                 return Int(20, ColumnFlags.Unsigned);
-            case "BIT_LENGTH" or "YEARWEEK" or "MICROSECOND" or "REGEXP_INSTR" or "REGEXP_LIKE" or "PERIOD_DIFF" or "PERIOD_ADD" or "JSON_LENGTH" or "JSON_CONTAINS" or "TIME_TO_SEC" or "TO_DAYS":
+            case "BIT_LENGTH" or "YEARWEEK" or "MICROSECOND" or "REGEXP_INSTR" or "REGEXP_LIKE" or "PERIOD_DIFF" or "PERIOD_ADD" or "JSON_LENGTH" or "JSON_CONTAINS" or "TIME_TO_SEC" or "TO_DAYS"
+                or "JSON_DEPTH" or "JSON_CONTAINS_PATH":
                 return Int();
             case "REGEXP_SUBSTR" or "REGEXP_REPLACE" or "CONV" or "JSON_TYPE" or "BIN" or "OCT":
                 return Str();
@@ -977,7 +1040,7 @@ internal sealed partial class Translator
                 or "TRIM" or "LTRIM" or "RTRIM" or "REPLACE" or "REPEAT" or "LPAD" or "RPAD" or "REVERSE" or "GROUP_CONCAT" or "HEX"
                 or "UUID" or "MD5" or "SHA1" or "SHA2" or "MONTHNAME" or "DAYNAME" or "FORMAT" or "SUBSTRING_INDEX" or "JSON_UNQUOTE":
                 return Str(f.Name.Equals("GROUP_CONCAT", StringComparison.OrdinalIgnoreCase) ? 1024u : 255u);
-            case "JSON_EXTRACT" or "JSON_OBJECT" or "JSON_ARRAY" or "JSON_SET" or "JSON_INSERT" or "JSON_REPLACE" or "JSON_REMOVE" or "JSON_KEYS"
+            case "JSON_EXTRACT" or "JSON_OBJECT" or "JSON_ARRAY" or "JSON_SET" or "JSON_INSERT" or "JSON_REPLACE" or "JSON_REMOVE" or "JSON_KEYS" or "JSON_ARRAY_APPEND" or "JSON_ARRAY_INSERT"
                 or "JSON_ARRAYAGG" or "JSON_OBJECTAGG":
                 return new ColumnHint(MySqlColumnType.Json, uint.MaxValue, 0, ColumnFlags.Binary | ColumnFlags.Blob);
             case "RAND" or "SQRT" or "POW" or "POWER" or "EXP" or "LN" or "LOG" or "LOG10" or "LOG2" or "SIN" or "COS" or "TAN":
