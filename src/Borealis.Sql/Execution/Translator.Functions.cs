@@ -74,6 +74,46 @@ internal sealed partial class Translator
     }
 
     /// <summary>
+    /// A value given to a JSON function (JSON_ARRAY, JSON_OBJECT's values, JSON_SET's …): JSON as JSON (see
+    /// <see cref="JsonArg"/>), and a truth value (TRUE, a comparison, IS NULL, LIKE, IN, NOT, AND …) as a JSON
+    /// boolean, as MySQL makes it.
+    /// </summary>
+    void JsonValueArg(Expr e, StringBuilder sb)
+    {
+        if (!IsTruthValue(e))
+        {
+            JsonArg(e, sb);
+            return;
+        }
+        sb.Append("json(CASE (");
+        EmitExpr(e, sb);
+        sb.Append(") WHEN 0 THEN 'false' WHEN 1 THEN 'true' END)"); // NULL: no branch, SQL NULL, a JSON null
+    }
+
+    static bool IsTruthValue(Expr e) => e is Expr.Literal { IsBoolean: true }
+        or Expr.Binary { Op: "=" or "<" or "<=" or ">" or ">=" or "<>" or "!=" or "<=>" or "AND" or "OR" or "XOR" or "&&" or "||" }
+        or Expr.Unary { Op: "NOT" or "!" } or Expr.IsNull or Expr.IsBool or Expr.Like or Expr.Regexp or Expr.InList or Expr.InQuery
+        or Expr.Between or Expr.Exists;
+
+    /// <summary>A JSON function whose arguments at <paramref name="isValue"/> positions are values (<see cref="JsonValueArg"/>).</summary>
+    void JsonValueCall(string name, Expr.Function f, StringBuilder sb, int min, Func<int, bool> isValue)
+    {
+        if (f.Args.Count < min)
+            throw MySqlErrors.WrongParameterCount(f.Name);
+        sb.Append(name).Append('(');
+        for (int i = 0; i < f.Args.Count; i++)
+        {
+            if (i > 0)
+                sb.Append(", ");
+            if (isValue(i))
+                JsonValueArg(f.Args[i], sb);
+            else
+                JsonArg(f.Args[i], sb);
+        }
+        sb.Append(')');
+    }
+
+    /// <summary>
     /// A path SQLite's JSON functions read as MySQL does: a literal without wildcards, ranges or <c>last</c>. It is
     /// written into the SQL text, so that a cached plan is reused only for the same path; any other path (a
     /// placeholder, a column, a wildcard) goes to Borealis's own evaluator (<see cref="JsonText"/>).
@@ -560,20 +600,24 @@ internal sealed partial class Translator
                         sb.Append(", ");
                         EmitExpr(f.Args[i], sb);
                         sb.Append(", ");
-                        JsonArg(f.Args[i + 1], sb);
-                        sb.Append(IsJsonExtract(f.Args[i + 1]) || Infer(f.Args[i + 1])?.Type == MySqlColumnType.Json ? ", 1" : ", 0");
+                        JsonValueArg(f.Args[i + 1], sb);
+                        var value = f.Args[i + 1];
+                        sb.Append(IsJsonExtract(value) || IsTruthValue(value) || Infer(value)?.Type == MySqlColumnType.Json ? ", 1" : ", 0");
                     }
                     sb.Append("))");
                     return;
                 }
             case "JSON_OBJECT":
-                JsonCall("json_object", f, sb, 0, 1000);
+                JsonValueCall("json_object", f, sb, 0, i => i % 2 == 1);
                 return;
             case "JSON_ARRAY":
-                JsonCall("json_array", f, sb, 0, 1000);
+                JsonValueCall("json_array", f, sb, 0, _ => true);
                 return;
-            case "JSON_SET" or "JSON_INSERT" or "JSON_REPLACE" or "JSON_REMOVE":
-                JsonCall(name.ToLowerInvariant(), f, sb, 1, 1000);
+            case "JSON_SET" or "JSON_INSERT" or "JSON_REPLACE":
+                JsonValueCall(name.ToLowerInvariant(), f, sb, 1, i => i > 0 && i % 2 == 0);
+                return;
+            case "JSON_REMOVE":
+                JsonCall("json_remove", f, sb, 1, 1000);
                 return;
             case "JSON_QUOTE":
                 Call("json_quote", f, sb, 1, 1);

@@ -334,10 +334,10 @@ internal sealed partial class Parser
                 return new Expr.Literal(null, -1);
             case "TRUE":
                 _pos++;
-                return new Expr.Literal(1L, -1);
+                return new Expr.Literal(1L, -1) { IsBoolean = true };
             case "FALSE":
                 _pos++;
-                return new Expr.Literal(0L, -1);
+                return new Expr.Literal(0L, -1) { IsBoolean = true };
             case "DATE" or "TIME" or "TIMESTAMP" when PeekAt(1).Kind == TokenKind.String:
                 _pos++;
                 return Literal(Next());

@@ -4,7 +4,11 @@ namespace Borealis.Sql.Syntax;
 internal abstract record Expr
 {
     /// <summary>A literal; <see cref="Index"/> is its ordinal among the statement's literals (shapes bind it as a parameter).</summary>
-    public sealed record Literal(object? Value, int Index) : Expr;
+    public sealed record Literal(object? Value, int Index) : Expr
+    {
+        /// <summary>TRUE or FALSE as written (the value is 1 or 0): JSON functions make it a JSON boolean.</summary>
+        public bool IsBoolean { get; init; }
+    }
 
     /// <summary>A '?' placeholder of a prepared statement (0-based).</summary>
     public sealed record Parameter(int Index) : Expr;

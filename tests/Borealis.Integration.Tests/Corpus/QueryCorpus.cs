@@ -509,6 +509,8 @@ public static class QueryCorpus
             S("UPDATE doc SET body = JSON_SET(body, '$.n', 4) WHERE id = 1"),
             S("SELECT JSON_EXTRACT(body, '$.n') FROM doc WHERE id = 1"),
             S("SELECT id FROM doc WHERE JSON_EXTRACT(body, '$.name') = 'Ann'"),
+            S("SELECT JSON_ARRAY(TRUE, FALSE, 1 = 1, 1 IS NULL, 'a' LIKE 'a', 1 IN (1, 2), NOT 1, 1 AND 0, 1), JSON_OBJECT('a', 2 > 1), JSON_SET('{}', '$.b', TRUE)"),
+            S("SELECT id, JSON_ARRAY(id > 1, body IS NULL, JSON_EXTRACT(body, '$.n'), NULL = 1) FROM doc ORDER BY id"),
             S("SELECT id, JSON_DEPTH(body) FROM doc ORDER BY id"),
             S("SELECT JSON_DEPTH('[]'), JSON_DEPTH('[1, [2, [3]]]'), JSON_DEPTH(NULL)"),
             S("SELECT JSON_CONTAINS_PATH(body, 'one', '$.name', '$.zz'), JSON_CONTAINS_PATH(body, 'all', '$.name', '$.zz'), JSON_CONTAINS_PATH(body, 'one', '$**.k') FROM doc ORDER BY id"),
