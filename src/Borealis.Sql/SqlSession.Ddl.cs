@@ -923,8 +923,9 @@ internal sealed partial class SqlSession
                 c.HasDefault = true;
                 c.Default = null;
                 break;
-            case Expr.Literal lit:
+            case Expr.Literal or Expr.Function { TypedLiteral: true }:
                 {
+                    var lit = defaultExpr as Expr.Literal ?? (Expr.Literal)((Expr.Function)defaultExpr).Args[0];
                     object? stored;
                     try
                     {

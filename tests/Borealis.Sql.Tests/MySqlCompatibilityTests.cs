@@ -233,6 +233,28 @@ public sealed class MySqlCompatibilityTests : SqlTestBase
     }
 
     [Fact]
+    public async Task ADateComparesWithAValueAsADatetimeAndTypedLiteralsAreTyped()
+    {
+        await OkAsync("CREATE TABLE ev (id INT PRIMARY KEY, d DATE DEFAULT DATE '2024-01-01', at DATETIME, KEY (d))");
+        await OkAsync("INSERT INTO ev (id, at) VALUES (1, '2024-01-01 10:00:00'), (2, '2024-01-02 00:00:00')");
+        await OkAsync("UPDATE ev SET d = DATE '2024-01-02' WHERE id = 2");
+        // A DATE is midnight: it equals '… 00:00:00' and no other time of that day.
+        Assert.Equal([["1"]], await RowsAsync("SELECT id FROM ev WHERE d = '2024-01-01 00:00:00'"));
+        Assert.Empty(await RowsAsync("SELECT id FROM ev WHERE d = '2024-01-01 10:00:00'"));
+        Assert.Equal([["1"]], await RowsAsync("SELECT id FROM ev WHERE d < '2024-01-01 00:00:01'"));
+        Assert.Equal([["2"]], await RowsAsync("SELECT id FROM ev WHERE d > '2024-01-01 23:59:59'"));
+        Assert.Equal([["1"], ["2"]], await RowsAsync("SELECT id FROM ev WHERE d IN ('2024-01-01 00:00:00', 20240102) ORDER BY id"));
+        Assert.Equal([["2"]], await RowsAsync("SELECT id FROM ev WHERE d BETWEEN '2024-01-01 00:00:01' AND '2024-01-02' ORDER BY id"));
+        Assert.Equal(["1", "1", "1", "0"],
+            await RowAsync("SELECT DATE '2024-01-01' = 20240101, CAST('2024-01-01' AS DATE) = '2024-01-01 00:00:00', DATE(at) = '2024-01-01', TIMESTAMP '2024-01-01 10:00:00' < at FROM ev WHERE id = 1"));
+        Assert.Equal(["2024-07-04 13:05:10", "2024-07-04 13:05:09.5", "2024-01-01 10:00:00.25"],
+            await RowAsync("SELECT CAST('2024-07-04 13:05:09.5' AS DATETIME), CAST('2024-07-04 13:05:09.5' AS DATETIME(1)), TIMESTAMP '2024-01-01 10:00:00.25'"));
+        var error = await ErrorAsync("SELECT DATE '2024-13-01'");
+        Assert.Equal((MySqlErrorCode.WrongValue, "Incorrect DATE value: '2024-13-01'"), (error.Code, error.Message));
+        await AssertErrorAsync(MySqlErrorCode.WrongValue, "SELECT TIMESTAMP '2024-01-01 25:00:00'");
+    }
+
+    [Fact]
     public async Task NumbersFollowMySqlRules()
     {
         Assert.Equal(["2", "-2", "12", "18446744073709551615", "4"],

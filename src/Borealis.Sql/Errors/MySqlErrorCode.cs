@@ -113,6 +113,7 @@ public enum MySqlErrorCode : ushort
     OptionPreventsStatement = 1290,
     DuplicatedValueInType = 1291,
     TruncatedWrongValue = 1292,
+    WrongValue = 1525,
     UnknownTimeZone = 1298,
     InvalidCharacterString = 1300,
     SpDoesNotExist = 1305,

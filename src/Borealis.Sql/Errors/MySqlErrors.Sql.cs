@@ -3,6 +3,9 @@ namespace Borealis.Sql.Errors;
 /// <summary>Messages of the SQL layer (dialect, catalog, value checks).</summary>
 public static partial class MySqlErrors
 {
+    public static MySqlErrorException IncorrectTypedLiteral(string type, string value) =>
+        new(MySqlErrorCode.WrongValue, $"Incorrect {type} value: '{value}'");
+
     public static MySqlErrorException AmbiguousColumn(string column, string where) =>
         new(MySqlErrorCode.NonUniqError, $"Column '{column}' in {where} is ambiguous");
 

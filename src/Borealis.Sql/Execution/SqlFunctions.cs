@@ -201,6 +201,16 @@ internal static partial class SqlFunctions
             return dt is null ? null : ValueCoercion.FormatDateTime(dt.Value, dt.Value.Ticks % TimeSpan.TicksPerSecond == 0 ? 0 : 6);
         });
         Scalar(db, state, "__bx_time", 1, a => a[0] is null ? null : ValueCoercion.ParseTime(a[0]!, 0));
+        Scalar(db, state, "__bx_datetime_cast", 2, a => a[0] is null ? null : ValueCoercion.ParseTemporal(a[0]!, dateOnly: false, (int)Num(a[1])));
+        // A value compared with a DATE: the date when it is midnight, else the whole DATETIME text, so that text
+        // comparison with 'yyyy-MM-dd' is MySQL's comparison as DATETIME.
+        Scalar(db, state, "__bx_date_operand", 1, a =>
+        {
+            if (a[0] is null || ParseDateTime(Text(a[0]), out _) is not { } dt)
+                return null;
+            return dt.TimeOfDay == TimeSpan.Zero ? dt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+                : ValueCoercion.FormatDateTime(dt, dt.Ticks % TimeSpan.TicksPerSecond == 0 ? 0 : 6);
+        });
         // Comparison forms (Translator.ValueConversion): the value in the canonical text of a column with fsp
         // fraction digits when that loses nothing, else with all six, so text comparison is temporal comparison.
         Scalar(db, state, "__bx_datetime", 2, a =>

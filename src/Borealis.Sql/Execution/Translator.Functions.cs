@@ -74,6 +74,29 @@ internal sealed partial class Translator
     }
 
     /// <summary>
+    /// DATE '…', TIME '…', TIMESTAMP '…': checked here (1525 for a value that is not one, as MySQL refuses the
+    /// statement) and written into the SQL text in canonical form, so a cached plan serves only this value.
+    /// </summary>
+    void EmitTypedLiteral(Expr.Function f, StringBuilder sb)
+    {
+        var lit = (Expr.Literal)f.Args[0];
+        string text = lit.Value is byte[] bytes ? System.Text.Encoding.UTF8.GetString(bytes) : ValueCoercion.ToText(lit.Value!);
+        string kind = f.Name.ToUpperInvariant();
+        int digits = text.IndexOf('.', StringComparison.Ordinal) is int dot and >= 0 ? Math.Min(6, text.Length - dot - 1) : 0;
+        string? canonical = kind switch
+        {
+            "DATE" => ValueCoercion.ParseTemporal(text, dateOnly: true),
+            "TIME" => ValueCoercion.ParseTime(text, digits),
+            _ => ValueCoercion.ParseTemporal(text, dateOnly: false, digits),
+        };
+        if (canonical is null)
+            throw MySqlErrors.IncorrectTypedLiteral(kind == "TIMESTAMP" ? "DATETIME" : kind, text);
+        if (lit.Index >= 0)
+            _inlined.Add((lit.Index, lit.Value));
+        sb.Append(LiteralSql(canonical));
+    }
+
+    /// <summary>
     /// A value given to a JSON function (JSON_ARRAY, JSON_OBJECT's values, JSON_SET's …): JSON as JSON (see
     /// <see cref="JsonArg"/>), and a truth value (TRUE, a comparison, IS NULL, LIKE, IN, NOT, AND …) as a JSON
     /// boolean, as MySQL makes it.
@@ -141,6 +164,11 @@ internal sealed partial class Translator
 
     void EmitFunction(Expr.Function f, StringBuilder sb)
     {
+        if (f.TypedLiteral)
+        {
+            EmitTypedLiteral(f, sb);
+            return;
+        }
         string name = f.Name.ToUpperInvariant();
         switch (name)
         {

@@ -679,7 +679,8 @@ internal sealed partial class Translator
                 return;
             case Expr.Between bt:
                 {
-                    var convert = ValueConversion(bt.Value, bt.Low) ?? ValueConversion(bt.Value, bt.High);
+                    Expr? anchor = null;
+                    var convert = ValueConversion(bt.Value, bt.Low, out anchor) ?? ValueConversion(bt.Value, bt.High, out anchor);
                     sb.Append('(');
                     EmitNumericOperand(bt.Value, [bt.Low, bt.High], sb);
                     // Values without a column collation compare case- and accent-insensitively, as with =.
@@ -689,12 +690,12 @@ internal sealed partial class Translator
                     if (convert is null)
                         EmitExpr(bt.Low, sb);
                     else
-                        EmitConvertedOperand(bt.Low, convert.Value, sb);
+                        EmitConvertedOperand(bt.Low, convert.Value, sb, anchor);
                     sb.Append(" AND ");
                     if (convert is null)
                         EmitExpr(bt.High, sb);
                     else
-                        EmitConvertedOperand(bt.High, convert.Value, sb);
+                        EmitConvertedOperand(bt.High, convert.Value, sb, anchor);
                     sb.Append(')');
                     return;
                 }
@@ -708,11 +709,16 @@ internal sealed partial class Translator
                     // Long lists are written into the text: SQLite limits bound parameters per statement.
                     bool saved = _inlineLiterals;
                     _inlineLiterals |= il.Items.Count > 200;
+                    // A temporal or binary column (or expression) converts each value as a comparison would.
+                    var convert = il.Items.All(IsValue) && il.Items.Count > 0 ? ValueConversion(il.Value, il.Items[0]) : null;
                     for (int i = 0; i < il.Items.Count; i++)
                     {
                         if (i > 0)
                             sb.Append(", ");
-                        EmitExpr(il.Items[i], sb);
+                        if (convert is { } c)
+                            EmitConvertedOperand(il.Items[i], c, sb, il.Value);
+                        else
+                            EmitExpr(il.Items[i], sb);
                     }
                     _inlineLiterals = saved;
                     sb.Append("))");
@@ -956,14 +962,14 @@ internal sealed partial class Translator
             "OR" => " OR ",
             _ => " " + b.Op + " ",
         };
-        if (b.Op is "=" or "<>" or "<" or "<=" or ">" or ">=" or "<=>" && ValueConversion(b.Left, b.Right) is { } convert)
+        if (b.Op is "=" or "<>" or "<" or "<=" or ">" or ">=" or "<=>" && ValueConversion(b.Left, b.Right, out var anchor) is { } convert)
         {
             // DATE/DATETIME/TIME columns compare with values as temporal values ('2024-1-5' = DATE '2024-01-05'),
             // binary columns with values as bytes, as in MySQL.
             sb.Append('(');
-            EmitConvertedOperand(b.Left, convert, sb);
+            EmitConvertedOperand(b.Left, convert, sb, anchor);
             sb.Append(op);
-            EmitConvertedOperand(b.Right, convert, sb);
+            EmitConvertedOperand(b.Right, convert, sb, anchor);
             sb.Append(')');
             return;
         }
@@ -1125,21 +1131,44 @@ internal sealed partial class Translator
     /// conversion of the value, as (function, extra SQL arguments). A fractional DATETIME/TIME value is written with
     /// the column's digits when that loses nothing, so '…:00' finds the DATETIME(6) '…:00.000000'.
     /// </summary>
-    (string Function, string Arguments)? ValueConversion(Expr left, Expr right)
+    /// <remarks>
+    /// A DATE compares with a value as a DATETIME: the value keeps a time of day that is not midnight
+    /// (<c>__bx_date_operand</c>), so that <c>d = '2024-01-01 10:00'</c> is false and <c>d &lt; '2024-01-01 00:00:01'</c>
+    /// true, and the column stays as it is (its index serves). A temporal expression (CAST … AS DATE, DATE '…',
+    /// DATE(…), NOW()) converts a value on the other side the same way; the anchor is the side not converted.
+    /// </remarks>
+    (string Function, string Arguments)? ValueConversion(Expr left, Expr right) => ValueConversion(left, right, out _);
+
+    (string Function, string Arguments)? ValueConversion(Expr left, Expr right, out Expr? anchor)
     {
         var column = left is Expr.Column lc && IsValue(right) ? FindColumn(lc) : right is Expr.Column rc && IsValue(left) ? FindColumn(rc) : null;
         if (column is null)
-            return null;
+        {
+            anchor = IsTemporal(left) && IsValue(right) && !IsTemporal(right) ? left
+                : IsTemporal(right) && IsValue(left) && !IsTemporal(left) ? right : null;
+            if (anchor is null)
+                return null;
+            return Infer(anchor) switch
+            {
+                null => null,
+                { Type: Results.MySqlColumnType.Date } => ("__bx_date_operand", ""),
+                { Decimals: var digits } => ("__bx_datetime", ", " + digits),
+            };
+        }
+        anchor = left is Expr.Column ? left : right;
         int fsp = column.Length ?? 0;
         return column.DataType switch
         {
-            "date" => ("__bx_date", ""),
+            "date" => ("__bx_date_operand", ""),
             "datetime" or "timestamp" => ("__bx_datetime", fsp == 0 ? "" : ", " + fsp),
             "time" => ("__bx_time", ", " + fsp),
             _ when column.IsBinary => ("CAST", " AS BLOB"),
             _ => null,
         };
     }
+
+    /// <summary>An expression (not a column) whose value is a DATE or DATETIME.</summary>
+    bool IsTemporal(Expr e) => e is not Expr.Column && Infer(e)?.Type is Results.MySqlColumnType.Date or Results.MySqlColumnType.DateTime or Results.MySqlColumnType.Timestamp;
 
     static bool IsValue(Expr e) => e switch
     {
@@ -1150,9 +1179,9 @@ internal sealed partial class Translator
 
     static readonly HashSet<string> s_valueFunctions = new(StringComparer.OrdinalIgnoreCase) { "TIMESTAMP", "DATE", "TIME", "CONCAT" };
 
-    void EmitConvertedOperand(Expr e, (string Function, string Arguments) convert, StringBuilder sb)
+    void EmitConvertedOperand(Expr e, (string Function, string Arguments) convert, StringBuilder sb, Expr? anchor = null)
     {
-        if (e is Expr.Column)
+        if (e is Expr.Column || ReferenceEquals(e, anchor))
         {
             EmitExpr(e, sb);
             return;
@@ -1200,7 +1229,13 @@ internal sealed partial class Translator
                 EmitExpr(cast.Value, sb);
                 sb.Append(" AS REAL)");
                 return;
-            case "date" or "datetime" or "time":
+            case "datetime":
+                // DATETIME(n): rounded to n fraction digits (none without n), as MySQL 8.0 stores and casts.
+                sb.Append("__bx_datetime_cast(");
+                EmitExpr(cast.Value, sb);
+                sb.Append(", ").Append(Math.Clamp(cast.Type.Length ?? 0, 0, 6)).Append(')');
+                return;
+            case "date" or "time":
                 sb.Append("__bx_").Append(cast.Type.Name).Append('(');
                 EmitExpr(cast.Value, sb);
                 sb.Append(')');

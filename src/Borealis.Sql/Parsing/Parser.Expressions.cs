@@ -339,8 +339,10 @@ internal sealed partial class Parser
                 _pos++;
                 return new Expr.Literal(0L, -1) { IsBoolean = true };
             case "DATE" or "TIME" or "TIMESTAMP" when PeekAt(1).Kind == TokenKind.String:
+                // A typed literal is a value of its type (DATE '2024-01-01' = 20240101 compares as dates): the
+                // function of the same name over the string.
                 _pos++;
-                return Literal(Next());
+                return new Expr.Function(word, [Literal(Next())]) { TypedLiteral = true };
             case "EXISTS":
                 {
                     _pos++;

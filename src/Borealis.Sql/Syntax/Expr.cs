@@ -48,6 +48,9 @@ internal abstract record Expr
 
     public sealed record Function(string Name, IReadOnlyList<Expr> Args, bool Distinct = false, bool IsStar = false) : Expr
     {
+        /// <summary>A typed literal (DATE '…', TIME '…', TIMESTAMP '…'): the function of that name over one string literal.</summary>
+        public bool TypedLiteral { get; init; }
+
         /// <summary>GROUP_CONCAT's SEPARATOR, when given.</summary>
         public Expr? Separator { get; init; }
 
