@@ -201,6 +201,26 @@ internal static partial class SqlFunctions
             return dt is null ? null : ValueCoercion.FormatDateTime(dt.Value, dt.Value.Ticks % TimeSpan.TicksPerSecond == 0 ? 0 : 6);
         });
         Scalar(db, state, "__bx_time", 1, a => a[0] is null ? null : ValueCoercion.ParseTime(a[0]!, 0));
+        Scalar(db, state, "__bx_time_part", 2, a =>
+        {
+            if (a[0] is null || TimeOf(a[0]!) is not { } time)
+                return null;
+            var parts = time.TrimStart('-').Split(':');
+            return long.Parse(parts[(int)Num(a[1])].Split('.')[0], CultureInfo.InvariantCulture);
+        });
+        Scalar(db, state, "__bx_time_format", 2, a => a[0] is null || a[1] is null ? null : TimeFormat(a[0]!, Text(a[1])));
+        Scalar(db, state, "__bx_convert_tz", 3, a =>
+        {
+            if (a[0] is null || a[1] is null || a[2] is null || ParseDateTime(Text(a[0]), out _) is not { } dt)
+                return null;
+            if (ZoneOffset(Text(a[1]), dt, toUtc: true) is not { } from)
+                return null;
+            var utc = dt - from;
+            if (ZoneOffset(Text(a[2]), utc, toUtc: false) is not { } to)
+                return null;
+            var local = utc + to;
+            return ValueCoercion.FormatDateTime(local, local.Ticks % TimeSpan.TicksPerSecond == 0 ? 0 : 6);
+        });
         Scalar(db, state, "__bx_datetime_cast", 2, a => a[0] is null ? null : ValueCoercion.ParseTemporal(a[0]!, dateOnly: false, (int)Num(a[1])));
         // A value compared with a DATE: the date when it is midnight, else the whole DATETIME text, so that text
         // comparison with 'yyyy-MM-dd' is MySQL's comparison as DATETIME.
@@ -619,6 +639,82 @@ internal static partial class SqlFunctions
         return ~crc;
     }
 
+    /// <summary>A TIME value ([-]h:mm:ss.ffffff), or a DATETIME's time of day; null when the value is neither.</summary>
+    static string? TimeOf(object value) =>
+        ValueCoercion.ParseTime(value, 6)
+        ?? (ParseDateTime(ValueCoercion.ToText(value), out _) is { } dt ? dt.ToString("HH:mm:ss.ffffff", CultureInfo.InvariantCulture) : null);
+
+    /// <summary>
+    /// TIME_FORMAT: hours (which may pass 24), minutes, seconds and microseconds of a TIME; a date specifier makes the
+    /// result NULL, as in MySQL. A negative time prints its sign once, first.
+    /// </summary>
+    static string? TimeFormat(object value, string format)
+    {
+        if (TimeOf(value) is not { } time)
+            return null;
+        bool negative = time.StartsWith('-');
+        var parts = time.TrimStart('-').Split(':', '.');
+        long hours = long.Parse(parts[0], CultureInfo.InvariantCulture);
+        string minutes = parts[1], seconds = parts[2], micros = parts.Length > 3 ? parts[3].PadRight(6, '0') : "000000";
+        long h12 = hours % 12 == 0 ? 12 : hours % 12;
+        string ampm = hours % 24 < 12 ? "AM" : "PM";
+        var sb = new StringBuilder(negative ? "-" : "");
+        for (int i = 0; i < format.Length; i++)
+        {
+            if (format[i] != '%' || i + 1 == format.Length)
+            {
+                sb.Append(format[i]);
+                continue;
+            }
+            char c = format[++i];
+            switch (c)
+            {
+                case 'H': sb.Append(hours.ToString("00", CultureInfo.InvariantCulture)); break;
+                case 'k': sb.Append(hours.ToString(CultureInfo.InvariantCulture)); break;
+                case 'h' or 'I': sb.Append(h12.ToString("00", CultureInfo.InvariantCulture)); break;
+                case 'l': sb.Append(h12.ToString(CultureInfo.InvariantCulture)); break;
+                case 'i': sb.Append(minutes); break;
+                case 's' or 'S': sb.Append(seconds); break;
+                case 'f': sb.Append(micros); break;
+                case 'p': sb.Append(ampm); break;
+                case 'r': sb.Append(CultureInfo.InvariantCulture, $"{h12:00}:{minutes}:{seconds} {ampm}"); break;
+                case 'T': sb.Append(CultureInfo.InvariantCulture, $"{hours:00}:{minutes}:{seconds}"); break;
+                case 'a' or 'b' or 'c' or 'D' or 'd' or 'e' or 'j' or 'M' or 'm' or 'U' or 'u' or 'V' or 'v' or 'W' or 'w' or 'X' or 'x' or 'Y' or 'y':
+                    return null;
+                default: sb.Append(c); break;
+            }
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// CONVERT_TZ's zones: '+hh:mm' / '-hh:mm' (MySQL 8.0's range, -13:59 to +14:00), SYSTEM (the server's zone), or a
+    /// named zone of the system's time zone database; null for anything else, so the result is NULL as in MySQL.
+    /// </summary>
+    static TimeSpan? ZoneOffset(string zone, DateTime at, bool toUtc)
+    {
+        zone = zone.Trim();
+        if (zone.Length >= 4 && zone[0] is '+' or '-' && zone.IndexOf(':', StringComparison.Ordinal) is int colon and > 1
+            && int.TryParse(zone[1..colon], NumberStyles.None, CultureInfo.InvariantCulture, out int h)
+            && int.TryParse(zone[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out int m) && m < 60)
+        {
+            var offset = new TimeSpan(h, m, 0) * (zone[0] == '-' ? -1 : 1);
+            return offset > TimeSpan.FromHours(14) || offset < -new TimeSpan(13, 59, 0) ? null : offset;
+        }
+        TimeZoneInfo info;
+        try
+        {
+            info = zone.Equals("SYSTEM", StringComparison.OrdinalIgnoreCase) ? TimeZoneInfo.Local : TimeZoneInfo.FindSystemTimeZoneById(zone);
+        }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            return null;
+        }
+        // From a zone: the offset in force at that local time; to a zone: at that UTC instant.
+        return toUtc ? info.GetUtcOffset(DateTime.SpecifyKind(at, DateTimeKind.Unspecified))
+            : info.GetUtcOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc));
+    }
+
     static object? DatePart(object?[] a, Func<DateTime, object?> f)
     {
         if (a.Length == 0 || a[0] is null)
@@ -686,7 +782,7 @@ internal static partial class SqlFunctions
         string text = Text(value).Trim();
         if (text.Contains('-', StringComparison.Ordinal) && text.IndexOf('-', StringComparison.Ordinal) > 0)
             return ParseDateTime(text, out _) is { } dt ? TimeSpan.FromTicks(dt.Ticks) : null;
-        if (ValueCoercion.ParseTime(value, 6) is not { } time)
+        if (TimeOf(value) is not { } time)
             return null;
         bool negative = time.StartsWith('-');
         var parts = time.TrimStart('-').Split(':', '.');

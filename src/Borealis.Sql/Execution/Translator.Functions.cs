@@ -329,11 +329,29 @@ internal sealed partial class Translator
                 sb.Append(", 'utc') AS INTEGER)");
                 return;
             case "FROM_UNIXTIME":
-                if (f.Args.Count != 1)
-                    throw MySqlErrors.NotSupportedYet("FROM_UNIXTIME with a format");
+                if (f.Args.Count is < 1 or > 2)
+                    throw MySqlErrors.WrongParameterCount(f.Name);
+                if (f.Args.Count == 2)
+                    sb.Append("__bx_date_format(");
                 sb.Append("datetime(");
                 EmitExpr(f.Args[0], sb);
                 sb.Append(", 'unixepoch', 'localtime')");
+                if (f.Args.Count == 2)
+                {
+                    sb.Append(", ");
+                    EmitExpr(f.Args[1], sb);
+                    sb.Append(')');
+                }
+                return;
+            case "TIME_FORMAT" or "CONVERT_TZ":
+                Call("__bx_" + name.ToLowerInvariant(), f, sb, name == "TIME_FORMAT" ? 2 : 3, name == "TIME_FORMAT" ? 2 : 3);
+                return;
+            case "WEEKOFYEAR":
+                if (f.Args.Count != 1)
+                    throw MySqlErrors.WrongParameterCount(f.Name);
+                sb.Append("__bx_week(");
+                EmitExpr(f.Args[0], sb);
+                sb.Append(", 3)");
                 return;
             case "DATE_FORMAT":
                 Call("__bx_date_format", f, sb, 2, 2);
@@ -366,14 +384,13 @@ internal sealed partial class Translator
             case "DAY" or "DAYOFMONTH":
                 Strftime("%d", f, sb);
                 return;
-            case "HOUR":
-                Strftime("%H", f, sb);
-                return;
-            case "MINUTE":
-                Strftime("%M", f, sb);
-                return;
-            case "SECOND":
-                Strftime("%S", f, sb);
+            case "HOUR" or "MINUTE" or "SECOND":
+                // Of a TIME too, which may pass 24 hours or be negative (HOUR('838:59:59') is 838).
+                if (f.Args.Count != 1)
+                    throw MySqlErrors.WrongParameterCount(f.Name);
+                sb.Append("__bx_time_part(");
+                EmitExpr(f.Args[0], sb);
+                sb.Append(name switch { "HOUR" => ", 0)", "MINUTE" => ", 1)", _ => ", 2)" });
                 return;
             case "DAYOFYEAR":
                 Strftime("%j", f, sb);
@@ -1035,7 +1052,7 @@ internal sealed partial class Translator
         switch (f.Name.ToUpperInvariant())
         {
             case "COUNT" or "LAST_INSERT_ID" or "ROW_COUNT" or "FOUND_ROWS" or "CONNECTION_ID" or "LENGTH" or "CHAR_LENGTH" or "OCTET_LENGTH"
-                or "CHARACTER_LENGTH" or "UNIX_TIMESTAMP" or "YEAR" or "MONTH" or "DAY" or "DAYOFMONTH" or "HOUR" or "MINUTE" or "SECOND"
+                or "CHARACTER_LENGTH" or "UNIX_TIMESTAMP" or "YEAR" or "MONTH" or "DAY" or "DAYOFMONTH" or "HOUR" or "MINUTE" or "SECOND" or "WEEKOFYEAR"
                 or "DATEDIFF" or "TIMESTAMPDIFF" or "INSTR" or "LOCATE" or "FLOOR" or "CEIL" or "CEILING" or "DAYOFWEEK" or "DAYOFYEAR"
                 or "WEEKDAY" or "EXTRACT" or "BIT_COUNT" or "CRC32" or "ASCII" or "ORD" or "SIGN" or "STRCMP" or "FIELD" or "FIND_IN_SET"
                 or "GET_LOCK" or "RELEASE_LOCK" or "IS_FREE_LOCK" or "IS_USED_LOCK" or "RELEASE_ALL_LOCKS":
@@ -1099,8 +1116,10 @@ internal sealed partial class Translator
                 return s_time;
             case "JSON_SEARCH" or "JSON_MERGE_PATCH" or "JSON_MERGE_PRESERVE" or "JSON_MERGE":
                 return new ColumnHint(MySqlColumnType.Json, uint.MaxValue, 0, ColumnFlags.Binary | ColumnFlags.Blob);
+            case "FROM_UNIXTIME" when f.Args.Count == 2:
+                return Str();
             case "NOW" or "CURRENT_TIMESTAMP" or "LOCALTIME" or "LOCALTIMESTAMP" or "SYSDATE" or "UTC_TIMESTAMP" or "FROM_UNIXTIME"
-                or "DATE_ADD" or "DATE_SUB" or "TIMESTAMP":
+                or "DATE_ADD" or "DATE_SUB" or "TIMESTAMP" or "CONVERT_TZ":
                 return s_datetime;
             case "CURDATE" or "CURRENT_DATE" or "UTC_DATE" or "DATE" or "LAST_DAY" or "MAKEDATE" or "FROM_DAYS":
                 return s_date;
@@ -1108,7 +1127,7 @@ internal sealed partial class Translator
                 return s_time;
             case "DATABASE" or "SCHEMA" or "USER" or "CURRENT_USER" or "SESSION_USER" or "SYSTEM_USER" or "VERSION":
                 return Str(64);
-            case "CONCAT" or "CONCAT_WS" or "DATE_FORMAT" or "UPPER" or "LOWER" or "UCASE" or "LCASE" or "SUBSTRING" or "LEFT" or "RIGHT"
+            case "CONCAT" or "CONCAT_WS" or "DATE_FORMAT" or "TIME_FORMAT" or "UPPER" or "LOWER" or "UCASE" or "LCASE" or "SUBSTRING" or "LEFT" or "RIGHT"
                 or "TRIM" or "LTRIM" or "RTRIM" or "REPLACE" or "REPEAT" or "LPAD" or "RPAD" or "REVERSE" or "GROUP_CONCAT" or "HEX"
                 or "UUID" or "MD5" or "SHA1" or "SHA2" or "MONTHNAME" or "DAYNAME" or "FORMAT" or "SUBSTRING_INDEX" or "JSON_UNQUOTE":
                 return Str(f.Name.Equals("GROUP_CONCAT", StringComparison.OrdinalIgnoreCase) ? 1024u : 255u);
