@@ -323,6 +323,21 @@ internal sealed partial class SqlSession
                 var column = from?.Clone() ?? ColumnFromDefinition(columns[i]);
                 column.Name = name;
                 column.AutoIncrement = false;
+                // NOT NULL as the result says it, not as the source column: an outer join's inner side and a UNION's
+                // column may be NULL, and a provably NOT NULL expression (x + 1, COUNT(*)) is NOT NULL, without a
+                // default, as MySQL creates them.
+                bool notNull = columns[i].Flags.HasFlag(ColumnFlags.NotNull);
+                if (column.NotNull && !notNull)
+                {
+                    column.NotNull = false;
+                    if (!column.HasDefault)
+                        (column.HasDefault, column.Default) = (true, null);
+                }
+                else if (notNull && !column.NotNull && from is null)
+                {
+                    column.NotNull = true;
+                    column.HasDefault = false;
+                }
                 table.Columns.Add(column);
             }
         }
