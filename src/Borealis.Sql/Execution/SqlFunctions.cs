@@ -201,6 +201,25 @@ internal static partial class SqlFunctions
             return dt is null ? null : ValueCoercion.FormatDateTime(dt.Value, dt.Value.Ticks % TimeSpan.TicksPerSecond == 0 ? 0 : 6);
         });
         Scalar(db, state, "__bx_time", 1, a => a[0] is null ? null : ValueCoercion.ParseTime(a[0]!, 0));
+        Scalar(db, state, "__bx_substring", -1, a =>
+        {
+            if (a.Length is < 2 or > 3 || a.Any(v => v is null))
+                return null;
+            long pos = (long)Num(a[1]);
+            long? len = a.Length > 2 ? (long)Num(a[2]) : null;
+            if (a[0] is byte[] bytes)
+                return Substring(bytes.Length, pos, len) is var (from, count) ? bytes.AsSpan((int)from, (int)count).ToArray() : [];
+            string text = Text(a[0]);
+            var runes = text.EnumerateRunes().ToArray();
+            if (Substring(runes.Length, pos, len) is not var (start, take))
+                return "";
+            if (runes.Length == text.Length)
+                return text.Substring((int)start, (int)take);
+            var sb = new StringBuilder();
+            foreach (var r in runes.AsSpan((int)start, (int)take))
+                sb.Append(r.ToString());
+            return sb.ToString();
+        });
         Scalar(db, state, "__bx_time_part", 2, a =>
         {
             if (a[0] is null || TimeOf(a[0]!) is not { } time)
@@ -326,9 +345,10 @@ internal static partial class SqlFunctions
             if (digits >= 0)
             {
                 // An exact (DECIMAL) value, which SQLite holds as a double, is rounded as the decimal it was: 1.005 to 1.01.
-                bool exact = a.Length > 2 && a[2] is not null && Num(a[2]) != 0 && Math.Abs(v) < 1e15;
+                double kind = a.Length > 2 && a[2] is not null ? Num(a[2]) : 0;
+                bool exact = kind == 1 && Math.Abs(v) < 1e15;
                 double r = exact ? (double)Math.Round((decimal)v, Math.Min(digits, 15), MidpointRounding.AwayFromZero)
-                    : Math.Round(v, Math.Min(digits, 15), MidpointRounding.AwayFromZero);
+                    : Math.Round(v, Math.Min(digits, 15), kind == 2 ? MidpointRounding.ToEven : MidpointRounding.AwayFromZero);
                 return digits == 0 ? (object)(long)r : r;
             }
             double f = Math.Pow(10, -digits);
@@ -637,6 +657,18 @@ internal static partial class SqlFunctions
                 crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
         }
         return ~crc;
+    }
+
+    /// <summary>
+    /// SUBSTRING's (start, count) over <paramref name="length"/> characters with MySQL's rules: position 1 is the first,
+    /// a negative one counts from the end, 0 or one before the start is nothing, as is a count below 1; null: empty.
+    /// </summary>
+    static (long Start, long Count)? Substring(long length, long pos, long? len)
+    {
+        long start = pos > 0 ? pos - 1 : pos < 0 ? length + pos : -1;
+        if (start < 0 || start >= length || len is < 1)
+            return null;
+        return (start, Math.Min(length - start, len ?? long.MaxValue));
     }
 
     /// <summary>A TIME value ([-]h:mm:ss.ffffff), or a DATETIME's time of day; null when the value is neither.</summary>

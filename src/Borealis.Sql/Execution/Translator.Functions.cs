@@ -501,7 +501,8 @@ internal sealed partial class Translator
                 Call("__bx_lower", f, sb, 1, 1);
                 return;
             case "SUBSTRING":
-                Call("substr", f, sb, 2, 3);
+                // MySQL's positions: 0 and a negative one before the start give '', as does a length below 1.
+                Call("__bx_substring", f, sb, 2, 3);
                 return;
             case "LEFT":
                 if (f.Args.Count != 2)
@@ -581,7 +582,9 @@ internal sealed partial class Translator
                 Args(f, sb);
                 if (f.Args.Count == 1)
                     sb.Append(", 0");
-                sb.Append(ExactScale(f.Args[0]) is > 0 ? ", 1)" : ", 0)");
+                // 1: exact, rounded half away from zero as a decimal; 2: approximate (DOUBLE), rounded half to even as
+                // MySQL's C library does (ROUND(2.5E0) = 2); 0: unknown, half away from zero.
+                sb.Append(ExactScale(f.Args[0]) is > 0 ? ", 1)" : Infer(f.Args[0])?.Type is MySqlColumnType.Double or MySqlColumnType.Float ? ", 2)" : ", 0)");
                 return;
             case "POW" or "POWER":
                 Call("pow", f, sb, 2, 2);
