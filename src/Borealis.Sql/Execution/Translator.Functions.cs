@@ -1107,7 +1107,15 @@ internal sealed partial class Translator
             case "PI":
                 return new ColumnHint(MySqlColumnType.Double, 8, 6, ColumnFlags.Binary);
             case "STD" or "STDDEV" or "STDDEV_POP" or "STDDEV_SAMP" or "VARIANCE" or "VAR_POP" or "VAR_SAMP":
-                return s_double;
+                {
+                    // A DOUBLE shown with the argument's scale + 4 digits (STD of integers: 7.0711), as MySQL.
+                    var arg = f.Args.Count == 1 ? Infer(f.Args[0]) : null;
+                    if (arg?.Type is MySqlColumnType.Double or MySqlColumnType.Float)
+                        return s_double;
+                    int scale = f.Args.Count == 1 && (IsIntegral(arg, f.Args[0]) || DecimalScale(arg, f.Args[0]) is not null)
+                        ? Math.Min(30, (DecimalScale(arg, f.Args[0]) ?? 0) + 4) : 31;
+                    return new ColumnHint(MySqlColumnType.Double, 23, (byte)scale, ColumnFlags.Binary);
+                }
             case "BIT_AND" or "BIT_OR" or "BIT_XOR":
                 return Int(20, ColumnFlags.Unsigned);
             case "BIT_LENGTH" or "YEARWEEK" or "MICROSECOND" or "REGEXP_INSTR" or "REGEXP_LIKE" or "PERIOD_DIFF" or "PERIOD_ADD" or "JSON_LENGTH" or "JSON_CONTAINS" or "TIME_TO_SEC" or "TO_DAYS"

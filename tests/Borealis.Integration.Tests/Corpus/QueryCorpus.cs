@@ -199,6 +199,7 @@ public static class QueryCorpus
             S("SELECT dept, SUM(salary > 70000) FROM emp GROUP BY dept ORDER BY dept"),
             S("SELECT MAX(name), MIN(hired) FROM emp"),
             S("SELECT STD(salary) > 0, VARIANCE(salary) > 0 FROM emp"),
+            S("SELECT dept, STD(YEAR(hired)), VAR_SAMP(YEAR(hired)), STDDEV_SAMP(salary), VARIANCE(salary) FROM emp WHERE dept IS NOT NULL GROUP BY dept ORDER BY dept"),
             S("SELECT BIT_OR(id), BIT_AND(id), BIT_XOR(id) FROM emp WHERE id <= 7"),
             S("SELECT dept FROM emp GROUP BY dept HAVING SUM(salary) > 100000 ORDER BY dept"),
             S("SELECT COUNT(*) FROM (SELECT dept FROM emp GROUP BY dept) AS d"),
