@@ -32,6 +32,16 @@ internal sealed partial class Translator
         sb.Append(')');
     }
 
+    /// <summary>A one-argument MySQL function as <paramref name="name"/>(argument<paramref name="extra"/>), where extra adds constant arguments.</summary>
+    void UnaryCall(string name, Expr.Function f, StringBuilder sb, string extra)
+    {
+        if (f.Args.Count != 1)
+            throw MySqlErrors.WrongParameterCount(f.Name);
+        sb.Append(name).Append('(');
+        EmitExpr(f.Args[0], sb);
+        sb.Append(extra).Append(')');
+    }
+
     /// <summary>A call whose arguments are JSON documents: JSON_EXTRACT arguments are passed as JSON text.</summary>
     void JsonCall(string name, Expr.Function f, StringBuilder sb, int min, int max)
     {
@@ -343,15 +353,14 @@ internal sealed partial class Translator
                     sb.Append(')');
                 }
                 return;
-            case "TIME_FORMAT" or "CONVERT_TZ":
-                Call("__bx_" + name.ToLowerInvariant(), f, sb, name == "TIME_FORMAT" ? 2 : 3, name == "TIME_FORMAT" ? 2 : 3);
+            case "TIME_FORMAT":
+                Call("__bx_time_format", f, sb, 2, 2);
+                return;
+            case "CONVERT_TZ":
+                Call("__bx_convert_tz", f, sb, 3, 3);
                 return;
             case "WEEKOFYEAR":
-                if (f.Args.Count != 1)
-                    throw MySqlErrors.WrongParameterCount(f.Name);
-                sb.Append("__bx_week(");
-                EmitExpr(f.Args[0], sb);
-                sb.Append(", 3)");
+                UnaryCall("__bx_week", f, sb, ", 3");
                 return;
             case "DATE_FORMAT":
                 Call("__bx_date_format", f, sb, 2, 2);
@@ -386,11 +395,7 @@ internal sealed partial class Translator
                 return;
             case "HOUR" or "MINUTE" or "SECOND":
                 // Of a TIME too, which may pass 24 hours or be negative (HOUR('838:59:59') is 838).
-                if (f.Args.Count != 1)
-                    throw MySqlErrors.WrongParameterCount(f.Name);
-                sb.Append("__bx_time_part(");
-                EmitExpr(f.Args[0], sb);
-                sb.Append(name switch { "HOUR" => ", 0)", "MINUTE" => ", 1)", _ => ", 2)" });
+                UnaryCall("__bx_time_part", f, sb, name switch { "HOUR" => ", 0", "MINUTE" => ", 1", _ => ", 2" });
                 return;
             case "DAYOFYEAR":
                 Strftime("%j", f, sb);
