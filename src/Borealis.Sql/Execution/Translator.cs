@@ -899,6 +899,12 @@ internal sealed partial class Translator
 
     void EmitBinaryOperation(Expr.Binary b, StringBuilder sb)
     {
+        if (b.Op is "+" or "-" or "*" or "/" or "DIV" or "%" or "MOD" or "&" or "|" or "^" or "<<" or ">>"
+            && (HexNumber(b.Left) ?? HexNumber(b.Right)) is not null)
+        {
+            // A hex literal in arithmetic is the number its bytes spell (0x41 + 1 = 66), as in MySQL.
+            b = b with { Left = HexNumber(b.Left) ?? b.Left, Right = HexNumber(b.Right) ?? b.Right };
+        }
         if (b.Op is "+" or "-" && (b.Right is Expr.Interval || b.Left is Expr.Interval))
         {
             var (date, interval) = b.Right is Expr.Interval ri ? (b.Left, ri) : (b.Right, (Expr.Interval)b.Left);
@@ -1142,6 +1148,13 @@ internal sealed partial class Translator
     (string Function, string Arguments)? ValueConversion(Expr left, Expr right, out Expr? anchor)
     {
         var column = left is Expr.Column lc && IsValue(right) ? FindColumn(lc) : right is Expr.Column rc && IsValue(left) ? FindColumn(rc) : null;
+        if (left is Expr.Literal { Value: byte[] } ^ right is Expr.Literal { Value: byte[] }
+            && (column is { IsString: true, IsBinary: false } || column is null && (IsStringValue(left) || IsStringValue(right))))
+        {
+            // A hex literal compared with a character column or string is that string ('abc' = x'616263').
+            anchor = left is Expr.Literal { Value: byte[] } ? right : left;
+            return ("CAST", " AS TEXT");
+        }
         if (column is null)
         {
             anchor = IsTemporal(left) && IsValue(right) && !IsTemporal(right) ? left
@@ -1165,6 +1178,22 @@ internal sealed partial class Translator
             _ when column.IsBinary => ("CAST", " AS BLOB"),
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// A hex or bit literal of at most 8 bytes as the unsigned number it spells (written into the SQL text, so a cached
+    /// plan serves only this value), or null for anything else.
+    /// </summary>
+    Expr.Literal? HexNumber(Expr e)
+    {
+        if (e is not Expr.Literal { Value: byte[] { Length: > 0 and <= 8 } bytes } lit)
+            return null;
+        if (lit.Index >= 0)
+            _inlined.Add((lit.Index, lit.Value));
+        ulong value = 0;
+        foreach (byte x in bytes)
+            value = (value << 8) | x;
+        return new Expr.Literal(value <= long.MaxValue ? (long)value : value, -1);
     }
 
     /// <summary>An expression (not a column) whose value is a DATE or DATETIME.</summary>
