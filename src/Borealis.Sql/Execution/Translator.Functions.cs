@@ -45,16 +45,9 @@ internal sealed partial class Translator
     /// <summary>A call whose arguments are JSON documents: JSON_EXTRACT arguments are passed as JSON text.</summary>
     void JsonCall(string name, Expr.Function f, StringBuilder sb, int min, int max)
     {
-        if (f.Args.Count < min || f.Args.Count > max)
+        if (f.Args.Count > max)
             throw MySqlErrors.WrongParameterCount(f.Name);
-        sb.Append(name).Append('(');
-        for (int i = 0; i < f.Args.Count; i++)
-        {
-            if (i > 0)
-                sb.Append(", ");
-            JsonArg(f.Args[i], sb);
-        }
-        sb.Append(')');
+        JsonValueCall(name, f, sb, min, _ => false);
     }
 
     static bool IsJsonExtract(Expr e) => e is Expr.Function { Args.Count: 2 } f && f.Name.Equals("JSON_EXTRACT", StringComparison.OrdinalIgnoreCase);
@@ -122,6 +115,9 @@ internal sealed partial class Translator
         EmitExpr(e, sb);
         sb.Append(") WHEN 0 THEN 'false' WHEN 1 THEN 'true' END)"); // NULL: no branch, SQL NULL, a JSON null
     }
+
+    /// <summary>A value that reaches a JSON function as JSON text (JSON_EXTRACT, a truth value, anything typed JSON).</summary>
+    bool IsJsonValue(Expr e) => IsJsonExtract(e) || IsTruthValue(e) || Infer(e)?.Type == MySqlColumnType.Json;
 
     static bool IsTruthValue(Expr e) => e is Expr.Literal { IsBoolean: true }
         or Expr.Binary { Op: "=" or "<" or "<=" or ">" or ">=" or "<>" or "!=" or "<=>" or "AND" or "OR" or "XOR" or "&&" or "||" }
@@ -626,8 +622,7 @@ internal sealed partial class Translator
                 {
                     sb.Append("json_extract(");
                     EmitExpr(f.Args[0], sb);
-                    foreach (var path in f.Args.Skip(1))
-                        InlineLiteral((Expr.Literal)path, sb.Append(", "));
+                    InlineLiteral((Expr.Literal)f.Args[1], sb.Append(", "));
                     sb.Append(')');
                 }
                 else
@@ -654,8 +649,7 @@ internal sealed partial class Translator
                         EmitExpr(f.Args[i], sb);
                         sb.Append(", ");
                         JsonValueArg(f.Args[i + 1], sb);
-                        var value = f.Args[i + 1];
-                        sb.Append(IsJsonExtract(value) || IsTruthValue(value) || Infer(value)?.Type == MySqlColumnType.Json ? ", 1" : ", 0");
+                        sb.Append(IsJsonValue(f.Args[i + 1]) ? ", 1" : ", 0");
                     }
                     sb.Append("))");
                     return;
