@@ -146,7 +146,7 @@ internal static partial class SqlFunctions
             if (text.Trim().Length > 10 && ParseDateTime(text, out _) is { } dt)
             {
                 var r = dt + delta.Value;
-                return ValueCoercion.FormatDateTime(r, r.Ticks % TimeSpan.TicksPerSecond == 0 ? 0 : 6);
+                return ValueCoercion.FormatDateTime(r);
             }
             var t = ToSpan(a[0]!, timeOnly: true);
             return t is null ? null : ValueCoercion.FormatTime(t.Value + delta.Value);

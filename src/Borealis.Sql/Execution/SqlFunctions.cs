@@ -183,7 +183,7 @@ internal static partial class SqlFunctions
             }
             bool keepDate = dateOnly && unit is "DAY" or "WEEK" or "MONTH" or "QUARTER" or "YEAR";
             return keepDate ? r.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
-                : ValueCoercion.FormatDateTime(r, r.Ticks % TimeSpan.TicksPerSecond == 0 ? 0 : 6);
+                : ValueCoercion.FormatDateTime(r);
         });
         Scalar(db, state, "__bx_date_format", 2, a =>
         {
@@ -198,7 +198,7 @@ internal static partial class SqlFunctions
             if (a[0] is null)
                 return null;
             var dt = ParseDateTime(Text(a[0]), out _);
-            return dt is null ? null : ValueCoercion.FormatDateTime(dt.Value, dt.Value.Ticks % TimeSpan.TicksPerSecond == 0 ? 0 : 6);
+            return dt is null ? null : ValueCoercion.FormatDateTime(dt.Value);
         });
         Scalar(db, state, "__bx_time", 1, a => a[0] is null ? null : ValueCoercion.ParseTime(a[0]!, 0));
         Scalar(db, state, "__bx_substring", -1, a =>
@@ -238,7 +238,7 @@ internal static partial class SqlFunctions
             if (ZoneOffset(Text(a[2]), utc, toUtc: false) is not { } to)
                 return null;
             var local = utc + to;
-            return ValueCoercion.FormatDateTime(local, local.Ticks % TimeSpan.TicksPerSecond == 0 ? 0 : 6);
+            return ValueCoercion.FormatDateTime(local);
         });
         Scalar(db, state, "__bx_datetime_cast", 2, a => a[0] is null ? null : ValueCoercion.ParseTemporal(a[0]!, dateOnly: false, (int)Num(a[1])));
         // A value compared with a DATE: the date when it is midnight, else the whole DATETIME text, so that text
@@ -248,7 +248,7 @@ internal static partial class SqlFunctions
             if (a[0] is null || ParseDateTime(Text(a[0]), out _) is not { } dt)
                 return null;
             return dt.TimeOfDay == TimeSpan.Zero ? dt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
-                : ValueCoercion.FormatDateTime(dt, dt.Ticks % TimeSpan.TicksPerSecond == 0 ? 0 : 6);
+                : ValueCoercion.FormatDateTime(dt);
         });
         // Comparison forms (Translator.ValueConversion): the value in the canonical text of a column with fsp
         // fraction digits when that loses nothing, else with all six, so text comparison is temporal comparison.

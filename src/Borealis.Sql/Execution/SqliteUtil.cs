@@ -52,7 +52,7 @@ internal static class SqliteUtil
                 raw.sqlite3_bind_blob(stmt, index, bytes);
                 break;
             case DateTime dt:
-                raw.sqlite3_bind_text(stmt, index, ValueCoercion.FormatDateTime(dt, dt.Ticks % TimeSpan.TicksPerSecond == 0 ? 0 : 6));
+                raw.sqlite3_bind_text(stmt, index, ValueCoercion.FormatDateTime(dt));
                 break;
             case TimeSpan ts:
                 raw.sqlite3_bind_text(stmt, index, ValueCoercion.FormatTime(ts));

@@ -472,7 +472,7 @@ internal static class ValueCoercion
         decimal m => m.ToString(CultureInfo.InvariantCulture),
         bool b => b ? "1" : "0",
         byte[] bytes => Encoding.UTF8.GetString(bytes),
-        DateTime dt => FormatDateTime(dt, dt.Ticks % TimeSpan.TicksPerSecond == 0 ? 0 : 6),
+        DateTime dt => FormatDateTime(dt),
         TimeSpan ts => FormatTime(ts),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };
@@ -490,6 +490,9 @@ internal static class ValueCoercion
         }
         return r;
     }
+
+    /// <summary>A DATETIME's text with its fraction when it has one (six digits), else without.</summary>
+    public static string FormatDateTime(DateTime dt) => FormatDateTime(dt, dt.Ticks % TimeSpan.TicksPerSecond == 0 ? 0 : 6);
 
     public static string FormatDateTime(DateTime dt, int fsp)
     {
