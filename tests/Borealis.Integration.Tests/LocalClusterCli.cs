@@ -50,13 +50,19 @@ internal static class LocalClusterCli
     /// </summary>
     public static Exception WithLogTails(string data, Exception failure, int lines = 40) => WithLogsIn(Path.Combine(data, "logs"), failure, lines);
 
-    /// <summary>The failure, with the last lines of every <c>*.log</c> in <paramref name="logs"/> in its message.</summary>
+    /// <summary>
+    /// The failure, with the last lines of every <c>*.log</c> in <paramref name="logs"/> in its message. The
+    /// instances' logs come last: they say most about a failure, and a CI report that keeps only the end of the output
+    /// keeps them.
+    /// </summary>
     public static Exception WithLogsIn(string logs, Exception failure, int lines = 40)
     {
         if (!Directory.Exists(logs))
             return failure;
         var message = new System.Text.StringBuilder(failure.Message);
-        foreach (var log in Directory.GetFiles(logs, "*.log").Order(StringComparer.Ordinal))
+        foreach (var log in Directory.GetFiles(logs, "*.log")
+            .OrderBy(l => Path.GetFileName(l).StartsWith("instance", StringComparison.Ordinal))
+            .ThenBy(l => l, StringComparer.Ordinal))
         {
             message.Append(CultureInfo.InvariantCulture, $"\n--- {Path.GetFileName(log)} (last {lines} lines)\n");
             foreach (var line in File.ReadLines(log).TakeLast(lines))

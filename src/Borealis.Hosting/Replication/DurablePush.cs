@@ -28,6 +28,27 @@ internal static class DurablePush
     }
 
     /// <summary>
+    /// Waits for a durability wait, but no longer than a heartbeat: a volume slow to make a commit durable (storage
+    /// nodes stalled in fsync, say) must not silence the stream, or its readers would take the writer for gone.
+    /// </summary>
+    static async ValueTask WaitAtMostAHeartbeatAsync(ValueTask durable, CancellationToken stopping)
+    {
+        if (durable.IsCompleted)
+        {
+            await durable;
+            return;
+        }
+        try
+        {
+            await durable.AsTask().WaitAsync(Heartbeat, stopping);
+        }
+        catch (TimeoutException)
+        {
+            // Still waiting: the heartbeat goes out with the VDL as it is.
+        }
+    }
+
+    /// <summary>
     /// Runs until <paramref name="stopping"/>: waits until the volume makes <paramref name="newest"/> durable (or a
     /// heartbeat passes), then calls <paramref name="durable"/> with VDL when it moved or a heartbeat passed, and
     /// <paramref name="status"/> every second. A volume that cannot make commits durable is logged and tried again.
@@ -42,7 +63,7 @@ internal static class DurablePush
             {
                 var target = newest();
                 if (volume.DurableLsn < target)
-                    await volume.WaitForDurableAsync(target, stopping);
+                    await WaitAtMostAHeartbeatAsync(volume.WaitForDurableAsync(target, stopping), stopping);
                 var vdl = volume.DurableLsn;
                 long now = Environment.TickCount64;
                 if (vdl > sent || now - lastSent >= Heartbeat.TotalMilliseconds)
