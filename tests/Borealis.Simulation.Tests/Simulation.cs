@@ -190,6 +190,8 @@ public sealed partial class Simulation
             RequestTimeout = TimeSpan.FromMilliseconds(300),
             // Half the seeds let two appends per node be in flight (more ways for one to be lost before another).
             MaxAppendsInFlight = 1 + (_seed & 1),
+            // Half of each half without pacing: a batch goes to an idle node even while earlier ones are in flight.
+            PaceAppends = (_seed & 2) == 0,
         };
         var writer = new SimWriter(_writers.Count + 1, options, _scheduler, _network, _random.Fork(), _trace)
         {

@@ -23,6 +23,9 @@ public sealed partial class QuorumVolumeCore
     Lsn _durable;
     uint _durablePageCount;
     Lsn _appended;
+    // The commit LSN of the last batch released to the nodes: a batch appended while an earlier released one is not
+    // yet durable waits (queued) and leaves with the others appended meanwhile when VDL covers the released ones.
+    Lsn _released;
     Lsn _nextLsn = new(1);
     Lsn _horizon;
 
@@ -108,6 +111,9 @@ public sealed partial class QuorumVolumeCore
         _appended = commit;
         _nextLsn = commit.Next;
 
+        bool release = !_options.PaceAppends || _durable >= _released;
+        if (release)
+            _released = commit;
         foreach (var info in map.Nodes)
         {
             var node = NodeFor(info);
@@ -121,7 +127,7 @@ public sealed partial class QuorumVolumeCore
             }
             if (forNode is null)
                 continue;
-            if (node.OutstandingAppends < _options.MaxAppendsInFlight && node.Queued.Count == 0)
+            if (release && node.OutstandingAppends < _options.MaxAppendsInFlight && node.Queued.Count == 0)
                 SendAppend(node, forNode);
             else
                 node.Queued.AddRange(forNode);
@@ -167,9 +173,33 @@ public sealed partial class QuorumVolumeCore
             node.Queued.Clear(); // Tick resends what it lacks from the retained frames once it answers again.
             return;
         }
+        // Frames not released yet wait for the release (ReleaseQueued); a node behind gets released ones at once.
+        if (node.Queued[0].Commit <= _released && node.OutstandingAppends < _options.MaxAppendsInFlight)
+            SendQueued(node);
+    }
+
+    void SendQueued(NodeState node)
+    {
         var queued = node.Queued.ToArray();
         node.Queued.Clear();
         SendAppend(node, queued);
+    }
+
+    /// <summary>
+    /// Once VDL covers every released batch, releases the ones appended since: each idle node gets everything queued
+    /// for it in one request. So concurrent commits leave together at the pace of the write quorum, not one request
+    /// per commit to whichever node answered first.
+    /// </summary>
+    void ReleaseQueued()
+    {
+        if (_durable < _released || _appended <= _released)
+            return;
+        _released = _appended;
+        foreach (var node in _nodes.Values)
+        {
+            if (!node.Down && !node.NeedsMap && node.Queued.Count > 0 && node.OutstandingAppends < _options.MaxAppendsInFlight)
+                SendQueued(node);
+        }
     }
 
     void HandleAppendResponse(NodeState node, StorageResponse response)
@@ -236,17 +266,23 @@ public sealed partial class QuorumVolumeCore
             CheckRecoveryReplicated();
             return;
         }
-        while (_batches.TryPeek(out var batch))
+        while (_batches.TryPeek(out var batch) && IsOnWriteQuorum(batch))
         {
-            foreach (var (group, last) in batch.Parts)
-            {
-                if (last > ComputePgcl(group))
-                    return;
-            }
             _batches.Dequeue();
             _durable = batch.Commit;
             _durablePageCount = batch.PageCount;
         }
+        ReleaseQueued();
+    }
+
+    bool IsOnWriteQuorum(PendingBatch batch)
+    {
+        foreach (var (group, last) in batch.Parts)
+        {
+            if (last > ComputePgcl(group))
+                return false;
+        }
+        return true;
     }
 
     void OnMapCommitted(VolumeMap map)

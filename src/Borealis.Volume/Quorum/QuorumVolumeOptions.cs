@@ -37,6 +37,13 @@ public sealed class QuorumVolumeOptions
     public int MaxAppendsInFlight { get; init; } = 1;
 
     /// <summary>
+    /// Whether a batch appended while earlier ones are on their way to a write quorum waits for them (queued, and
+    /// sent with everything appended meanwhile once VDL covers them), instead of going at once to each node that
+    /// is idle. A lone commit is never delayed: it finds nothing in flight.
+    /// </summary>
+    public bool PaceAppends { get; init; } = true;
+
+    /// <summary>
     /// Creates the transport to the nodes, given the callback for answers. Default (null): TCP
     /// (<c>TcpStorageTransport</c>); tests pass the in-process transport.
     /// </summary>

@@ -60,9 +60,10 @@ sealed class FakeCluster
 
     public void Release(NodeId node) => _held.Remove(node);
 
-    public QuorumVolumeOptions Options(uint pagesPerGroup = 4096, int pageSize = 256, int maxAppendsInFlight = 1) => new()
+    public QuorumVolumeOptions Options(uint pagesPerGroup = 4096, int pageSize = 256, int maxAppendsInFlight = 1, bool paceAppends = true) => new()
     {
         MaxAppendsInFlight = maxAppendsInFlight,
+        PaceAppends = paceAppends,
         Nodes = Infos,
         PageSize = pageSize,
         PagesPerGroup = pagesPerGroup,

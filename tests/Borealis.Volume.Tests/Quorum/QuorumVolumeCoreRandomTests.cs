@@ -25,7 +25,7 @@ public sealed class QuorumVolumeCoreRandomTests : BorealisTest
     {
         var random = new Random(seed);
         var cluster = new FakeCluster(7) { Gossip = true };
-        var options = cluster.Options(pagesPerGroup: 4, pageSize: PageSize, maxAppendsInFlight: 1 + (seed & 1));
+        var options = cluster.Options(pagesPerGroup: 4, pageSize: PageSize, maxAppendsInFlight: 1 + (seed & 1), paceAppends: (seed & 2) == 0);
         var batches = new List<(Lsn Commit, Dictionary<uint, byte> Pages, uint PageCount)>();
         var acknowledged = Lsn.Zero;
         byte nextFill = 1;

@@ -155,11 +155,62 @@ public sealed class QuorumVolumeCoreTests : BorealisTest
     }
 
     [Fact]
+    public void CommitsAppendedWhileOneIsOnItsWayLeaveTogetherOnceItIsDurable()
+    {
+        var cluster = new FakeCluster(6);
+        var (host, core) = Open(cluster, cluster.Options());
+        int AppendsSince(int sent) => host.Sent.Skip(sent).Count(r => r is AppendRequest { Frames.Count: > 0 });
+        List<int> NodesThatGot(Lsn commit) =>
+            [.. host.Answered.Where(a => a.Request is AppendRequest r && r.Frames.Any(f => f.Commit == commit)).Select(a => (int)a.Node.Value).Order()];
+        host.Run(10);
+
+        // A reaches nodes 1-3 only: they are idle again, but A is not durable.
+        cluster.Hold(new NodeId(4));
+        cluster.Hold(new NodeId(5));
+        cluster.Hold(new NodeId(6));
+        int start = host.Sent.Count;
+        var a = core.Append(Batch(2, (1, 0x0A)));
+        host.Deliver();
+        Assert.Equal(6, AppendsSince(start));
+        Assert.True(core.DurableLsn < a.Commit);
+
+        // B and C wait for A's write quorum instead of going to the idle nodes one by one.
+        var b = core.Append(Batch(2, (2, 0x0B)));
+        var c = core.Append(Batch(2, (1, 0x0C)));
+        Assert.Equal(6, AppendsSince(start));
+
+        // Node 4 answers A: A is durable, and nodes 1-4 each get B and C in one request.
+        cluster.Release(new NodeId(4));
+        host.Deliver();
+        Assert.Equal(c.Commit, core.DurableLsn);
+        Assert.Equal([1, 2, 3, 4], NodesThatGot(b.Commit));
+        Assert.Equal(NodesThatGot(b.Commit), NodesThatGot(c.Commit));
+        Assert.Equal(6 + 4, AppendsSince(start));
+
+        // The slow nodes get them together as soon as they answer A.
+        cluster.Release(new NodeId(5));
+        cluster.Release(new NodeId(6));
+        host.Deliver();
+        Assert.Equal([1, 2, 3, 4, 5, 6], NodesThatGot(c.Commit));
+        Assert.Equal(6 + 6, AppendsSince(start));
+        Assert.All(cluster.Nodes, node => Assert.Contains(node.Frames(0), f => f.Last == c.Commit));
+
+        // A lone commit, with nothing on its way, leaves at once.
+        int lone = host.Sent.Count;
+        var d = core.Append(Batch(2, (2, 0x0D)));
+        Assert.Equal(6, AppendsSince(lone));
+        host.Deliver();
+        Assert.Equal(d.Commit, core.DurableLsn);
+        AssertPage(Read(host, core, 1, d.Commit), 0x0C);
+        AssertPage(Read(host, core, 2, d.Commit), 0x0D);
+    }
+
+    [Fact]
     public void RecoveryKeepsAcknowledgedBatchesTruncatesTheRestAndFencesTheOldWriter()
     {
         var cluster = new FakeCluster(6);
-        // Two appends in flight per node, so that C goes out while B is lost on its way.
-        var (host, core) = Open(cluster, cluster.Options(maxAppendsInFlight: 2));
+        // Two appends in flight per node and no pacing, so that C goes out while B is lost on its way.
+        var (host, core) = Open(cluster, cluster.Options(maxAppendsInFlight: 2, paceAppends: false));
 
         // A: durable with only 4 of 6 (two nodes silent).
         cluster.Hold(new NodeId(5));
