@@ -159,6 +159,8 @@ internal static partial class SqlFunctions
             var dt = ParseDateTime(text, out bool dateOnly);
             if (dt is null)
                 return null;
+            if (unit.Contains('_', StringComparison.Ordinal))
+                return AddCompoundInterval(dt.Value, dateOnly, Text(a[1]), unit);
             double n = Num(a[1]);
             DateTime r;
             try
@@ -435,6 +437,58 @@ internal static partial class SqlFunctions
             int n = (int)Num(a[0]);
             return n >= 1 && n < a.Length ? a[n] : null;
         });
+        Scalar(db, state, "__bx_make_set", -1, a =>
+        {
+            if (a.Length < 2)
+                throw MySqlErrors.WrongParameterCount("MAKE_SET");
+            if (a[0] is null)
+                return null;
+            ulong bits = (ulong)(long)Num(a[0]);
+            var chosen = new List<string>();
+            for (int i = 1; i < a.Length && i <= 64; i++)
+            {
+                if ((bits & (1UL << (i - 1))) != 0 && a[i] is not null)
+                    chosen.Add(Text(a[i]));
+            }
+            return string.Join(',', chosen);
+        });
+        Scalar(db, state, "__bx_export_set", -1, a =>
+        {
+            if (a.Length is < 3 or > 5)
+                throw MySqlErrors.WrongParameterCount("EXPORT_SET");
+            if (a.Any(v => v is null))
+                return null;
+            ulong bits = (ulong)(long)Num(a[0]);
+            string on = Text(a[1]), off = Text(a[2]), separator = a.Length > 3 ? Text(a[3]) : ",";
+            long count = a.Length > 4 ? (long)Num(a[4]) : 64;
+            if (count is < 0 or > 64)
+                count = 64;
+            var parts = new string[count];
+            for (int i = 0; i < count; i++)
+                parts[i] = (bits & (1UL << i)) != 0 ? on : off;
+            return string.Join(separator, parts);
+        });
+        Scalar(db, state, "__bx_temporal_number", 1, a => a[0] is string text ? TemporalNumber(text) : a[0]);
+        Scalar(db, state, "__bx_greatest_number", -1, a => ExtremeNumber(a, 1));
+        Scalar(db, state, "__bx_least_number", -1, a => ExtremeNumber(a, -1));
+        Scalar(db, state, "__bx_soundex", 1, a => a[0] is null ? null : Soundex(Text(a[0])));
+        Scalar(db, state, "__bx_interval", -1, a =>
+        {
+            if (a.Length < 2)
+                throw MySqlErrors.WrongParameterCount("INTERVAL");
+            if (a[0] is null)
+                return -1L;
+            double n = Num(a[0]);
+            long index = 0;
+            for (int i = 1; i < a.Length; i++)
+            {
+                if (a[i] is not null && Num(a[i]) <= n)
+                    index = i;
+                else if (a[i] is not null)
+                    break;
+            }
+            return index;
+        });
         Scalar(db, state, "__bx_uuid", 0, _ => Guid.NewGuid().ToString());
 #pragma warning disable CA5351, CA5350 // MD5() and SHA1() are MySQL functions, not used for security here.
         Scalar(db, state, "__bx_md5", 1, a => a[0] is null ? null : Convert.ToHexStringLower(MD5.HashData(Bytes(a[0]))));
@@ -527,6 +581,20 @@ internal static partial class SqlFunctions
         Scalar(db, state, "__bx_from_days", 1, a => a[0] is null ? null : DateTime.MinValue.AddDays(Num(a[0]) - 366).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         Scalar(db, state, "__bx_makedate", 2, a => a[0] is null || a[1] is null || Num(a[1]) < 1 ? null
             : new DateTime((int)Num(a[0]), 1, 1).AddDays(Num(a[1]) - 1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        Scalar(db, state, "__bx_maketime", 3, a =>
+        {
+            if (a[0] is null || a[1] is null || a[2] is null)
+                return null;
+            double hours = Math.Truncate(Num(a[0])), minutes = Num(a[1]), seconds = Num(a[2]);
+            if (minutes is < 0 or >= 60 || Math.Truncate(minutes) != minutes || seconds is < 0 or >= 60)
+                return null;
+            // MySQL's TIME range: ±838:59:59.
+            double total = Math.Min(Math.Abs(hours) * 3600 + minutes * 60 + seconds, 838 * 3600 + 59 * 60 + 59);
+            var time = TimeSpan.FromTicks((long)Math.Round(total * TimeSpan.TicksPerSecond / 10) * 10);
+            // The fraction as the seconds were written (3.5 gives .5), without trailing zeros.
+            string formatted = ValueCoercion.FormatTime(hours < 0 ? -time : time);
+            return formatted.Contains('.', StringComparison.Ordinal) ? formatted.TrimEnd('0') : formatted;
+        });
         Scalar(db, state, "__bx_sec_to_time", 1, a => a[0] is null ? null : ValueCoercion.FormatTime(TimeSpan.FromSeconds(Num(a[0]))));
         Scalar(db, state, "__bx_time_to_sec", 1, a =>
         {
@@ -788,6 +856,158 @@ internal static partial class SqlFunctions
     };
 
     static string Text(object? v) => v is null ? "" : ValueCoercion.ToText(v);
+
+    /// <summary>
+    /// A date ('2024-01-05' → 20240105), datetime (→ 20240105103000, a fraction making it a double) or time
+    /// ('-12:30:00' → -123000) as the number MySQL reads in arithmetic; any other text as it is.
+    /// </summary>
+    static object TemporalNumber(string text)
+    {
+        bool negative = text.StartsWith('-');
+        string body = negative ? text[1..] : text;
+        int dot = body.IndexOf('.', StringComparison.Ordinal);
+        string whole = dot < 0 ? body : body[..dot];
+        string digits = whole.Replace("-", "", StringComparison.Ordinal).Replace(":", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal);
+        bool shaped = whole.Length switch
+        {
+            10 => whole[4] == '-' && whole[7] == '-',
+            19 => whole[4] == '-' && whole[7] == '-' && whole[10] == ' ' && whole[13] == ':' && whole[16] == ':',
+            _ => whole.Count(c => c == ':') == 2 && !whole.Contains('-', StringComparison.Ordinal),
+        };
+        if (!shaped || digits.Length == 0 || !digits.All(char.IsAsciiDigit) || !long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out long number))
+            return text;
+        if (negative && whole.Length is 10 or 19)
+            return text;
+        if (dot >= 0 && body[(dot + 1)..] is { Length: > 0 } fraction && fraction.All(char.IsAsciiDigit) && fraction.Any(c => c != '0'))
+        {
+            double value = number + double.Parse("0." + fraction, CultureInfo.InvariantCulture);
+            return negative ? -value : value;
+        }
+        return negative ? -number : number;
+    }
+
+    /// <summary>GREATEST (<paramref name="sign"/> 1) or LEAST (-1) of numbers and strings, compared as numbers.</summary>
+    static object? ExtremeNumber(object?[] args, int sign)
+    {
+        object? best = null;
+        double bestValue = 0;
+        foreach (var arg in args)
+        {
+            if (arg is null)
+                return null;
+            object number = arg is long or double ? arg : ValueCoercion.ToNumber(arg);
+            double value = number is long l ? l : Convert.ToDouble(number, CultureInfo.InvariantCulture);
+            if (best is null || Math.Sign(value.CompareTo(bestValue)) == sign)
+            {
+                best = number;
+                bestValue = value;
+            }
+        }
+        return best;
+    }
+
+    /// <summary>MySQL's SOUNDEX: the first letter, then the digit of each following letter that differs from the last
+    /// digit seen (vowels, H, W and Y have none and do not separate), at least four characters.</summary>
+    static string Soundex(string text)
+    {
+        const string Codes = "01230120022455012623010202";
+        var sb = new StringBuilder();
+        char last = '\0';
+        foreach (char c in text)
+        {
+            char upper = char.ToUpperInvariant(c);
+            if (upper is < 'A' or > 'Z')
+                continue;
+            char code = Codes[upper - 'A'];
+            if (sb.Length == 0)
+                sb.Append(upper);
+            else if (code != '0' && code != last)
+                sb.Append(code);
+            else
+                continue;
+            last = code;
+        }
+        if (sb.Length is > 0 and < 4)
+            sb.Append('0', 4 - sb.Length);
+        return sb.ToString();
+    }
+
+    /// <summary>The parts of each compound interval unit, largest first.</summary>
+    static readonly Dictionary<string, string[]> s_compoundUnits = new(StringComparer.Ordinal)
+    {
+        ["YEAR_MONTH"] = ["YEAR", "MONTH"],
+        ["DAY_HOUR"] = ["DAY", "HOUR"],
+        ["DAY_MINUTE"] = ["DAY", "HOUR", "MINUTE"],
+        ["DAY_SECOND"] = ["DAY", "HOUR", "MINUTE", "SECOND"],
+        ["DAY_MICROSECOND"] = ["DAY", "HOUR", "MINUTE", "SECOND", "MICROSECOND"],
+        ["HOUR_MINUTE"] = ["HOUR", "MINUTE"],
+        ["HOUR_SECOND"] = ["HOUR", "MINUTE", "SECOND"],
+        ["HOUR_MICROSECOND"] = ["HOUR", "MINUTE", "SECOND", "MICROSECOND"],
+        ["MINUTE_SECOND"] = ["MINUTE", "SECOND"],
+        ["MINUTE_MICROSECOND"] = ["MINUTE", "SECOND", "MICROSECOND"],
+        ["SECOND_MICROSECOND"] = ["SECOND", "MICROSECOND"],
+    };
+
+    /// <summary>
+    /// DATE_ADD with a compound unit ('1:30' HOUR_MINUTE): the numbers in the value, in any separators, fill the
+    /// unit's parts from the right (a short value leaves out the largest parts); a leading '-' negates them all; a
+    /// microsecond part of fewer than 6 digits is a fraction ('1.5' SECOND_MICROSECOND is 1.5 s), as in MySQL.
+    /// </summary>
+    static string? AddCompoundInterval(DateTime dt, bool dateOnly, string value, string unit)
+    {
+        if (!s_compoundUnits.TryGetValue(unit, out var parts))
+            throw MySqlErrors.NotSupportedYet("INTERVAL unit " + unit);
+        string trimmed = value.TrimStart();
+        bool negative = false;
+        while (trimmed.StartsWith('-'))
+        {
+            negative = !negative;
+            trimmed = trimmed[1..].TrimStart();
+        }
+        var numbers = new List<(long Value, int Digits)>();
+        for (int i = 0; i < trimmed.Length;)
+        {
+            if (!char.IsAsciiDigit(trimmed[i]))
+            {
+                i++;
+                continue;
+            }
+            int start = i;
+            while (i < trimmed.Length && char.IsAsciiDigit(trimmed[i]))
+                i++;
+            if (!long.TryParse(trimmed.AsSpan(start, i - start), NumberStyles.None, CultureInfo.InvariantCulture, out long number))
+                return null;
+            numbers.Add((number, i - start));
+        }
+        if (numbers.Count > parts.Length)
+            return null;
+        int offset = parts.Length - numbers.Count;
+        long sign = negative ? -1 : 1;
+        try
+        {
+            var r = dt;
+            for (int i = 0; i < numbers.Count; i++)
+            {
+                var (n, digits) = numbers[i];
+                n *= sign;
+                r = parts[offset + i] switch
+                {
+                    "YEAR" => r.AddYears(checked((int)n)),
+                    "MONTH" => r.AddMonths(checked((int)n)),
+                    "DAY" => r.AddDays(n),
+                    "HOUR" => r.AddHours(n),
+                    "MINUTE" => r.AddMinutes(n),
+                    "SECOND" => r.AddSeconds(n),
+                    _ => r.AddTicks(n * 10 * (long)Math.Pow(10, Math.Max(0, 6 - digits))),
+                };
+            }
+            return dateOnly && unit == "YEAR_MONTH" ? r.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : ValueCoercion.FormatDateTime(r);
+        }
+        catch (Exception ex) when (ex is ArgumentOutOfRangeException or OverflowException)
+        {
+            return null;
+        }
+    }
 
     static byte[] Bytes(object? v) => v is byte[] b ? b : Encoding.UTF8.GetBytes(Text(v));
 

@@ -244,7 +244,7 @@ internal sealed partial class Translator
                     sb.Append(", ");
                     EmitExpr(f.Separator, sb);
                     sb.Append(f.Args.Count == 1 && IsBinaryString(f.Args[0]) ? ", 0" : ", 1");
-                    EmitAggregateOrder(f.OrderBy, sb);
+                    EmitAggregateOrder(GroupConcatOrder(f), sb);
                     sb.Append(')');
                     return;
                 }
@@ -268,7 +268,7 @@ internal sealed partial class Translator
                     {
                         sb.Append(", ','");
                     }
-                    EmitAggregateOrder(f.OrderBy, sb);
+                    EmitAggregateOrder(GroupConcatOrder(f), sb);
                     sb.Append(')');
                     return;
                 }
@@ -527,6 +527,7 @@ internal sealed partial class Translator
                 or "ELT" or "UUID" or "MD5" or "SHA1" or "SHA2" or "TO_BASE64" or "FROM_BASE64" or "BIN" or "OCT" or "FORMAT"
                 or "INSERT" or "LOCATE" or "CHAR" or "ASCII" or "ORD" or "UNHEX" or "QUOTE" or "MAKEDATE" or "LAST_DAY" or "MONTHNAME"
                 or "DAYNAME" or "SEC_TO_TIME" or "TIME_TO_SEC" or "TO_DAYS" or "FROM_DAYS" or "WEEK" or "QUARTER"
+                or "SOUNDEX" or "MAKE_SET" or "EXPORT_SET" or "MAKETIME" or "INTERVAL"
                 or "JSON_VALID" or "SLEEP" or "CRC32"
                 or "GET_LOCK" or "RELEASE_LOCK" or "IS_FREE_LOCK" or "IS_USED_LOCK" or "RELEASE_ALL_LOCKS":
                 sb.Append("__bx_").Append(name.ToLowerInvariant()).Append('(');
@@ -606,6 +607,12 @@ internal sealed partial class Translator
                     return;
                 }
                 sb.Append("(abs(random()) / 9223372036854775808.0)");
+                return;
+            case "GREATEST" or "LEAST" when f.Args.Count >= 2 && f.Args.Any(IsNumberTyped) && f.Args.Any(IsStringTyped):
+                // Numbers and strings together compare as numbers (GREATEST(1, 'a') is 1, GREATEST('10', 9) is 10).
+                sb.Append("__bx_").Append(name == "GREATEST" ? "greatest" : "least").Append("_number(");
+                Args(f, sb);
+                sb.Append(')');
                 return;
             case "GREATEST":
                 Call("max", f, sb, 2, 1000);
@@ -775,6 +782,11 @@ internal sealed partial class Translator
     }
 
     /// <summary>An aggregate's own ORDER BY (GROUP_CONCAT's), which SQLite takes inside the call.</summary>
+    /// <summary>GROUP_CONCAT's order: its ORDER BY; with DISTINCT and none, its values' own (MySQL's distinct tree gives
+    /// them sorted: 'x,y,z' whatever order the rows came in).</summary>
+    static IReadOnlyList<OrderItem>? GroupConcatOrder(Expr.Function f) =>
+        f.OrderBy is { Count: > 0 } || !f.Distinct ? f.OrderBy : [.. f.Args.Select(a => new OrderItem(a, false))];
+
     void EmitAggregateOrder(IReadOnlyList<OrderItem>? order, StringBuilder sb)
     {
         if (order is not { Count: > 0 })
@@ -887,6 +899,16 @@ internal sealed partial class Translator
     static readonly ColumnHint s_datetime = new(MySqlColumnType.DateTime, 19, 0, ColumnFlags.Binary);
     static readonly ColumnHint s_date = new(MySqlColumnType.Date, 10, 0, ColumnFlags.Binary);
     static readonly ColumnHint s_time = new(MySqlColumnType.Time, 10, 0, ColumnFlags.Binary);
+
+    /// <summary>A number by its static type: a number literal, a numeric column, an expression inferred numeric.</summary>
+    bool IsNumberTyped(Expr e) => IsNumberLiteral(e)
+        || (e is Expr.Column c ? FindColumn(c) is { } info && (info.IsInteger || info.DataType is "decimal" or "float" or "double")
+            : Infer(e)?.Type is MySqlColumnType.LongLong or MySqlColumnType.Long or MySqlColumnType.Int24 or MySqlColumnType.Short
+                or MySqlColumnType.Tiny or MySqlColumnType.NewDecimal or MySqlColumnType.Double or MySqlColumnType.Float);
+
+    /// <summary>A character string by its static type: a string literal or a CHAR/VARCHAR/TEXT column.</summary>
+    bool IsStringTyped(Expr e) => e is Expr.Literal { Value: string }
+        || (e is Expr.Column c && FindColumn(c) is { DataType: "char" or "varchar" or "tinytext" or "text" or "mediumtext" or "longtext" });
 
     /// <summary>The result type of a computed select item, or null to decide from the first row's value.</summary>
     internal ColumnHint? Infer(Expr e)
@@ -1057,7 +1079,7 @@ internal sealed partial class Translator
                 or "CHARACTER_LENGTH" or "UNIX_TIMESTAMP" or "YEAR" or "MONTH" or "DAY" or "DAYOFMONTH" or "HOUR" or "MINUTE" or "SECOND" or "WEEKOFYEAR"
                 or "DATEDIFF" or "TIMESTAMPDIFF" or "INSTR" or "LOCATE" or "FLOOR" or "CEIL" or "CEILING" or "DAYOFWEEK" or "DAYOFYEAR"
                 or "WEEKDAY" or "EXTRACT" or "BIT_COUNT" or "CRC32" or "ASCII" or "ORD" or "SIGN" or "STRCMP" or "FIELD" or "FIND_IN_SET"
-                or "GET_LOCK" or "RELEASE_LOCK" or "IS_FREE_LOCK" or "IS_USED_LOCK" or "RELEASE_ALL_LOCKS":
+                or "GET_LOCK" or "RELEASE_LOCK" or "IS_FREE_LOCK" or "IS_USED_LOCK" or "RELEASE_ALL_LOCKS" or "INTERVAL":
                 return Int(f.Name.Equals("COUNT", StringComparison.OrdinalIgnoreCase) ? 21u : 11u);
             case "SUM":
                 {
@@ -1122,6 +1144,14 @@ internal sealed partial class Translator
                 return Int();
             case "REGEXP_SUBSTR" or "REGEXP_REPLACE" or "CONV" or "JSON_TYPE" or "BIN" or "OCT":
                 return Str();
+            case "GREATEST" or "LEAST" when f.Args.Count >= 2 && f.Args.Any(IsNumberTyped) && f.Args.Any(IsStringTyped):
+                return s_double; // compared, and returned, as numbers
+            case "GREATEST" or "LEAST" when f.Args.Count >= 2 && f.Args.All(IsNumberLiteral) && f.Args.Any(a => ExactScale(a) > 0) && f.Args.All(a => ExactScale(a) is not null):
+                {
+                    // Exact numbers: a DECIMAL of the largest scale (LEAST(2.5, 1) is 1.0).
+                    int scale = f.Args.Max(a => ExactScale(a)!.Value);
+                    return new ColumnHint(MySqlColumnType.NewDecimal, (uint)(20 + scale), (byte)scale, ColumnFlags.Binary);
+                }
             case "TIMEDIFF":
                 return s_time;
             case "JSON_SEARCH" or "JSON_MERGE_PATCH" or "JSON_MERGE_PRESERVE" or "JSON_MERGE":
@@ -1133,13 +1163,14 @@ internal sealed partial class Translator
                 return s_datetime;
             case "CURDATE" or "CURRENT_DATE" or "UTC_DATE" or "DATE" or "LAST_DAY" or "MAKEDATE" or "FROM_DAYS":
                 return s_date;
-            case "CURTIME" or "CURRENT_TIME" or "UTC_TIME" or "TIME" or "SEC_TO_TIME":
+            case "CURTIME" or "CURRENT_TIME" or "UTC_TIME" or "TIME" or "SEC_TO_TIME" or "MAKETIME":
                 return s_time;
             case "DATABASE" or "SCHEMA" or "USER" or "CURRENT_USER" or "SESSION_USER" or "SYSTEM_USER" or "VERSION":
                 return Str(64);
             case "CONCAT" or "CONCAT_WS" or "DATE_FORMAT" or "TIME_FORMAT" or "UPPER" or "LOWER" or "UCASE" or "LCASE" or "SUBSTRING" or "LEFT" or "RIGHT"
                 or "TRIM" or "LTRIM" or "RTRIM" or "REPLACE" or "REPEAT" or "LPAD" or "RPAD" or "REVERSE" or "GROUP_CONCAT" or "HEX"
-                or "UUID" or "MD5" or "SHA1" or "SHA2" or "MONTHNAME" or "DAYNAME" or "FORMAT" or "SUBSTRING_INDEX" or "JSON_UNQUOTE":
+                or "UUID" or "MD5" or "SHA1" or "SHA2" or "MONTHNAME" or "DAYNAME" or "FORMAT" or "SUBSTRING_INDEX" or "JSON_UNQUOTE"
+                or "SOUNDEX" or "MAKE_SET" or "EXPORT_SET":
                 return Str(f.Name.Equals("GROUP_CONCAT", StringComparison.OrdinalIgnoreCase) ? 1024u : 255u);
             case "JSON_EXTRACT" or "JSON_OBJECT" or "JSON_ARRAY" or "JSON_SET" or "JSON_INSERT" or "JSON_REPLACE" or "JSON_REMOVE" or "JSON_KEYS" or "JSON_ARRAY_APPEND" or "JSON_ARRAY_INSERT"
                 or "JSON_ARRAYAGG" or "JSON_OBJECTAGG":

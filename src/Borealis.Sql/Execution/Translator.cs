@@ -4,6 +4,7 @@ using Borealis.Engine;
 using Borealis.Sql.Catalog;
 using Borealis.Sql.Errors;
 using Borealis.Sql.Parsing;
+using Borealis.Sql.Results;
 using Borealis.Sql.Syntax;
 
 namespace Borealis.Sql.Execution;
@@ -911,8 +912,10 @@ internal sealed partial class Translator
             sb.Append("__bx_date_add(");
             EmitExpr(date, sb);
             sb.Append(", ");
+            // A compound unit's value is text ('1:30' HOUR_MINUTE): a leading '-' negates it.
+            bool compound = interval.Unit.Contains('_', StringComparison.Ordinal);
             if (b.Op == "-")
-                sb.Append("-(");
+                sb.Append(compound ? "'-' || (" : "-(");
             EmitExpr(interval.Value, sb);
             if (b.Op == "-")
                 sb.Append(')');
@@ -993,6 +996,17 @@ internal sealed partial class Translator
             sb.Append(')');
             return;
         }
+        if (arithmetic && (IsTemporalTyped(b.Left) || IsTemporalTyped(b.Right)))
+        {
+            // In arithmetic a date, datetime or time is the number its digits spell (DATE '2024-01-05' + 0 is
+            // 20240105, CURDATE() + 1 is tomorrow's YYYYMMDD + 1), as in MySQL.
+            sb.Append('(');
+            EmitTemporalNumber(b.Left, sb);
+            sb.Append(op);
+            EmitTemporalNumber(b.Right, sb);
+            sb.Append(')');
+            return;
+        }
         // A string compared with a number compares as a number in MySQL ('3' = 3, and a name column = 0 is true
         // for 'Ann'): SQLite would compare a text column with the number as text.
         bool numericLeft = comparison && IsStringOperand(b.Left) && IsNumberLiteral(b.Right);
@@ -1004,6 +1018,23 @@ internal sealed partial class Translator
             sb.Append(" COLLATE " + TextCollation.Name);
         sb.Append(op);
         EmitOperand(b.Right, sb, numericRight);
+        sb.Append(')');
+    }
+
+    /// <summary>A DATE, DATETIME, TIMESTAMP or TIME by its static type: a column, a CAST, a typed literal, a date function.</summary>
+    bool IsTemporalTyped(Expr e) => e is Expr.Column c
+        ? FindColumn(c) is { DataType: "date" or "datetime" or "timestamp" or "time" }
+        : Infer(e)?.Type is MySqlColumnType.Date or MySqlColumnType.DateTime or MySqlColumnType.Timestamp or MySqlColumnType.Time;
+
+    void EmitTemporalNumber(Expr e, StringBuilder sb)
+    {
+        if (!IsTemporalTyped(e))
+        {
+            EmitExpr(e, sb);
+            return;
+        }
+        sb.Append("__bx_temporal_number(");
+        EmitExpr(e, sb);
         sb.Append(')');
     }
 

@@ -298,6 +298,17 @@ internal static class ValueCoercion
         return (long)v;
     }
 
+    /// <summary>A value as MySQL reads it in a numeric context: a string's numeric prefix ('12abc' is 12, 'a' is 0), as
+    /// a long when it is whole and fits, else a double.</summary>
+    public static object ToNumber(object value)
+    {
+        if (value is long or double)
+            return value;
+        if (!TryParseNumberPrefix(ToText(value).TrimStart(), out decimal d, out _))
+            return 0L;
+        return d == decimal.Truncate(d) && d is >= long.MinValue and <= long.MaxValue ? (long)d : (double)d;
+    }
+
     /// <summary>Parses a MySQL numeric string prefix ("12abc" → 12, complete=false).</summary>
     static bool TryParseNumberPrefix(string s, out decimal value, out bool complete)
     {

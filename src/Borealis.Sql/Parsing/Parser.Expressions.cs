@@ -360,6 +360,9 @@ internal sealed partial class Parser
                 {
                     _pos++;
                     var value = ParseExpr();
+                    // INTERVAL(N, N1, N2, ...): the function, the index of the last Ni at or below N.
+                    if (value is Expr.Row { Items.Count: >= 2 } row && Peek.Kind != TokenKind.Identifier)
+                        return new Expr.Function("INTERVAL", row.Items);
                     return new Expr.Interval(value, IntervalUnit());
                 }
             case "DEFAULT" when !call:
