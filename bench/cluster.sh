@@ -83,6 +83,7 @@ cleanup() {
   trap - EXIT INT TERM
   for p in "${client_pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
   for p in "${client_pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  release_ports
   if [ -f "$data/cluster.json" ]; then
     # The supervisor stops its children; a child it left behind (the supervisor killed, a stuck stop) is killed by
     # the pid the supervisor recorded for it: only processes of this run.

@@ -1,7 +1,23 @@
 # Helpers shared by the benchmark scripts (sourced, not run).
 
 # A free TCP port on 127.0.0.1.
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+# A port nothing listens on, never one handed out before in this run: a process given a port may not have bound it
+# yet when the next one is asked for (a local instance and a storage node once got the same port, and the script
+# waited forever on a storage node for a MySQL greeting). The ports handed out are listed in $bench_ports.
+bench_ports="${TMPDIR:-/tmp}/borealis-bench-ports.$$"
+free_port() {
+  local port
+  touch "$bench_ports"
+  while :; do
+    port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+    grep -qx "$port" "$bench_ports" || break
+  done
+  echo "$port" >>"$bench_ports"
+  echo "$port"
+}
+
+# Forgets the ports handed out (call from the script's cleanup).
+release_ports() { rm -f "$bench_ports"; }
 
 # Waits (up to 60 s) until something accepts connections on 127.0.0.1:$1.
 wait_port() { for _ in $(seq 1 600); do (echo >/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "error: nothing listens on $1" >&2; return 1; }

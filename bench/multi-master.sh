@@ -62,7 +62,7 @@ stop_cluster() {
   if [ -n "$data" ] && [ -d "$data" ]; then "$exe" down --data "$data" >/dev/null 2>&1 || true; fi
   data=""
 }
-cleanup() { stop_cluster; rm -rf "$work"; }
+cleanup() { stop_cluster; rm -rf "$work"; release_ports; }
 trap cleanup EXIT INT TERM
 
 # Starts a cluster with $1 writers (no readers); sets $data and $ports (the writers' instance ports).

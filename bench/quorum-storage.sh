@@ -46,6 +46,7 @@ cleanup() {
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   rm -rf "$work"
+  release_ports
 }
 trap cleanup EXIT
 password=bench-pw
@@ -141,7 +142,7 @@ start_writer() {
 start_writer
 wait_port "$local_port"
 wait_port "$quorum_port"
-for p in "$local_port" "$quorum_port"; do mariadb -h 127.0.0.1 -P "$p" -u admin -p"$password" --skip-ssl -e "CREATE DATABASE sbtest"; done
+for p in "$local_port" "$quorum_port"; do mariadb -h 127.0.0.1 -P "$p" -u admin -p"$password" --skip-ssl --connect-timeout=10 -e "CREATE DATABASE sbtest"; done
 
 run() { # port test threads [server pids...] -> "tps p50_ms p99_ms transactions cpu_ms" (cpu: the pids, run phase only)
   local port=$1 test=$2 threads=$3
@@ -207,7 +208,7 @@ for p in "$writer_pid" "$local_pid" "${node_pids[@]}"; do kill -9 "$p" 2>/dev/nu
 start_fleet "$work/recovery" --checkpoint-mb 1024
 start_writer
 wait_port "$quorum_port"
-mariadb -h 127.0.0.1 -P "$quorum_port" -u admin -p"$password" --skip-ssl -e "CREATE DATABASE sbtest"
+mariadb -h 127.0.0.1 -P "$quorum_port" -u admin -p"$password" --skip-ssl --connect-timeout=10 -e "CREATE DATABASE sbtest"
 sysbench oltp_insert --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$quorum_port" --mysql-user=admin --mysql-password="$password" \
   --mysql-db=sbtest --mysql-ssl=off --tables=1 --table-size="$table_size" prepare >"$work/prepare.log" 2>&1 \
   || { cat "$work/prepare.log" >&2; exit 1; }

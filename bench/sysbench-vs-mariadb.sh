@@ -60,6 +60,7 @@ cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   rm -rf "$work"
+  release_ports
 }
 trap cleanup EXIT
 
@@ -84,7 +85,7 @@ BOREALIS_PASSWORD="$password" "$root/artifacts/bin/Borealis.Cli/release/borealis
 bor_pid=$!
 pids+=($bor_pid)
 wait_port "$bor_port"
-mariadb -h 127.0.0.1 -P "$bor_port" -u admin -p"$password" --skip-ssl -e "CREATE DATABASE sbtest"
+mariadb -h 127.0.0.1 -P "$bor_port" -u admin -p"$password" --skip-ssl --connect-timeout=10 -e "CREATE DATABASE sbtest"
 
 common() { # port threads -> sysbench options
   echo --db-driver=mysql --db-ps-mode=auto --mysql-host=127.0.0.1 --mysql-port="$1" --mysql-user=admin \
