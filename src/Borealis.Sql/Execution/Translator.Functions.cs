@@ -947,6 +947,8 @@ internal sealed partial class Translator
                 }
             case Expr.Binary { Op: "DIV" }:
                 return Int();
+            case Expr.Binary { Op: "%" or "MOD" } m when ModuloScale(m.Left, m.Right) is int modScale:
+                return new ColumnHint(MySqlColumnType.NewDecimal, (uint)(20 + modScale), (byte)modScale, ColumnFlags.Binary);
             case Expr.Binary { Op: "&" or "|" or "^" or "<<" or ">>" }:
             case Expr.Unary { Op: "~" }:
                 return Int(20, ColumnFlags.Unsigned);
@@ -1064,6 +1066,14 @@ internal sealed partial class Translator
         }
     }
 
+    /// <summary>A DECIMAL with a fraction by its static type (a DECIMAL(p, s &gt; 0) column, a decimal literal, their
+    /// exact arithmetic, a division).</summary>
+    bool IsFractionalDecimal(Expr e) => ExactScale(e) > 0 || (ExactScale(e) is null && Infer(e) is { Type: MySqlColumnType.NewDecimal, Decimals: > 0 });
+
+    /// <summary>The scale of MOD of two exact numbers when one has a fraction (10 % 3.5 is 3.0): the larger; else null.</summary>
+    int? ModuloScale(Expr dividend, Expr divisor) =>
+        ExactScale(dividend) is int a && ExactScale(divisor) is int b && Math.Max(a, b) > 0 ? Math.Max(a, b) : null;
+
     /// <summary>MySQL's scale of exact <c>+</c>, <c>-</c> (the larger) and <c>*</c> (the sum), at most 30.</summary>
     static int ArithmeticScale(string op, int left, int right) => Math.Min(30, op == "*" ? left + right : Math.Max(left, right));
 
@@ -1144,6 +1154,36 @@ internal sealed partial class Translator
                 return Int();
             case "REGEXP_SUBSTR" or "REGEXP_REPLACE" or "CONV" or "JSON_TYPE" or "BIN" or "OCT":
                 return Str();
+            case "ROUND" or "TRUNCATE" when f.Args is [var value, var places] && IsNumberLiteral(places) && IsFractionalDecimal(value):
+                {
+                    // A DECIMAL rounded to D places is a DECIMAL of scale D (ROUND(10.50, 4) is 10.5000; D ≤ 0: scale 0).
+                    long d = Math.Clamp(Convert.ToInt64((places as Expr.Literal ?? (Expr.Literal)((Expr.Unary)places).Operand).Value, System.Globalization.CultureInfo.InvariantCulture), 0, 30);
+                    if (places is Expr.Unary)
+                        d = 0;
+                    return new ColumnHint(MySqlColumnType.NewDecimal, (uint)(20 + d), (byte)d, ColumnFlags.Binary);
+                }
+            case "ROUND" or "TRUNCATE" when f.Args is [var approximate, Expr.Literal { Value: long places }] && places is > 0 and < 31
+                && (Infer(approximate)?.Type is MySqlColumnType.Double or MySqlColumnType.Float
+                    || approximate is Expr.Column ac && FindColumn(ac) is { DataType: "double" or "float" }):
+                // A DOUBLE keeps D decimals in its printed form (TRUNCATE(1.25E0, 3) is 1.250).
+                return new ColumnHint(MySqlColumnType.Double, 23, (byte)places, ColumnFlags.Binary);
+            case "MOD" when f.Args is [var dividend, var divisor] && ModuloScale(dividend, divisor) is int modScale:
+                return new ColumnHint(MySqlColumnType.NewDecimal, (uint)(20 + modScale), (byte)modScale, ColumnFlags.Binary);
+            case "ROUND" or "TRUNCATE" when f.Args is [var value, var places] && IsNumberLiteral(places) && IsFractionalDecimal(value):
+                {
+                    // A DECIMAL rounded to D places is a DECIMAL of scale D (ROUND(10.50, 4) is 10.5000; D ≤ 0: scale 0).
+                    long d = Math.Clamp(Convert.ToInt64((places as Expr.Literal ?? (Expr.Literal)((Expr.Unary)places).Operand).Value, System.Globalization.CultureInfo.InvariantCulture), 0, 30);
+                    if (places is Expr.Unary)
+                        d = 0;
+                    return new ColumnHint(MySqlColumnType.NewDecimal, (uint)(20 + d), (byte)d, ColumnFlags.Binary);
+                }
+            case "ROUND" or "TRUNCATE" when f.Args is [var approximate, Expr.Literal { Value: long places }] && places is > 0 and < 31
+                && (Infer(approximate)?.Type is MySqlColumnType.Double or MySqlColumnType.Float
+                    || approximate is Expr.Column ac && FindColumn(ac) is { DataType: "double" or "float" }):
+                // A DOUBLE keeps D decimals in its printed form (TRUNCATE(1.25E0, 3) is 1.250).
+                return new ColumnHint(MySqlColumnType.Double, 23, (byte)places, ColumnFlags.Binary);
+            case "MOD" when f.Args is [var dividend, var divisor] && ModuloScale(dividend, divisor) is int modScale:
+                return new ColumnHint(MySqlColumnType.NewDecimal, (uint)(20 + modScale), (byte)modScale, ColumnFlags.Binary);
             case "GREATEST" or "LEAST" when f.Args.Count >= 2 && f.Args.Any(IsNumberTyped) && f.Args.Any(IsStringTyped):
                 return s_double; // compared, and returned, as numbers
             case "GREATEST" or "LEAST" when f.Args.Count >= 2 && f.Args.All(IsNumberLiteral) && f.Args.Any(a => ExactScale(a) > 0) && f.Args.All(a => ExactScale(a) is not null):

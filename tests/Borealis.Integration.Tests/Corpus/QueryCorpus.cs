@@ -634,6 +634,8 @@ public static class QueryCorpus
             S("SELECT 1 / 0, 0 / 0"),
             S("SELECT ROUND(2.5), ROUND(-2.5), ROUND(1.2345, 2), ROUND(1234.5, -2), TRUNCATE(1.999, 1)"),
             S("SELECT ROUND(2.5E0), ROUND(-2.5E0), ROUND(0.5E0), ROUND(1.5E0), ROUND(5 / 2), ROUND(SQRT(6.25))"),
+            S("SELECT ROUND(10.50, 4), TRUNCATE(10.5, 3), ROUND(5, 2), TRUNCATE(1.25E0, 3), ROUND(1.5E0, 1), 10 % 3.5, MOD(7, 2.5)"),
+            S("SELECT name, ROUND(salary, 0), ROUND(salary, -3), ROUND(salary / 3, 2), TRUNCATE(salary, 1), MOD(salary, 7), salary % 1000 FROM emp ORDER BY id"),
             S("SELECT FLOOR(-1.5), CEIL(-1.5), CEILING(1.1), ABS(-3), SIGN(-2)"),
             S("SELECT POW(2, 10), POWER(2, 0.5), SQRT(16), EXP(0), LN(1), LOG(100), LOG2(8), LOG10(1000), LOG(2, 8)"),
             S("SELECT PI(), ROUND(SIN(PI() / 2), 6), ROUND(COS(0), 6), ROUND(ATAN(1), 6), DEGREES(PI()), RADIANS(180)"),
