@@ -1070,6 +1070,14 @@ internal sealed partial class Translator
     /// exact arithmetic, a division).</summary>
     bool IsFractionalDecimal(Expr e) => ExactScale(e) > 0 || (ExactScale(e) is null && Infer(e) is { Type: MySqlColumnType.NewDecimal, Decimals: > 0 });
 
+    /// <summary>The value of an integer literal, negative ones included; null for anything else.</summary>
+    static long? IntegerLiteral(Expr e) => e switch
+    {
+        Expr.Literal { Value: long v } => v,
+        Expr.Unary { Op: "-", Operand: Expr.Literal { Value: long v } } => -v,
+        _ => null,
+    };
+
     /// <summary>The scale of MOD of two exact numbers when one has a fraction (10 % 3.5 is 3.0): the larger; else null.</summary>
     int? ModuloScale(Expr dividend, Expr divisor) =>
         ExactScale(dividend) is int a && ExactScale(divisor) is int b && Math.Max(a, b) > 0 ? Math.Max(a, b) : null;
@@ -1154,34 +1162,17 @@ internal sealed partial class Translator
                 return Int();
             case "REGEXP_SUBSTR" or "REGEXP_REPLACE" or "CONV" or "JSON_TYPE" or "BIN" or "OCT":
                 return Str();
-            case "ROUND" or "TRUNCATE" when f.Args is [var value, var places] && IsNumberLiteral(places) && IsFractionalDecimal(value):
+            case "ROUND" or "TRUNCATE" when f.Args is [var value, var places] && IntegerLiteral(places) is long d && IsFractionalDecimal(value):
                 {
                     // A DECIMAL rounded to D places is a DECIMAL of scale D (ROUND(10.50, 4) is 10.5000; D ≤ 0: scale 0).
-                    long d = Math.Clamp(Convert.ToInt64((places as Expr.Literal ?? (Expr.Literal)((Expr.Unary)places).Operand).Value, System.Globalization.CultureInfo.InvariantCulture), 0, 30);
-                    if (places is Expr.Unary)
-                        d = 0;
-                    return new ColumnHint(MySqlColumnType.NewDecimal, (uint)(20 + d), (byte)d, ColumnFlags.Binary);
+                    byte scale = (byte)Math.Clamp(d, 0, 30);
+                    return new ColumnHint(MySqlColumnType.NewDecimal, 20u + scale, scale, ColumnFlags.Binary);
                 }
-            case "ROUND" or "TRUNCATE" when f.Args is [var approximate, Expr.Literal { Value: long places }] && places is > 0 and < 31
+            case "ROUND" or "TRUNCATE" when f.Args is [var approximate, var places] && IntegerLiteral(places) is long d and > 0 and < 31
                 && (Infer(approximate)?.Type is MySqlColumnType.Double or MySqlColumnType.Float
-                    || approximate is Expr.Column ac && FindColumn(ac) is { DataType: "double" or "float" }):
+                    || approximate is Expr.Column c && FindColumn(c) is { DataType: "double" or "float" }):
                 // A DOUBLE keeps D decimals in its printed form (TRUNCATE(1.25E0, 3) is 1.250).
-                return new ColumnHint(MySqlColumnType.Double, 23, (byte)places, ColumnFlags.Binary);
-            case "MOD" when f.Args is [var dividend, var divisor] && ModuloScale(dividend, divisor) is int modScale:
-                return new ColumnHint(MySqlColumnType.NewDecimal, (uint)(20 + modScale), (byte)modScale, ColumnFlags.Binary);
-            case "ROUND" or "TRUNCATE" when f.Args is [var value, var places] && IsNumberLiteral(places) && IsFractionalDecimal(value):
-                {
-                    // A DECIMAL rounded to D places is a DECIMAL of scale D (ROUND(10.50, 4) is 10.5000; D ≤ 0: scale 0).
-                    long d = Math.Clamp(Convert.ToInt64((places as Expr.Literal ?? (Expr.Literal)((Expr.Unary)places).Operand).Value, System.Globalization.CultureInfo.InvariantCulture), 0, 30);
-                    if (places is Expr.Unary)
-                        d = 0;
-                    return new ColumnHint(MySqlColumnType.NewDecimal, (uint)(20 + d), (byte)d, ColumnFlags.Binary);
-                }
-            case "ROUND" or "TRUNCATE" when f.Args is [var approximate, Expr.Literal { Value: long places }] && places is > 0 and < 31
-                && (Infer(approximate)?.Type is MySqlColumnType.Double or MySqlColumnType.Float
-                    || approximate is Expr.Column ac && FindColumn(ac) is { DataType: "double" or "float" }):
-                // A DOUBLE keeps D decimals in its printed form (TRUNCATE(1.25E0, 3) is 1.250).
-                return new ColumnHint(MySqlColumnType.Double, 23, (byte)places, ColumnFlags.Binary);
+                return new ColumnHint(MySqlColumnType.Double, 23, (byte)d, ColumnFlags.Binary);
             case "MOD" when f.Args is [var dividend, var divisor] && ModuloScale(dividend, divisor) is int modScale:
                 return new ColumnHint(MySqlColumnType.NewDecimal, (uint)(20 + modScale), (byte)modScale, ColumnFlags.Binary);
             case "GREATEST" or "LEAST" when f.Args.Count >= 2 && f.Args.Any(IsNumberTyped) && f.Args.Any(IsStringTyped):

@@ -989,22 +989,14 @@ internal sealed partial class Translator
         {
             // In arithmetic, and compared with a number, an ENUM is its index (1 for the first value) and a SET its bit
             // mask, as in MySQL ('b' of ENUM('a','b') + 0 is 2).
-            sb.Append('(');
-            EmitMemberOperand(b.Left, sb);
-            sb.Append(op);
-            EmitMemberOperand(b.Right, sb);
-            sb.Append(')');
+            EmitOperation(b, op, EmitMemberOperand, sb);
             return;
         }
         if (arithmetic && (IsTemporalTyped(b.Left) || IsTemporalTyped(b.Right)))
         {
             // In arithmetic a date, datetime or time is the number its digits spell (DATE '2024-01-05' + 0 is
             // 20240105, CURDATE() + 1 is tomorrow's YYYYMMDD + 1), as in MySQL.
-            sb.Append('(');
-            EmitTemporalNumber(b.Left, sb);
-            sb.Append(op);
-            EmitTemporalNumber(b.Right, sb);
-            sb.Append(')');
+            EmitOperation(b, op, EmitTemporalNumber, sb);
             return;
         }
         // A string compared with a number compares as a number in MySQL ('3' = 3, and a name column = 0 is true
@@ -1018,6 +1010,16 @@ internal sealed partial class Translator
             sb.Append(" COLLATE " + TextCollation.Name);
         sb.Append(op);
         EmitOperand(b.Right, sb, numericRight);
+        sb.Append(')');
+    }
+
+    /// <summary>(left op right), each side written by <paramref name="operand"/>.</summary>
+    static void EmitOperation(Expr.Binary b, string op, Action<Expr, StringBuilder> operand, StringBuilder sb)
+    {
+        sb.Append('(');
+        operand(b.Left, sb);
+        sb.Append(op);
+        operand(b.Right, sb);
         sb.Append(')');
     }
 
