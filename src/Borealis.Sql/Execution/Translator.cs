@@ -399,7 +399,7 @@ internal sealed partial class Translator
             {
                 if (i > 0)
                     sb.Append(", ");
-                EmitSelectItem(s.Items[i], sb, topLevel, s.From is not null);
+                EmitSelectItem(s.Items[i], sb, topLevel, s.From);
             }
             if (s.From is not null)
                 sb.Append(" FROM ").Append(from);
@@ -547,19 +547,31 @@ internal sealed partial class Translator
         _ => item.Text,
     };
 
-    void EmitSelectItem(SelectItem item, StringBuilder sb, bool topLevel, bool hasFrom)
+    void EmitSelectItem(SelectItem item, StringBuilder sb, bool topLevel, TableSource? from)
     {
         if (item.Value is Expr.Star star)
         {
             if (star.Table is null)
             {
-                if (!hasFrom)
+                if (from is null)
                     throw MySqlErrors.NoTablesUsed();
                 sb.Append('*');
             }
             else
             {
                 sb.Append(SqliteUtil.Quote(star.Table)).Append(".*");
+            }
+            // * of a derived or common table: its computed columns keep their types (SUM of a DECIMAL(8,2) prints 60.00).
+            string? source = star.Table ?? from switch
+            {
+                TableSource.Derived d => d.Alias,
+                TableSource.Table t => t.Alias ?? t.Name.Name,
+                _ => null,
+            };
+            if (topLevel && source is not null && _derivedHints.TryGetValue(source, out var hints))
+            {
+                foreach (var (column, hint) in hints)
+                    _hints.TryAdd(column, hint);
             }
             return;
         }

@@ -240,6 +240,8 @@ public static class QueryCorpus
             S("SELECT name FROM emp e WHERE NOT EXISTS (SELECT 1 FROM emp r WHERE r.boss = e.id) ORDER BY name"),
             S("SELECT name, (SELECT COUNT(*) FROM emp r WHERE r.boss = e.id) AS reports FROM emp e ORDER BY id"),
             S("SELECT t.dept, t.total FROM (SELECT dept, SUM(salary) AS total FROM emp GROUP BY dept) AS t WHERE t.total > 100000 ORDER BY t.dept"),
+            S("SELECT * FROM (SELECT dept, SUM(salary) AS total, MAX(salary) / 2 AS half FROM emp GROUP BY dept) AS t ORDER BY dept"),
+            S("WITH t AS (SELECT dept, SUM(salary) AS total FROM emp GROUP BY dept) SELECT t.* FROM t ORDER BY dept"),
             S("SELECT name FROM emp WHERE salary > ALL (SELECT salary FROM emp WHERE dept = 'ops') ORDER BY name"),
             S("SELECT name FROM emp WHERE salary < ANY (SELECT salary FROM emp WHERE dept = 'ops') ORDER BY name"),
             S("SELECT name FROM emp WHERE dept NOT IN (SELECT code FROM dept WHERE code <> 'eng') ORDER BY name"),
