@@ -895,8 +895,8 @@ internal static partial class SqlFunctions
         {
             if (arg is null)
                 return null;
-            object number = arg is long or double ? arg : ValueCoercion.ToNumber(arg);
-            double value = number is long l ? l : Convert.ToDouble(number, CultureInfo.InvariantCulture);
+            object number = ValueCoercion.ToNumber(arg); // a long or a double
+            double value = number is long l ? l : (double)number;
             if (best is null || Math.Sign(value.CompareTo(bestValue)) == sign)
             {
                 best = number;

@@ -1068,7 +1068,7 @@ internal sealed partial class Translator
 
     /// <summary>A DECIMAL with a fraction by its static type (a DECIMAL(p, s &gt; 0) column, a decimal literal, their
     /// exact arithmetic, a division).</summary>
-    bool IsFractionalDecimal(Expr e) => ExactScale(e) > 0 || (ExactScale(e) is null && Infer(e) is { Type: MySqlColumnType.NewDecimal, Decimals: > 0 });
+    bool IsFractionalDecimal(Expr e) => ExactScale(e) is int scale ? scale > 0 : Infer(e) is { Type: MySqlColumnType.NewDecimal, Decimals: > 0 };
 
     /// <summary>The value of an integer literal, negative ones included; null for anything else.</summary>
     static long? IntegerLiteral(Expr e) => e switch
