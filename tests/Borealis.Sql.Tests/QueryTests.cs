@@ -135,6 +135,27 @@ public sealed class QueryTests : SqlTestBase
     }
 
     [Fact]
+    public async Task ADerivedOrCommonTableRefusesTwoColumnsOfOneName()
+    {
+        // 1060 as in MySQL, whichever way the name came about; the statement's own result may repeat a name.
+        foreach (var sql in new[]
+        {
+            "SELECT 1 FROM (SELECT 1 AS a, 2 AS A) t",
+            "SELECT * FROM (SELECT 1, 1) t",
+            "SELECT * FROM (SELECT e.id, d.id FROM emp e JOIN dept d ON d.id = e.dept_id) t",
+            "WITH c AS (SELECT 1 AS a, 2 AS a) SELECT * FROM c",
+            "WITH c (x, x) AS (SELECT 1, 2) SELECT * FROM c",
+        })
+        {
+            var ex = await ErrorAsync(sql);
+            Assert.Equal(Errors.MySqlErrorCode.DupFieldName, ex.Code);
+        }
+        Assert.Equal([["1", "2"]], await RowsAsync("WITH c (x, y) AS (SELECT 1 AS a, 2 AS a) SELECT * FROM c"));
+        Assert.Equal([["1", "1"]], await RowsAsync("SELECT 1 AS a, 1 AS a"));
+        Assert.Equal([["1", "1"]], await RowsAsync("SELECT a, a FROM (SELECT 1 AS a) t"));
+    }
+
+    [Fact]
     public async Task WindowFunctions()
     {
         var rows = await RowsAsync("SELECT name, ROW_NUMBER() OVER (ORDER BY salary DESC) AS rn, SUM(salary) OVER (PARTITION BY dept_id) AS total FROM emp ORDER BY rn");

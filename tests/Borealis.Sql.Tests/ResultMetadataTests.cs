@@ -47,6 +47,18 @@ public sealed class ResultMetadataTests : SqlTestBase
     }
 
     [Fact]
+    public async Task RollupKeysCanBeNullWhateverTheirColumnsDeclare()
+    {
+        // The grand-total row puts NULL in x and y, both NOT NULL columns; the mysql client sizes its columns by the flag.
+        var result = await ExecAsync("SELECT x, y, COUNT(*) FROM a GROUP BY x, y WITH ROLLUP");
+        Assert.Equal([null, null, "2"], result.Rows[^1]);
+        Assert.Equal([false, false, false], result.Columns!.Select(NotNull));
+        var literal = await ExecAsync("SELECT k FROM (SELECT 1 AS k) t GROUP BY k WITH ROLLUP");
+        Assert.Equal([["1"], [null]], literal.Rows);
+        Assert.False(NotNull(literal.Columns![0]));
+    }
+
+    [Fact]
     public async Task AColumnNamesItsTableAsTheQueryDoesAndASelfJoinTellsItsSidesApart()
     {
         var c = await ColumnsAsync("SELECT a2.id, a.id, t.x FROM a LEFT JOIN a a2 ON a2.id = a.x + 1 JOIN a t ON t.id = a.id");

@@ -194,7 +194,10 @@ internal sealed partial class Translator
     /// <summary>The plan's result positions for one SELECT, or where a UNION's columns are NOT NULL (every member's is).</summary>
     (ResultPosition[]? Positions, bool[]? CompoundNotNull) Nullability(Query query)
     {
-        bool known = _outerSelects.Count > 0 && _outerSelects.All(x => x is not null) && query is not Query.Select { WithRollup: true };
+        // WITH ROLLUP's super-aggregate rows put NULL in the key columns, and its result comes through a derived table.
+        if (query is Query.Select { WithRollup: true } rollup)
+            return ([.. rollup.Items.Select(i => new ResultPosition(null, (i.Value as Expr.Column)?.Name, NullableSide: true, NotNull: false))], null);
+        bool known = _outerSelects.Count > 0 && _outerSelects.All(x => x is not null);
         if (query is Query.Select)
             return (known ? _outerSelects[0] : null, null);
         if (!known)

@@ -36,7 +36,10 @@ internal sealed partial class Translator
             {
                 bool isRolled = k >= level;
                 items.Add(new SelectItem(new Expr.Literal(isRolled ? 1L : 0L, -1), "r" + k, "r" + k));
-                items.Add(new SelectItem(isRolled ? Null() : keys[k].Value, "g" + k, "g" + k));
+                // The grand total's key is MAX(NULL), NULL too but an aggregate: SQLite accepts its HAVING below only
+                // in an aggregate query, and a select list without aggregates (GROUP BY a WITH ROLLUP) is none.
+                var key = !isRolled ? keys[k].Value : level == 0 && k == 0 ? new Expr.Function("MAX", [Null()]) : Null();
+                items.Add(new SelectItem(key, "g" + k, "g" + k));
             }
             // HAVING filters the super-aggregate rows too (MySQL applies it after the rollup): in each level it sees
             // the rolled-up keys as NULL, as the select list does.

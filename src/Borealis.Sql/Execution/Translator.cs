@@ -212,7 +212,8 @@ internal sealed partial class Translator
                 }
             case TableSource.Derived d:
                 sb.Append('(');
-                _derivedHints[d.Alias] = CollectHints(() => EmitQuery(d.Query, sb, topLevel: false), null);
+                // A derived table's columns must have distinct names (1060), except in the translator's own rewrites.
+                _derivedHints[d.Alias] = CollectHints(() => EmitQuery(d.Query, sb, topLevel: false), null, uniqueNames: !d.Alias.StartsWith("__bx_", StringComparison.Ordinal));
                 sb.Append(") AS ").Append(SqliteUtil.Quote(d.Alias));
                 return;
             case TableSource.Join j:
@@ -317,7 +318,7 @@ internal sealed partial class Translator
                 if (query.Recursive && cte.Query is Query.Union { Right: Query.Select recursive } union && union.With.Count == 0)
                 {
                     // The recursive member counts its rows: a runaway recursion fails with 3636 instead of running forever.
-                    _commonTableHints[cte.Name] = CollectHints(() => EmitUnionSide(union.Left, sb, topLevel: false), cte.Columns);
+                    _commonTableHints[cte.Name] = CollectHints(() => EmitUnionSide(union.Left, sb, topLevel: false), cte.Columns, uniqueNames: true);
                     sb.Append(union.All ? " UNION ALL " : " UNION ");
                     _recursionGuard = true;
                     EmitSelect(recursive, sb, topLevel: false);
@@ -325,7 +326,7 @@ internal sealed partial class Translator
                 }
                 else
                 {
-                    _commonTableHints[cte.Name] = CollectHints(() => EmitQuery(cte.Query, sb, topLevel: false), cte.Columns);
+                    _commonTableHints[cte.Name] = CollectHints(() => EmitQuery(cte.Query, sb, topLevel: false), cte.Columns, uniqueNames: true);
                 }
                 sb.Append(')');
             }
@@ -459,8 +460,11 @@ internal sealed partial class Translator
     int _collectDepth;
     int _selectDepth;
 
-    /// <summary>Runs <paramref name="emit"/> (a derived or common table's query) and returns its result columns' types.</summary>
-    Dictionary<string, ColumnHint> CollectHints(Action emit, IReadOnlyList<string>? columnNames)
+    /// <summary>
+    /// Runs <paramref name="emit"/> (a derived or common table's query) and returns its result columns' types. With
+    /// <paramref name="uniqueNames"/>, two result columns of one name are 1060, as in MySQL.
+    /// </summary>
+    Dictionary<string, ColumnHint> CollectHints(Action emit, IReadOnlyList<string>? columnNames, bool uniqueNames = false)
     {
         var (savedList, savedDepth) = (_collecting, _collectDepth);
         var list = new List<(string Name, ColumnHint? Hint)>();
@@ -475,9 +479,12 @@ internal sealed partial class Translator
             (_collecting, _collectDepth) = (savedList, savedDepth);
         }
         var hints = new Dictionary<string, ColumnHint>(StringComparer.OrdinalIgnoreCase);
+        var seen = uniqueNames ? new HashSet<string>(StringComparer.OrdinalIgnoreCase) : null;
         for (int i = 0; i < list.Count; i++)
         {
             string name = columnNames is not null && i < columnNames.Count ? columnNames[i] : list[i].Name;
+            if (seen is not null && !seen.Add(name))
+                throw MySqlErrors.DuplicateColumn(name);
             if (list[i].Hint is { } hint)
                 hints.TryAdd(name, hint);
         }
