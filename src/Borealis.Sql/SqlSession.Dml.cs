@@ -157,6 +157,9 @@ internal sealed partial class SqlSession
             if (p.Kind == ParamKind.Literal)
                 p = p with { Index = p.Index + row.LiteralShift };
             object? v = p.Kind == ParamKind.AutoIncrement ? null : ResolveParam(p, literals, parameters);
+            // X'0A', 0x10 and b'11' written for a numeric column are the numbers their bytes spell, as in MySQL.
+            if (p.Kind == ParamKind.Literal && v is byte[] { Length: > 0 and <= 8 } bytes && p.Target is { } numeric && ValueCoercion.IsNumeric(numeric))
+                v = ValueCoercion.BytesAsNumber(bytes);
             if (p.Target is not null && p.Kind != ParamKind.AutoIncrement)
                 v = ValueCoercion.Coerce(p.Target, v, rowNumber, _state.Strict, _state.Warnings);
             if (j == row.AutoIncrementParam && (v is null || v is 0L))

@@ -303,7 +303,11 @@ public sealed class SemanticsTests : SqlTestBase
         Assert.Equal("ab1", await ScalarAsync("SELECT CONCAT('a', 'b', 1)"));
         Assert.Null(await ScalarAsync("SELECT CONCAT('a', NULL)"));
         Assert.Equal("1000", await ScalarAsync("SELECT 1e3"));
-        Assert.Equal("5", await ScalarAsync("SELECT b'101'"));
+        // A bit-value literal is a binary string (b'1000001' is 'A'), and a number where a number is wanted.
+        Assert.Equal("A", await ScalarAsync("SELECT b'1000001'"));
+        Assert.Equal("05", await ScalarAsync("SELECT HEX(b'101')"));
+        Assert.Equal("5", await ScalarAsync("SELECT b'101' + 0"));
+        Assert.Equal("1", await ScalarAsync("SELECT b'101' = 5"));
         Assert.Equal("1", await ScalarAsync("SELECT 'abc' LIKE 'A%'"));
         Assert.Equal("1", await ScalarAsync("SELECT 3 BETWEEN 1 AND 5"));
         Assert.Equal("1", await ScalarAsync("SELECT 2 IN (1, 2, 3)"));

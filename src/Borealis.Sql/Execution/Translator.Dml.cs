@@ -311,14 +311,16 @@ internal sealed partial class Translator
                 sb.Append(", ");
             sb.Append(SqliteUtil.Quote(c.Name)).Append(" = __bx_set(").Append(rowid).Append(", ").Append(rowid == "rowid" ? "" : rowid[..rowid.LastIndexOf('.')] + ".")
                 .Append(SqliteUtil.Quote(c.Name)).Append(", ");
-            if (a.Value is Expr.Literal { Index: >= 0 } or Expr.Parameter)
+            // X'20' or b'111' for a numeric column is the number its bytes spell, as in MySQL.
+            var value = ValueCoercion.IsNumeric(c) ? HexNumber(a.Value) ?? a.Value : a.Value;
+            if (value is Expr.Literal { Index: >= 0 } or Expr.Parameter)
                 _assignedParams[c.Name] = _current.Count;
-            if (a.Value is Expr.Default)
+            if (value is Expr.Default)
                 sb.Append(CatalogStore.DefaultSql(c));
             else
-                EmitExpr(a.Value, sb);
+                EmitExpr(value, sb);
             sb.Append(", ").Append(c.Id).Append(')');
-            _assignedValues?.Add((c, a.Value));
+            _assignedValues?.Add((c, value));
         }
         _assignedValues = null;
     }

@@ -204,7 +204,10 @@ internal sealed partial class Translator
                 if (f.Args.Count != 1)
                     throw MySqlErrors.WrongParameterCount(f.Name);
                 sb.Append(f.Distinct ? "count(DISTINCT " : "count(");
-                Args(f, sb);
+                if (f.Distinct)
+                    EmitCollated(f.Args[0], sb, EmitExpr); // COUNT(DISTINCT CONCAT(…)) counts 'Ann' and 'ann' once
+                else
+                    Args(f, sb);
                 sb.Append(')');
                 return;
             case "ANY_VALUE":
@@ -225,7 +228,10 @@ internal sealed partial class Translator
                     if (exact > 0)
                         sb.Append("round(");
                     sb.Append(name.ToLowerInvariant()).Append(f.Distinct ? "(DISTINCT " : "(");
-                    Args(f, sb);
+                    if (name is "MIN" or "MAX")
+                        EmitCollated(f.Args[0], sb, EmitExpr); // compared under the text collation, as a column's values are
+                    else
+                        Args(f, sb);
                     sb.Append(')');
                     if (exact > 0)
                         sb.Append(", ").Append(exact.Value).Append(')');
@@ -253,12 +259,18 @@ internal sealed partial class Translator
                     sb.Append("group_concat(");
                     if (f.Distinct)
                         sb.Append("DISTINCT ");
+                    // DISTINCT compares under the text collation unless a value is binary ('Ann' and 'ann' are one).
+                    bool collated = f.Distinct && !f.Args.Any(ContainsBinaryString);
+                    if (collated)
+                        sb.Append('(');
                     for (int i = 0; i < f.Args.Count; i++)
                     {
                         if (i > 0)
                             sb.Append(" || ");
                         EmitText(f.Args[i], sb);
                     }
+                    if (collated)
+                        sb.Append(" COLLATE " + Engine.TextCollation.Name + ")");
                     if (f.Separator is not null && !f.Distinct)
                     {
                         sb.Append(", ");
@@ -858,7 +870,7 @@ internal sealed partial class Translator
             {
                 if (i > 0)
                     sb.Append(", ");
-                EmitExpr(w.PartitionBy[i], sb);
+                EmitCollated(w.PartitionBy[i], sb, EmitExpr);
             }
         }
         if (w.OrderBy.Count > 0)
@@ -868,7 +880,7 @@ internal sealed partial class Translator
             {
                 if (i > 0)
                     sb.Append(", ");
-                EmitExpr(w.OrderBy[i].Value, sb);
+                EmitCollated(w.OrderBy[i].Value, sb, EmitExpr);
                 if (w.OrderBy[i].Descending)
                     sb.Append(" DESC");
             }

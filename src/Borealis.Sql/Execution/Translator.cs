@@ -542,8 +542,50 @@ internal sealed partial class Translator
             InlineLiteral(lit, sb);
             return;
         }
-        EmitExpr(e, sb);
+        EmitCollated(e, sb, EmitExpr);
     }
+
+    /// <summary>
+    /// Writes <paramref name="e"/> with <paramref name="emit"/>, followed by the text collation when it is a computed
+    /// string that takes one (<see cref="TakesTextCollation"/>).
+    /// </summary>
+    void EmitCollated(Expr e, StringBuilder sb, Action<Expr, StringBuilder> emit)
+    {
+        if (!TakesTextCollation(e))
+        {
+            emit(e, sb);
+            return;
+        }
+        sb.Append('(');
+        emit(e, sb);
+        sb.Append(" COLLATE " + TextCollation.Name + ")");
+    }
+
+    /// <summary>
+    /// A string literal, or a string function of values none of which is binary, in a select list, GROUP BY or ORDER BY:
+    /// MySQL gives it the collation of its arguments or the connection's (utf8mb4_0900_ai_ci both, here), so DISTINCT,
+    /// UNION, GROUP BY and ORDER BY take 'Ann Lee' and 'ann lee' as equal. SQLite would compare its bytes, as it
+    /// compares anything but a column with a declared collation. Columns keep their own; comparisons have their rules
+    /// (<see cref="EmitBinary"/>).
+    /// </summary>
+    bool TakesTextCollation(Expr e) => e switch
+    {
+        Expr.Literal { Value: string } => true,
+        Expr.Function f => s_collatedStringFunctions.Contains(f.Name) && !f.Args.Any(ContainsBinaryString),
+        Expr.Case k => k.Whens.Select(w => w.Then).Append(k.Else).Any(x => x is not null && TakesTextCollation(x))
+            && !k.Whens.Select(w => w.Then).Append(k.Else).Any(x => x is not null && ContainsBinaryString(x)),
+        _ => false,
+    };
+
+    bool ContainsBinaryString(Expr e) =>
+        IsBinaryString(e) || e is Expr.Literal { Value: byte[] } or Expr.Cast { Type.Name: "binary" } || Children(e).Any(ContainsBinaryString);
+
+    static readonly HashSet<string> s_collatedStringFunctions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "CONCAT", "CONCAT_WS", "SUBSTR", "SUBSTRING", "MID", "LEFT", "RIGHT", "TRIM", "LTRIM", "RTRIM", "LPAD", "RPAD",
+        "REPLACE", "REVERSE", "REPEAT", "INSERT", "SUBSTRING_INDEX", "UPPER", "UCASE", "LOWER", "LCASE", "IFNULL",
+        "COALESCE", "IF", "NULLIF", "ELT",
+    };
 
     /// <summary>MySQL's name of a result column: its alias, a column's name, a string literal's value, else its text.</summary>
     static string ResultName(SelectItem item) => item.Alias ?? item.Value switch
@@ -589,10 +631,15 @@ internal sealed partial class Translator
             // A JSON result is printed as MySQL prints JSON (one space after ',' and ':', keys sorted).
             bool json = topLevel && item.Value is not Expr.Column && Infer(item.Value)?.Type == Results.MySqlColumnType.Json;
             if (json)
+            {
                 sb.Append("__bx_json_out(");
-            JsonArg(item.Value, sb);
-            if (json)
+                JsonArg(item.Value, sb);
                 sb.Append(')');
+            }
+            else
+            {
+                EmitCollated(item.Value, sb, JsonArg);
+            }
         }
         finally
         {
@@ -731,6 +778,7 @@ internal sealed partial class Translator
                     _inlineLiterals |= il.Items.Count > 200;
                     // A temporal or binary column (or expression) converts each value as a comparison would.
                     var convert = il.Items.All(IsValue) && il.Items.Count > 0 ? ValueConversion(il.Value, il.Items[0]) : null;
+                    bool numeric = convert is null && IsNumberOrBit(il.Value);
                     for (int i = 0; i < il.Items.Count; i++)
                     {
                         if (i > 0)
@@ -738,7 +786,7 @@ internal sealed partial class Translator
                         if (convert is { } c)
                             EmitConvertedOperand(il.Items[i], c, sb, il.Value);
                         else
-                            EmitExpr(il.Items[i], sb);
+                            EmitExpr(numeric ? HexNumber(il.Items[i]) ?? il.Items[i] : il.Items[i], sb); // b'101' is 5 here
                     }
                     _inlineLiterals = saved;
                     sb.Append("))");
@@ -923,6 +971,12 @@ internal sealed partial class Translator
             && (HexNumber(b.Left) ?? HexNumber(b.Right)) is not null)
         {
             // A hex literal in arithmetic is the number its bytes spell (0x41 + 1 = 66), as in MySQL.
+            b = b with { Left = HexNumber(b.Left) ?? b.Left, Right = HexNumber(b.Right) ?? b.Right };
+        }
+        else if (b.Op is "=" or "<>" or "!=" or "<" or "<=" or ">" or ">=" or "<=>"
+            && (HexNumber(b.Left) is not null && IsNumberOrBit(b.Right) || HexNumber(b.Right) is not null && IsNumberOrBit(b.Left)))
+        {
+            // Compared with a number or a BIT column, X'05' and b'101' are the number 5.
             b = b with { Left = HexNumber(b.Left) ?? b.Left, Right = HexNumber(b.Right) ?? b.Right };
         }
         if (b.Op is "+" or "-" && (b.Right is Expr.Interval || b.Left is Expr.Interval))
@@ -1236,16 +1290,15 @@ internal sealed partial class Translator
     /// A hex or bit literal of at most 8 bytes as the unsigned number it spells (written into the SQL text, so a cached
     /// plan serves only this value), or null for anything else.
     /// </summary>
+    bool IsNumberOrBit(Expr e) => IsNumberTyped(e) || e is Expr.Column c && FindColumn(c) is { DataType: "bit" };
+
     Expr.Literal? HexNumber(Expr e)
     {
         if (e is not Expr.Literal { Value: byte[] { Length: > 0 and <= 8 } bytes } lit)
             return null;
         if (lit.Index >= 0)
             _inlined.Add((lit.Index, lit.Value));
-        ulong value = 0;
-        foreach (byte x in bytes)
-            value = (value << 8) | x;
-        return new Expr.Literal(value <= long.MaxValue ? (long)value : value, -1);
+        return new Expr.Literal(ValueCoercion.BytesAsNumber(bytes), -1);
     }
 
     /// <summary>An expression (not a column) whose value is a DATE or DATETIME.</summary>
@@ -1272,7 +1325,12 @@ internal sealed partial class Translator
         sb.Append(convert.Arguments).Append(')');
     }
 
-    static bool IsStringValue(Expr e) => e is Expr.Literal { Value: string } or Expr.Function { Name: "CONCAT" or "LOWER" or "UPPER" or "TRIM" };
+    /// <summary>A string without a column's collation: a literal, or a string function (CONCAT, SUBSTR, …) of no binary value.</summary>
+    bool IsStringValue(Expr e) => e is Expr.Literal { Value: string }
+        || e is Expr.Function f && s_collatedStringFunctions.Contains(f.Name) && !s_choiceFunctions.Contains(f.Name) && !f.Args.Any(ContainsBinaryString);
+
+    /// <summary>Functions that return one of their arguments, of any type: a string only when that argument is one.</summary>
+    static readonly HashSet<string> s_choiceFunctions = new(StringComparer.OrdinalIgnoreCase) { "IFNULL", "COALESCE", "IF", "NULLIF", "ELT" };
 
     void EmitCast(Expr.Cast cast, StringBuilder sb)
     {

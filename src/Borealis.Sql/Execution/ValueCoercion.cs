@@ -298,6 +298,18 @@ internal static class ValueCoercion
         return (long)v;
     }
 
+    /// <summary>A column whose values are numbers (BIT takes bytes as they are and is not one here).</summary>
+    public static bool IsNumeric(ColumnInfo c) => c.DataType is not "bit" and not "year" && c.IsInteger || c.DataType is "decimal" or "float" or "double";
+
+    /// <summary>The unsigned number up to 8 bytes spell, big-endian (X'0100' is 256), as a long when it fits.</summary>
+    public static object BytesAsNumber(ReadOnlySpan<byte> bytes)
+    {
+        ulong value = 0;
+        foreach (byte b in bytes)
+            value = (value << 8) | b;
+        return value <= long.MaxValue ? (long)value : value;
+    }
+
     /// <summary>A value as MySQL reads it in a numeric context: a string's numeric prefix ('12abc' is 12, 'a' is 0), as
     /// a long when it is whole and fits, else a double.</summary>
     public static object ToNumber(object value)

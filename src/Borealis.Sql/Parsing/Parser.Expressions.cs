@@ -256,9 +256,20 @@ internal sealed partial class Parser
             : new ExactDecimal(t.Text),
         TokenKind.Float => double.Parse(t.Text, NumberStyles.Float, CultureInfo.InvariantCulture),
         TokenKind.HexString => t.Text.Length % 2 == 0 ? Convert.FromHexString(t.Text) : Convert.FromHexString("0" + t.Text),
-        TokenKind.BitString => t.Text.Length == 0 ? 0L : (long)Convert.ToUInt64(t.Text, 2),
+        // A bit-value literal is a binary string of whole bytes, as X'…' is (a number where a number is wanted).
+        TokenKind.BitString => BitBytes(t.Text),
         _ => null,
     };
+
+    /// <summary>b'1000001' as its bytes, big-endian, ceil(bits / 8) of them (0x41); b'' is the empty string.</summary>
+    static byte[] BitBytes(string bits)
+    {
+        var bytes = new byte[(bits.Length + 7) / 8];
+        ulong value = bits.Length == 0 ? 0 : Convert.ToUInt64(bits, 2);
+        for (int i = bytes.Length - 1; i >= 0; i--, value >>= 8)
+            bytes[i] = (byte)value;
+        return bytes;
+    }
 
     Expr ParsePrimary()
     {
