@@ -562,10 +562,11 @@ internal sealed partial class Translator
     }
 
     /// <summary>
-    /// A string literal, or a string function of values none of which is binary, in a select list, GROUP BY or ORDER BY:
-    /// MySQL gives it the collation of its arguments or the connection's (utf8mb4_0900_ai_ci both, here), so DISTINCT,
-    /// UNION, GROUP BY and ORDER BY take 'Ann Lee' and 'ann lee' as equal. SQLite would compare its bytes, as it
-    /// compares anything but a column with a declared collation. Columns keep their own; comparisons have their rules
+    /// A string literal, or a string function of values none of which is binary, where SQLite takes the collation from
+    /// the expression itself (select items, GROUP BY, ORDER BY, window keys, MIN/MAX and DISTINCT aggregates): MySQL
+    /// gives it the collation of its arguments or the connection's (utf8mb4_0900_ai_ci both, here), so DISTINCT, UNION,
+    /// GROUP BY and ORDER BY take 'Ann Lee' and 'ann lee' as equal. SQLite would compare its bytes, as it compares
+    /// anything but a column with a declared collation. Columns keep their own; comparisons have their rules
     /// (<see cref="EmitBinary"/>).
     /// </summary>
     bool TakesTextCollation(Expr e) => e switch
