@@ -572,11 +572,15 @@ internal sealed partial class Translator
     bool TakesTextCollation(Expr e) => e switch
     {
         Expr.Literal { Value: string } => true,
-        Expr.Function f => s_collatedStringFunctions.Contains(f.Name) && !f.Args.Any(ContainsBinaryString),
-        Expr.Case k => k.Whens.Select(w => w.Then).Append(k.Else).Any(x => x is not null && TakesTextCollation(x))
-            && !k.Whens.Select(w => w.Then).Append(k.Else).Any(x => x is not null && ContainsBinaryString(x)),
+        Expr.Function f => IsTextFunction(f),
+        Expr.Case k => CaseResults(k).Any(TakesTextCollation) && !CaseResults(k).Any(ContainsBinaryString),
         _ => false,
     };
+
+    static IEnumerable<Expr> CaseResults(Expr.Case k) => k.Else is null ? k.Whens.Select(w => w.Then) : k.Whens.Select(w => w.Then).Append(k.Else);
+
+    /// <summary>A string function (<see cref="s_collatedStringFunctions"/>) none of whose arguments is binary.</summary>
+    bool IsTextFunction(Expr.Function f) => s_collatedStringFunctions.Contains(f.Name) && !f.Args.Any(ContainsBinaryString);
 
     bool ContainsBinaryString(Expr e) =>
         IsBinaryString(e) || e is Expr.Literal { Value: byte[] } or Expr.Cast { Type.Name: "binary" } || Children(e).Any(ContainsBinaryString);
@@ -1328,7 +1332,7 @@ internal sealed partial class Translator
 
     /// <summary>A string without a column's collation: a literal, or a string function (CONCAT, SUBSTR, …) of no binary value.</summary>
     bool IsStringValue(Expr e) => e is Expr.Literal { Value: string }
-        || e is Expr.Function f && s_collatedStringFunctions.Contains(f.Name) && !s_choiceFunctions.Contains(f.Name) && !f.Args.Any(ContainsBinaryString);
+        || e is Expr.Function f && !s_choiceFunctions.Contains(f.Name) && IsTextFunction(f);
 
     /// <summary>Functions that return one of their arguments, of any type: a string only when that argument is one.</summary>
     static readonly HashSet<string> s_choiceFunctions = new(StringComparer.OrdinalIgnoreCase) { "IFNULL", "COALESCE", "IF", "NULLIF", "ELT" };
