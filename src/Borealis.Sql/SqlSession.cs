@@ -70,6 +70,7 @@ internal sealed partial class SqlSession : ISqlSession
             SqliteUtil.Exec(_db, "PRAGMA recursive_triggers = ON");
             _state.UserLocks = server.UserLocks;
             _state.ConnectionId = info.ConnectionId;
+            _state.UserVariables = _userVariables;
             SqlFunctions.Register(_db, _state, server.Registry);
             RegisterAuroraFunctions();
             RegisterAutoIncrementFunction();

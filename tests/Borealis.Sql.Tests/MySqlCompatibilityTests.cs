@@ -357,4 +357,70 @@ public sealed class MySqlCompatibilityTests : SqlTestBase
         Assert.Equal([["1"]], await RowsAsync("SELECT id FROM bits WHERE v = b'1000001'"));
         Assert.Equal([["2"]], await RowsAsync("SELECT id FROM bits WHERE i = 0x20"));
     }
+
+    [Fact]
+    public async Task UserVariablesAssignedInsideExpressionsChangeRowByRow()
+    {
+        Assert.Equal(["5", "6"], await RowAsync("SELECT @x := 5, @x + 1"));
+        Assert.Equal("5", await ScalarAsync("SELECT @x"));
+        // The pre-window-function row number: the derived table sets @n once, before the rows are read.
+        Assert.Equal([["1", "1"], ["2", "2"], ["3", "3"], ["4", "4"]],
+            await RowsAsync("SELECT @n := @n + 1 AS rn, id FROM emp, (SELECT @n := 0) init ORDER BY id"));
+        Assert.Equal("4", await ScalarAsync("SELECT @n"));
+        await RunAsync("SET @total := 0");
+        Assert.Equal(["1", "3", "6", "10"], (await RowsAsync("SELECT @total := @total + id FROM emp ORDER BY id")).Select(r => r[0]));
+        Assert.Equal([["10", "1"]], await RowsAsync("SELECT @total, @total := NULL IS NULL"));
+    }
+
+    [Fact]
+    public async Task NumericDatesAndTimesReadAsMySqlReadsThem()
+    {
+        // SQLite would take a number as a Julian day: YEAR(950501) was -2110.
+        Assert.Equal(["1995-05-01", "1995", "2", "2000-01-01", "2024-01-01"], await RowAsync("SELECT DATE(950501), YEAR(950501), DAYOFWEEK(20240101), DATE(101), DATE('240101')"));
+        Assert.Equal(["2024-01-01 10:30:00", "10:30:00", "10:00:00.5", "25:00:00", null], await RowAsync("SELECT TIMESTAMP(240101103000), TIME(103000), TIME('2024-01-01 10:00:00.5'), TIME('25:00:00'), TIME('abc')"));
+        Assert.Equal(["63871286400", "728779"], await RowAsync("SELECT TO_SECONDS('2024-01-01'), TO_DAYS(950501)"));
+    }
+
+    [Fact]
+    public async Task HavingWithoutGroupingFiltersRowsAndLeastComparesUnderTheCollation()
+    {
+        Assert.Equal([["Cid", "3"], ["Dee", "4"]], await RowsAsync("SELECT name, id AS n FROM emp HAVING n > 2 ORDER BY id"));
+        Assert.Equal(["a", "B", "c"], await RowAsync("SELECT LEAST('a', 'B', 'c'), GREATEST('a', 'B'), GREATEST('a', 'B', 'c')"));
+        Assert.Equal(["", "0", "1"], await RowAsync("SELECT UNHEX(''), LENGTH(UNHEX('')), 'Robert' SOUNDS LIKE 'Rupert'"));
+    }
+
+    [Fact]
+    public async Task IntegerOverflowIsAnErrorNotAFloatingPointResult()
+    {
+        var ex = await ErrorAsync("SELECT 9223372036854775807 + 1");
+        Assert.Equal(MySqlErrorCode.DataOutOfRange, ex.Code);
+        Assert.Equal("BIGINT value is out of range in '(9223372036854775807 + 1)'", ex.Message);
+        await RunAsync("CREATE TABLE big (id INT PRIMARY KEY, b BIGINT, i INT); INSERT INTO big VALUES (1, 9223372036854775807, 2147483647)");
+        await AssertErrorAsync(MySqlErrorCode.DataOutOfRange, "SELECT b + 1 FROM big");
+        await AssertErrorAsync(MySqlErrorCode.DataOutOfRange, "UPDATE big SET b = b * 2");
+        Assert.Equal("9223372036854775807", await ScalarAsync("SELECT b FROM big"));
+        // Narrower integers widen to 64 bits, as in MySQL.
+        Assert.Equal(["2147483648", "4611686014132420609", "9223372036854775806", "-6"], await RowAsync("SELECT i + 1, i * i, b - 1, 2 - 8 FROM big"));
+    }
+
+    [Fact]
+    public async Task AddressUuidCompressionAndEncryptionFunctions()
+    {
+        Assert.Equal(["167773449", "2130706433", null, "10.0.5.9", null], await RowAsync("SELECT INET_ATON('10.0.5.9'), INET_ATON('127.1'), INET_ATON('1.2.256.4'), INET_NTOA(167773449), INET_NTOA(-1)"));
+        Assert.Equal(["0A000509", "FDFE0000000000005A55CAFFFEFA9089", "fdfe::5a55:caff:fefa:9089", "::ffff:1.2.3.4", null],
+            await RowAsync("SELECT HEX(INET6_ATON('10.0.5.9')), HEX(INET6_ATON('fdfe::5a55:caff:fefa:9089')), INET6_NTOA(INET6_ATON('fdfe::5a55:caff:fefa:9089')), INET6_NTOA(INET6_ATON('::ffff:1.2.3.4')), INET6_ATON('1.2.3')"));
+        Assert.Equal(["1", "0", "1", "1"], await RowAsync("SELECT IS_IPV4('10.0.5.9'), IS_IPV4('10.0.5.256'), IS_IPV6('::1'), IS_IPV4_MAPPED(INET6_ATON('::ffff:10.0.5.9'))"));
+        const string uuid = "6ccd780c-baba-1026-9564-5b8c656024db";
+        Assert.Equal(["6CCD780CBABA102695645B8C656024DB", "1026BABA6CCD780C95645B8C656024DB", uuid, uuid, "1", "0"],
+            await RowAsync($"SELECT HEX(UUID_TO_BIN('{uuid}')), HEX(UUID_TO_BIN('{uuid}', 1)), BIN_TO_UUID(UUID_TO_BIN('{uuid}')), BIN_TO_UUID(UUID_TO_BIN('{uuid}', 1), 1), IS_UUID('{{{uuid}}}'), IS_UUID('x')"));
+        Assert.Equal(MySqlErrorCode.WrongValueForType, (await ErrorAsync("SELECT UUID_TO_BIN('not a uuid')")).Code);
+        Assert.Equal(["any string", "30", "", null], await RowAsync("SELECT UNCOMPRESS(COMPRESS('any string')), UNCOMPRESSED_LENGTH(COMPRESS(REPEAT('a', 30))), COMPRESS(''), UNCOMPRESS('plain')"));
+        // AES-128-ECB with MySQL's key folding: the bytes MariaDB 10.11 gave for these arguments (same algorithm as MySQL 8.0).
+        Assert.Equal(["15E36637363712FC2E699B9C95B75393", "F628F61C9DA7C317D3ADE8EE6F5D03BF", "text", null],
+            await RowAsync("SELECT HEX(AES_ENCRYPT('text', 'key')), HEX(AES_ENCRYPT('text', 'a very long key of more than 16 bytes')), AES_DECRYPT(AES_ENCRYPT('text', 'key'), 'key'), AES_DECRYPT(AES_ENCRYPT('text', 'key'), 'other')"));
+        Assert.Equal(["16", "1", "a9993e364706816aba3e25717850c26c9cd0d89d"], await RowAsync("SELECT LENGTH(RANDOM_BYTES(16)), UUID_SHORT() < UUID_SHORT(), SHA('abc')"));
+        Assert.Equal("{\n  \"a\": 1,\n  \"b\": [\n    2,\n    {}\n  ]\n}", await ScalarAsync("SELECT JSON_PRETTY('{\"b\":[2,{}],\"a\":1}')"));
+        Assert.Equal(["utf8mb4", "utf8mb4_0900_ai_ci", "4", "binary", "5", "2"], await RowAsync("SELECT CHARSET('a'), COLLATION(name), COERCIBILITY('a'), CHARSET(1), COERCIBILITY(id), COERCIBILITY(name) FROM emp WHERE id = 1"));
+        Assert.Equal(["0.7853981633974483", "0.7853981633974483", "0.6420926159343306"], await RowAsync("SELECT ATAN(1, 1), ATAN2(1, 1), COT(1)"));
+    }
 }

@@ -159,6 +159,7 @@ public enum MySqlErrorCode : ushort
     InvalidJsonTextInParam = 3141,
     MustChangePassword = 1820,
     DataOutOfRange = 1690,
+    WrongValueForType = 1411,
     WrongArguments = 1210,
     UnknownError = 1105,
     MalformedPacket = 1835,

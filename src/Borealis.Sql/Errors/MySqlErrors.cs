@@ -47,6 +47,14 @@ public static partial class MySqlErrors
     public static MySqlErrorException OutOfRange(string column, long row) =>
         new(MySqlErrorCode.WarnDataOutOfRange, $"Out of range value for column '{column}' at row {row}");
 
+    /// <summary>ER_DATA_OUT_OF_RANGE (1690): "BIGINT value is out of range in '…'".</summary>
+    public static MySqlErrorException ValueOutOfRange(string type, string expression) =>
+        new(MySqlErrorCode.DataOutOfRange, $"{type} value is out of range in '{expression}'");
+
+    /// <summary>ER_WRONG_VALUE_FOR_TYPE (1411): "Incorrect string value: '…' for function uuid_to_bin".</summary>
+    public static MySqlErrorException WrongValueForFunction(string type, string value, string function) =>
+        new(MySqlErrorCode.WrongValueForType, $"Incorrect {type} value: '{value}' for function {function}");
+
     public static MySqlErrorException DataTooLong(string column, long row) =>
         new(MySqlErrorCode.DataTooLong, $"Data too long for column '{column}' at row {row}") { Value = (column, row) };
 

@@ -12,6 +12,9 @@ internal sealed class FunctionState
 
     public uint ConnectionId { get; set; }
 
+    /// <summary>The session's user variables, which <c>@name := value</c> sets while a statement runs.</summary>
+    public Dictionary<string, object?> UserVariables { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>1-based row number for error messages.</summary>
     public long Row { get; set; } = 1;
 

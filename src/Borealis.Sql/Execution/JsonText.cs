@@ -91,6 +91,35 @@ internal static class JsonText
         }
     }
 
+    /// <summary>JSON_PRETTY's form: each member and element on a line of its own, indented by two spaces a level.</summary>
+    public static void WritePretty(JsonElement e, StringBuilder sb, int depth)
+    {
+        bool isObject = e.ValueKind == JsonValueKind.Object;
+        if (!isObject && e.ValueKind != JsonValueKind.Array)
+        {
+            Write(e, sb);
+            return;
+        }
+        var items = isObject ? SortedMembers(e) : e.EnumerateArray().Select(v => ((string)null!, v)).ToList();
+        if (items.Count == 0)
+        {
+            sb.Append(isObject ? "{}" : "[]");
+            return;
+        }
+        sb.Append(isObject ? '{' : '[');
+        for (int i = 0; i < items.Count; i++)
+        {
+            sb.Append(i == 0 ? "\n" : ",\n").Append(' ', 2 * (depth + 1));
+            if (isObject)
+            {
+                WriteString(items[i].Item1, sb);
+                sb.Append(": ");
+            }
+            WritePretty(items[i].Item2, sb, depth + 1);
+        }
+        sb.Append('\n').Append(' ', 2 * depth).Append(isObject ? '}' : ']');
+    }
+
     /// <summary>An object's members as MySQL keeps them: the last of repeated keys, sorted by UTF-8 length then bytes.</summary>
     public static List<(string Key, JsonElement Value)> SortedMembers(JsonElement obj)
     {

@@ -120,6 +120,15 @@ internal static partial class SqlFunctions
             }
             raw.sqlite3_result_int64(ctx, 1);
         });
+        // @name := value and @name in a statement that assigns: read and written row by row (not deterministic).
+        raw.sqlite3_create_function(db, "__bx_setvar", 2, 0, state, (ctx, userData, args) =>
+        {
+            var value = SqliteUtil.ReadValue(args[1]);
+            ((FunctionState)userData).UserVariables[raw.sqlite3_value_text(args[0]).utf8_to_string()] = value;
+            SqliteUtil.Result(ctx, value);
+        });
+        raw.sqlite3_create_function(db, "__bx_getvar", 1, 0, state, (ctx, userData, args) =>
+            SqliteUtil.Result(ctx, ((FunctionState)userData).UserVariables.GetValueOrDefault(raw.sqlite3_value_text(args[0]).utf8_to_string())));
         raw.sqlite3_create_function(db, "__bx_last_insert_id", 1, 0, state, (ctx, userData, args) =>
         {
             var s = (FunctionState)userData;
@@ -191,15 +200,15 @@ internal static partial class SqlFunctions
         {
             if (a[0] is null || a[1] is null)
                 return null;
-            var dt = ParseDateTime(Text(a[0]), out _);
+            var dt = ParseDateTime(a[0]!, out _);
             return dt is null ? null : DateFormat(dt.Value, Text(a[1]));
         });
-        Scalar(db, state, "__bx_date", 1, a => a[0] is null ? null : ParseDateTime(Text(a[0]), out _)?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        Scalar(db, state, "__bx_date", 1, a => a[0] is null ? null : ParseDateTime(a[0]!, out _)?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         Scalar(db, state, "__bx_datetime", 1, a =>
         {
             if (a[0] is null)
                 return null;
-            var dt = ParseDateTime(Text(a[0]), out _);
+            var dt = ParseDateTime(a[0]!, out _);
             return dt is null ? null : ValueCoercion.FormatDateTime(dt.Value);
         });
         Scalar(db, state, "__bx_time", 1, a => a[0] is null ? null : ValueCoercion.ParseTime(a[0]!, 0));
@@ -232,7 +241,7 @@ internal static partial class SqlFunctions
         Scalar(db, state, "__bx_time_format", 2, a => a[0] is null || a[1] is null ? null : TimeFormat(a[0]!, Text(a[1])));
         Scalar(db, state, "__bx_convert_tz", 3, a =>
         {
-            if (a[0] is null || a[1] is null || a[2] is null || ParseDateTime(Text(a[0]), out _) is not { } dt)
+            if (a[0] is null || a[1] is null || a[2] is null || ParseDateTime(a[0]!, out _) is not { } dt)
                 return null;
             if (ZoneOffset(Text(a[1]), dt, toUtc: true) is not { } from)
                 return null;
@@ -247,7 +256,7 @@ internal static partial class SqlFunctions
         // comparison with 'yyyy-MM-dd' is MySQL's comparison as DATETIME.
         Scalar(db, state, "__bx_date_operand", 1, a =>
         {
-            if (a[0] is null || ParseDateTime(Text(a[0]), out _) is not { } dt)
+            if (a[0] is null || ParseDateTime(a[0]!, out _) is not { } dt)
                 return null;
             return dt.TimeOfDay == TimeSpan.Zero ? dt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
                 : ValueCoercion.FormatDateTime(dt);
@@ -258,7 +267,7 @@ internal static partial class SqlFunctions
         {
             if (a[0] is null)
                 return null;
-            var dt = ParseDateTime(Text(a[0]), out _);
+            var dt = ParseDateTime(a[0]!, out _);
             return dt is null ? null : ValueCoercion.FormatDateTime(dt.Value, FractionDigits(dt.Value.Ticks % TimeSpan.TicksPerSecond / 10, (int)Num(a[1])));
         });
         Scalar(db, state, "__bx_time", 2, a =>
@@ -600,7 +609,7 @@ internal static partial class SqlFunctions
         {
             if (a[0] is null)
                 return null;
-            var t = ValueCoercion.ParseTime(a[0]!, 0) ?? ParseDateTime(Text(a[0]), out _)?.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+            var t = ValueCoercion.ParseTime(a[0]!, 0) ?? ParseDateTime(a[0]!, out _)?.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
             if (t is null)
                 return null;
             bool neg = t.StartsWith('-');
@@ -612,8 +621,8 @@ internal static partial class SqlFunctions
         {
             if (a[1] is null || a[2] is null)
                 return null;
-            var x = ParseDateTime(Text(a[1]), out _);
-            var y = ParseDateTime(Text(a[2]), out _);
+            var x = ParseDateTime(a[1]!, out _);
+            var y = ParseDateTime(a[2]!, out _);
             if (x is null || y is null)
                 return null;
             var span = y.Value - x.Value;
@@ -635,7 +644,7 @@ internal static partial class SqlFunctions
         {
             if (a[1] is null)
                 return null;
-            var d = ParseDateTime(Text(a[1]), out _);
+            var d = ParseDateTime(a[1]!, out _);
             if (d is null)
                 return null;
             return Text(a[0]).ToUpperInvariant() switch
@@ -703,6 +712,7 @@ internal static partial class SqlFunctions
         Scalar(db, state, "__bx_crc32", 1, a => a[0] is null ? null : (long)Crc32(Bytes(a[0])));
         Scalar(db, state, "__bx_bit_count", 1, a => a[0] is null ? null : (long)ulong.PopCount((ulong)(long)Num(a[0])));
         RegisterMySql8(db, state);
+        RegisterMisc(db, state);
     }
 
     static long MonthDiff(DateTime x, DateTime y)
@@ -819,7 +829,7 @@ internal static partial class SqlFunctions
     {
         if (a.Length == 0 || a[0] is null)
             return null;
-        var d = ParseDateTime(Text(a[0]), out _);
+        var d = ParseDateTime(a[0]!, out _);
         return d is null ? null : f(d.Value);
     }
 
@@ -1043,19 +1053,23 @@ internal static partial class SqlFunctions
         return negative ? -span : span;
     }
 
-    static DateTime? ParseDateTime(string text, out bool dateOnly)
+    /// <summary>A date or datetime given as text or as a number (20240105, 950501, 20240105103000).</summary>
+    static DateTime? ParseDateTime(object value, out bool dateOnly)
     {
         dateOnly = false;
-        var canonical = ValueCoercion.ParseTemporal(text, dateOnly: false, 6);
+        if (value is double or decimal)
+            value = Math.Truncate(Convert.ToDecimal(value, CultureInfo.InvariantCulture));
+        var canonical = ValueCoercion.ParseTemporal(value, dateOnly: false, 6);
         if (canonical is null)
             return null;
-        dateOnly = text.Trim().Length <= 10;
+        dateOnly = value is long n ? n <= 99991231 : ValueCoercion.ToText(value).Trim().Length <= 10;
         return DateTime.ParseExact(canonical, "yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
     }
 
     static readonly HashSet<string> s_volatile = new(StringComparer.Ordinal)
     {
         "__bx_now", "__bx_uuid", "__bx_sleep", "__bx_rand", "__bx_get_lock", "__bx_release_lock", "__bx_is_free_lock", "__bx_is_used_lock", "__bx_release_all_locks",
+        "__bx_uuid_short", "__bx_random_bytes",
     };
 
     static void Scalar(sqlite3 db, FunctionState state, string name, int args, Func<object?[], object?> fn)

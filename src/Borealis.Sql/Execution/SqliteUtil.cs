@@ -160,6 +160,9 @@ internal static class SqliteUtil
             case string s:
                 raw.sqlite3_result_text(ctx, s);
                 break;
+            case byte[] { Length: 0 }:
+                raw.sqlite3_result_zeroblob(ctx, 0); // an empty blob: sqlite3_result_blob of no bytes would be NULL
+                break;
             case byte[] b:
                 raw.sqlite3_result_blob(ctx, b);
                 break;

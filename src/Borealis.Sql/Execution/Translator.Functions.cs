@@ -162,7 +162,20 @@ internal sealed partial class Translator
         if (integer)
             sb.Append("CAST(");
         sb.Append("strftime('").Append(format).Append("', ");
-        EmitExpr(f.Args[0], sb);
+        // SQLite takes a number as a Julian day and knows only delimited text; MySQL reads 20240105 and '950501' as
+        // dates. A DATE/DATETIME column or expression is already in the canonical form.
+        var arg = f.Args[0];
+        bool canonical = IsTemporal(arg) || arg is Expr.Column c && FindColumn(c) is { DataType: "date" or "datetime" or "timestamp" };
+        if (canonical)
+        {
+            EmitExpr(arg, sb);
+        }
+        else
+        {
+            sb.Append("__bx_datetime(");
+            EmitExpr(arg, sb);
+            sb.Append(')');
+        }
         sb.Append(')');
         if (integer)
             sb.Append(" AS INTEGER)");
@@ -377,7 +390,7 @@ internal sealed partial class Translator
                 Call("__bx_date", f, sb, 1, 1);
                 return;
             case "TIME":
-                Call("time", f, sb, 1, 1);
+                Call("__bx_time_of", f, sb, 1, 1);
                 return;
             case "TIMESTAMP":
                 if (f.Args.Count == 2)
@@ -541,7 +554,10 @@ internal sealed partial class Translator
                 or "DAYNAME" or "SEC_TO_TIME" or "TIME_TO_SEC" or "TO_DAYS" or "FROM_DAYS" or "WEEK" or "QUARTER"
                 or "SOUNDEX" or "MAKE_SET" or "EXPORT_SET" or "MAKETIME" or "INTERVAL"
                 or "JSON_VALID" or "SLEEP" or "CRC32"
-                or "GET_LOCK" or "RELEASE_LOCK" or "IS_FREE_LOCK" or "IS_USED_LOCK" or "RELEASE_ALL_LOCKS":
+                or "GET_LOCK" or "RELEASE_LOCK" or "IS_FREE_LOCK" or "IS_USED_LOCK" or "RELEASE_ALL_LOCKS"
+                or "INET_ATON" or "INET_NTOA" or "INET6_ATON" or "INET6_NTOA" or "IS_IPV4" or "IS_IPV6" or "IS_IPV4_COMPAT" or "IS_IPV4_MAPPED"
+                or "IS_UUID" or "UUID_TO_BIN" or "BIN_TO_UUID" or "UUID_SHORT" or "RANDOM_BYTES" or "COMPRESS" or "UNCOMPRESS"
+                or "UNCOMPRESSED_LENGTH" or "AES_ENCRYPT" or "AES_DECRYPT" or "COT" or "TO_SECONDS" or "JSON_PRETTY":
                 sb.Append("__bx_").Append(name.ToLowerInvariant()).Append('(');
                 Args(f, sb);
                 sb.Append(')');
@@ -569,6 +585,12 @@ internal sealed partial class Translator
             case "HEX":
                 Call("__bx_hex", f, sb, 1, 1);
                 return;
+            case "ATAN2":
+                Call("atan2", f, sb, 2, 2);
+                return;
+            case "ATAN" when f.Args.Count == 2:
+                Call("atan2", f, sb, 2, 2);
+                return;
             case "ABS" or "SIGN" or "FLOOR" or "CEIL" or "CEILING" or "SQRT" or "EXP" or "LN" or "LOG10" or "LOG2" or "SIN" or "COS" or "TAN"
                 or "ASIN" or "ACOS" or "ATAN" or "RADIANS" or "DEGREES" or "PI":
                 {
@@ -588,6 +610,22 @@ internal sealed partial class Translator
             case "LOG":
                 Call(f.Args.Count == 1 ? "ln" : "log", f, sb, 1, 2);
                 return;
+            case "SHA":
+                Call("__bx_sha1", f, sb, 1, 1);
+                return;
+            case "CHARSET" or "COLLATION" or "COERCIBILITY":
+                {
+                    if (f.Args.Count != 1)
+                        throw MySqlErrors.WrongParameterCount(f.Name);
+                    var (charset, collation, coercibility) = StringKind(f.Args[0]);
+                    sb.Append(name switch
+                    {
+                        "CHARSET" => LiteralSql(charset),
+                        "COLLATION" => LiteralSql(collation),
+                        _ => coercibility.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    });
+                    return;
+                }
             case "ROUND" or "TRUNCATE":
                 if (f.Args.Count != 2 && (name == "TRUNCATE" || f.Args.Count != 1))
                     throw MySqlErrors.WrongParameterCount(f.Name);
@@ -626,12 +664,32 @@ internal sealed partial class Translator
                 Args(f, sb);
                 sb.Append(')');
                 return;
-            case "GREATEST":
-                Call("max", f, sb, 2, 1000);
-                return;
-            case "LEAST":
-                Call("min", f, sb, 2, 1000);
-                return;
+            case "GREATEST" or "LEAST":
+                {
+                    if (f.Args.Count < 2)
+                        throw MySqlErrors.WrongParameterCount(f.Name);
+                    // SQLite's max/min compare strings by the first argument that has a collation, else byte by byte;
+                    // MySQL by the strings' collation (LEAST('a', 'B') is 'a'). A column brings its own.
+                    bool collate = !f.Args.Any(a => a is Expr.Column) && f.Args.Any(TakesTextCollation) && !f.Args.Any(ContainsBinaryString);
+                    sb.Append(name == "GREATEST" ? "max(" : "min(");
+                    for (int i = 0; i < f.Args.Count; i++)
+                    {
+                        if (i > 0)
+                            sb.Append(", ");
+                        if (i == 0 && collate)
+                        {
+                            sb.Append('(');
+                            EmitExpr(f.Args[0], sb);
+                            sb.Append(" COLLATE " + Engine.TextCollation.Name + ")");
+                        }
+                        else
+                        {
+                            EmitExpr(f.Args[i], sb);
+                        }
+                    }
+                    sb.Append(')');
+                    return;
+                }
             case "JSON_EXTRACT":
                 // In expressions the SQL value (comparisons, arithmetic, ORDER BY); JSON text where JSON is wanted (JsonArg).
                 if (f.Args.Count < 2)
@@ -793,6 +851,39 @@ internal sealed partial class Translator
         throw MySqlErrors.FunctionDoesNotExist((_database ?? "") + "." + f.Name.ToLowerInvariant());
     }
 
+    /// <summary>
+    /// CHARSET, COLLATION and COERCIBILITY of an expression, from its static type: a column's own, explicit COLLATE
+    /// (coercibility 0), a column (2), a system constant such as USER() (3, utf8mb3), a string (4), a number or
+    /// another non-string (5, binary), NULL (6).
+    /// </summary>
+    (string Charset, string Collation, int Coercibility) StringKind(Expr e)
+    {
+        const string Charset = "utf8mb4", Collation = "utf8mb4_0900_ai_ci";
+        switch (e)
+        {
+            case Expr.Literal { Value: null }:
+                return ("binary", "binary", 6);
+            case Expr.Collate co:
+                {
+                    string collation = co.Collation.ToLowerInvariant();
+                    return (collation == "binary" ? "binary" : collation.Split('_')[0], collation, 0);
+                }
+            case Expr.Column c when FindColumn(c) is { } column:
+                return column.IsString ? (column.Charset ?? Charset, column.Collation ?? Collation, 2) : ("binary", "binary", column.IsBinary ? 2 : 5);
+            case Expr.Literal { Value: string }:
+                return (Charset, Collation, 4);
+            case Expr.Literal { Value: byte[] }:
+                return ("binary", "binary", 4);
+            case Expr.Function f when f.Name.ToUpperInvariant() is "USER" or "CURRENT_USER" or "SESSION_USER" or "SYSTEM_USER" or "DATABASE" or "SCHEMA" or "VERSION":
+                return ("utf8mb3", "utf8mb3_general_ci", 3);
+        }
+        if (ContainsBinaryString(e))
+            return ("binary", "binary", 4);
+        if (IsStringValue(e) || TakesTextCollation(e) || Infer(e)?.Type is MySqlColumnType.VarString or MySqlColumnType.String)
+            return (Charset, Collation, Children(e).Any(child => child is Expr.Column col && FindColumn(col) is { IsString: true }) ? 2 : 4);
+        return ("binary", "binary", 5);
+    }
+
     /// <summary>An aggregate's own ORDER BY (GROUP_CONCAT's), which SQLite takes inside the call.</summary>
     /// <summary>GROUP_CONCAT's order: its ORDER BY; with DISTINCT and none, its values' own (MySQL's distinct tree gives
     /// them sorted: 'x,y,z' whatever order the rows came in).</summary>
@@ -942,6 +1033,8 @@ internal sealed partial class Translator
                 }
             case Expr.Literal { Value: double }:
                 return s_double;
+            case Expr.AssignVariable av:
+                return Infer(av.Value) is { } assigned ? assigned with { Flags = assigned.Flags & ~ColumnFlags.NotNull } : null;
             case Expr.Literal { Value: string s }:
                 return new ColumnHint(MySqlColumnType.VarString, (uint)Math.Max(s.Length, 1) * 4, 31, ColumnFlags.NotNull, CharacterSets.Utf8mb4General);
             case Expr.Binary { Op: "=" or "<" or "<=" or ">" or ">=" or "<>" or "<=>" or "AND" or "OR" or "XOR" }:
@@ -1218,8 +1311,27 @@ internal sealed partial class Translator
             case "JSON_EXTRACT" or "JSON_OBJECT" or "JSON_ARRAY" or "JSON_SET" or "JSON_INSERT" or "JSON_REPLACE" or "JSON_REMOVE" or "JSON_KEYS" or "JSON_ARRAY_APPEND" or "JSON_ARRAY_INSERT"
                 or "JSON_ARRAYAGG" or "JSON_OBJECTAGG":
                 return new ColumnHint(MySqlColumnType.Json, uint.MaxValue, 0, ColumnFlags.Binary | ColumnFlags.Blob);
-            case "RAND" or "SQRT" or "POW" or "POWER" or "EXP" or "LN" or "LOG" or "LOG10" or "LOG2" or "SIN" or "COS" or "TAN":
+            case "RAND" or "SQRT" or "POW" or "POWER" or "EXP" or "LN" or "LOG" or "LOG10" or "LOG2" or "SIN" or "COS" or "TAN"
+                or "COT" or "ATAN2":
                 return s_double;
+            case "INET_ATON" or "UUID_SHORT":
+                return Int(21, ColumnFlags.Unsigned);
+            case "IS_IPV4" or "IS_IPV6" or "IS_IPV4_COMPAT" or "IS_IPV4_MAPPED" or "IS_UUID":
+                return Int(1);
+            case "UNCOMPRESSED_LENGTH" or "TO_SECONDS":
+                return Int();
+            case "INET_NTOA" or "INET6_NTOA":
+                return Str(39);
+            case "BIN_TO_UUID":
+                return Str(36);
+            case "SHA":
+                return Str(40);
+            case "INET6_ATON" or "UUID_TO_BIN" or "RANDOM_BYTES" or "AES_ENCRYPT" or "AES_DECRYPT":
+                return new ColumnHint(MySqlColumnType.VarString, 255, 0, ColumnFlags.Binary);
+            case "COMPRESS" or "UNCOMPRESS":
+                return new ColumnHint(MySqlColumnType.Blob, uint.MaxValue, 0, ColumnFlags.Binary | ColumnFlags.Blob);
+            case "JSON_PRETTY":
+                return new ColumnHint(MySqlColumnType.Blob, uint.MaxValue, 31, ColumnFlags.Blob, CharacterSets.Utf8mb4General);
             default:
                 return null;
         }

@@ -199,6 +199,7 @@ internal sealed partial class Translator
             Expr.Cast c => c with { Value = R(c.Value) },
             Expr.Interval iv => iv with { Value = R(iv.Value) },
             Expr.Collate co => co with { Value = R(co.Value) },
+            Expr.AssignVariable av => av with { Value = R(av.Value) },
             Expr.Row row => row with { Items = row.Items.Select(R).ToList() },
             _ => e,
         };
@@ -264,6 +265,9 @@ internal sealed partial class Translator
                 break;
             case Expr.Collate co:
                 yield return co.Value;
+                break;
+            case Expr.AssignVariable av:
+                yield return av.Value;
                 break;
             case Expr.Row row:
                 foreach (var item in row.Items)

@@ -142,11 +142,13 @@ internal sealed partial class Translator
         "BENCHMARK", "LOAD_FILE",
     };
 
+    static bool AssignsVariable(Expr e) => e is Expr.AssignVariable || Children(e).Any(AssignsVariable);
+
     static bool DeterministicForGeneration(Expr e) => e switch
     {
         Expr.Function { Args.Count: > 0 } f when f.Name.Equals("UNIX_TIMESTAMP", StringComparison.OrdinalIgnoreCase) => f.Args.All(DeterministicForGeneration),
         Expr.Function f when s_nondeterministic.Contains(f.Name) => false,
-        Expr.UserVariable or Expr.SystemVariable or Expr.Parameter => false,
+        Expr.UserVariable or Expr.AssignVariable or Expr.SystemVariable or Expr.Parameter => false,
         _ => Children(e).All(DeterministicForGeneration),
     };
 
@@ -394,7 +396,10 @@ internal sealed partial class Translator
             if (s.From is not null)
                 EmitTableSource(s.From, from);
             sb.Append("SELECT ");
-            if (s.Distinct)
+            // A row without FROM that assigns user variables is DISTINCT (one row either way): SQLite computes every
+            // column of a DISTINCT derived table, where it would skip one the outer query does not read, and
+            // `FROM t, (SELECT @n := 0) init` must set @n before t's rows are read.
+            if (s.Distinct || s.From is null && s.Items.Any(item => AssignsVariable(item.Value)))
                 sb.Append("DISTINCT ");
             for (int i = 0; i < s.Items.Count; i++)
             {
@@ -409,10 +414,19 @@ internal sealed partial class Translator
             CheckFullGroupBy(s);
             bool guard = _recursionGuard;
             _recursionGuard = false;
-            if (s.Where is not null)
+            // HAVING in a query that neither groups nor aggregates filters its rows (MySQL allows it; SQLite refuses
+            // HAVING there): it joins the WHERE, where SQLite resolves select-list aliases as HAVING does.
+            var having = s.Having;
+            var where = s.Where;
+            if (having is not null && s.GroupBy.Count == 0 && !ContainsAggregate(having) && !s.Items.Any(item => ContainsAggregate(item.Value)))
+            {
+                where = where is null ? having : new Expr.Binary("AND", where, having);
+                having = null;
+            }
+            if (where is not null)
             {
                 sb.Append(" WHERE ");
-                EmitExpr(s.Where, sb);
+                EmitExpr(where, sb);
                 if (guard)
                     sb.Append(" AND __bx_recursion_guard()");
             }
@@ -430,10 +444,10 @@ internal sealed partial class Translator
                     EmitPositional(s.GroupBy[i], sb);
                 }
             }
-            if (s.Having is not null)
+            if (having is not null)
             {
                 sb.Append(" HAVING ");
-                EmitExpr(s.Having, sb);
+                EmitExpr(having, sb);
             }
             for (int i = 0; i < s.Windows.Count; i++)
             {
@@ -589,7 +603,7 @@ internal sealed partial class Translator
     {
         "CONCAT", "CONCAT_WS", "SUBSTR", "SUBSTRING", "MID", "LEFT", "RIGHT", "TRIM", "LTRIM", "RTRIM", "LPAD", "RPAD",
         "REPLACE", "REVERSE", "REPEAT", "INSERT", "SUBSTRING_INDEX", "UPPER", "UCASE", "LOWER", "LCASE", "IFNULL",
-        "COALESCE", "IF", "NULLIF", "ELT",
+        "COALESCE", "IF", "NULLIF", "ELT", "GREATEST", "LEAST",
     };
 
     /// <summary>MySQL's name of a result column: its alias, a column's name, a string literal's value, else its text.</summary>
@@ -884,8 +898,16 @@ internal sealed partial class Translator
             case Expr.Cast cast:
                 EmitCast(cast, sb);
                 return;
+            case Expr.UserVariable { PerRow: true } uv:
+                sb.Append("__bx_getvar(").Append(LiteralSql(uv.Name)).Append(')');
+                return;
             case Expr.UserVariable uv:
                 Param(new ParamSource(ParamKind.UserVariable, Name: uv.Name), sb);
+                return;
+            case Expr.AssignVariable av:
+                sb.Append("__bx_setvar(").Append(LiteralSql(av.Name)).Append(", ");
+                EmitExpr(av.Value, sb);
+                sb.Append(')');
                 return;
             case Expr.SystemVariable sv:
                 if (!SystemVariables.IsKnown(sv.Name))
@@ -1077,6 +1099,16 @@ internal sealed partial class Translator
             EmitOperation(b, op, EmitTemporalNumber, sb);
             return;
         }
+        if (b.Op is "+" or "-" or "*" && IsWideInteger(b))
+        {
+            // 64-bit integer arithmetic that overflows is an error in MySQL (1690); SQLite would go on in floating point.
+            sb.Append("__bx_int_op(");
+            EmitExpr(b.Left, sb);
+            sb.Append(", ");
+            EmitExpr(b.Right, sb);
+            sb.Append(", '").Append(b.Op).Append("', ").Append(LiteralSql(OperandName(b.Left))).Append(", ").Append(LiteralSql(OperandName(b.Right))).Append(')');
+            return;
+        }
         // A string compared with a number compares as a number in MySQL ('3' = 3, and a name column = 0 is true
         // for 'Ann'): SQLite would compare a text column with the number as text.
         bool numericLeft = comparison && IsStringOperand(b.Left) && IsNumberLiteral(b.Right);
@@ -1090,6 +1122,42 @@ internal sealed partial class Translator
         EmitOperand(b.Right, sb, numericRight);
         sb.Append(')');
     }
+
+    /// <summary>
+    /// Integer +, - or * that can leave 64 bits: both sides integers, and either both literals (any values: the
+    /// translation must not depend on them, since a cached plan serves other literals) or one side a BIGINT column or
+    /// such arithmetic itself. Narrower columns (an INT column + 1, sysbench's k + 1) stay plain SQLite arithmetic;
+    /// an INT column plus a literal beyond 32 bits is not checked.
+    /// </summary>
+    bool IsWideInteger(Expr e) => e is Expr.Binary { Op: "+" or "-" or "*" } b && IsIntegerTyped(b.Left) && IsIntegerTyped(b.Right)
+        && (IsIntegerConstant(b.Left) && IsIntegerConstant(b.Right) || IsWideOperand(b.Left) || IsWideOperand(b.Right));
+
+    bool IsWideOperand(Expr e) => e switch
+    {
+        Expr.Unary { Op: "-", Operand: var operand } => IsWideOperand(operand),
+        Expr.Column c => FindColumn(c) is { DataType: "bigint" },
+        _ => IsWideInteger(e),
+    };
+
+    static bool IsIntegerConstant(Expr e) => e switch
+    {
+        Expr.Literal { Value: long } => true,
+        Expr.Unary { Op: "-", Operand: var operand } => IsIntegerConstant(operand),
+        Expr.Binary { Op: "+" or "-" or "*" } b => IsIntegerConstant(b.Left) && IsIntegerConstant(b.Right),
+        _ => false,
+    };
+
+    bool IsIntegerTyped(Expr e) => e switch
+    {
+        Expr.Literal { Value: long } => true,
+        Expr.Unary { Op: "-", Operand: var operand } => IsIntegerTyped(operand),
+        Expr.Column c => FindColumn(c) is { IsInteger: true, DataType: not "bit" },
+        Expr.Binary { Op: "+" or "-" or "*" } b => IsIntegerTyped(b.Left) && IsIntegerTyped(b.Right),
+        _ => false,
+    };
+
+    /// <summary>A column as 1690's message names it (`t`.`a`); null for anything else, which the message shows by value.</summary>
+    static string? OperandName(Expr e) => e is Expr.Column c ? (c.Table is null ? "" : "`" + c.Table + "`.") + "`" + c.Name + "`" : null;
 
     /// <summary>(left op right), each side written by <paramref name="operand"/>.</summary>
     static void EmitOperation(Expr.Binary b, string op, Action<Expr, StringBuilder> operand, StringBuilder sb)
@@ -1335,7 +1403,7 @@ internal sealed partial class Translator
         || e is Expr.Function f && !s_choiceFunctions.Contains(f.Name) && IsTextFunction(f);
 
     /// <summary>Functions that return one of their arguments, of any type: a string only when that argument is one.</summary>
-    static readonly HashSet<string> s_choiceFunctions = new(StringComparer.OrdinalIgnoreCase) { "IFNULL", "COALESCE", "IF", "NULLIF", "ELT" };
+    static readonly HashSet<string> s_choiceFunctions = new(StringComparer.OrdinalIgnoreCase) { "IFNULL", "COALESCE", "IF", "NULLIF", "ELT", "GREATEST", "LEAST" };
 
     void EmitCast(Expr.Cast cast, StringBuilder sb)
     {

@@ -544,16 +544,9 @@ internal static class ValueCoercion
         string s;
         if (value is long or int or ulong or decimal or double)
         {
-            // 20240105 or 20240105123000
-            s = Convert.ToDecimal(value, CultureInfo.InvariantCulture).ToString("0", CultureInfo.InvariantCulture);
-            if (s.Length == 8)
-                s = $"{s[..4]}-{s[4..6]}-{s[6..8]}";
-            else if (s.Length == 14)
-                s = $"{s[..4]}-{s[4..6]}-{s[6..8]} {s[8..10]}:{s[10..12]}:{s[12..14]}";
-            else if (s.Length == 6)
-                s = $"{(int.Parse(s[..2], CultureInfo.InvariantCulture) < 70 ? "20" : "19")}{s[..2]}-{s[2..4]}-{s[4..6]}";
-            else
+            if (NumberAsTemporal(Convert.ToDecimal(value, CultureInfo.InvariantCulture)) is not { } text)
                 return null;
+            s = text;
         }
         else
         {
@@ -587,15 +580,37 @@ internal static class ValueCoercion
         return result;
     }
 
+    /// <summary>
+    /// A number as a date or datetime, as MySQL reads one: YYMMDD, YYYYMMDD, YYMMDDhhmmss or YYYYMMDDhhmmss, with
+    /// leading zeros left out (101 is 2000-01-01; two-digit years 70–99 are 19xx, 00–69 20xx). Null when it is none.
+    /// </summary>
+    static string? NumberAsTemporal(decimal value)
+    {
+        if (value < 0 || value != decimal.Truncate(value) || value > 99991231235959m)
+            return null;
+        long n = (long)value;
+        if (n < 101 || n is > 691231 and < 700101 || n is > 991231 and < 10000101 || n is > 99991231 and < 101000000
+            || n is > 691231235959 and < 700101000000 || n is > 991231235959 and < 10000101000000)
+            return null;
+        string digits = n.ToString(CultureInfo.InvariantCulture);
+        return DigitsAsTemporal(digits.PadLeft(n <= 991231 ? 6 : n <= 99991231 ? 8 : n <= 991231235959 ? 12 : 14, '0'));
+    }
+
+    /// <summary>6, 8, 12 or 14 digits (YYMMDD, YYYYMMDD, YYMMDDhhmmss, YYYYMMDDhhmmss) in the delimited form.</summary>
+    static string DigitsAsTemporal(string s)
+    {
+        if (s.Length is 6 or 12)
+            s = (int.Parse(s[..2], CultureInfo.InvariantCulture) < 70 ? "20" : "19") + s;
+        return s.Length == 8 ? $"{s[..4]}-{s[4..6]}-{s[6..8]}" : $"{s[..4]}-{s[4..6]}-{s[6..8]} {s[8..10]}:{s[10..12]}:{s[12..14]}";
+    }
+
     static bool TryParseDateTimeParts(string s, out int y, out int mo, out int d, out int h, out int mi, out int sec, out long micros, out bool hasTime)
     {
         y = mo = d = h = mi = sec = 0;
         micros = 0;
         hasTime = false;
-        if (s.Length == 8 && s.All(char.IsAsciiDigit))
-            s = $"{s[..4]}-{s[4..6]}-{s[6..8]}";
-        else if (s.Length == 14 && s.All(char.IsAsciiDigit))
-            s = $"{s[..4]}-{s[4..6]}-{s[6..8]} {s[8..10]}:{s[10..12]}:{s[12..14]}";
+        if (s.Length is 6 or 8 or 12 or 14 && s.All(char.IsAsciiDigit))
+            s = DigitsAsTemporal(s);
         int i = 0;
         if (!ReadInt(s, ref i, out y, 4))
             return false;

@@ -126,7 +126,11 @@ internal sealed partial class Parser
                 continue;
             }
             if (!negated && AcceptSequence("SOUNDS", "LIKE"))
-                throw MySqlErrors.NotSupportedYet("SOUNDS LIKE");
+            {
+                // expr1 SOUNDS LIKE expr2 is SOUNDEX(expr1) = SOUNDEX(expr2).
+                left = new Expr.Binary("=", new Expr.Function("SOUNDEX", [left]), new Expr.Function("SOUNDEX", [ParseBitOr()]));
+                continue;
+            }
             _pos = save;
             return left;
         }
@@ -287,8 +291,8 @@ internal sealed partial class Parser
             case TokenKind.UserVariable:
                 _pos++;
                 if (AcceptOp(":="))
-                    throw MySqlErrors.NotSupportedYet("assignment to a user variable inside an expression");
-                return new Expr.UserVariable(t.Text);
+                    return new Expr.AssignVariable(t.Text, ParseExpr());
+                return new Expr.UserVariable(t.Text) { PerRow = AssignsVariables };
             case TokenKind.SystemVariable:
                 {
                     _pos++;

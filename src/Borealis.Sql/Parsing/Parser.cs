@@ -45,6 +45,11 @@ internal sealed partial class Parser
 
     Token Peek => _tokens[_pos];
 
+    bool? _assignsVariables;
+
+    /// <summary>The statement has <c>@name :=</c> somewhere: its user variables change while it runs.</summary>
+    bool AssignsVariables => _assignsVariables ??= _tokens.Where((t, i) => t.Kind == TokenKind.UserVariable && i + 1 < _tokens.Count && _tokens[i + 1].IsOp(":=")).Any();
+
     Token PeekAt(int offset) => _tokens[Math.Min(_pos + offset, _tokens.Count - 1)];
 
     Token Next() => _tokens[_pos < _tokens.Count - 1 ? _pos++ : _pos];

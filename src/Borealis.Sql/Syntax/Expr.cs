@@ -60,7 +60,14 @@ internal abstract record Expr
 
     public sealed record Cast(Expr Value, DataType Type) : Expr;
 
-    public sealed record UserVariable(string Name) : Expr;
+    public sealed record UserVariable(string Name) : Expr
+    {
+        /// <summary>The statement assigns user variables (<c>@x := …</c>): read as each row is made, not bound once.</summary>
+        public bool PerRow { get; init; }
+    }
+
+    /// <summary><c>@name := value</c> inside an expression: the value, which the variable also takes.</summary>
+    public sealed record AssignVariable(string Name, Expr Value) : Expr;
 
     /// <summary>@@name, @@session.name, @@global.name.</summary>
     public sealed record SystemVariable(string Name, bool Global) : Expr;
