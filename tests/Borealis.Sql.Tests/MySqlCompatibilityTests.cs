@@ -423,4 +423,25 @@ public sealed class MySqlCompatibilityTests : SqlTestBase
         Assert.Equal(["utf8mb4", "utf8mb4_0900_ai_ci", "4", "binary", "5", "2"], await RowAsync("SELECT CHARSET('a'), COLLATION(name), COERCIBILITY('a'), CHARSET(1), COERCIBILITY(id), COERCIBILITY(name) FROM emp WHERE id = 1"));
         Assert.Equal(["0.7853981633974483", "0.7853981633974483", "0.6420926159343306"], await RowAsync("SELECT ATAN(1, 1), ATAN2(1, 1), COT(1)"));
     }
+
+    [Fact]
+    public async Task StoredValuesRoundAndRefuseAsMySqlDoes()
+    {
+        await RunAsync("CREATE TABLE st (id INT PRIMARY KEY, dt DATETIME(3), d0 DATETIME, ts TIMESTAMP NULL, n SMALLINT)");
+        // Rounded once to the column's digits: .12345 is .123 (digit by digit it became .124), .9996 carries.
+        await RunAsync("INSERT INTO st (id, dt, d0) VALUES (1, '2024-01-01 10:00:00.12345', '2024-01-01 10:00:00.5'), (2, '2024-12-31 23:59:59.9996', '2024-12-31 23:59:59.49')");
+        Assert.Equal([["2024-01-01 10:00:00.123", "2024-01-01 10:00:01"], ["2025-01-01 00:00:00.000", "2024-12-31 23:59:59"]],
+            await RowsAsync("SELECT dt, d0 FROM st ORDER BY id"));
+        // A number followed by more is truncated (1265, 01000); no number at all is 1366.
+        var truncated = await ErrorAsync("INSERT INTO st (id, n) VALUES (3, '12abc')");
+        Assert.Equal((MySqlErrorCode.WarnDataTruncated, "01000"), (truncated.Code, truncated.SqlState));
+        await AssertErrorAsync(MySqlErrorCode.TruncatedWrongValueForField, "INSERT INTO st (id, n) VALUES (3, 'abc')");
+        // TIMESTAMP holds 1970-01-01 00:00:01 to 2038-01-19 03:14:07 UTC (this test machine's zone is the server's).
+        var offset = TimeZoneInfo.Local.GetUtcOffset(new DateTime(2038, 1, 19));
+        string last = new DateTime(2038, 1, 19, 3, 14, 7).Add(offset).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        await OkAsync($"INSERT INTO st (id, ts) VALUES (4, '{last}')");
+        await AssertErrorAsync(MySqlErrorCode.TruncatedWrongValue, $"INSERT INTO st (id, ts) VALUES (5, '{new DateTime(2038, 1, 19, 3, 14, 8).Add(offset):yyyy-MM-dd HH:mm:ss}')");
+        await AssertErrorAsync(MySqlErrorCode.TruncatedWrongValue, "INSERT INTO st (id, ts) VALUES (5, '1969-12-31 00:00:00')");
+        Assert.Equal(last, await ScalarAsync("SELECT ts FROM st WHERE id = 4"));
+    }
 }

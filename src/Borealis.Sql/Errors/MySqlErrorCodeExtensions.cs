@@ -27,6 +27,7 @@ public static class MySqlErrorCodeExtensions
         MySqlErrorCode.ReadOnlyTransaction or MySqlErrorCode.CantDoThisDuringAnTransaction => "25000",
         MySqlErrorCode.ReadOnlyTransactionStatement => "25006",
         MySqlErrorCode.DataTooLong => "22001",
+        MySqlErrorCode.WarnDataTruncated => "01000",
         MySqlErrorCode.WarnDataOutOfRange or MySqlErrorCode.DataOutOfRange => "22003",
         MySqlErrorCode.TruncatedWrongValue or MySqlErrorCode.InvalidCharacterString => "22007",
         MySqlErrorCode.DivisionByZero => "22012",

@@ -182,7 +182,7 @@ internal static class ValueCoercion
             case "datetime" or "timestamp":
                 {
                     var parsed = ParseTemporal(value, dateOnly: false, c.Length ?? 0);
-                    if (parsed is null)
+                    if (parsed is null || c.DataType == "timestamp" && !IsTimestampInRange(parsed))
                         throw MySqlErrors.IncorrectValue("datetime", ToText(value), c.Name, row);
                     return parsed;
                 }
@@ -271,14 +271,13 @@ internal static class ValueCoercion
                     string s = ToText(value).Trim();
                     if (!TryParseNumberPrefix(s, out var parsed, out bool complete) || !complete)
                     {
-                        if (!complete && s.Length > 0 && TryParseNumberPrefix(s, out _, out _) && !strict)
-                        {
-                            warnings?.Add(new SqlWarning("Warning", 1265, $"Data truncated for column '{c.Name}' at row {row}"));
-                        }
-                        else
-                        {
+                        // A number followed by more ('12abc') is truncated (1265); no number at all is 1366.
+                        bool prefix = !complete && s.Length > 0 && TryParseNumberPrefix(s, out _, out _);
+                        if (prefix && strict)
+                            throw MySqlErrors.DataTruncated(c.Name, row);
+                        if (!prefix)
                             throw MySqlErrors.IncorrectInteger(ToText(value), c.Name, row);
-                        }
+                        warnings?.Add(new SqlWarning("Warning", 1265, $"Data truncated for column '{c.Name}' at row {row}"));
                     }
                     v = Math.Round(parsed, MidpointRounding.AwayFromZero);
                     break;
@@ -563,21 +562,38 @@ internal static class ValueCoercion
         string date = $"{y:0000}-{mo:00}-{d:00}";
         if (dateOnly)
             return date;
-        if (fsp == 0 && micros >= 500000)
-        {
-            var rounded = new DateTime(y, mo, d, h, mi, sec).AddSeconds(1);
-            return FormatDateTime(rounded, 0);
-        }
-        string result = $"{date} {h:00}:{mi:00}:{sec:00}";
-        if (fsp > 0)
-        {
-            long scaled = micros;
-            for (int k = 6; k > fsp; k--)
-                scaled = (scaled + 5) / 10;
-            result += "." + scaled.ToString(CultureInfo.InvariantCulture).PadLeft(fsp, '0')[..fsp];
-        }
+        // Rounded once to the column's digits, half up ('…00.12345' in DATETIME(3) is .123; rounding digit by digit
+        // gave .124), carrying into the seconds ('…59.9996' in DATETIME(3) is the next second).
+        long unit = (long)Math.Pow(10, 6 - Math.Clamp(fsp, 0, 6));
+        long scaled = (micros + unit / 2) / unit;
         _ = hasTime;
-        return result;
+        string result = $"{date} {h:00}:{mi:00}:{sec:00}";
+        if (scaled * unit >= 1_000_000)
+        {
+            if (y < 1 || y == 9999 && mo == 12 && d == 31 && h == 23 && mi == 59 && sec == 59)
+            {
+                scaled = (1_000_000 - unit) / unit; // no DateTime for year 0, nothing after 9999: keep the largest fraction
+            }
+            else
+            {
+                result = new DateTime(y, mo, d, h, mi, sec).AddSeconds(1).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+                scaled = 0;
+            }
+        }
+        return fsp > 0 ? result + "." + scaled.ToString(CultureInfo.InvariantCulture).PadLeft(fsp, '0') : result;
+    }
+
+    /// <summary>
+    /// TIMESTAMP's range, 1970-01-01 00:00:01 to 2038-01-19 03:14:07 UTC, for a value in the server's time zone (the
+    /// session's time_zone is SYSTEM unless set).
+    /// </summary>
+    static bool IsTimestampInRange(string canonical)
+    {
+        var local = DateTime.ParseExact(canonical[..19], "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        if (local.Year is < 1969 or > 2038)
+            return false;
+        var utc = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), TimeZoneInfo.Local);
+        return utc >= new DateTime(1970, 1, 1, 0, 0, 1) && utc <= new DateTime(2038, 1, 19, 3, 14, 7);
     }
 
     /// <summary>

@@ -1018,6 +1018,12 @@ public static class QueryCorpus
             MySql8("SELECT JSON_PRETTY('[1,{\"a\":[]}]')", "[\n  1,\n  {\n    \"a\": []\n  }\n]",
                 "MariaDB indents JSON_PRETTY by 4 spaces and puts a nested array's bracket on its own line; MySQL 8.0 by 2"),
             S("DROP TABLE nm"),
+            S("CREATE TABLE rt (id INT PRIMARY KEY, dt DATETIME(3), ts TIMESTAMP NULL, n SMALLINT)"),
+            S("INSERT INTO rt (id, dt) VALUES (1, '2024-01-01 10:00:00.12345')"),
+            S("SELECT dt FROM rt"),
+            S("INSERT INTO rt (id, n) VALUES (2, '12abc')"),
+            S("INSERT INTO rt (id, ts) VALUES (3, '1969-12-31 00:00:00')"),
+            S("DROP TABLE rt"),
         ]),
         new("Not supported",
         [
