@@ -213,7 +213,9 @@ internal static class SqliteUtil
         {
             string fn = message["wrong number of arguments to function ".Length..];
             int paren = fn.IndexOf('(', StringComparison.Ordinal);
-            return MySqlErrors.WrongParameterCount(paren > 0 ? fn[..paren] : fn);
+            fn = paren > 0 ? fn[..paren] : fn;
+            // Our own functions are MySQL's of the same name: __bx_repeat is REPEAT.
+            return MySqlErrors.WrongParameterCount(fn.StartsWith("__bx_", StringComparison.Ordinal) ? fn["__bx_".Length..].ToUpperInvariant() : fn);
         }
         if (message.StartsWith("no such function: ", StringComparison.Ordinal))
             return MySqlErrors.FunctionDoesNotExist(message["no such function: ".Length..]);
