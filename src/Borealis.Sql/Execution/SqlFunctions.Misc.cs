@@ -126,7 +126,7 @@ internal static partial class SqlFunctions
             return 1 / tan;
         });
         Scalar(db, state, "__bx_to_seconds", 1, a => DatePart(a, d =>
-            ((long)(d.Date - DateTime.MinValue).TotalDays + 366) * 86400 + (long)d.TimeOfDay.TotalSeconds));
+            ToDays(d) * 86400 + (long)d.TimeOfDay.TotalSeconds));
         // TIME(expr): the time of a datetime, or the value as a TIME, keeping as many fraction digits as it has.
         Scalar(db, state, "__bx_time_of", 1, a =>
         {

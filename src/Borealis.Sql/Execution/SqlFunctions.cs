@@ -586,7 +586,7 @@ internal static partial class SqlFunctions
         Scalar(db, state, "__bx_last_day", 1, a => DatePart(a, d => new DateTime(d.Year, d.Month, DateTime.DaysInMonth(d.Year, d.Month)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
         Scalar(db, state, "__bx_quarter", 1, a => DatePart(a, d => (long)((d.Month + 2) / 3)));
         Scalar(db, state, "__bx_week", -1, a => DatePart(a, d => Week(d, a.Length > 1 && a[1] is not null ? (int)Num(a[1]) : 0)));
-        Scalar(db, state, "__bx_to_days", 1, a => DatePart(a, d => (long)(d.Date - DateTime.MinValue).TotalDays + 366));
+        Scalar(db, state, "__bx_to_days", 1, a => DatePart(a, d => ToDays(d)));
         Scalar(db, state, "__bx_from_days", 1, a => a[0] is null ? null : DateTime.MinValue.AddDays(Num(a[0]) - 366).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         Scalar(db, state, "__bx_makedate", 2, a => a[0] is null || a[1] is null || Num(a[1]) < 1 ? null
             : new DateTime((int)Num(a[0]), 1, 1).AddDays(Num(a[1]) - 1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
@@ -824,6 +824,9 @@ internal static partial class SqlFunctions
         return toUtc ? info.GetUtcOffset(DateTime.SpecifyKind(at, DateTimeKind.Unspecified))
             : info.GetUtcOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc));
     }
+
+    /// <summary>MySQL's day number: days since year 0 (0001-01-01 is day 366).</summary>
+    static long ToDays(DateTime d) => (long)(d.Date - DateTime.MinValue).TotalDays + 366;
 
     static object? DatePart(object?[] a, Func<DateTime, object?> f)
     {

@@ -165,8 +165,7 @@ internal sealed partial class Translator
         // SQLite takes a number as a Julian day and knows only delimited text; MySQL reads 20240105 and '950501' as
         // dates. A DATE/DATETIME column or expression is already in the canonical form.
         var arg = f.Args[0];
-        bool canonical = IsTemporal(arg) || arg is Expr.Column c && FindColumn(c) is { DataType: "date" or "datetime" or "timestamp" };
-        if (canonical)
+        if (IsDateTyped(arg))
         {
             EmitExpr(arg, sb);
         }
@@ -677,15 +676,9 @@ internal sealed partial class Translator
                         if (i > 0)
                             sb.Append(", ");
                         if (i == 0 && collate)
-                        {
-                            sb.Append('(');
-                            EmitExpr(f.Args[0], sb);
-                            sb.Append(" COLLATE " + Engine.TextCollation.Name + ")");
-                        }
+                            EmitUnderTextCollation(f.Args[0], sb, EmitExpr);
                         else
-                        {
                             EmitExpr(f.Args[i], sb);
-                        }
                     }
                     sb.Append(')');
                     return;

@@ -17,12 +17,14 @@ internal sealed partial class Translator
     /// <summary>Set by the session from its sql_mode.</summary>
     public bool OnlyFullGroupBy { get; init; }
 
+    /// <summary>The SELECT groups its rows: GROUP BY, or an aggregate in its select list.</summary>
+    static bool GroupsOrAggregates(Query.Select s) => s.GroupBy.Count > 0 || s.Items.Any(item => ContainsAggregate(item.Value));
+
     void CheckFullGroupBy(Query.Select s)
     {
         if (!OnlyFullGroupBy || _scopes.Count == 0 || _scopes[^1].Count == 0)
             return;
-        bool grouped = s.GroupBy.Count > 0;
-        if (!grouped && !s.Items.Any(item => ContainsAggregate(item.Value)))
+        if (!GroupsOrAggregates(s))
             return;
 
         // The GROUP BY expressions, with positions (GROUP BY 2) and select aliases (GROUP BY total) resolved.
@@ -44,7 +46,7 @@ internal sealed partial class Translator
             if (FirstIndependentColumn(s.Items[i].Value, groupBy, dependent) is not { } column)
                 continue;
             string name = $"{column.Table.Schema}.{column.Alias}.{column.Column.Name}";
-            throw grouped ? MySqlErrors.NotInGroupBy(i + 1, name) : MySqlErrors.MixOfGroupFuncAndFields(i + 1, name);
+            throw s.GroupBy.Count > 0 ? MySqlErrors.NotInGroupBy(i + 1, name) : MySqlErrors.MixOfGroupFuncAndFields(i + 1, name);
         }
     }
 

@@ -418,7 +418,7 @@ internal sealed partial class Translator
             // HAVING there): it joins the WHERE, where SQLite resolves select-list aliases as HAVING does.
             var having = s.Having;
             var where = s.Where;
-            if (having is not null && s.GroupBy.Count == 0 && !ContainsAggregate(having) && !s.Items.Any(item => ContainsAggregate(item.Value)))
+            if (having is not null && !GroupsOrAggregates(s) && !ContainsAggregate(having))
             {
                 where = where is null ? having : new Expr.Binary("AND", where, having);
                 having = null;
@@ -570,6 +570,12 @@ internal sealed partial class Translator
             emit(e, sb);
             return;
         }
+        EmitUnderTextCollation(e, sb, emit);
+    }
+
+    /// <summary>(expr COLLATE BX_AI_CI): the expression compared as under utf8mb4_0900_ai_ci wherever SQLite uses it.</summary>
+    static void EmitUnderTextCollation(Expr e, StringBuilder sb, Action<Expr, StringBuilder> emit)
+    {
         sb.Append('(');
         emit(e, sb);
         sb.Append(" COLLATE " + TextCollation.Name + ")");
@@ -1170,9 +1176,12 @@ internal sealed partial class Translator
     }
 
     /// <summary>A DATE, DATETIME, TIMESTAMP or TIME by its static type: a column, a CAST, a typed literal, a date function.</summary>
-    bool IsTemporalTyped(Expr e) => e is Expr.Column c
-        ? FindColumn(c) is { DataType: "date" or "datetime" or "timestamp" or "time" }
-        : Infer(e)?.Type is MySqlColumnType.Date or MySqlColumnType.DateTime or MySqlColumnType.Timestamp or MySqlColumnType.Time;
+    bool IsTemporalTyped(Expr e) => IsDateTyped(e) || (e is Expr.Column c ? FindColumn(c) is { DataType: "time" } : Infer(e)?.Type is MySqlColumnType.Time);
+
+    /// <summary>A DATE, DATETIME or TIMESTAMP by its static type (a column or an expression): its value is canonical text.</summary>
+    bool IsDateTyped(Expr e) => e is Expr.Column c
+        ? FindColumn(c) is { DataType: "date" or "datetime" or "timestamp" }
+        : IsTemporal(e);
 
     void EmitTemporalNumber(Expr e, StringBuilder sb)
     {
